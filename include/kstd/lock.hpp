@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file lock.hpp
+ * @brief spinlock_t and struct mutex with [[nodiscard]] RAII guards, and
+ *        kstd::locked<T>, a lock that owns the data it protects.
+ *
+ * Each lock *declaration* gets its own lockdep class, as the kernel's
+ * spin_lock_init()/mutex_init() macros do for each call site: two members
+ * `kstd::spinlock a, b;` are different classes, and every object of the
+ * enclosing type shares them.  Pass a name for readable lockdep reports.
+ *
+ * @code
+ * struct stats {
+ *         u64 rx = 0, tx = 0;
+ * };
+ * kstd::locked<stats> counters{"counters"};   // spinlock + the data it guards
+ *
+ * void on_rx(u64 n)                            // any context
+ * {
+ *         auto s = counters.lock_irqsave();    // unlocked at end of scope
+ *         s->rx += n;
+ * }
+ *
+ * kstd::mutex config_lock{"config_lock"};
+ * kstd::result<void> reconfigure()             // may sleep
+ * {
+ *         auto g = KSTD_TRY(config_lock.lock_interruptible());
+ *         ...
+ *         return {};
+ * }
+ * @endcode
+ *
+ * Locks are neither copyable nor movable: the kernel links waiters and
+ * lockdep state to their address.
+ */
+#ifndef KSTD_LOCK_HPP
+#define KSTD_LOCK_HPP
+
+#include <kstd/bindings.h>
+#include <kstd/result.hpp>
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+namespace detail {
+using lock_class_key = opaque<KSTD_SIZEOF_LOCK_CLASS_KEY, KSTD_ALIGNOF_LOCK_CLASS_KEY>;
+/*
+ * One static lockdep key per lock declaration site (Site is a distinct
+ * closure type per site).  lockdep requires keys in static storage: this
+ * zero-initialised variable lands in the module's .bss, constructor-free.
+ */
+template <class Site> inline lock_class_key lock_key_for;
+
+template <class Site> inline ::lock_class_key *site_key() noexcept
+{
+	return lock_key_for<Site>.template as<::lock_class_key>();
+}
+} // namespace detail
+
+/**
+ * A lockdep class key private to the place this macro is expanded, for
+ * the constructors that take one:
+ * `kstd::locked<stats> rx{"rx_stats", KSTD_LOCK_CLASS()};`
+ */
+#define KSTD_LOCK_CLASS() (::kstd::detail::site_key<decltype([] {})>())
+
+/**
+ * A held lock, released when the guard goes out of scope.  Move-only.  A
+ * guard from a try_*() call may be empty: test it with `if (guard)`.
+ */
+template <class Lock, class Policy> class [[nodiscard]] lock_guard {
+public:
+	lock_guard(lock_guard &&o) noexcept
+		: lock_(exchange(o.lock_, nullptr)), flags_(o.flags_)
+	{
+	}
+	lock_guard(const lock_guard &) = delete;
+	lock_guard &operator=(const lock_guard &) = delete;
+	lock_guard &operator=(lock_guard &&) = delete;
+	~lock_guard() { unlock(); }
+
+	/** Was the lock taken (always true except after a failed try)? */
+	explicit operator bool() const noexcept { return lock_ != nullptr; }
+
+	/** Release early; the guard is then empty. */
+	void unlock() noexcept
+	{
+		if (Lock *l = exchange(lock_, nullptr))
+			Policy::release(*l, flags_);
+	}
+
+private:
+	friend Lock;
+	lock_guard(Lock *held, unsigned long flags = 0) noexcept : lock_(held), flags_(flags) {}
+
+	Lock *lock_;
+	unsigned long flags_;
+};
+
+class spinlock;
+
+/** How a spinlock guard releases: must match how the lock was taken. */
+namespace spin_policy {
+struct plain {
+	static void release(spinlock &l, unsigned long) noexcept;
+};
+struct bh {
+	static void release(spinlock &l, unsigned long) noexcept;
+};
+struct irqsave {
+	static void release(spinlock &l, unsigned long flags) noexcept;
+};
+} // namespace spin_policy
+
+/**
+ * spinlock_t.  Busy-waits; the holder must not sleep.  Use lock() when the
+ * lock is never taken from softirq or hardirq context, lock_bh() when it is
+ * also taken in softirq context (socket callbacks, timers), lock_irqsave()
+ * when it is taken from hardirq context.
+ */
+class spinlock {
+public:
+	/** Initialise; @p name shows up in lockdep reports. Any context. */
+	template <class Site = decltype([] {})>
+	explicit spinlock(const char *name = "kstd::spinlock", Site = {}) noexcept
+	{
+		kstd_spin_lock_init(raw(), name, detail::site_key<Site>());
+	}
+	/** Initialise with an explicit lockdep class key (static storage). */
+	spinlock(const char *name, ::lock_class_key *key) noexcept
+	{
+		kstd_spin_lock_init(raw(), name, key);
+	}
+	spinlock(const spinlock &) = delete;
+	spinlock &operator=(const spinlock &) = delete;
+
+	using guard = lock_guard<spinlock, spin_policy::plain>;
+	using bh_guard = lock_guard<spinlock, spin_policy::bh>;
+	using irqsave_guard = lock_guard<spinlock, spin_policy::irqsave>;
+
+	/** spin_lock(): disables preemption. */
+	guard lock() noexcept
+	{
+		kstd_spin_lock(raw());
+		return guard(this);
+	}
+	/** spin_lock_bh(): also disables softirqs on this CPU. */
+	bh_guard lock_bh() noexcept
+	{
+		kstd_spin_lock_bh(raw());
+		return bh_guard(this);
+	}
+	/** spin_lock_irqsave(): also disables local interrupts, restoring them on release. */
+	irqsave_guard lock_irqsave() noexcept
+	{
+		unsigned long flags = kstd_spin_lock_irqsave(raw());
+		return irqsave_guard(this, flags);
+	}
+	/** spin_trylock(): never spins; the guard is empty if the lock was busy. */
+	guard try_lock() noexcept { return guard(kstd_spin_trylock(raw()) ? this : nullptr); }
+
+	/** Is the lock held by anyone (a hint only, for assertions)? */
+	[[nodiscard]] bool is_locked() noexcept { return kstd_spin_is_locked(raw()); }
+	/** lockdep_assert_held(): warns under lockdep if this context does not hold it. */
+	void assert_held() noexcept { kstd_lockdep_assert_held(raw(), 0); }
+
+	/** The kernel's spinlock_t, for passing to C APIs. */
+	[[nodiscard]] ::spinlock *raw() noexcept { return storage_.as<::spinlock>(); }
+
+private:
+	opaque<KSTD_SIZEOF_SPINLOCK, KSTD_ALIGNOF_SPINLOCK> storage_;
+};
+
+inline void spin_policy::plain::release(spinlock &l, unsigned long) noexcept
+{
+	kstd_spin_unlock(l.raw());
+}
+inline void spin_policy::bh::release(spinlock &l, unsigned long) noexcept
+{
+	kstd_spin_unlock_bh(l.raw());
+}
+inline void spin_policy::irqsave::release(spinlock &l, unsigned long flags) noexcept
+{
+	kstd_spin_unlock_irqrestore(l.raw(), flags);
+}
+
+class mutex;
+namespace mutex_policy {
+struct plain {
+	static void release(mutex &m, unsigned long) noexcept;
+};
+} // namespace mutex_policy
+
+/**
+ * struct mutex: a sleeping lock.  Process context only; the holder may
+ * sleep but must release it in the same task.
+ */
+class mutex {
+public:
+	/** Initialise; @p name shows up in lockdep reports. */
+	template <class Site = decltype([] {})>
+	explicit mutex(const char *name = "kstd::mutex", Site = {}) noexcept
+	{
+		__mutex_init(raw(), name, detail::site_key<Site>());
+	}
+	/** Initialise with an explicit lockdep class key (static storage). */
+	mutex(const char *name, ::lock_class_key *key) noexcept { __mutex_init(raw(), name, key); }
+	mutex(const mutex &) = delete;
+	mutex &operator=(const mutex &) = delete;
+	/** mutex_destroy(): with DEBUG_MUTEXES, catches use after destruction. */
+	~mutex() { kstd_mutex_destroy(raw()); }
+
+	using guard = lock_guard<mutex, mutex_policy::plain>;
+
+	/** mutex_lock(). Might sleep; uninterruptible. */
+	guard lock() noexcept
+	{
+		kstd_mutex_lock(raw());
+		return guard(this);
+	}
+	/** mutex_lock_interruptible(): -EINTR if a signal arrives first. Might sleep. */
+	[[nodiscard]] result<guard> lock_interruptible() noexcept
+	{
+		int err = kstd_mutex_lock_interruptible(raw());
+		if (err)
+			return error::from_errno(err);
+		return guard(this);
+	}
+	/** mutex_lock_killable(): -EINTR on a fatal signal. Might sleep. */
+	[[nodiscard]] result<guard> lock_killable() noexcept
+	{
+		int err = kstd_mutex_lock_killable(raw());
+		if (err)
+			return error::from_errno(err);
+		return guard(this);
+	}
+	/** mutex_trylock(): never sleeps; the guard is empty if the mutex was busy. */
+	guard try_lock() noexcept { return guard(mutex_trylock(raw()) ? this : nullptr); }
+
+	[[nodiscard]] bool is_locked() noexcept { return kstd_mutex_is_locked(raw()); }
+	void assert_held() noexcept { kstd_lockdep_assert_held(raw(), 1); }
+
+	[[nodiscard]] ::mutex *raw() noexcept { return storage_.as<::mutex>(); }
+
+private:
+	opaque<KSTD_SIZEOF_MUTEX, KSTD_ALIGNOF_MUTEX> storage_;
+};
+
+inline void mutex_policy::plain::release(mutex &m, unsigned long) noexcept
+{
+	mutex_unlock(m.raw());
+}
+
+/**
+ * Access to data under a held lock: `->` and `*` reach the data; the lock
+ * is released with this object.  Obtained from locked<T>::lock() & co.
+ */
+template <class T, class Guard> class [[nodiscard]] locked_access {
+public:
+	locked_access(Guard &&g, T &data) noexcept : guard_(move(g)), data_(&data) {}
+	T *operator->() const noexcept { return data_; }
+	T &operator*() const noexcept { return *data_; }
+	explicit operator bool() const noexcept { return static_cast<bool>(guard_); }
+
+private:
+	Guard guard_;
+	T *data_;
+};
+
+/**
+ * A lock together with the data it protects: the data is reachable only
+ * through a guard, so it cannot be touched unlocked by mistake.
+ *
+ * @code
+ * kstd::locked<kstd::intrusive_list<&conn::link>> live{"live_conns"};
+ * live.lock()->push_back(*c);
+ * @endcode
+ */
+template <class T, class Lock = spinlock> class locked {
+public:
+	/**
+	 * Default-construct the data.  All locked<T, Lock> of one type share
+	 * a lockdep class; pass @p key (a `static` lock class, see
+	 * KSTD_LOCK_CLASS()) to give a declaration its own.
+	 */
+	explicit locked(const char *name = "kstd::locked") noexcept : lock_(name), data_() {}
+	locked(const char *name, ::lock_class_key *key) noexcept : lock_(name, key), data_() {}
+	/** Construct the data from @p args. */
+	template <class... Args>
+	locked(const char *name, in_place_t, Args &&...args) noexcept
+		: lock_(name), data_(forward<Args>(args)...)
+	{
+	}
+
+	auto lock() noexcept { return make_access(lock_.lock()); }
+	auto try_lock() noexcept { return make_access(lock_.try_lock()); }
+	/** spinlock only: see spinlock::lock_bh(). */
+	auto lock_bh() noexcept
+		requires is_same_v<Lock, spinlock>
+	{
+		return make_access(lock_.lock_bh());
+	}
+	/** spinlock only: see spinlock::lock_irqsave(). */
+	auto lock_irqsave() noexcept
+		requires is_same_v<Lock, spinlock>
+	{
+		return make_access(lock_.lock_irqsave());
+	}
+	/** mutex only: -EINTR on a signal. */
+	auto lock_interruptible() noexcept -> result<locked_access<T, typename Lock::guard>>
+		requires is_same_v<Lock, mutex>
+	{
+		auto g = KSTD_TRY(lock_.lock_interruptible());
+		return make_access(move(g));
+	}
+
+	/** The lock itself (for assertions, or C APIs that need it). */
+	Lock &raw_lock() noexcept { return lock_; }
+
+private:
+	template <class G> locked_access<T, G> make_access(G &&g) noexcept
+	{
+		return locked_access<T, G>(move(g), data_);
+	}
+
+	Lock lock_;
+	T data_;
+};
+
+/** kstd::locked with a mutex. */
+template <class T> using mutex_locked = locked<T, mutex>;
+
+} // namespace kstd
+
+#endif // KSTD_LOCK_HPP

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file log.hpp
+ * @brief printk from C++ with compile-time format checking, and WARN_ON.
+ *
+ * The macros mirror the kernel's pr_*() family: the log level and the
+ * module name ("kecho: ...") are prepended at compile time, and the
+ * compiler checks the arguments against the format (kernel extensions such
+ * as %pI4 or %pe are accepted as %p).
+ *
+ * @code
+ * kstd_pr_info("listening on port %u\n", port);
+ * kstd_pr_warn_ratelimited("bad line from %s\n", who);
+ * if (KSTD_WARN_ON(refs < 0))
+ *         return kstd::error::inval();
+ * @endcode
+ *
+ * Context: any (printk is safe in atomic and IRQ context).  Define
+ * KSTD_PR_FMT before including this header to change the prefix.
+ */
+#ifndef KSTD_LOG_HPP
+#define KSTD_LOG_HPP
+
+#include <kstd/bindings.h>
+
+#define KSTD_KERN_SOH "\001"
+#define KSTD_KERN_EMERG KSTD_KERN_SOH "0"
+#define KSTD_KERN_ALERT KSTD_KERN_SOH "1"
+#define KSTD_KERN_CRIT KSTD_KERN_SOH "2"
+#define KSTD_KERN_ERR KSTD_KERN_SOH "3"
+#define KSTD_KERN_WARNING KSTD_KERN_SOH "4"
+#define KSTD_KERN_NOTICE KSTD_KERN_SOH "5"
+#define KSTD_KERN_INFO KSTD_KERN_SOH "6"
+#define KSTD_KERN_DEBUG KSTD_KERN_SOH "7"
+
+#ifndef KSTD_PR_FMT
+#ifdef KBUILD_MODNAME
+#define KSTD_PR_FMT KBUILD_MODNAME ": "
+#else
+#define KSTD_PR_FMT ""
+#endif
+#endif
+
+/** printk at an explicit level: kstd_printk(KSTD_KERN_INFO, "x=%d\n", x). */
+#define kstd_printk(level, fmt, ...) _printk(level KSTD_PR_FMT fmt, ##__VA_ARGS__)
+
+#define kstd_pr_emerg(fmt, ...) kstd_printk(KSTD_KERN_EMERG, fmt, ##__VA_ARGS__)
+#define kstd_pr_alert(fmt, ...) kstd_printk(KSTD_KERN_ALERT, fmt, ##__VA_ARGS__)
+#define kstd_pr_crit(fmt, ...) kstd_printk(KSTD_KERN_CRIT, fmt, ##__VA_ARGS__)
+#define kstd_pr_err(fmt, ...) kstd_printk(KSTD_KERN_ERR, fmt, ##__VA_ARGS__)
+#define kstd_pr_warn(fmt, ...) kstd_printk(KSTD_KERN_WARNING, fmt, ##__VA_ARGS__)
+#define kstd_pr_notice(fmt, ...) kstd_printk(KSTD_KERN_NOTICE, fmt, ##__VA_ARGS__)
+#define kstd_pr_info(fmt, ...) kstd_printk(KSTD_KERN_INFO, fmt, ##__VA_ARGS__)
+
+/** Debug messages compile to a format check only unless KSTD_DEBUG is defined. */
+#ifdef KSTD_DEBUG
+#define kstd_pr_debug(fmt, ...) kstd_printk(KSTD_KERN_DEBUG, fmt, ##__VA_ARGS__)
+#else
+#define kstd_pr_debug(fmt, ...)                                                                    \
+	({                                                                                         \
+		if (0)                                                                             \
+			kstd_printk(KSTD_KERN_DEBUG, fmt, ##__VA_ARGS__);                          \
+		0;                                                                                 \
+	})
+#endif
+
+/*
+ * Rate-limited variants share the kernel's global printk_ratelimit() state
+ * (a burst of 10 per 5 s by default), which bounds log floods from input a
+ * remote peer controls.
+ */
+#define kstd_pr_warn_ratelimited(fmt, ...)                                                         \
+	({                                                                                         \
+		if (__printk_ratelimit(__func__))                                                  \
+			kstd_pr_warn(fmt, ##__VA_ARGS__);                                          \
+	})
+#define kstd_pr_err_ratelimited(fmt, ...)                                                          \
+	({                                                                                         \
+		if (__printk_ratelimit(__func__))                                                  \
+			kstd_pr_err(fmt, ##__VA_ARGS__);                                           \
+	})
+#define kstd_pr_info_ratelimited(fmt, ...)                                                         \
+	({                                                                                         \
+		if (__printk_ratelimit(__func__))                                                  \
+			kstd_pr_info(fmt, ##__VA_ARGS__);                                          \
+	})
+
+/**
+ * WARN_ON(cond): if @p cond is true, print a kernel warning with a stack
+ * trace (the file and line are in the message) and yield true.  For "this
+ * cannot happen" conditions only; a test run treats any WARN as failure.
+ */
+#define KSTD_WARN_ON(cond)                                                                         \
+	({                                                                                         \
+		bool kstd_warn_cond_ = static_cast<bool>(cond);                                    \
+		if (kstd_warn_cond_) [[unlikely]]                                                  \
+			kstd_warn(__FILE__, __LINE__, "WARN_ON(" #cond ")");                       \
+		kstd_warn_cond_;                                                                   \
+	})
+
+/** might_sleep(): under DEBUG_ATOMIC_SLEEP, complain if called in atomic context. */
+#define KSTD_MIGHT_SLEEP() kstd_might_sleep(__FILE__, __LINE__)
+
+#endif // KSTD_LOG_HPP

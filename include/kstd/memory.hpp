@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file memory.hpp
+ * @brief GFP flags, kstd::unique_ptr with a kfree deleter, fallible
+ *        kstd::make_unique(gfp, ...).
+ *
+ * Every allocation names its GFP flags, reports failure as a result (never
+ * a null pointer dereferenced later) and is freed exactly once by its owner.
+ *
+ * @code
+ * struct conn { int fd; conn(int f) : fd(f) {} };
+ *
+ * kstd::result<kstd::unique_ptr<conn>> open_conn(int fd)
+ * {
+ *         auto c = KSTD_TRY(kstd::make_unique<conn>(kstd::gfp::kernel, fd));
+ *         return c; // freed with kfree() when the last owner drops it
+ * }
+ * auto buf = kstd::make_unique<char[]>(kstd::gfp::atomic, 256); // zeroed
+ * @endcode
+ *
+ * Context: gfp::kernel may sleep (process context only); gfp::atomic and
+ * gfp::nowait never sleep and may be used under spinlocks and in IRQs.
+ * Destroying a unique_ptr calls the destructor and kfree(), which is safe in
+ * any context.
+ */
+#ifndef KSTD_MEMORY_HPP
+#define KSTD_MEMORY_HPP
+
+#include <kstd/bindings.h>
+#include <kstd/result.hpp>
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+/** Allocation flags (the kernel's gfp_t); combine with |. */
+struct gfp_t {
+	unsigned int bits;
+	constexpr gfp_t operator|(gfp_t o) const noexcept { return {bits | o.bits}; }
+	constexpr bool operator==(const gfp_t &) const noexcept = default;
+};
+
+/** The common GFP flag sets. */
+namespace gfp {
+/** May sleep and reclaim: process context without spinlocks held. */
+inline constexpr gfp_t kernel{KSTD_GFP_KERNEL};
+/** Never sleeps, may use emergency reserves: IRQ or spinlocked context. */
+inline constexpr gfp_t atomic{KSTD_GFP_ATOMIC};
+/** Never sleeps, no reserves: opportunistic allocations. */
+inline constexpr gfp_t nowait{KSTD_GFP_NOWAIT};
+/** GFP_KERNEL charged to the caller's memory cgroup. */
+inline constexpr gfp_t kernel_account{KSTD_GFP_KERNEL_ACCOUNT};
+/** Modifier: zero the memory. */
+inline constexpr gfp_t zero{KSTD_GFP_ZERO};
+/** Modifier: no allocation-failure warning (the caller handles it). */
+inline constexpr gfp_t nowarn{KSTD_GFP_NOWARN};
+} // namespace gfp
+
+/** Deleter that runs the destructor and kfree()s. */
+template <class T> struct kfree_deleter {
+	constexpr kfree_deleter() noexcept = default;
+	template <class U>
+		requires is_convertible_v<U *, T *>
+	constexpr kfree_deleter(const kfree_deleter<U> &) noexcept
+	{
+	}
+	void operator()(T *p) const noexcept
+	{
+		p->~T();
+		kfree(p);
+	}
+};
+
+/** Array form: destroys every element first (the count lives beside it). */
+template <class T> struct kfree_deleter<T[]> {
+	void operator()(T *p, size_t n) const noexcept
+	{
+		for (size_t i = n; i > 0; i--)
+			p[i - 1].~T();
+		kfree(p);
+	}
+};
+
+/**
+ * Owns one object allocated with kstd::make_unique (or adopted from a
+ * kmalloc'ed pointer).  Move-only; destroys and kfree()s on destruction.
+ * A zero-size deleter: exactly one pointer wide, like std::unique_ptr.
+ */
+template <class T, class Deleter = kfree_deleter<T>> class unique_ptr {
+public:
+	using pointer = T *;
+	using element_type = T;
+
+	constexpr unique_ptr() noexcept = default;
+	constexpr unique_ptr(nullptr_t) noexcept {}
+	/** Adopt @p p, which must come from kmalloc (or be null). */
+	constexpr explicit unique_ptr(T *p) noexcept : ptr_(p) {}
+	unique_ptr(unique_ptr &&o) noexcept : ptr_(o.release()) {}
+	template <class U, class E>
+		requires is_convertible_v<U *, T *>
+	unique_ptr(unique_ptr<U, E> &&o) noexcept : ptr_(o.release())
+	{
+	}
+	unique_ptr &operator=(unique_ptr &&o) noexcept
+	{
+		reset(o.release());
+		return *this;
+	}
+	unique_ptr &operator=(nullptr_t) noexcept
+	{
+		reset();
+		return *this;
+	}
+	unique_ptr(const unique_ptr &) = delete;
+	unique_ptr &operator=(const unique_ptr &) = delete;
+	~unique_ptr() { reset(); }
+
+	[[nodiscard]] T *get() const noexcept { return ptr_; }
+	T &operator*() const noexcept { return *ptr_; }
+	T *operator->() const noexcept { return ptr_; }
+	explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+	/** Give up ownership without freeing; the caller now owns the object. */
+	[[nodiscard]] T *release() noexcept { return exchange(ptr_, nullptr); }
+
+	/** Destroy the owned object (if any) and own @p p instead. */
+	void reset(T *p = nullptr) noexcept
+	{
+		if (T *old = exchange(ptr_, p))
+			Deleter()(old);
+	}
+
+	friend bool operator==(const unique_ptr &a, nullptr_t) noexcept { return !a.ptr_; }
+
+private:
+	T *ptr_ = nullptr;
+};
+
+/** Owns an array of @c size() elements from make_unique<T[]>(gfp, n). */
+template <class T> class unique_ptr<T[], kfree_deleter<T[]>> {
+public:
+	constexpr unique_ptr() noexcept = default;
+	unique_ptr(T *p, size_t n) noexcept : ptr_(p), size_(n) {}
+	unique_ptr(unique_ptr &&o) noexcept
+		: ptr_(exchange(o.ptr_, nullptr)), size_(exchange(o.size_, 0))
+	{
+	}
+	unique_ptr &operator=(unique_ptr &&o) noexcept
+	{
+		reset();
+		ptr_ = exchange(o.ptr_, nullptr);
+		size_ = exchange(o.size_, 0);
+		return *this;
+	}
+	unique_ptr(const unique_ptr &) = delete;
+	unique_ptr &operator=(const unique_ptr &) = delete;
+	~unique_ptr() { reset(); }
+
+	[[nodiscard]] T *get() const noexcept { return ptr_; }
+	[[nodiscard]] size_t size() const noexcept { return size_; }
+	T &operator[](size_t i) const noexcept { return ptr_[i]; }
+	T *begin() const noexcept { return ptr_; }
+	T *end() const noexcept { return ptr_ + size_; }
+	explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+	void reset() noexcept
+	{
+		if (ptr_)
+			kfree_deleter<T[]>()(exchange(ptr_, nullptr), exchange(size_, 0));
+	}
+
+private:
+	T *ptr_ = nullptr;
+	size_t size_ = 0;
+};
+
+/**
+ * Allocate and construct a T with @p flags.  Returns -ENOMEM on allocation
+ * failure; never returns a null pointer.  May sleep iff @p flags may.
+ */
+template <class T, class... Args>
+	requires(!is_unbounded_array_v<T>)
+[[nodiscard]] result<unique_ptr<T>> make_unique(gfp_t flags, Args &&...args) noexcept
+{
+	// kmalloc aligns to ARCH_KMALLOC_MINALIGN, and power-of-two sizes naturally.
+	static_assert(alignof(T) <= KSTD_KMALLOC_MINALIGN || (sizeof(T) & (sizeof(T) - 1)) == 0,
+		      "kmalloc cannot guarantee this alignment");
+	void *mem = kstd_kmalloc(sizeof(T), flags.bits);
+	if (!mem)
+		return error::nomem();
+	return unique_ptr<T>(new (mem) T(forward<Args>(args)...));
+}
+
+/**
+ * Allocate @p n value-initialised elements (zeroed for trivial types).
+ * -ENOMEM on failure, -EOVERFLOW if n * sizeof(T) overflows.
+ */
+template <class T>
+	requires is_unbounded_array_v<T>
+[[nodiscard]] result<unique_ptr<T>> make_unique(gfp_t flags, size_t n) noexcept
+{
+	using E = remove_extent_t<T>;
+	size_t bytes;
+	if (__builtin_mul_overflow(n, sizeof(E), &bytes))
+		return error::overflow();
+	E *mem = static_cast<E *>(kstd_kmalloc_array(n ? n : 1, sizeof(E), (flags | gfp::zero).bits));
+	if (!mem)
+		return error::nomem();
+	if constexpr (!__is_trivially_constructible(E))
+		for (size_t i = 0; i < n; i++)
+			new (&mem[i]) E();
+	return unique_ptr<T>(mem, n);
+}
+
+} // namespace kstd
+
+#endif // KSTD_MEMORY_HPP

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file result.hpp
+ * @brief kstd::error (always a valid negative errno) and kstd::result<T>.
+ *
+ * The kernel reports failure as a negative errno, sometimes hidden in a
+ * pointer (ERR_PTR).  kstd::result<T> carries either a T or a kstd::error,
+ * is [[nodiscard]], and KSTD_TRY() propagates the error to the caller, so
+ * error paths read like the success path without a goto ladder.
+ *
+ * @code
+ * kstd::result<int> parse_port(kstd::string_view s);
+ *
+ * kstd::result<void> configure(kstd::string_view s)
+ * {
+ *         int port = KSTD_TRY(parse_port(s)); // returns the error on failure
+ *         if (port == 0)
+ *                 return kstd::error::inval();
+ *         return {};
+ * }
+ * // at the C boundary: return configure(s).to_errno();
+ * @endcode
+ *
+ * All of it is usable in any context; nothing allocates.
+ */
+#ifndef KSTD_RESULT_HPP
+#define KSTD_RESULT_HPP
+
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+/**
+ * A kernel error: a negative errno in [-MAX_ERRNO, -1], by construction.
+ *
+ * Build one from a known errno with the named constructors
+ * (`kstd::error::nomem()`), or from an int returned by the kernel with
+ * from_errno(), which maps anything out of range to -EINVAL (and never to 0,
+ * so an error can't turn into success).
+ */
+class error {
+public:
+	/** From a kernel return value; must be negative, else -EINVAL. */
+	[[nodiscard]] static constexpr error from_errno(int err) noexcept
+	{
+		return error(err < 0 && err >= -KSTD_MAX_ERRNO ? err : -KSTD_EINVAL);
+	}
+
+	/** The negative errno, for returning to C (init, read, write...). */
+	[[nodiscard]] constexpr int to_errno() const noexcept { return code_; }
+
+	/** ERR_PTR(): the error encoded in a pointer. */
+	template <class T = void> [[nodiscard]] T *to_err_ptr() const noexcept
+	{
+		return reinterpret_cast<T *>(static_cast<__INTPTR_TYPE__>(code_));
+	}
+
+	constexpr bool operator==(const error &) const noexcept = default;
+
+#define KSTD_ERRNO_CTOR(fn, E)                                                                     \
+	[[nodiscard]] static constexpr error fn() noexcept { return error(-E); }
+	KSTD_ERRNO_CTOR(perm, KSTD_EPERM)
+	KSTD_ERRNO_CTOR(noent, KSTD_ENOENT)
+	KSTD_ERRNO_CTOR(intr, KSTD_EINTR)
+	KSTD_ERRNO_CTOR(io, KSTD_EIO)
+	KSTD_ERRNO_CTOR(again, KSTD_EAGAIN)
+	KSTD_ERRNO_CTOR(nomem, KSTD_ENOMEM)
+	KSTD_ERRNO_CTOR(acces, KSTD_EACCES)
+	KSTD_ERRNO_CTOR(fault, KSTD_EFAULT)
+	KSTD_ERRNO_CTOR(busy, KSTD_EBUSY)
+	KSTD_ERRNO_CTOR(exist, KSTD_EEXIST)
+	KSTD_ERRNO_CTOR(nodev, KSTD_ENODEV)
+	KSTD_ERRNO_CTOR(inval, KSTD_EINVAL)
+	KSTD_ERRNO_CTOR(fbig, KSTD_EFBIG)
+	KSTD_ERRNO_CTOR(nospc, KSTD_ENOSPC)
+	KSTD_ERRNO_CTOR(pipe, KSTD_EPIPE)
+	KSTD_ERRNO_CTOR(range, KSTD_ERANGE)
+	KSTD_ERRNO_CTOR(nametoolong, KSTD_ENAMETOOLONG)
+	KSTD_ERRNO_CTOR(nosys, KSTD_ENOSYS)
+	KSTD_ERRNO_CTOR(overflow, KSTD_EOVERFLOW)
+	KSTD_ERRNO_CTOR(badmsg, KSTD_EBADMSG)
+	KSTD_ERRNO_CTOR(msgsize, KSTD_EMSGSIZE)
+	KSTD_ERRNO_CTOR(opnotsupp, KSTD_EOPNOTSUPP)
+	KSTD_ERRNO_CTOR(afnosupport, KSTD_EAFNOSUPPORT)
+	KSTD_ERRNO_CTOR(addrinuse, KSTD_EADDRINUSE)
+	KSTD_ERRNO_CTOR(connreset, KSTD_ECONNRESET)
+	KSTD_ERRNO_CTOR(notconn, KSTD_ENOTCONN)
+	KSTD_ERRNO_CTOR(timedout, KSTD_ETIMEDOUT)
+	KSTD_ERRNO_CTOR(canceled, KSTD_ECANCELED)
+#undef KSTD_ERRNO_CTOR
+
+private:
+	constexpr explicit error(int code) noexcept : code_(code) {}
+	int code_;
+};
+
+/** IS_ERR(): does this pointer encode an errno? */
+[[nodiscard]] inline bool is_err_ptr(const void *p) noexcept
+{
+	return reinterpret_cast<uintptr_t>(p) >= static_cast<uintptr_t>(-KSTD_MAX_ERRNO);
+}
+
+template <class T> class result;
+
+/** Tag to build a result that holds its value in place. */
+struct in_place_t {};
+inline constexpr in_place_t in_place{};
+
+/**
+ * Either a T or an error.  Move-only if T is; never allocates.
+ *
+ * Test it with `if (r)` / has_value(), read the value with value() or `*r`
+ * (only when it holds one: checked with a kernel WARN, then the value is
+ * still returned so code never runs on garbage silently), and the error with
+ * error().  Convert to an int return with to_errno() (0 on success).
+ */
+template <class T> class [[nodiscard]] result {
+public:
+	using value_type = T;
+
+	/** Success holding @p v. */
+	constexpr result(T &&v) noexcept : has_(true) { new (&value_) T(move(v)); }
+	/** Success holding a copy of @p v. */
+	constexpr result(const T &v) noexcept : has_(true) { new (&value_) T(v); }
+	/** Success, with T built in place from @p args. */
+	template <class... Args>
+	constexpr explicit result(in_place_t, Args &&...args) noexcept : has_(true)
+	{
+		new (&value_) T(forward<Args>(args)...);
+	}
+	/** Failure. */
+	constexpr result(kstd::error e) noexcept : err_(e), has_(false) {}
+
+	/** Success holding a U convertible to T (unique_ptr<Derived> -> ...). */
+	template <class U>
+		requires(!is_same_v<U, T> && is_convertible_v<U &&, T>)
+	constexpr result(result<U> &&other) noexcept : has_(other.has_value())
+	{
+		if (has_)
+			new (&value_) T(move(other).value());
+		else
+			err_ = other.error();
+	}
+
+	result(result &&other) noexcept : has_(other.has_)
+	{
+		if (has_)
+			new (&value_) T(move(other.value_));
+		else
+			err_ = other.err_;
+	}
+	result &operator=(result &&other) noexcept
+	{
+		if (this != &other) {
+			this->~result();
+			new (this) result(move(other));
+		}
+		return *this;
+	}
+	result(const result &) = delete;
+	result &operator=(const result &) = delete;
+
+	~result()
+	{
+		if (has_)
+			value_.~T();
+	}
+
+	[[nodiscard]] constexpr bool has_value() const noexcept { return has_; }
+	constexpr explicit operator bool() const noexcept { return has_; }
+
+	[[nodiscard]] T &value() & noexcept { check_value(); return value_; }
+	[[nodiscard]] const T &value() const & noexcept { check_value(); return value_; }
+	[[nodiscard]] T &&value() && noexcept { check_value(); return move(value_); }
+	T &operator*() & noexcept { return value(); }
+	T &&operator*() && noexcept { return move(*this).value(); }
+	T *operator->() noexcept { return &value(); }
+
+	/** The error; kstd::error::inval() (with a WARN) if there is none. */
+	[[nodiscard]] kstd::error error() const noexcept
+	{
+		if (has_) [[unlikely]]
+			warn_no_error();
+		return has_ ? kstd::error::inval() : err_;
+	}
+
+	/** 0 on success, else the negative errno. */
+	[[nodiscard]] int to_errno() const noexcept { return has_ ? 0 : err_.to_errno(); }
+
+	/** The value, or @p fallback on failure. */
+	template <class U> [[nodiscard]] T value_or(U &&fallback) && noexcept
+	{
+		return has_ ? move(value_) : T(forward<U>(fallback));
+	}
+
+private:
+	void check_value() const noexcept;
+	static void warn_no_error() noexcept;
+
+	union {
+		T value_;
+		kstd::error err_;
+	};
+	bool has_;
+};
+
+/** result<void>: success or an error, nothing else. */
+template <> class [[nodiscard]] result<void> {
+public:
+	using value_type = void;
+
+	constexpr result() noexcept : err_(0) {}
+	constexpr result(kstd::error e) noexcept : err_(e.to_errno()) {}
+
+	[[nodiscard]] constexpr bool has_value() const noexcept { return err_ == 0; }
+	constexpr explicit operator bool() const noexcept { return err_ == 0; }
+	constexpr void value() const noexcept {}
+	[[nodiscard]] kstd::error error() const noexcept { return kstd::error::from_errno(err_); }
+	[[nodiscard]] constexpr int to_errno() const noexcept { return err_; }
+
+private:
+	int err_;
+};
+
+/**
+ * A kernel int return (0 or positive on success, negative errno on
+ * failure) as a result.  The non-negative value is kept.
+ */
+[[nodiscard]] inline result<int> from_errno(int ret) noexcept
+{
+	if (ret < 0)
+		return error::from_errno(ret);
+	return ret;
+}
+
+/** A kernel 0-or-negative-errno return as a result<void>. */
+[[nodiscard]] inline result<void> to_result(int ret) noexcept
+{
+	if (ret < 0)
+		return error::from_errno(ret);
+	return {};
+}
+
+/** A pointer that may be ERR_PTR() (or NULL, reported as @p if_null). */
+template <class T>
+[[nodiscard]] inline result<T *> from_err_ptr(T *p, error if_null = error::nomem()) noexcept
+{
+	if (is_err_ptr(p))
+		return error::from_errno(static_cast<int>(reinterpret_cast<__INTPTR_TYPE__>(p)));
+	if (!p)
+		return if_null;
+	return p;
+}
+
+} // namespace kstd
+
+#include <kstd/bindings.h>
+
+template <class T> inline void kstd::result<T>::check_value() const noexcept
+{
+	if (!has_) [[unlikely]]
+		kstd_warn(__FILE__, __LINE__, "value() of a result holding an error");
+}
+
+template <class T> inline void kstd::result<T>::warn_no_error() noexcept
+{
+	kstd_warn(__FILE__, __LINE__, "error() of a result holding a value");
+}
+
+/**
+ * Evaluate a result-returning expression; on failure return its error from
+ * the enclosing function (which must return a kstd::result or kstd::error),
+ * on success yield the value (moved out).
+ *
+ * @code
+ * auto buf = KSTD_TRY(kstd::make_unique<u8[]>(kstd::gfp::kernel, len));
+ * KSTD_TRY(sock.send_all(buf.get(), len));
+ * @endcode
+ */
+#define KSTD_TRY(expr)                                                                             \
+	({                                                                                         \
+		auto &&kstd_try_result_ = (expr);                                                  \
+		if (!kstd_try_result_) [[unlikely]]                                                \
+			return kstd_try_result_.error();                                           \
+		::kstd::move(kstd_try_result_).value();                                            \
+	})
+
+#endif // KSTD_RESULT_HPP

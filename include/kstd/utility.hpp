@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file utility.hpp
+ * @brief The freestanding basics kstd is built on: sizes, move/forward,
+ *        type traits, placement new, opaque storage for kernel objects.
+ *
+ * Kernel C++ is compiled with `-nostdinc -nostdinc++`: no libstdc++ headers
+ * exist, so the few std pieces a library needs are provided here, in
+ * namespace kstd, built on compiler intrinsics.  Everything here is
+ * constexpr-friendly and usable in any context (atomic or not).
+ */
+#ifndef KSTD_UTILITY_HPP
+#define KSTD_UTILITY_HPP
+
+#include <kstd/layout.h>
+
+namespace kstd {
+
+using size_t = __SIZE_TYPE__;
+using ptrdiff_t = __PTRDIFF_TYPE__;
+using uintptr_t = __UINTPTR_TYPE__;
+using nullptr_t = decltype(nullptr);
+using u8 = __UINT8_TYPE__;
+using u16 = __UINT16_TYPE__;
+using u32 = __UINT32_TYPE__;
+using u64 = __UINT64_TYPE__;
+using s32 = __INT32_TYPE__;
+using s64 = __INT64_TYPE__;
+
+template <class T> struct remove_reference { using type = T; };
+template <class T> struct remove_reference<T &> { using type = T; };
+template <class T> struct remove_reference<T &&> { using type = T; };
+template <class T> using remove_reference_t = typename remove_reference<T>::type;
+
+template <class T> struct remove_extent { using type = T; };
+template <class T> struct remove_extent<T[]> { using type = T; };
+template <class T> using remove_extent_t = typename remove_extent<T>::type;
+
+template <class T> inline constexpr bool is_lvalue_reference_v = false;
+template <class T> inline constexpr bool is_lvalue_reference_v<T &> = true;
+template <class T> inline constexpr bool is_unbounded_array_v = false;
+template <class T> inline constexpr bool is_unbounded_array_v<T[]> = true;
+template <class A, class B> inline constexpr bool is_same_v = __is_same(A, B);
+template <class T>
+inline constexpr bool is_void_v = __is_same(T, void) || __is_same(T, const void);
+template <class T>
+inline constexpr bool is_trivially_destructible_v = __has_trivial_destructor(T);
+template <class T, class... Args>
+inline constexpr bool is_constructible_v = __is_constructible(T, Args...);
+template <class From, class To>
+inline constexpr bool is_convertible_v = requires(void (*sink)(To), From (*source)()) {
+	sink(source());
+};
+
+/** std::move: cast to an rvalue so the value can be moved from. */
+template <class T> [[nodiscard]] constexpr remove_reference_t<T> &&move(T &&t) noexcept
+{
+	return static_cast<remove_reference_t<T> &&>(t);
+}
+
+/** std::forward: perfect forwarding of a forwarding reference. */
+template <class T> [[nodiscard]] constexpr T &&forward(remove_reference_t<T> &t) noexcept
+{
+	return static_cast<T &&>(t);
+}
+template <class T> [[nodiscard]] constexpr T &&forward(remove_reference_t<T> &&t) noexcept
+{
+	static_assert(!is_lvalue_reference_v<T>, "forwarding an rvalue as an lvalue");
+	return static_cast<T &&>(t);
+}
+
+/** std::exchange: replace @p obj with @p v and return the old value. */
+template <class T, class U = T> constexpr T exchange(T &obj, U &&v) noexcept
+{
+	T old = move(obj);
+	obj = forward<U>(v);
+	return old;
+}
+
+template <class T> constexpr void swap(T &a, T &b) noexcept
+{
+	T t = move(a);
+	a = move(b);
+	b = move(t);
+}
+
+template <class T> [[nodiscard]] constexpr const T &min(const T &a, const T &b) noexcept
+{
+	return b < a ? b : a;
+}
+template <class T> [[nodiscard]] constexpr const T &max(const T &a, const T &b) noexcept
+{
+	return a < b ? b : a;
+}
+
+/**
+ * Unique type per use: `template <class Site = decltype([] {})>` makes every
+ * place that relies on the default argument a distinct instantiation.  kstd
+ * uses it to give each lock declaration its own lockdep class.
+ */
+template <class Site> struct site_tag {};
+
+} // namespace kstd
+
+/*
+ * Placement new.  <new> does not exist here; this is the one global
+ * operator new kstd provides.  Plain `new T` stays undeclared on purpose:
+ * it fails to compile or link, allocate with kstd::make_unique(gfp, ...).
+ */
+[[nodiscard]] inline void *operator new(kstd::size_t, void *where) noexcept
+{
+	return where;
+}
+inline void operator delete(void *, void *) noexcept {}
+
+namespace kstd {
+
+/**
+ * Raw, suitably aligned storage for a kernel object whose layout only the
+ * kernel knows (spinlock_t, struct mutex, ...).  Size and alignment come from
+ * the generated kstd/layout.h.  A size of zero is real: spinlock_t and
+ * struct lock_class_key are empty structs on some configurations (GNU C
+ * gives them size 0), and then this holds no bytes at all.
+ */
+template <size_t Size, size_t Align> struct opaque {
+	alignas(Align) unsigned char bytes[Size];
+
+	template <class T> T *as() noexcept { return reinterpret_cast<T *>(bytes); }
+	template <class T> const T *as() const noexcept
+	{
+		return reinterpret_cast<const T *>(bytes);
+	}
+};
+template <size_t Align> struct opaque<0, Align> {
+	template <class T> T *as() noexcept { return reinterpret_cast<T *>(this); }
+	template <class T> const T *as() const noexcept
+	{
+		return reinterpret_cast<const T *>(this);
+	}
+};
+
+/**
+ * Byte offset of a data member, from a pointer to member.  Only address
+ * arithmetic on a never-dereferenced probe address is done; the compiler
+ * folds it to a constant.
+ */
+template <class T, class M> inline size_t member_offset(M T::*member) noexcept
+{
+	constexpr uintptr_t probe = 4096;
+	const T *obj = reinterpret_cast<const T *>(probe);
+	return reinterpret_cast<uintptr_t>(&(obj->*member)) - probe;
+}
+
+/** container_of: the object that holds @p m as its @p member. */
+template <class T, class M> inline T *container_of(M *m, M T::*member) noexcept
+{
+	return reinterpret_cast<T *>(reinterpret_cast<unsigned char *>(m) - member_offset(member));
+}
+
+} // namespace kstd
+
+#endif // KSTD_UTILITY_HPP

@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kstd Kbuild fragment: compile C++ sources of a kernel module.
+#
+# In your module's Kbuild:
+#
+#     include /path/to/kstd/kstd.mk
+#     obj-m      += hello.o
+#     hello-y    := main.o kstd.o      # your .cpp objects plus kstd.o
+#
+# then build as usual: make -C /lib/modules/$(uname -r)/build M=$PWD
+#
+# kstd.o holds the C helpers, the only code that includes kernel headers.  A
+# layout header (sizes of embeddable kernel types, GFP/errno/... constants) is
+# generated per kernel build into $(obj)/kstd-generated with the kernel's
+# asm-offsets mechanism.  C++ objects are compiled with the kernel's own flags
+# for that object (code model, mitigations, sanitizers, tracing) minus the
+# C-only ones, and go through fixdep and objtool exactly like C objects.
+
+ifndef KSTD_ROOT
+KSTD_ROOT := $(realpath $(dir $(lastword $(MAKEFILE_LIST))))
+endif
+
+# Kbuild runs make with -rR, so there is no $(CXX): derive it from $(CC)
+# (gcc-12 -> g++-12, clang-14 -> clang++-14).
+ifdef CONFIG_CC_IS_CLANG
+KSTD_CXX ?= $(subst clang,clang++,$(CC))
+else
+KSTD_CXX ?= $(subst gcc,g++,$(CC))
+endif
+
+kstd_gendir  := $(abspath $(obj))/kstd-generated
+kstd_layout  := $(kstd_gendir)/kstd/layout.h
+
+# --- the generated layout header -------------------------------------------
+
+$(obj)/kstd-layout.s: $(KSTD_ROOT)/lib/kstd_layout.c FORCE
+	$(call if_changed_dep,cc_s_c)
+
+$(kstd_layout): $(obj)/kstd-layout.s FORCE
+	$(call filechk,offsets,KSTD_GENERATED_LAYOUT_H)
+
+targets     += kstd-layout.s
+clean-files += kstd-layout.s kstd-generated
+
+# --- the C helpers ----------------------------------------------------------
+
+CFLAGS_kstd.o += -I$(KSTD_ROOT)/include -I$(kstd_gendir)
+
+$(obj)/kstd.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
+	$(call if_changed_rule,cc_o_c)
+
+# --- C++ objects ------------------------------------------------------------
+
+# Flags that are valid for C only; g++ would warn about each of them.
+kstd_c_only_flags := -std=gnu89 -std=gnu99 -std=gnu11 -std=c11 \
+	-Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+	-Wold-style-declaration -Wdeclaration-after-statement \
+	-Wno-declaration-after-statement -Wnested-externs \
+	-Wpointer-sign -Wno-pointer-sign -Wno-override-init \
+	-Wmissing-parameter-type -Wimplicit-int -Wno-enum-int-mismatch \
+	-Wbad-function-cast -Wno-pointer-to-enum-cast \
+	-Werror=implicit-function-declaration -Werror=implicit-int \
+	-Werror=incompatible-pointer-types -Werror=strict-prototypes \
+	-Werror=designated-init -Werror=int-conversion \
+	-Wno-unused-const-variable -Wunused-const-variable
+
+# C++ never sees a kernel header: drop the forced includes and the kernel's
+# include directories.  "-include FILE" is two words; glue them first.
+kstd_strip_includes = $(filter-out -include=% -I$(srctree)/% -I$(objtree)/% \
+	-I./% -Iarch/% -Iinclude% -I$(src) -I$(obj), \
+	$(subst -include ,-include=,$(1)))
+
+KSTD_CXXFLAGS := -std=gnu++20 -fno-exceptions -fno-rtti \
+	-fno-threadsafe-statics -fno-use-cxa-atexit -nostdinc++ -fcheck-new \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+
+kstd_cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
+	$(filter-out $(kstd_c_only_flags), \
+		$(call kstd_strip_includes,$(_c_flags) $(modkern_cflags))) \
+	$(basename_flags) $(modname_flags) \
+	-I$(KSTD_ROOT)/include -I$(kstd_gendir) $(KSTD_CXXFLAGS) \
+	$(CXXFLAGS_$(target-stem).o)
+
+quiet_cmd_kstd_cxx_o_cpp = C++ $(quiet_modtag) $@
+      cmd_kstd_cxx_o_cpp = $(KSTD_CXX) $(kstd_cxx_flags) -c -o $@ $< $(cmd_objtool)
+
+# A namespace-scope object with a constructor or destructor would silently
+# never run in a module, and operator new has no GFP flags: refuse both.
+# (Sanitizer constructors such as KASAN's global registration are fine: the
+# kernel runs those through CONFIG_CONSTRUCTORS; g++ names user ones
+# _GLOBAL__sub_I_*/_GLOBAL__sub_D_*.)
+kstd_bad_ctor_syms := ' (t|T) _GLOBAL__sub_(I|D)_| U atexit$$'
+kstd_bad_new_syms  := ' U (_Znw|_Zna|_ZdlPv|_ZdaPv|__cxa_|_ZSt)'
+
+quiet_cmd_kstd_check_cxx = CHECK   $@
+      cmd_kstd_check_cxx = \
+	if $(NM) $@ | grep -qE $(kstd_bad_ctor_syms) || \
+	   $(OBJDUMP) -h $@ | grep -qE ' \.(ctors|dtors)\b'; then \
+		echo "$@: error: global constructor or destructor (never run in the kernel);" \
+		     "keep module state in the object created by KSTD_MODULE()" >&2; \
+		rm -f $@; exit 1; \
+	fi; \
+	if $(NM) $@ | grep -qE $(kstd_bad_new_syms); then \
+		echo "$@: error: plain new/delete or the C++ runtime is used; allocate with" \
+		     "kstd::make_unique(kstd::gfp::kernel, ...)" >&2; \
+		$(NM) $@ | grep -E $(kstd_bad_new_syms) >&2; \
+		rm -f $@; exit 1; \
+	fi
+
+define rule_kstd_cxx_o_cpp
+	$(call cmd_and_fixdep,kstd_cxx_o_cpp)
+	$(call cmd,kstd_check_cxx)
+	$(call cmd,gen_objtooldep)
+	$(call cmd,record_mcount)
+endef
+
+$(obj)/%.o: $(src)/%.cpp $(kstd_layout) FORCE
+	$(call if_changed_rule,kstd_cxx_o_cpp)
+
+# Preprocessed output for debugging: make M=... foo.ii
+quiet_cmd_kstd_cxx_ii_cpp = CPP C++ $@
+      cmd_kstd_cxx_ii_cpp = $(KSTD_CXX) $(kstd_cxx_flags) -E -o $@ $<
+
+$(obj)/%.ii: $(src)/%.cpp $(kstd_layout) FORCE
+	$(call if_changed_dep,kstd_cxx_ii_cpp)

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <kstd/memory.hpp>
+#include <kstd/result.hpp>
+
+#include "test.hpp"
+
+using kstd::error;
+using kstd::result;
+
+namespace {
+
+result<int> half(int v)
+{
+	if (v % 2)
+		return error::inval();
+	return v / 2;
+}
+
+result<int> quarter(int v)
+{
+	int h = KSTD_TRY(half(v));
+	return KSTD_TRY(half(h));
+}
+
+int steps_after_try;
+
+result<void> must_be_even(int v)
+{
+	KSTD_TRY(half(v));
+	steps_after_try++;
+	return {};
+}
+
+struct tracker {
+	int *destroyed;
+	explicit tracker(int *d) : destroyed(d) {}
+	tracker(tracker &&o) : destroyed(kstd::exchange(o.destroyed, nullptr)) {}
+	~tracker()
+	{
+		if (destroyed)
+			(*destroyed)++;
+	}
+};
+
+struct base {
+	int v = 1;
+};
+struct derived : base {
+	derived() { v = 2; }
+};
+
+} // namespace
+
+KSTD_TEST(result, value_roundtrip)
+{
+	result<int> r = 42;
+	EXPECT(r.has_value());
+	EXPECT(static_cast<bool>(r));
+	EXPECT_EQ(r.value(), 42);
+	EXPECT_EQ(*r, 42);
+	EXPECT_EQ(r.to_errno(), 0);
+}
+
+KSTD_TEST(result, error_is_negative_errno)
+{
+	result<int> r = error::nomem();
+	EXPECT(!r.has_value());
+	EXPECT_EQ(r.error().to_errno(), -KSTD_ENOMEM);
+	EXPECT_EQ(r.to_errno(), -KSTD_ENOMEM);
+	EXPECT(r.error() == error::nomem());
+	EXPECT(!(r.error() == error::inval()));
+}
+
+KSTD_TEST(result, from_errno_clamps_invalid)
+{
+	EXPECT_EQ(error::from_errno(-KSTD_EAGAIN).to_errno(), -KSTD_EAGAIN);
+	EXPECT_EQ(error::from_errno(-1).to_errno(), -1);
+	EXPECT_EQ(error::from_errno(-KSTD_MAX_ERRNO).to_errno(), -KSTD_MAX_ERRNO);
+	/* 0, positive values and values below -MAX_ERRNO are not errnos. */
+	EXPECT_EQ(error::from_errno(0).to_errno(), -KSTD_EINVAL);
+	EXPECT_EQ(error::from_errno(5).to_errno(), -KSTD_EINVAL);
+	EXPECT_EQ(error::from_errno(-KSTD_MAX_ERRNO - 1).to_errno(), -KSTD_EINVAL);
+	EXPECT_EQ(kstd::from_errno(7).value(), 7);
+	EXPECT_EQ(kstd::from_errno(-KSTD_EIO).to_errno(), -KSTD_EIO);
+	EXPECT(kstd::to_result(0).has_value());
+	EXPECT_EQ(kstd::to_result(-KSTD_EBUSY).to_errno(), -KSTD_EBUSY);
+}
+
+KSTD_TEST(result, try_propagates_error)
+{
+	EXPECT_EQ(quarter(6).to_errno(), -KSTD_EINVAL); /* 6/2 = 3 is odd */
+	EXPECT_EQ(quarter(3).to_errno(), -KSTD_EINVAL);
+	steps_after_try = 0;
+	EXPECT_EQ(must_be_even(3).to_errno(), -KSTD_EINVAL);
+	EXPECT_EQ(steps_after_try, 0);
+}
+
+KSTD_TEST(result, try_yields_value)
+{
+	EXPECT_EQ(quarter(8).value(), 2);
+	steps_after_try = 0;
+	EXPECT(must_be_even(4).has_value());
+	EXPECT_EQ(steps_after_try, 1);
+}
+
+KSTD_TEST(result, void_result)
+{
+	result<void> ok;
+	result<void> bad = error::busy();
+	EXPECT(ok.has_value());
+	EXPECT_EQ(ok.to_errno(), 0);
+	EXPECT(!bad);
+	EXPECT_EQ(bad.error().to_errno(), -KSTD_EBUSY);
+}
+
+KSTD_TEST(result, err_ptr_roundtrip)
+{
+	int x = 0;
+	void *p = error::noent().to_err_ptr();
+	EXPECT(kstd::is_err_ptr(p));
+	EXPECT(!kstd::is_err_ptr(&x));
+	EXPECT(!kstd::is_err_ptr(nullptr));
+	EXPECT_EQ(kstd::from_err_ptr(p).to_errno(), -KSTD_ENOENT);
+	EXPECT(kstd::from_err_ptr(&x).value() == &x);
+	EXPECT_EQ(kstd::from_err_ptr<int>(nullptr).to_errno(), -KSTD_ENOMEM);
+	EXPECT_EQ(kstd::from_err_ptr<int>(nullptr, error::nodev()).to_errno(), -KSTD_ENODEV);
+}
+
+KSTD_TEST(result, move_only_value)
+{
+	int destroyed = 0;
+	{
+		result<tracker> r{kstd::in_place, &destroyed};
+		EXPECT(r.has_value());
+		tracker t = kstd::move(r).value();
+		EXPECT_EQ(destroyed, 0);
+	}
+	/* Exactly one live tracker existed: the moved-from one does not count. */
+	EXPECT_EQ(destroyed, 1);
+	{
+		result<tracker> r = error::again();
+	}
+	EXPECT_EQ(destroyed, 1);
+}
+
+KSTD_TEST(result, converting_result)
+{
+	auto make = []() -> result<kstd::unique_ptr<base>> {
+		return kstd::make_unique<derived>(kstd::gfp::kernel);
+	};
+	auto r = make();
+	EXPECT(r.has_value());
+	if (r)
+		EXPECT_EQ(r.value()->v, 2);
+}
+
+KSTD_TEST(result, value_or)
+{
+	EXPECT_EQ(half(8).value_or(-1), 4);
+	EXPECT_EQ(half(7).value_or(-1), -1);
+}

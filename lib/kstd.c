@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kstd.c - the C helpers behind kstd's C++ wrappers.
+ *
+ * This is the only kstd code that includes kernel headers.  It is compiled
+ * as C, against the target kernel, into every module that uses kstd.  Each
+ * helper wraps a static inline, a macro or an API that changed between
+ * kernel versions behind a stable prototype from <kstd/bindings.h>; including
+ * that header here makes the compiler check every prototype against the
+ * kernel's own declarations.
+ */
+#include <linux/bug.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/version.h>
+
+#include <kstd/bindings.h>
+#include <kstd/layout.h>
+
+/*
+ * The layout header was generated for one kernel configuration; refuse to
+ * build against another (a stale header from a different kernel build).
+ */
+#define CHECK_LAYOUT(name, type)						\
+	static_assert(KSTD_SIZEOF_##name == sizeof(type) &&			\
+		      KSTD_ALIGNOF_##name == __alignof__(type),			\
+		      "kstd/layout.h is stale for " #type)
+CHECK_LAYOUT(SPINLOCK, spinlock_t);
+CHECK_LAYOUT(MUTEX, struct mutex);
+CHECK_LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
+CHECK_LAYOUT(LIST_HEAD, struct list_head);
+static_assert(KSTD_GFP_KERNEL == (__force unsigned int)GFP_KERNEL, "stale layout");
+static_assert(KSTD_EAGAIN == EAGAIN && KSTD_MAX_ERRNO == MAX_ERRNO, "stale layout");
+/* C++ mirrors struct list_head as two pointers, next first. */
+static_assert(offsetof(struct list_head, next) == 0 &&
+	      offsetof(struct list_head, prev) == sizeof(void *), "list_head");
+
+/* ---- module entry ------------------------------------------------------ */
+
+/*
+ * KSTD_MODULE() defines these in C++.  A module without it (for example a
+ * KUnit suite module, which the KUnit core drives) gets these defaults.
+ */
+int __weak kstd_module_init(void)
+{
+	return 0;
+}
+
+void __weak kstd_module_exit(void)
+{
+}
+
+static int __init kstd_init(void)
+{
+	return kstd_module_init();
+}
+
+static void __exit kstd_exit(void)
+{
+	kstd_module_exit();
+}
+
+module_init(kstd_init);
+module_exit(kstd_exit);
+
+/* ---- diagnostics ------------------------------------------------------- */
+
+void kstd_warn(const char *file, int line, const char *what)
+{
+	WARN(1, "kstd: %s at %s:%d\n", what, file, line);
+}
+
+void kstd_might_sleep(const char *file, int line)
+{
+	__might_sleep(file, line);
+	might_resched();
+}
+
+int kstd_irqs_disabled(void)
+{
+	return irqs_disabled();
+}
+
+int kstd_in_atomic(void)
+{
+	return !preemptible();
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+/* kmalloc() is a macro over kmalloc_noprof() since 6.10. */
+void *kstd_kmalloc(size_t size, unsigned int gfp)
+{
+	return kmalloc(size, (__force gfp_t)gfp);
+}
+
+void *kstd_kmalloc_array(size_t n, size_t size, unsigned int gfp)
+{
+	return kmalloc_array(n, size, (__force gfp_t)gfp);
+}
+
+/* ---- spinlock_t -------------------------------------------------------- */
+
+void kstd_spin_lock_init(spinlock_t *lock, const char *name,
+			 struct lock_class_key *key)
+{
+#ifdef CONFIG_DEBUG_SPINLOCK
+	__raw_spin_lock_init(spinlock_check(lock), name, key, LD_WAIT_CONFIG);
+#else
+	spin_lock_init(lock);
+#endif
+}
+
+void kstd_spin_lock(spinlock_t *lock)
+{
+	spin_lock(lock);
+}
+
+void kstd_spin_unlock(spinlock_t *lock)
+{
+	spin_unlock(lock);
+}
+
+void kstd_spin_lock_bh(spinlock_t *lock)
+{
+	spin_lock_bh(lock);
+}
+
+void kstd_spin_unlock_bh(spinlock_t *lock)
+{
+	spin_unlock_bh(lock);
+}
+
+unsigned long kstd_spin_lock_irqsave(spinlock_t *lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(lock, flags);
+	return flags;
+}
+
+void kstd_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock_irqrestore(lock, flags);
+}
+
+int kstd_spin_trylock(spinlock_t *lock)
+{
+	return spin_trylock(lock);
+}
+
+int kstd_spin_is_locked(spinlock_t *lock)
+{
+	return spin_is_locked(lock);
+}
+
+void kstd_lockdep_assert_held(const void *lock, int is_mutex)
+{
+	if (is_mutex)
+		lockdep_assert_held((struct mutex *)lock);
+	else
+		lockdep_assert_held((spinlock_t *)lock);
+}
+
+/* ---- struct mutex ------------------------------------------------------ */
+
+/* With lockdep, mutex_lock() and friends are macros over *_nested(). */
+void kstd_mutex_lock(struct mutex *lock)
+{
+	mutex_lock(lock);
+}
+
+int kstd_mutex_lock_interruptible(struct mutex *lock)
+{
+	return mutex_lock_interruptible(lock);
+}
+
+int kstd_mutex_lock_killable(struct mutex *lock)
+{
+	return mutex_lock_killable(lock);
+}
+
+int kstd_mutex_is_locked(struct mutex *lock)
+{
+	return mutex_is_locked(lock);
+}
+
+void kstd_mutex_destroy(struct mutex *lock)
+{
+	mutex_destroy(lock);
+}
+
+/* ---- struct list_head (CONFIG_DEBUG_LIST builds only) ------------------ */
+
+void kstd_list_add(struct list_head *entry, struct list_head *head)
+{
+	list_add(entry, head);
+}
+
+void kstd_list_add_tail(struct list_head *entry, struct list_head *head)
+{
+	list_add_tail(entry, head);
+}
+
+void kstd_list_del_init(struct list_head *entry)
+{
+	list_del_init(entry);
+}

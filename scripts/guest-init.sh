@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# /init of the test guest that scripts/run-guest.sh boots.
+#
+# The root file system is the host's, read-only over virtio-9p.  This mounts
+# the kernel's file systems and a few tmpfs over it, runs the command that
+# run-guest.sh left in /out/.kstd-cmd (NUL-separated: the directory to run
+# in, then the argv), and ends with marker lines the host looks for:
+#
+#   KSTD-GUEST-START: <command>        the command starts
+#   KSTD-GUEST-KMEMLEAK: <n>           leaks kmemleak found (debug kernels)
+#   KSTD-GUEST-EXIT: <status>          the command's exit status
+#
+# then reboots, which ends QEMU (-no-reboot).  If this script dies, the
+# kernel panics, and the host sees no exit marker.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp TERM=dumb KSTD_GUEST=1 KSTD_OUT=/out
+
+mnt() {
+	mountpoint -q "$3" 2>/dev/null && return
+	mkdir -p "$3" && mount -n -t "$1" "$2" "$3" ${4:+-o "$4"} ||
+		echo "kstd-guest: cannot mount $1 on $3"
+}
+
+mnt proc proc /proc
+mnt sysfs sysfs /sys
+mnt devtmpfs devtmpfs /dev
+exec </dev/null >/dev/console 2>&1
+mnt devpts devpts /dev/pts
+mnt tmpfs tmpfs /dev/shm
+mnt tmpfs tmpfs /tmp
+mnt tmpfs tmpfs /run
+mnt debugfs debugfs /sys/kernel/debug
+mnt 9p kstdout /out trans=virtio,version=9p2000.L,msize=512000
+echo kstd-guest >/proc/sys/kernel/hostname
+ip link set lo up 2>/dev/null || busybox ip link set lo up
+
+mapfile -d '' -t cmd </out/.kstd-cmd
+cwd=${cmd[0]}
+cmd=("${cmd[@]:1}")
+
+# Forget what kmemleak suspects from the boot: only the command's leaks count.
+leaks=/sys/kernel/debug/kmemleak
+if [ -w $leaks ]; then
+	echo scan >$leaks
+	echo clear >$leaks
+fi
+
+echo "KSTD-GUEST-START: ${cmd[*]}"
+(cd "$cwd" && exec "${cmd[@]}")
+status=$?
+
+# kmemleak reports only objects older than 5 s at the start of a scan; the
+# second scan drops objects that were merely in flight during the first.
+if [ -w $leaks ]; then
+	sleep 5
+	echo scan >$leaks
+	echo scan >$leaks
+	cat $leaks >/out/kmemleak.txt
+	n=$(grep -c 'unreferenced object' /out/kmemleak.txt)
+	[ "$n" -eq 0 ] || cat /out/kmemleak.txt
+	echo "KSTD-GUEST-KMEMLEAK: $n"
+fi
+
+echo
+echo "KSTD-GUEST-EXIT: $status"
+sync
+busybox reboot -f

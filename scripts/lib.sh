@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared shell helpers for kstd's scripts: where the cache lives, where the
+# kernel source comes from.  Sourced, not executed.
+
+KSTD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KSTD_CACHE=${KSTD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kstd}
+KSTD_JOBS=${KSTD_JOBS:-$(nproc)}
+
+log() { printf '[kstd] %s\n' "$*" >&2; }
+die() { printf '[kstd] error: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages the scripts need; installed on first use when root.
+need_pkgs() {
+	local missing=()
+	for p in "$@"; do
+		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing ${missing[*]}"
+	local sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >/dev/null ||
+		{ $sudo apt-get update -q >/dev/null &&
+		  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >/dev/null; } ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+KERNEL_BUILD_DEPS=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod rsync python3 xz-utils)
+
+# Prints the kernel source tree to use.  KSTD_KERNEL_SRC overrides the
+# default, Debian's linux-source-6.12 extracted into the cache.
+kernel_src() {
+	if [ -n "${KSTD_KERNEL_SRC:-}" ]; then
+		[ -f "$KSTD_KERNEL_SRC/Makefile" ] || die "KSTD_KERNEL_SRC=$KSTD_KERNEL_SRC is not a kernel tree"
+		hook_kunit_tree "$KSTD_KERNEL_SRC"
+		echo "$KSTD_KERNEL_SRC"
+		return
+	fi
+	need_pkgs linux-source-6.12 "${KERNEL_BUILD_DEPS[@]}"
+	local ver dir
+	ver=$(dpkg-query -W -f '${Version}' linux-source-6.12)
+	dir=$KSTD_CACHE/src/linux-${ver//\~/-}
+	if [ ! -f "$dir/.kstd-extracted" ]; then
+		log "extracting linux-source-6.12 ($ver) into $dir"
+		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+		tar -xf /usr/src/linux-source-6.12.tar.xz -C "$dir.tmp" --strip-components=1
+		rm -rf "$dir" && mv "$dir.tmp" "$dir"
+		touch "$dir/.kstd-extracted"
+	fi
+	hook_kunit_tree "$dir"
+	echo "$dir"
+}
+
+# Lets kunit.py build kstd's KUnit suites into its UML kernel.  The tree gets
+# a drivers/kstd directory (a Kconfig with the suite's symbol, a Makefile) and
+# one source/obj line each in drivers/Kconfig and drivers/Makefile;
+# drivers/kstd/kunit points at this checkout's kunit/.  Idempotent, and
+# harmless to builds that leave CONFIG_KSTD_KUNIT_TEST unset.
+hook_kunit_tree() {
+	local src=$1
+	mkdir -p "$src/drivers/kstd"
+	cmp -s "$KSTD_ROOT/kunit/Kconfig" "$src/drivers/kstd/Kconfig" ||
+		cp "$KSTD_ROOT/kunit/Kconfig" "$src/drivers/kstd/Kconfig"
+	echo 'obj-y += kunit/' >"$src/drivers/kstd/Makefile.tmp"
+	cmp -s "$src/drivers/kstd/Makefile.tmp" "$src/drivers/kstd/Makefile" ||
+		mv "$src/drivers/kstd/Makefile.tmp" "$src/drivers/kstd/Makefile"
+	rm -f "$src/drivers/kstd/Makefile.tmp"
+	grep -q 'drivers/kstd/Kconfig' "$src/drivers/Kconfig" ||
+		sed -i '/^endmenu/i source "drivers/kstd/Kconfig"' "$src/drivers/Kconfig"
+	grep -q 'CONFIG_KSTD_KUNIT_TEST' "$src/drivers/Makefile" ||
+		echo 'obj-$(CONFIG_KSTD_KUNIT_TEST) += kstd/' >>"$src/drivers/Makefile"
+	[ "$(readlink "$src/drivers/kstd/kunit" 2>/dev/null)" = "$KSTD_ROOT/kunit" ] ||
+		ln -sfn "$KSTD_ROOT/kunit" "$src/drivers/kstd/kunit"
+}
+
+kernel_version() { make -s -C "$1" kernelversion 2>/dev/null; }
