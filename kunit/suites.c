@@ -23,11 +23,9 @@
 	static struct kunit_suite kstd_##suite##_suite = {			\
 		.name = "kstd_" #suite,						\
 		.test_cases = kstd_##suite##_cases,				\
-	};
+	};									\
+	kunit_test_suite(kstd_##suite##_suite);
 #include "cases.h"
-
-kunit_test_suites(&kstd_result_suite, &kstd_memory_suite, &kstd_lock_suite,
-		  &kstd_list_suite, &kstd_log_suite, &kstd_module_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for the kstd C++ library");

@@ -214,3 +214,10 @@ void kstd_list_del_init(struct list_head *entry)
 {
 	list_del_init(entry);
 }
+
+/* ---- the other areas, one file each ------------------------------------ */
+
+#include "helpers/kernel_if.c"
+#include "helpers/socket.c"
+#include "helpers/sync.c"
+#include "helpers/workqueue.c"

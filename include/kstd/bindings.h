@@ -81,4 +81,11 @@ void kstd_list_del_init(struct list_head *entry) KSTD_NOEXCEPT;
 }
 #endif
 #undef KSTD_NOEXCEPT
+
+/* One header per area; each is also usable on its own. */
+#include <kstd/bindings/kernel_if.h>
+#include <kstd/bindings/socket.h>
+#include <kstd/bindings/sync.h>
+#include <kstd/bindings/workqueue.h>
+
 #endif /* KSTD_BINDINGS_H */

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* kstd_lock KUnit suite: the cases of lock_test.cpp. */
+KSTD_SUITE(lock)
+KSTD_CASE(lock, spinlock_guard_releases)
+KSTD_CASE(lock, spinlock_try_lock_fails_when_held)
+KSTD_CASE(lock, spinlock_irqsave_restores)
+KSTD_CASE(lock, spinlock_bh_guard)
+KSTD_CASE(lock, guard_early_unlock_and_move)
+KSTD_CASE(lock, mutex_guard_releases)
+KSTD_CASE(lock, mutex_try_lock_fails_when_held)
+KSTD_CASE(lock, mutex_lock_interruptible)
+KSTD_CASE(lock, locked_data_access)
+KSTD_CASE(lock, mutex_locked_data_access)
+KSTD_CASE(lock, lockdep_class_per_declaration)
+KSTD_CASE(lock, spinlock_contended_by_kthreads)
+KSTD_SUITE_END(lock)

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* kstd_memory KUnit suite: the cases of memory_test.cpp. */
+KSTD_SUITE(memory)
+KSTD_CASE(memory, make_unique_constructs)
+KSTD_CASE(memory, destructor_runs_once)
+KSTD_CASE(memory, release_and_adopt)
+KSTD_CASE(memory, move_transfers_ownership)
+KSTD_CASE(memory, reset_destroys_old)
+KSTD_CASE(memory, array_zeroed_and_sized)
+KSTD_CASE(memory, array_elements_destroyed)
+KSTD_CASE(memory, array_overflow_rejected)
+KSTD_CASE(memory, huge_allocation_fails_cleanly)
+KSTD_CASE(memory, atomic_allocation_under_spinlock)
+KSTD_CASE(memory, pointer_is_one_word)
+KSTD_SUITE_END(memory)

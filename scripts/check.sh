@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `make check`: every test of the project, from a fresh Debian 12 machine.
+#
+# Installs what it needs (apt, as root), builds or reuses the cached test
+# kernels, and runs:
+#   1. the KUnit suites under kunit.py on UML (the kernel's own runner);
+#   2. module builds with W=1 against the 6.12 x86_64 debug kernel, the 6.12
+#      UML kernel and Debian's linux-headers-6.1 (no warning allowed);
+#   3. a header-dependency rebuild check;
+#   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
+#      KUnit suites as kstd_test.ko, and the module-entry test;
+# and ends with the line "N passed, N failed".  Logs: build/check/.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+results=$KSTD_ROOT/build/check
+rm -rf "$results" && mkdir -p "$results"
+passed=0 failed=0 skipped=0
+start=$(date +%s)
+
+record() { # status name detail
+	case $1 in
+	PASS) passed=$((passed + 1)) ;;
+	FAIL) failed=$((failed + 1)) ;;
+	esac
+	printf '%-4s %s%s\n' "$1" "$2" "${3:+ ($3)}" | tee -a "$results/summary.txt"
+}
+
+# Adds the counts of a kunit.py summary line ("Ran 47 tests: passed: 45,
+# skipped: 2") to the totals; a missing summary is one failure.
+record_kunit() { # name log
+	local line p f s
+	line=$(grep -aE 'Ran [0-9]+ tests' "$2" | tail -1)
+	if [ -z "$line" ]; then
+		record FAIL "$1" "no KUnit summary; see $2"
+		return
+	fi
+	p=$(grep -oE 'passed: [0-9]+' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+	f=$(grep -oE '(failed|crashed): [0-9]+' <<<"$line" | grep -oE '[0-9]+' | paste -sd+ | bc || echo 0)
+	s=$(grep -oE 'skipped: [0-9]+' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+	passed=$((passed + p)) failed=$((failed + ${f:-0})) skipped=$((skipped + s))
+	printf '%-4s %s: %s\n' "$([ "${f:-0}" = 0 ] && echo PASS || echo FAIL)" "$1" "$line" |
+		tee -a "$results/summary.txt"
+	grep -aE '^\[.*\] +\[(FAILED|CRASHED)\]' "$2" | tee -a "$results/summary.txt" || true
+}
+
+# Adds the "ok - name" / "not ok - name" lines of a guest script.
+record_tap() { # prefix log
+	local l
+	while IFS= read -r l; do
+		case $l in
+		"not ok - "*) record FAIL "$1: ${l#not ok - }" ;;
+		"ok - "*) record PASS "$1: ${l#ok - }" ;;
+		esac
+	done < <(grep -aE '^(not )?ok - ' "$2" | tr -d '\r')
+}
+
+log "installing test dependencies"
+need_pkgs qemu-system-x86 busybox-static iproute2 kmod "${KERNEL_BUILD_DEPS[@]}"
+src=$(kernel_src)
+ver=$(kernel_version "$src")
+
+# 1. KUnit on UML, through kunit.py.
+uml_dir=$KSTD_CACHE/build/linux-$ver-uml-kunit
+log "kunit.py run (UML), build dir $uml_dir"
+(cd "$src" && python3 tools/testing/kunit/kunit.py run \
+	--kunitconfig="$KSTD_ROOT/kunit/.kunitconfig" --build_dir="$uml_dir" \
+	--jobs="$KSTD_JOBS" --timeout=300) >"$results/kunit-uml.log" 2>&1
+record_kunit "kunit.py (UML)" "$results/kunit-uml.log"
+
+# 2. Module builds, W=1, no warnings.
+kdebug=$(scripts/build-kernel.sh x86-debug) || { record FAIL "build x86_64 debug kernel"; kdebug=; }
+need_pkgs linux-headers-amd64
+deb_headers=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -1)
+build_ok() { # name kdir make-args...
+	local name=$1 kdir=$2
+	shift 2
+	if [ -z "$kdir" ]; then
+		record FAIL "$name" "kernel not available"
+	elif "$KSTD_ROOT/scripts/build-modules.sh" "$kdir" "$@" >"$results/$name.log" 2>&1; then
+		record PASS "$name"
+	else
+		record FAIL "$name" "see $results/$name.log"
+	fi
+}
+build_ok "modules W=1 against 6.12 x86_64 debug" "$kdebug" W=1
+build_ok "modules W=1 against 6.12 UML" "$uml_dir" ARCH=um W=1
+build_ok "modules W=1 against Debian $(basename "$deb_headers")" "$deb_headers" W=1
+
+# 3. A header change rebuilds exactly the objects that include it.
+if [ -n "$kdebug" ] && "$KSTD_ROOT/scripts/check-header-deps.sh" "$kdebug" \
+	>"$results/header-deps.log" 2>&1; then
+	record PASS "header change rebuilds exactly its includers"
+else
+	record FAIL "header change rebuilds exactly its includers" "see $results/header-deps.log"
+fi
+
+# 4. The x86_64 debug guest.
+moddir=$KSTD_ROOT/build/modules/$(basename "${kdebug:-none}")
+if [ -n "$kdebug" ]; then
+	log "x86_64 debug guest: kstd_test.ko and the module-entry test"
+	"$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdebug/arch/x86/boot/bzImage" --ktap \
+		--out "$results/guest-debug" -- \
+		bash -c "insmod $moddir/kunit/kstd_test.ko && rmmod kstd_test;
+			 $KSTD_ROOT/scripts/guest-tests/module-entry.sh $moddir" \
+		>"$results/guest-debug.log" 2>&1
+	rc=$?
+	record_kunit "KUnit in the x86_64 debug guest" "$results/guest-debug.log"
+	record_tap "module entry (debug guest)" "$results/guest-debug.log"
+	if [ $rc -eq 0 ]; then
+		record PASS "debug guest run clean (no kernel reports, no leaks)"
+	else
+		record FAIL "debug guest run clean (no kernel reports, no leaks)" \
+			"$(grep -a 'run-guest' "$results/guest-debug.log" | tail -3 | tr '\n' ' ')"
+	fi
+fi
+
+echo
+echo "check took $(($(date +%s) - start)) s; $skipped skipped; logs in $results"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
