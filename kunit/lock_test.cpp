@@ -203,3 +203,41 @@ KSTD_TEST(lock, spinlock_contended_by_kthreads)
 	EXPECT_EQ(err, 0);
 	EXPECT_EQ(c.total.lock()->value, 4 * 20000);
 }
+
+namespace {
+struct named_by_caller {
+	kstd::spinlock lock;
+	explicit named_by_caller(const char *name) : lock(name) {}
+};
+} // namespace
+
+KSTD_TEST(lock, lock_class_keeps_first_name)
+{
+	/*
+	 * One declaration site, two runtime names: one class, and lockdep
+	 * must not see the same key under two names (it would WARN, which
+	 * fails the guest run).
+	 */
+	named_by_caller a{"first name"}, b{"second name"};
+	{
+		auto ga = a.lock.lock();
+	}
+	{
+		auto gb = b.lock.lock();
+	}
+	kstd::locked<counter> one{"one"}, two{"two"};
+	kstd::locked<counter> own{"own", KSTD_LOCK_CLASS()};
+	one.lock()->value = 1;
+	two.lock()->value = 2;
+	own.lock()->value = 3;
+	const void *cls = kstd_kunit_spinlock_class(a.lock.raw());
+	if (!cls) {
+		SKIP("lockdep (CONFIG_DEBUG_LOCK_ALLOC) is off");
+		return;
+	}
+	EXPECT(cls == kstd_kunit_spinlock_class(b.lock.raw()));
+	EXPECT(kstd_kunit_spinlock_class(one.raw_lock().raw()) ==
+	       kstd_kunit_spinlock_class(two.raw_lock().raw()));
+	EXPECT(kstd_kunit_spinlock_class(own.raw_lock().raw()) !=
+	       kstd_kunit_spinlock_class(one.raw_lock().raw()));
+}

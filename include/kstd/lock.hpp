@@ -4,10 +4,12 @@
  * @brief spinlock_t and struct mutex with [[nodiscard]] RAII guards, and
  *        kstd::locked<T>, a lock that owns the data it protects.
  *
- * Each lock *declaration* gets its own lockdep class, as the kernel's
- * spin_lock_init()/mutex_init() macros do for each call site: two members
- * `kstd::spinlock a, b;` are different classes, and every object of the
- * enclosing type shares them.  Pass a name for readable lockdep reports.
+ * Each spinlock or mutex *declaration* gets its own lockdep class, as the
+ * kernel's spin_lock_init()/mutex_init() macros do for each call site: two
+ * members `kstd::spinlock a, b;` are different classes, and every object of
+ * the enclosing type shares them.  Pass a name for readable lockdep reports
+ * (a class keeps the first name it is initialised with).  kstd::locked<T>
+ * has one class per T unless given KSTD_LOCK_CLASS().
  *
  * @code
  * struct stats {
@@ -42,27 +44,48 @@
 
 namespace kstd {
 
-namespace detail {
-using lock_class_key = opaque<KSTD_SIZEOF_LOCK_CLASS_KEY, KSTD_ALIGNOF_LOCK_CLASS_KEY>;
-/*
- * One static lockdep key per lock declaration site (Site is a distinct
- * closure type per site).  lockdep requires keys in static storage: this
- * zero-initialised variable lands in the module's .bss, constructor-free.
+/**
+ * A lockdep class: the static key lockdep identifies a class of locks by,
+ * and the one name that goes with it.  Only ever in static storage (a
+ * namespace-scope or static member, or what KSTD_LOCK_CLASS() gives).
+ *
+ * lockdep wants exactly one name per key (it warns "same key, different
+ * name" otherwise), but kstd lock names are runtime arguments, so the first
+ * name a class is used with becomes its name.
  */
-template <class Site> inline lock_class_key lock_key_for;
+class lock_class {
+public:
+	/** The name to register a lock under: the first one this class saw. */
+	const char *bind_name(const char *name) noexcept
+	{
+		const char *first = nullptr;
+		if (__atomic_compare_exchange_n(&name_, &first, name, false, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			return name;
+		return first;
+	}
+	::lock_class_key *key() noexcept { return key_.as<::lock_class_key>(); }
 
-template <class Site> inline ::lock_class_key *site_key() noexcept
-{
-	return lock_key_for<Site>.template as<::lock_class_key>();
-}
+private:
+	opaque<KSTD_SIZEOF_LOCK_CLASS_KEY, KSTD_ALIGNOF_LOCK_CLASS_KEY> key_;
+	const char *name_;
+};
+
+namespace detail {
+/*
+ * One class per lock declaration site (Site is a distinct closure type per
+ * site).  Zero-initialised and constructor-free: lands in the module's .bss,
+ * which lockdep accepts as static storage.
+ */
+template <class Site> inline lock_class site_class;
 } // namespace detail
 
 /**
- * A lockdep class key private to the place this macro is expanded, for
- * the constructors that take one:
+ * A lock class private to the place this macro is expanded, for the
+ * constructors that take one:
  * `kstd::locked<stats> rx{"rx_stats", KSTD_LOCK_CLASS()};`
  */
-#define KSTD_LOCK_CLASS() (::kstd::detail::site_key<decltype([] {})>())
+#define KSTD_LOCK_CLASS() (::kstd::detail::site_class<decltype([] {})>)
 
 /**
  * A held lock, released when the guard goes out of scope.  Move-only.  A
@@ -124,13 +147,10 @@ public:
 	template <class Site = decltype([] {})>
 	explicit spinlock(const char *name = "kstd::spinlock", Site = {}) noexcept
 	{
-		kstd_spin_lock_init(raw(), name, detail::site_key<Site>());
+		init(name, detail::site_class<Site>);
 	}
-	/** Initialise with an explicit lockdep class key (static storage). */
-	spinlock(const char *name, ::lock_class_key *key) noexcept
-	{
-		kstd_spin_lock_init(raw(), name, key);
-	}
+	/** Initialise in an explicit lockdep class (see KSTD_LOCK_CLASS()). */
+	spinlock(const char *name, lock_class &cls) noexcept { init(name, cls); }
 	spinlock(const spinlock &) = delete;
 	spinlock &operator=(const spinlock &) = delete;
 
@@ -168,6 +188,11 @@ public:
 	[[nodiscard]] ::spinlock *raw() noexcept { return storage_.as<::spinlock>(); }
 
 private:
+	void init(const char *name, lock_class &cls) noexcept
+	{
+		kstd_spin_lock_init(raw(), cls.bind_name(name), cls.key());
+	}
+
 	opaque<KSTD_SIZEOF_SPINLOCK, KSTD_ALIGNOF_SPINLOCK> storage_;
 };
 
@@ -201,10 +226,10 @@ public:
 	template <class Site = decltype([] {})>
 	explicit mutex(const char *name = "kstd::mutex", Site = {}) noexcept
 	{
-		__mutex_init(raw(), name, detail::site_key<Site>());
+		init(name, detail::site_class<Site>);
 	}
-	/** Initialise with an explicit lockdep class key (static storage). */
-	mutex(const char *name, ::lock_class_key *key) noexcept { __mutex_init(raw(), name, key); }
+	/** Initialise in an explicit lockdep class (see KSTD_LOCK_CLASS()). */
+	mutex(const char *name, lock_class &cls) noexcept { init(name, cls); }
 	mutex(const mutex &) = delete;
 	mutex &operator=(const mutex &) = delete;
 	/** mutex_destroy(): with DEBUG_MUTEXES, catches use after destruction. */
@@ -243,6 +268,11 @@ public:
 	[[nodiscard]] ::mutex *raw() noexcept { return storage_.as<::mutex>(); }
 
 private:
+	void init(const char *name, lock_class &cls) noexcept
+	{
+		__mutex_init(raw(), cls.bind_name(name), cls.key());
+	}
+
 	opaque<KSTD_SIZEOF_MUTEX, KSTD_ALIGNOF_MUTEX> storage_;
 };
 
@@ -280,11 +310,11 @@ template <class T, class Lock = spinlock> class locked {
 public:
 	/**
 	 * Default-construct the data.  All locked<T, Lock> of one type share
-	 * a lockdep class; pass @p key (a `static` lock class, see
-	 * KSTD_LOCK_CLASS()) to give a declaration its own.
+	 * a lockdep class (named after the first one initialised); pass
+	 * KSTD_LOCK_CLASS() to give a declaration its own.
 	 */
 	explicit locked(const char *name = "kstd::locked") noexcept : lock_(name), data_() {}
-	locked(const char *name, ::lock_class_key *key) noexcept : lock_(name, key), data_() {}
+	locked(const char *name, lock_class &cls) noexcept : lock_(name, cls), data_() {}
 	/** Construct the data from @p args. */
 	template <class... Args>
 	locked(const char *name, in_place_t, Args &&...args) noexcept

@@ -19,7 +19,7 @@ check "failed module is not left loaded" bash -c '! grep -q "^kstd_fail_init " /
 out=$(insmod "$ko" err=12 2>&1)
 check "init error ENOMEM reaches insmod" grep -qi 'out of memory\|cannot allocate memory' <<<"$out"
 out=$(insmod "$ko" err=9999 2>&1)
-check "out-of-range errno becomes EINVAL" grep -q 'Invalid argument' <<<"$out"
+check "out-of-range errno becomes EINVAL" grep -qi 'invalid' <<<"$out" || echo "# insmod said: $out"
 check "loads with err=0" insmod "$ko" err=0
 check "is listed once loaded" loaded
 check "unloads" rmmod kstd_fail_init
