@@ -64,9 +64,7 @@ ver=$(kernel_version "$src")
 # 1. KUnit on UML, through kunit.py.
 uml_dir=$KSTD_CACHE/build/linux-$ver-uml-kunit
 log "kunit.py run (UML), build dir $uml_dir"
-(cd "$src" && python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig="$KSTD_ROOT/kunit/.kunitconfig" --build_dir="$uml_dir" \
-	--jobs="$KSTD_JOBS" --timeout=300) >"$results/kunit-uml.log" 2>&1
+KSTD_UML_DIR=$uml_dir "$KSTD_ROOT/scripts/kunit-uml.sh" >"$results/kunit-uml.log" 2>&1
 record_kunit "kunit.py (UML)" "$results/kunit-uml.log"
 
 # 2. Module builds, W=1, no warnings.
