@@ -6,7 +6,7 @@
 #
 # The UML kernel is built (incrementally) in $KSTD_UML_DIR, by default
 # $KSTD_CACHE/build/linux-<version>-uml-kunit; the suites are built in
-# through the drivers/kstd hook (scripts/lib.sh).
+# through the drivers/kstd hook (scripts/lib.sh), from this checkout.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -15,4 +15,5 @@ ver=$(kernel_version "$src")
 dir=${KSTD_UML_DIR:-$KSTD_CACHE/build/linux-$ver-uml-kunit}
 cd "$src"
 exec python3 tools/testing/kunit/kunit.py run --kunitconfig="$KSTD_ROOT/kunit/.kunitconfig" \
-	--build_dir="$dir" --jobs="$KSTD_JOBS" --timeout=300 "$@"
+	--build_dir="$dir" --jobs="$KSTD_JOBS" --timeout=300 \
+	--make_options "KSTD_KUNIT_DIR=$(kunit_dir_name)" "$@"

@@ -54,24 +54,29 @@ kernel_src() {
 
 # Lets kunit.py build kstd's KUnit suites into its UML kernel.  The tree gets
 # a drivers/kstd directory (a Kconfig with the suite's symbol, a Makefile) and
-# one source/obj line each in drivers/Kconfig and drivers/Makefile;
-# drivers/kstd/kunit points at this checkout's kunit/.  Idempotent, and
+# one source/obj line each in drivers/Kconfig and drivers/Makefile.  Each
+# checkout links its kunit/ as drivers/kstd/k-<hash of its path>, and
+# kunit.py selects one with make KSTD_KUNIT_DIR=k-<hash> (kunit_dir_name), so
+# several checkouts can share the cached source tree.  Idempotent, and
 # harmless to builds that leave CONFIG_KSTD_KUNIT_TEST unset.
+kunit_dir_name() { echo "k-$(echo "$KSTD_ROOT" | sha256sum | cut -c1-12)"; }
+
 hook_kunit_tree() {
-	local src=$1
+	local src=$1 link
+	link=$src/drivers/kstd/$(kunit_dir_name)
+	[ -L "$src/drivers/kstd" ] && rm -f "$src/drivers/kstd" # an older layout
 	mkdir -p "$src/drivers/kstd"
 	cmp -s "$KSTD_ROOT/kunit/Kconfig" "$src/drivers/kstd/Kconfig" ||
 		cp "$KSTD_ROOT/kunit/Kconfig" "$src/drivers/kstd/Kconfig"
-	echo 'obj-y += kunit/' >"$src/drivers/kstd/Makefile.tmp"
-	cmp -s "$src/drivers/kstd/Makefile.tmp" "$src/drivers/kstd/Makefile" ||
-		mv "$src/drivers/kstd/Makefile.tmp" "$src/drivers/kstd/Makefile"
-	rm -f "$src/drivers/kstd/Makefile.tmp"
+	local mk='obj-y += $(if $(KSTD_KUNIT_DIR),$(KSTD_KUNIT_DIR)/)'
+	[ "$(cat "$src/drivers/kstd/Makefile" 2>/dev/null)" = "$mk" ] ||
+		echo "$mk" >"$src/drivers/kstd/Makefile"
 	grep -q 'drivers/kstd/Kconfig' "$src/drivers/Kconfig" ||
 		sed -i '/^endmenu/i source "drivers/kstd/Kconfig"' "$src/drivers/Kconfig"
 	grep -q 'CONFIG_KSTD_KUNIT_TEST' "$src/drivers/Makefile" ||
 		echo 'obj-$(CONFIG_KSTD_KUNIT_TEST) += kstd/' >>"$src/drivers/Makefile"
-	[ "$(readlink "$src/drivers/kstd/kunit" 2>/dev/null)" = "$KSTD_ROOT/kunit" ] ||
-		ln -sfn "$KSTD_ROOT/kunit" "$src/drivers/kstd/kunit"
+	[ "$(readlink "$link" 2>/dev/null)" = "$KSTD_ROOT/kunit" ] ||
+		ln -sfn "$KSTD_ROOT/kunit" "$link"
 }
 
 kernel_version() { make -s -C "$1" kernelversion 2>/dev/null; }
