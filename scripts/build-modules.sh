@@ -21,7 +21,7 @@ out=${KSTD_BUILD:-$KSTD_ROOT/build}/modules/$(basename "$kdir")
 # The symlink farm: every source file, linked; generated files stay here.
 mkdir -p "$out"
 find "$out" -xtype l -delete 2>/dev/null || true
-(cd "$KSTD_ROOT" && find Kbuild kunit $(ls -d examples 2>/dev/null) -type f \
+(cd "$KSTD_ROOT" && find Kbuild kunit $(ls -d examples bench 2>/dev/null) -type f \
 	\( -name Kbuild -o -name '*.c' -o -name '*.cpp' -o -name '*.h' -o -name '*.hpp' \)) |
 	while read -r f; do
 		mkdir -p "$out/$(dirname "$f")"

@@ -110,7 +110,7 @@ if [ -n "$kdebug" ]; then
 		record PASS "debug guest run clean (no kernel reports, no leaks)"
 	else
 		record FAIL "debug guest run clean (no kernel reports, no leaks)" \
-			"$(grep -a 'run-guest' "$results/guest-debug.log" | tail -3 | tr '\n' ' ')"
+			"$(grep -a "\[kstd\] error" "$results/guest-debug.log" | tail -3 | tr '\n' ' ')"
 	fi
 fi
 

@@ -6,13 +6,16 @@
 #   scripts/ktap-parse.sh CONSOLE_LOG
 #
 # Fails if a test failed or crashed, or if the KTAP output is malformed or
-# missing.  Only kernel log lines count (those with a printk timestamp,
-# which is stripped).  The KTAP starts at the last top-level "KTAP version 1"
-# header, which the kernel prints when it runs its built-in suites at boot.
-# Suites in modules loaded later print no header of their own and number
-# their results from 1 again, so the top-level results after the header are
-# renumbered and the plan is raised to the number of suites that started
-# (a suite that started but never ended is reported as crashed).
+# missing.  Only kernel log lines count (those with a printk timestamp, which
+# is stripped), from the last boot (the last "Linux version" banner) on.
+#
+# The kernel prints a top-level KTAP document ("KTAP version 1", "1..N", N
+# suites numbered from 1) for its built-in suites at boot, and another one
+# for each module with suites that is loaded later.  kunit.py reads only one
+# document, so they are merged into one: the headers go, the suite results
+# are renumbered, and the plan is the sum of the plans, or the number of
+# suites that started if that is larger (a suite that started and never
+# ended, because the kernel crashed, say, then counts as crashed).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,26 +24,35 @@ log=${1:?usage: ktap-parse.sh CONSOLE_LOG}
 kunit=$(kernel_src)/tools/testing/kunit/kunit.py
 
 tr -d '\r' <"$log" | sed -nE 's/^.*\[ *[0-9]+\.[0-9]+\] ?//p' | awk '
-	{ line[NR] = $0 }
-	$0 == "KTAP version 1" { start = NR }
+	/^Linux version / { n = 0 }
+	{ line[++n] = $0 }
 	END {
-		if (!start)
-			exit
-		first = start + 1
-		plan = 0
-		if (line[first] ~ /^1\.\.[0-9]+$/)
-			plan = substr(line[first++], 4) + 0
-		n = suites = 0
-		for (i = first; i <= NR; i++)
+		found = plan = suites = results = m = 0
+		for (i = 1; i <= n; i++) {
+			if (line[i] == "KTAP version 1") {
+				found = 1
+				if (line[i + 1] ~ /^1\.\.[0-9]+$/)
+					plan += substr(line[++i], 4)
+				continue
+			}
+			if (!found)
+				continue
 			if (line[i] == "    KTAP version 1")
 				suites++
 			else if (line[i] ~ /^(not )?ok [0-9]+/) {
 				bad = line[i] ~ /^not /
-				sub(/^(not )?ok [0-9]+/, (bad ? "not ok " : "ok ") (++n), line[i])
+				sub(/^(not )?ok [0-9]+/, (bad ? "not ok " : "ok ") (++results), line[i])
 			}
+			out[++m] = line[i]
+		}
+		if (!found)
+			exit
+		if (suites > plan)
+			plan = suites
+		if (results > plan)
+			plan = results
 		print "KTAP version 1"
-		n = n > suites ? n : suites
-		print "1.." (n > plan ? n : plan)
-		for (i = first; i <= NR; i++)
-			print line[i]
+		print "1.." plan
+		for (i = 1; i <= m; i++)
+			print out[i]
 	}' | python3 "$kunit" parse

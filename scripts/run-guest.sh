@@ -24,7 +24,8 @@
 # runs COMMAND in the current directory with stdin from /dev/null, stdout and
 # stderr on the serial console, HOME=/tmp, KSTD_GUEST=1 and KSTD_OUT=/out.
 # The host needs an empty /out directory as the mount point; it is created
-# on first use.
+# on first use.  COMMAND and its arguments travel in OUT/.kstd-cmd, so they
+# need no quoting beyond the host shell's.
 #
 # The whole console goes to OUT/console.log; stdout shows it from the start
 # of COMMAND on (the boot only with --verbose, or when it fails).  KUnit's
@@ -35,6 +36,9 @@
 # COMMAND's output by their printk timestamp ("[    1.234567] ",
 # CONFIG_PRINTK_TIME=y): a test may print "WARNING:" freely, but a line that
 # looks like kernel log (dmesg output, say) counts as kernel log.
+#
+# The leak check (debug kernels) adds about 15-20 s under TCG; --append
+# kmemleak=off skips it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -65,7 +69,7 @@ show_console() {
 
 usage() { sed -n '3,18s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
-kernel= flavor=x86-debug smp=2 mem=2048 timeout=600 out= extra= ktap=0 verbose=0
+kernel='' flavor=x86-debug smp=2 mem=2048 timeout=600 out='' extra='' ktap=0 verbose=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -88,10 +92,15 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || usage
 
-case $PWD/ in
-/tmp/* | /run/* | /dev/* | /proc/* | /sys/*)
-	die "run from a directory the guest sees: $PWD is under a guest mount" ;;
-esac
+# The guest mounts its own /tmp and /run; host directories under them that
+# the command needs (the current one, this checkout) are bind-mounted back.
+keep=()
+for d in "$PWD" "$KSTD_ROOT"; do
+	case $d/ in
+	/dev/* | /proc/* | /sys/*) die "cannot run from $d: the guest mounts its own there" ;;
+	/tmp/* | /run/*) keep+=("$d") ;;
+	esac
+done
 need_pkgs qemu-system-x86 qemu-system-data busybox-static
 if [ -z "$kernel" ]; then
 	kernel=$("$KSTD_ROOT/scripts/build-kernel.sh" "$flavor")/arch/x86/boot/bzImage
@@ -107,16 +116,19 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -f "$out/console.log" "$out/kmemleak.txt"
 printf '%s\0' "$PWD" "$@" >"$out/.kstd-cmd"
+printf '%s\0' "${keep[@]}" >"$out/.kstd-keep"
 
-append="console=ttyS0 panic=-1 root=hostroot rootfstype=9p ro"
+# tsc=reliable: TCG's TSC drifts against jiffies, and the clocksource
+# watchdog would otherwise fall back to jiffies (4 ms clock resolution).
+append="console=ttyS0 panic=-1 tsc=reliable root=hostroot rootfstype=9p ro"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$KSTD_ROOT/scripts/guest-init.sh $extra"
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
-      -accel tcg,thread=multi -cpu qemu64 -smp "$smp" -m "$mem"
+      -accel "tcg,thread=multi" -cpu qemu64 -smp "$smp" -m "$mem"
       -bios /usr/share/qemu/qboot.rom
       -chardev "stdio,id=con,logfile=${out//,/,,}/console.log" -serial chardev:con
-      -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
-      -virtfs "local,path=${out//,/,,},mount_tag=kstdout,security_model=none,multidevs=remap"
+      -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+      -virtfs "local,path=${out//,/,,},mount_tag=kstdout,security_model=none"
       -kernel "$kernel" -append "$append")
 
 log "booting $kernel; console log in $out/console.log"
