@@ -22,8 +22,8 @@
 #include <linux/spinlock.h>
 #include <linux/version.h>
 
-#include <kstd/bindings.h>
 #include <kstd/layout.h>
+#include <kstd/bindings.h>
 
 /*
  * The layout header was generated for one kernel configuration; refuse to
@@ -39,6 +39,10 @@ CHECK_LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
 CHECK_LAYOUT(LIST_HEAD, struct list_head);
 static_assert(KSTD_GFP_KERNEL == (__force unsigned int)GFP_KERNEL, "stale layout");
 static_assert(KSTD_EAGAIN == EAGAIN && KSTD_MAX_ERRNO == MAX_ERRNO, "stale layout");
+#ifndef CONFIG_PREEMPT_RT
+/* lock.hpp hands spinlock_t's address to _raw_spin_lock() & co. */
+static_assert(offsetof(spinlock_t, rlock) == 0, "spinlock_t must start with rlock");
+#endif
 /* C++ mirrors struct list_head as two pointers, next first. */
 static_assert(offsetof(struct list_head, next) == 0 &&
 	      offsetof(struct list_head, prev) == sizeof(void *), "list_head");

@@ -15,6 +15,18 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+/* workqueue / kthread / sync */
+#include <linux/completion.h>
+#include <linux/jiffies.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+/* sockets */
+#include <linux/net.h>
+#include <linux/socket.h>
+/* kernel_if: module parameters */
+#include <linux/moduleparam.h>
 
 #define LAYOUT(name, type)						\
 	DEFINE(KSTD_SIZEOF_##name, sizeof(type));			\
@@ -23,6 +35,17 @@
 #define CONST(name) DEFINE(KSTD_##name, name)
 
 #define FLAG(name, cfg) DEFINE(KSTD_CONFIG_##name, IS_ENABLED(cfg))
+
+/*
+ * _raw_spin_lock() and friends are real, exported functions only with
+ * spinlock_api_smp.h (SMP or spinlock debugging), not on PREEMPT_RT, and
+ * only where the config does not inline them (see kernel/Kconfig.locks).
+ */
+#if (defined(CONFIG_SMP) || defined(CONFIG_DEBUG_SPINLOCK)) && !defined(CONFIG_PREEMPT_RT)
+#define KSTD_SPIN_FN(cond) (cond)
+#else
+#define KSTD_SPIN_FN(cond) 0
+#endif
 
 int main(void);
 int main(void)
@@ -115,11 +138,72 @@ int main(void)
 	CONST(ERESTARTSYS);
 	BLANK();
 
+	COMMENT("workqueue, kthread, sync");
+	LAYOUT(COMPLETION, struct completion);
+	LAYOUT(WAIT_QUEUE_HEAD, struct wait_queue_head);
+	LAYOUT(TIMER_LIST, struct timer_list);
+	LAYOUT(REFCOUNT, refcount_t);
+	CONST(WQ_UNBOUND);
+	CONST(WQ_FREEZABLE);
+	CONST(WQ_MEM_RECLAIM);
+	CONST(WQ_HIGHPRI);
+	CONST(WQ_CPU_INTENSIVE);
+	CONST(WQ_SYSFS);
+	CONST(WQ_MAX_ACTIVE);
+	CONST(WORK_CPU_UNBOUND);
+	CONST(WORK_STRUCT_PENDING);
+	CONST(HZ);
+	CONST(MAX_JIFFY_OFFSET);
+	CONST(MAX_SCHEDULE_TIMEOUT);
+	CONST(TASK_NORMAL);
+	CONST(REFCOUNT_SATURATED);
+	CONST(REFCOUNT_ADD_NOT_ZERO_OVF);
+	CONST(REFCOUNT_ADD_OVF);
+	CONST(REFCOUNT_ADD_UAF);
+	CONST(REFCOUNT_SUB_UAF);
+	BLANK();
+
+	COMMENT("sockets");
+	CONST(AF_INET);
+	CONST(AF_INET6);
+	CONST(MSG_PEEK);
+	CONST(MSG_DONTWAIT);
+	CONST(MSG_WAITALL);
+	CONST(MSG_NOSIGNAL);
+	CONST(MSG_MORE);
+	CONST(SHUT_RD);
+	CONST(SHUT_WR);
+	CONST(SHUT_RDWR);
+	BLANK();
+
+	COMMENT("kernel_if: module parameters (struct kernel_param emitted from C++)");
+	LAYOUT(KERNEL_PARAM, struct kernel_param);
+	OFFSET(KSTD_OFFSETOF_KERNEL_PARAM_NAME, kernel_param, name);
+	OFFSET(KSTD_OFFSETOF_KERNEL_PARAM_MOD, kernel_param, mod);
+	OFFSET(KSTD_OFFSETOF_KERNEL_PARAM_OPS, kernel_param, ops);
+	OFFSET(KSTD_OFFSETOF_KERNEL_PARAM_PERM, kernel_param, perm);
+	OFFSET(KSTD_OFFSETOF_KERNEL_PARAM_LEVEL, kernel_param, level);
+	OFFSET(KSTD_OFFSETOF_KERNEL_PARAM_FLAGS, kernel_param, flags);
+	OFFSET(KSTD_OFFSETOF_KERNEL_PARAM_ARG, kernel_param, arg);
+	LAYOUT(KPARAM_STRING, struct kparam_string);
+	OFFSET(KSTD_OFFSETOF_KPARAM_STRING_MAXLEN, kparam_string, maxlen);
+	OFFSET(KSTD_OFFSETOF_KPARAM_STRING_STRING, kparam_string, string);
+	BLANK();
+
 	COMMENT("Kernel configuration seen by the wrappers");
 	FLAG(DEBUG_LIST, CONFIG_DEBUG_LIST);
 	FLAG(LOCKDEP, CONFIG_LOCKDEP);
 	FLAG(DEBUG_SPINLOCK, CONFIG_DEBUG_SPINLOCK);
 	FLAG(SMP, CONFIG_SMP);
 	FLAG(PREEMPT_RT, CONFIG_PREEMPT_RT);
+	BLANK();
+
+	COMMENT("Out-of-line spinlock entry points C++ may call directly");
+	DEFINE(KSTD_HAVE_RAW_SPIN_LOCK_FN, KSTD_SPIN_FN(!IS_ENABLED(CONFIG_INLINE_SPIN_LOCK)));
+	DEFINE(KSTD_HAVE_RAW_SPIN_UNLOCK_FN, KSTD_SPIN_FN(IS_ENABLED(CONFIG_UNINLINE_SPIN_UNLOCK)));
+	DEFINE(KSTD_HAVE_RAW_SPIN_LOCK_IRQSAVE_FN,
+	       KSTD_SPIN_FN(!IS_ENABLED(CONFIG_INLINE_SPIN_LOCK_IRQSAVE)));
+	DEFINE(KSTD_HAVE_RAW_SPIN_UNLOCK_IRQRESTORE_FN,
+	       KSTD_SPIN_FN(!IS_ENABLED(CONFIG_INLINE_SPIN_UNLOCK_IRQRESTORE)));
 	return 0;
 }

@@ -39,15 +39,21 @@ KCONFIG_CONFIG=$out/.config "$src/scripts/kconfig/merge_config.sh" -m -O "$out" 
 make -s -C "$src" O="$out" ARCH=x86_64 olddefconfig >/dev/null
 
 # merge_config only warns when a symbol did not stick; a silently missing
-# KASAN or lockdep would make every later "no warnings" claim hollow.
+# KASAN or lockdep would make every later "no warnings" claim hollow.  The
+# last fragment that mentions a symbol decides its wanted value.
+declare -A want=()
 for f in "${frags[@]}"; do
 	while IFS= read -r line; do
-		case $line in
-		CONFIG_*=n) sym=${line%%=*}
-			grep -q "^$sym=" "$out/.config" && die "$sym is set, wanted off" || true ;;
-		CONFIG_*) grep -qx "$line" "$out/.config" || die "$line did not stick in $out/.config" ;;
-		esac
+		[[ $line == CONFIG_*=* ]] && want[${line%%=*}]=${line#*=}
 	done <"$KSTD_ROOT/scripts/kconfig/$f"
+done
+for sym in "${!want[@]}"; do
+	if [ "${want[$sym]}" = n ]; then
+		! grep -q "^$sym=" "$out/.config" || die "$sym is set, wanted off"
+	else
+		grep -qx "$sym=${want[$sym]}" "$out/.config" ||
+			die "$sym=${want[$sym]} did not stick in $out/.config"
+	fi
 done
 
 make -C "$src" O="$out" ARCH=x86_64 -j"$KSTD_JOBS" >"$out/build.log" 2>&1 ||

@@ -18,6 +18,8 @@
 #ifndef KSTD_BINDINGS_H
 #define KSTD_BINDINGS_H
 
+#include <kstd/layout.h>
+
 #ifdef __cplusplus
 extern "C" {
 #define KSTD_NOEXCEPT noexcept
@@ -60,6 +62,25 @@ void kstd_spin_unlock_irqrestore(struct spinlock *lock, unsigned long flags) KST
 int kstd_spin_trylock(struct spinlock *lock) KSTD_NOEXCEPT;
 int kstd_spin_is_locked(struct spinlock *lock) KSTD_NOEXCEPT;
 void kstd_lockdep_assert_held(const void *lockdep_owner, int is_mutex) KSTD_NOEXCEPT;
+
+/*
+ * The kernel's out-of-line spinlock functions, called directly (no helper
+ * hop) where the configuration has them; spinlock_t starts with its
+ * raw_spinlock on !PREEMPT_RT (checked in kstd.c).
+ */
+struct raw_spinlock;
+#if KSTD_HAVE_RAW_SPIN_LOCK_FN
+void _raw_spin_lock(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+#endif
+#if KSTD_HAVE_RAW_SPIN_UNLOCK_FN
+void _raw_spin_unlock(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+#endif
+#if KSTD_HAVE_RAW_SPIN_LOCK_IRQSAVE_FN
+unsigned long _raw_spin_lock_irqsave(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+#endif
+#if KSTD_HAVE_RAW_SPIN_UNLOCK_IRQRESTORE_FN
+void _raw_spin_unlock_irqrestore(struct raw_spinlock *lock, unsigned long flags) KSTD_NOEXCEPT;
+#endif
 
 /* --- struct mutex --- */
 void __mutex_init(struct mutex *lock, const char *name,

@@ -54,8 +54,19 @@ public:
 	/** Remove from whatever list holds it (no-op if unlinked). */
 	void unlink() noexcept
 	{
-		if (!is_linked())
-			return;
+		if (is_linked())
+			unlink_linked();
+	}
+
+	/** struct list_head view, for C APIs. */
+	::list_head *raw() noexcept { return reinterpret_cast<::list_head *>(this); }
+
+private:
+	template <auto> friend class intrusive_list;
+
+	/* list_del_init() of a node known to be linked. */
+	void unlink_linked() noexcept
+	{
 		if constexpr (KSTD_CONFIG_DEBUG_LIST) {
 			kstd_list_del_init(raw());
 		} else {
@@ -64,12 +75,6 @@ public:
 			next_ = prev_ = this;
 		}
 	}
-
-	/** struct list_head view, for C APIs. */
-	::list_head *raw() noexcept { return reinterpret_cast<::list_head *>(this); }
-
-private:
-	template <auto> friend class intrusive_list;
 
 	/* Link this node between @p prev and @p next. */
 	void link_between(list_node *prev, list_node *next) noexcept
@@ -128,9 +133,9 @@ public:
 	void push_front(T &v) noexcept { insert_before(head_.next_, v); }
 
 	/** Unlink and return the first element, or nullptr if empty. */
-	T *pop_front() noexcept { return empty() ? nullptr : &take(*head_.next_); }
+	T *pop_front() noexcept { return take(head_.next_); }
 	/** Unlink and return the last element, or nullptr if empty. */
-	T *pop_back() noexcept { return empty() ? nullptr : &take(*head_.prev_); }
+	T *pop_back() noexcept { return take(head_.prev_); }
 
 	T *front() noexcept { return empty() ? nullptr : element(head_.next_); }
 	T *back() noexcept { return empty() ? nullptr : element(head_.prev_); }
@@ -189,7 +194,7 @@ public:
 		for (list_node *p = head_.next_, *next; p != &head_; p = next) {
 			next = p->next_;
 			if (pred(*element(p))) {
-				p->unlink();
+				p->unlink_linked();
 				n++;
 			}
 		}
@@ -202,10 +207,13 @@ public:
 private:
 	static T *element(list_node *n) noexcept { return container_of(n, Node); }
 
-	static T &take(list_node &n) noexcept
+	/* Unlink @n, an element of this list or the head (then: empty). */
+	T *take(list_node *n) noexcept
 	{
-		n.unlink();
-		return *element(&n);
+		if (n == &head_)
+			return nullptr;
+		n->unlink_linked();
+		return element(n);
 	}
 
 	static void insert_before(list_node *next, T &v) noexcept

@@ -161,7 +161,11 @@ public:
 	/** spin_lock(): disables preemption. */
 	guard lock() noexcept
 	{
+#if KSTD_HAVE_RAW_SPIN_LOCK_FN
+		_raw_spin_lock(raw_lock());
+#else
 		kstd_spin_lock(raw());
+#endif
 		return guard(this);
 	}
 	/** spin_lock_bh(): also disables softirqs on this CPU. */
@@ -173,7 +177,11 @@ public:
 	/** spin_lock_irqsave(): also disables local interrupts, restoring them on release. */
 	irqsave_guard lock_irqsave() noexcept
 	{
+#if KSTD_HAVE_RAW_SPIN_LOCK_IRQSAVE_FN
+		unsigned long flags = _raw_spin_lock_irqsave(raw_lock());
+#else
 		unsigned long flags = kstd_spin_lock_irqsave(raw());
+#endif
 		return irqsave_guard(this, flags);
 	}
 	/** spin_trylock(): never spins; the guard is empty if the lock was busy. */
@@ -192,13 +200,19 @@ private:
 	{
 		kstd_spin_lock_init(raw(), cls.bind_name(name), cls.key());
 	}
+	/* spinlock_t begins with its raw_spinlock_t (static_assert in kstd.c). */
+	::raw_spinlock *raw_lock() noexcept { return reinterpret_cast<::raw_spinlock *>(raw()); }
 
 	opaque<KSTD_SIZEOF_SPINLOCK, KSTD_ALIGNOF_SPINLOCK> storage_;
 };
 
 inline void spin_policy::plain::release(spinlock &l, unsigned long) noexcept
 {
+#if KSTD_HAVE_RAW_SPIN_UNLOCK_FN
+	_raw_spin_unlock(reinterpret_cast<::raw_spinlock *>(l.raw()));
+#else
 	kstd_spin_unlock(l.raw());
+#endif
 }
 inline void spin_policy::bh::release(spinlock &l, unsigned long) noexcept
 {
@@ -206,7 +220,11 @@ inline void spin_policy::bh::release(spinlock &l, unsigned long) noexcept
 }
 inline void spin_policy::irqsave::release(spinlock &l, unsigned long flags) noexcept
 {
+#if KSTD_HAVE_RAW_SPIN_UNLOCK_IRQRESTORE_FN
+	_raw_spin_unlock_irqrestore(reinterpret_cast<::raw_spinlock *>(l.raw()), flags);
+#else
 	kstd_spin_unlock_irqrestore(l.raw(), flags);
+#endif
 }
 
 class mutex;
