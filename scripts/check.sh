@@ -86,6 +86,17 @@ build_ok "modules W=1 against 6.12 x86_64 debug" "$kdebug" W=1
 build_ok "modules W=1 against 6.12 UML" "$uml_dir" ARCH=um W=1
 build_ok "modules W=1 against Debian $(basename "$deb_headers")" "$deb_headers" W=1
 
+# The README's module is examples/hello/main.cpp, verbatim.
+if python3 - "$KSTD_ROOT" <<'PY'
+import re, sys
+root = sys.argv[1]
+readme = open(root + "/README.md").read()
+code = re.search(r"```cpp\n(.*?)```", readme, re.S).group(1)
+sys.exit(code != open(root + "/examples/hello/main.cpp").read())
+PY
+then record PASS "README example is examples/hello/main.cpp"
+else record FAIL "README example is examples/hello/main.cpp"; fi
+
 # 3. A header change rebuilds exactly the objects that include it.
 if [ -n "$kdebug" ] && "$KSTD_ROOT/scripts/check-header-deps.sh" "$kdebug" \
 	>"$results/header-deps.log" 2>&1; then

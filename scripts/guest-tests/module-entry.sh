@@ -25,5 +25,13 @@ check "is listed once loaded" loaded
 check "unloads" rmmod kstd_fail_init
 check "reloads at once" insmod "$ko"
 check "unloads again" rmmod kstd_fail_init
+
+# The README's example module (examples/hello).
+hello=$1/examples/hello/hello.ko
+if [ -e "$hello" ]; then
+	check "README example loads" insmod "$hello"
+	check "README example logs its job count" bash -c 'dmesg | grep -q "hello: 1 job(s) queued"'
+	check "README example unloads" rmmod hello
+fi
 echo "module-entry: $fails failed"
 exit $((fails > 0))
