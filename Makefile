@@ -3,14 +3,16 @@
 # kstd: top-level targets.  Kernel modules themselves are built by Kbuild
 # (see Kbuild and kstd.mk); this file only drives scripts.
 #
-#   make modules [KDIR=/path/to/kernel/build]  build every module out of tree
+#   make demo                                  the reference modules vs user space, in a guest
 #   make check                                 every test (see README.md)
+#   make modules [KDIR=/path/to/kernel/build]  build every module out of tree
+#   make tools                                 the user-space tools (bench, ...)
 #   make kernels                               build/reuse the test kernels
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: modules check kernels clean help
+.PHONY: modules check demo tools kernels clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -20,6 +22,12 @@ modules:
 
 check:
 	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+tools:
+	scripts/build-tools.sh
 
 kernels:
 	scripts/build-kernel.sh x86

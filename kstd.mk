@@ -73,7 +73,7 @@ kstd_strip_includes = $(filter-out -include=% -I$(srctree)/% -I$(objtree)/% \
 
 KSTD_CXXFLAGS := -std=gnu++20 -fno-exceptions -fno-rtti \
 	-fno-threadsafe-statics -fno-use-cxa-atexit -nostdinc++ -fcheck-new \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-gnu-unique
 
 kstd_cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 	$(filter-out $(kstd_c_only_flags), \
@@ -82,8 +82,16 @@ kstd_cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 	-I$(KSTD_ROOT)/include -I$(kstd_gendir) $(KSTD_CXXFLAGS) \
 	$(CXXFLAGS_$(target-stem).o)
 
+# g++ emits each out-of-line inline function in a COMDAT group, and objtool's
+# .orc_unwind_ip (outside the group) points into it: when two objects of one
+# module hold the same function, ld keeps one group and fails on the other
+# object's ORC entries ("defined in discarded section").  Dissolve the groups
+# after objtool: the copies become plain weak definitions (one wins), each
+# with valid ORC.  -fno-gnu-unique (in KSTD_CXXFLAGS) makes inline variables
+# weak too, instead of STB_GNU_UNIQUE, which would clash once ungrouped.
 quiet_cmd_kstd_cxx_o_cpp = C++ $(quiet_modtag) $@
-      cmd_kstd_cxx_o_cpp = $(KSTD_CXX) $(kstd_cxx_flags) -c -o $@ $< $(cmd_objtool)
+      cmd_kstd_cxx_o_cpp = $(KSTD_CXX) $(kstd_cxx_flags) -c -o $@ $< $(cmd_objtool) \
+	; $(OBJCOPY) --remove-section=.group $@
 
 # A namespace-scope object with a constructor or destructor would silently
 # never run in a module, and operator new has no GFP flags: refuse both.

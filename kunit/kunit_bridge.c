@@ -2,11 +2,20 @@
 /* KUnit glue for kstd's C++ test bodies; see kunit_bridge.h. */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/wait_bit.h>
+/* sockets */
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/addrconf.h>
+#include <net/net_namespace.h>
 
 #include "kunit_bridge.h"
 
@@ -89,5 +98,263 @@ int kstd_kunit_run_threads(int nr, void (*fn)(void *arg), void *arg)
 	for (i = 0; i < started; i++)
 		wait_for_completion(&threads[i].done);
 	kfree(threads);
+	return err;
+}
+
+/* ---- sockets ------------------------------------------------------------ */
+
+/* kunit.py's UML boots with lo down (the x86 guest brings it up). Idempotent. */
+int kstd_kunit_net_loopback_up(void)
+{
+	struct net_device *lo = init_net.loopback_dev;
+	int err = 0;
+
+	rtnl_lock();
+	if (!(lo->flags & IFF_UP))
+		err = dev_change_flags(lo, lo->flags | IFF_UP, NULL);
+	rtnl_unlock();
+	return err;
+}
+
+/* addrconf adds ::1 when lo comes up: wait (bounded) until it is usable. */
+int kstd_kunit_net_ipv6_loopback_ready(void)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (ipv6_chk_addr(&init_net, &in6addr_loopback, NULL, 0))
+			return 1;
+		msleep(10);
+	}
+#endif
+	return 0;
+}
+
+int kstd_kunit_wait_counter(int *counter, int at_least, unsigned int timeout_ms)
+{
+	wait_var_event_timeout(counter, READ_ONCE(*counter) >= at_least,
+			       msecs_to_jiffies(timeout_ms));
+	return READ_ONCE(*counter) >= at_least;
+}
+
+void kstd_kunit_wake_counter(int *counter)
+{
+	smp_mb();	/* the caller's update before the waiters' check */
+	wake_up_var(counter);
+}
+
+int kstd_kunit_format_sockaddr(char *buf, size_t len, const struct sockaddr *addr)
+{
+	return snprintf(buf, len, "%pISpc", addr);
+}
+
+void kstd_kunit_msleep(unsigned int ms)
+{
+	msleep(ms);
+}
+
+struct page *kstd_kunit_alloc_page(void)
+{
+	return alloc_page(GFP_KERNEL);
+}
+
+void kstd_kunit_put_page(struct page *page)
+{
+	put_page(page);
+}
+
+void *kstd_kunit_page_address(struct page *page)
+{
+	return page_address(page);
+}
+
+struct page *kstd_kunit_virt_to_page(const void *addr)
+{
+	return virt_to_page(addr);
+}
+
+/* ---- workqueue / sync --------------------------------------------------- */
+
+/* The lockdep class (key) of a work item, NULL without lockdep. */
+const void *kstd_kunit_work_class(struct work_struct *work)
+{
+#ifdef CONFIG_LOCKDEP
+	return work->lockdep_map.key;
+#else
+	return NULL;
+#endif
+}
+
+/* ---- kernel_if: module parameters, /proc ------------------------------- */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mount.h>
+#include <linux/sched/mm.h>
+#include <linux/uaccess.h>
+
+/* The kernel_param this module registered as @name (as the loader sees it). */
+const struct kernel_param *kstd_kunit_param_find(const char *name)
+{
+	const char *prefix = "" MODULE_PARAM_PREFIX;
+	const struct kernel_param *kp, *end;
+	size_t plen = strlen(prefix);
+
+#ifdef MODULE
+	kp = THIS_MODULE->kp;
+	end = kp + THIS_MODULE->num_kp;
+#else
+	kp = __start___param;
+	end = __stop___param;
+#endif
+	for (; kp < end; kp++)
+		if (!strncmp(kp->name, prefix, plen) && !strcmp(kp->name + plen, name))
+			return kp;
+	return NULL;
+}
+
+/* ops->set() under the parameter lock, as sysfs and the loader do. */
+int kstd_kunit_param_set(const struct kernel_param *kp, const char *val)
+{
+	int err;
+
+	kernel_param_lock(kp->mod);
+	err = kp->ops->set(val, kp);
+	kernel_param_unlock(kp->mod);
+	return err;
+}
+
+/* ops->get() (which wants a page) into @buf, NUL-terminated. */
+int kstd_kunit_param_get(const struct kernel_param *kp, char *buf, size_t size)
+{
+	char *page = (char *)__get_free_page(GFP_KERNEL);
+	int n;
+
+	if (!page)
+		return -ENOMEM;
+	kernel_param_lock(kp->mod);
+	n = kp->ops->get(page, kp);
+	kernel_param_unlock(kp->mod);
+	if (n >= 0)
+		strscpy(buf, page, min_t(size_t, size, (size_t)n + 1));
+	free_page((unsigned long)page);
+	return n;
+}
+
+/* A private instance of a file system ("proc", "sysfs"): no mount in / needed. */
+struct vfsmount *kstd_kunit_mount(const char *fstype)
+{
+	struct file_system_type *type = get_fs_type(fstype);
+	struct vfsmount *mnt;
+
+	if (!type)
+		return ERR_PTR(-ENODEV);
+	mnt = kern_mount(type);
+	module_put(type->owner);	/* put_filesystem() is not exported */
+	return mnt;
+}
+
+void kstd_kunit_umount(struct vfsmount *mnt)
+{
+	kern_unmount(mnt);
+}
+
+/* Open @path relative to @mnt's root: @how 0 read, 1 write, 2 both. */
+struct file *kstd_kunit_open(struct vfsmount *mnt, const char *path, int how)
+{
+	static const int flags[] = { O_RDONLY, O_WRONLY, O_RDWR };
+
+	return file_open_root_mnt(mnt, path, flags[how] | O_CLOEXEC, 0);
+}
+
+long kstd_kunit_write(struct file *file, const char *buf, size_t len)
+{
+	loff_t pos = 0;
+
+	return kernel_write(file, buf, len, &pos);
+}
+
+/* Read from offset 0; @buf gets a NUL after the data. */
+long kstd_kunit_read(struct file *file, char *buf, size_t len)
+{
+	loff_t pos = 0;
+	ssize_t n = kernel_read(file, buf, len - 1, &pos);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* Close now (runs ->release before returning; KUnit cases are kthreads). */
+void kstd_kunit_close(struct file *file)
+{
+	__fput_sync(file);
+}
+
+struct net *kstd_kunit_init_net(void)
+{
+	return &init_net;
+}
+
+/*
+ * /proc files have no ->write_iter (so kernel_write() refuses them): tests
+ * write through vfs_write() from a user buffer, as write(2) does.  This maps
+ * @size bytes of user memory for the rest of the test (giving the test's
+ * kthread an mm); 0 on failure.
+ */
+unsigned long kstd_kunit_user_buf(struct kunit *test, size_t size)
+{
+	unsigned long addr = kunit_vm_mmap(test, NULL, 0, size, PROT_READ | PROT_WRITE,
+					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
+
+	return addr >= TASK_SIZE ? 0 : addr;
+}
+
+/*
+ * write(2) of @data through the user buffer @ubuf (vfs_write() is not
+ * exported: call the file's ->write, procfs's proc_reg_write(), directly).
+ */
+long kstd_kunit_user_write(struct file *file, unsigned long ubuf, const char *data, size_t len)
+{
+	loff_t pos = 0;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!file->f_op->write)
+		return -EINVAL;
+	if (copy_to_user((void __user *)ubuf, data, len))
+		return -EFAULT;
+	return file->f_op->write(file, (const char __user *)ubuf, len, &pos);
+}
+
+struct kstd_kunit_mm_thread {
+	struct mm_struct *mm;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void kstd_kunit_mm_thread_fn(void *data)
+{
+	struct kstd_kunit_mm_thread *t = data;
+
+	kthread_use_mm(t->mm);
+	t->fn(t->arg);
+	kthread_unuse_mm(t->mm);
+}
+
+/* kstd_kunit_run_threads(), the threads sharing the caller's (test's) mm. */
+int kstd_kunit_run_threads_mm(int nr, void (*fn)(void *arg), void *arg)
+{
+	struct kstd_kunit_mm_thread t = { current->mm, fn, arg };
+	int err;
+
+	if (!t.mm)
+		return -EINVAL;
+	mmget(t.mm);
+	err = kstd_kunit_run_threads(nr, kstd_kunit_mm_thread_fn, &t);
+	mmput(t.mm);
 	return err;
 }

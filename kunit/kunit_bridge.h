@@ -32,6 +32,48 @@ const void *kstd_kunit_mutex_class(struct mutex *lock) KSTD_NOEXCEPT;
 /* Run fn(arg) on @nr kernel threads concurrently and wait for all. */
 int kstd_kunit_run_threads(int nr, void (*fn)(void *arg), void *arg) KSTD_NOEXCEPT;
 
+/* Sockets: loopback for kunit.py's UML, bounded waits on counters. */
+struct sockaddr;
+int kstd_kunit_net_loopback_up(void) KSTD_NOEXCEPT;
+int kstd_kunit_net_ipv6_loopback_ready(void) KSTD_NOEXCEPT;
+/* Wait up to @timeout_ms for *@counter >= @at_least; returns whether it is. */
+int kstd_kunit_wait_counter(int *counter, int at_least, unsigned int timeout_ms) KSTD_NOEXCEPT;
+/* Wake kstd_kunit_wait_counter() after changing *@counter; any context. */
+void kstd_kunit_wake_counter(int *counter) KSTD_NOEXCEPT;
+int kstd_kunit_format_sockaddr(char *buf, __SIZE_TYPE__ len,
+			       const struct sockaddr *addr) KSTD_NOEXCEPT;
+void kstd_kunit_msleep(unsigned int ms) KSTD_NOEXCEPT;
+struct page;
+struct page *kstd_kunit_alloc_page(void) KSTD_NOEXCEPT;
+void kstd_kunit_put_page(struct page *page) KSTD_NOEXCEPT;
+void *kstd_kunit_page_address(struct page *page) KSTD_NOEXCEPT;
+struct page *kstd_kunit_virt_to_page(const void *addr) KSTD_NOEXCEPT;
+
+/* Workqueue / sync: the lockdep class of a work item (NULL without lockdep). */
+struct work_struct;
+const void *kstd_kunit_work_class(struct work_struct *work) KSTD_NOEXCEPT;
+
+/* kernel_if: module parameters through their kernel_param, files through the VFS. */
+struct kernel_param;
+struct vfsmount;
+struct file;
+struct net;
+const struct kernel_param *kstd_kunit_param_find(const char *name) KSTD_NOEXCEPT;
+int kstd_kunit_param_set(const struct kernel_param *kp, const char *val) KSTD_NOEXCEPT;
+int kstd_kunit_param_get(const struct kernel_param *kp, char *buf, __SIZE_TYPE__ size) KSTD_NOEXCEPT;
+struct vfsmount *kstd_kunit_mount(const char *fstype) KSTD_NOEXCEPT;
+void kstd_kunit_umount(struct vfsmount *mnt) KSTD_NOEXCEPT;
+struct file *kstd_kunit_open(struct vfsmount *mnt, const char *path, int how) KSTD_NOEXCEPT;
+long kstd_kunit_write(struct file *file, const char *buf, __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+long kstd_kunit_read(struct file *file, char *buf, __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+void kstd_kunit_close(struct file *file) KSTD_NOEXCEPT;
+struct net *kstd_kunit_init_net(void) KSTD_NOEXCEPT;
+/* /proc files take no kernel_write(): write(2) through user memory. */
+unsigned long kstd_kunit_user_buf(struct kunit *test, __SIZE_TYPE__ size) KSTD_NOEXCEPT;
+long kstd_kunit_user_write(struct file *file, unsigned long ubuf, const char *data,
+			   __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+int kstd_kunit_run_threads_mm(int nr, void (*fn)(void *arg), void *arg) KSTD_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,7 +57,8 @@ record_tap() { # prefix log
 }
 
 log "installing test dependencies"
-need_pkgs qemu-system-x86 busybox-static iproute2 kmod "${KERNEL_BUILD_DEPS[@]}"
+need_pkgs qemu-system-x86 busybox-static iproute2 kmod python3 gnuplot-nox \
+	libubsan1 libasan8 "${KERNEL_BUILD_DEPS[@]}"
 src=$(kernel_src)
 ver=$(kernel_version "$src")
 
@@ -97,6 +98,13 @@ PY
 then record PASS "README example is examples/hello/main.cpp"
 else record FAIL "README example is examples/hello/main.cpp"; fi
 
+# Host-side tests of the freestanding headers (parsers), ASan + UBSan.
+if make -C "$KSTD_ROOT/tests/host" OUT="$KSTD_ROOT/build/host-tests" >"$results/host-tests.log" 2>&1; then
+	record PASS "host tests of the freestanding headers (ASan, UBSan)"
+else
+	record FAIL "host tests of the freestanding headers (ASan, UBSan)" "see $results/host-tests.log"
+fi
+
 # 3. A header change rebuilds exactly the objects that include it.
 if [ -n "$kdebug" ] && "$KSTD_ROOT/scripts/check-header-deps.sh" "$kdebug" \
 	>"$results/header-deps.log" 2>&1; then
@@ -108,15 +116,20 @@ fi
 # 4. The x86_64 debug guest.
 moddir=$KSTD_ROOT/build/modules/$(basename "${kdebug:-none}")
 if [ -n "$kdebug" ]; then
-	log "x86_64 debug guest: kstd_test.ko and the module-entry test"
+	tools=$("$KSTD_ROOT/scripts/build-tools.sh")
+	log "x86_64 debug guest: kstd_test.ko, module entry, params and /proc, kecho"
 	"$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdebug/arch/x86/boot/bzImage" --ktap \
-		--out "$results/guest-debug" -- \
+		--timeout 1500 --out "$results/guest-debug" -- \
 		bash -c "insmod $moddir/kunit/kstd_test.ko && rmmod kstd_test;
-			 $KSTD_ROOT/scripts/guest-tests/module-entry.sh $moddir" \
+			 t=$KSTD_ROOT/scripts/guest-tests; r=0
+			 \$t/module-entry.sh $moddir || r=1
+			 \$t/proc-param.sh $moddir || r=1
+			 \$t/kecho.sh $moddir $tools || r=1
+			 exit \$r" \
 		>"$results/guest-debug.log" 2>&1
 	rc=$?
 	record_kunit "KUnit in the x86_64 debug guest" "$results/guest-debug.log"
-	record_tap "module entry (debug guest)" "$results/guest-debug.log"
+	record_tap "debug guest" "$results/guest-debug.log"
 	if [ $rc -eq 0 ]; then
 		record PASS "debug guest run clean (no kernel reports, no leaks)"
 	else

@@ -211,6 +211,25 @@ template <class T>
 	return unique_ptr<T>(mem, n);
 }
 
+/**
+ * Allocate @p n default-initialised elements of a trivial type: the memory
+ * is not zeroed (std::make_unique_for_overwrite), for buffers that are
+ * always written before they are read.  -ENOMEM, -EOVERFLOW as above.
+ */
+template <class T>
+	requires is_unbounded_array_v<T> && __is_trivially_constructible(remove_extent_t<T>)
+[[nodiscard]] result<unique_ptr<T>> make_unique_for_overwrite(gfp_t flags, size_t n) noexcept
+{
+	using E = remove_extent_t<T>;
+	size_t bytes;
+	if (__builtin_mul_overflow(n, sizeof(E), &bytes))
+		return error::overflow();
+	E *mem = static_cast<E *>(kstd_kmalloc_array(n ? n : 1, sizeof(E), flags.bits));
+	if (!mem)
+		return error::nomem();
+	return unique_ptr<T>(mem, n);
+}
+
 } // namespace kstd
 
 #endif // KSTD_MEMORY_HPP

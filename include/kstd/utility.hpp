@@ -13,19 +13,10 @@
 #define KSTD_UTILITY_HPP
 
 #include <kstd/layout.h>
+#include <kstd/types.hpp>
 
 namespace kstd {
 
-using size_t = __SIZE_TYPE__;
-using ptrdiff_t = __PTRDIFF_TYPE__;
-using uintptr_t = __UINTPTR_TYPE__;
-using nullptr_t = decltype(nullptr);
-using u8 = __UINT8_TYPE__;
-using u16 = __UINT16_TYPE__;
-using u32 = __UINT32_TYPE__;
-using u64 = __UINT64_TYPE__;
-using s32 = __INT32_TYPE__;
-using s64 = __INT64_TYPE__;
 
 template <class T> struct remove_reference { using type = T; };
 template <class T> struct remove_reference<T &> { using type = T; };

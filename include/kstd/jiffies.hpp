@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file jiffies.hpp
+ * @brief kstd::jiffies, a delay or timeout in timer ticks, and its
+ *        conversions from milliseconds and seconds.
+ *
+ * Delays (delayed work, timers) and timeouts (completions, wait queues) are
+ * counted in jiffies, ticks of the kernel's HZ clock.  A kstd::jiffies is a
+ * distinct type, so a millisecond count cannot be passed where ticks are
+ * meant: build one with kstd::msecs(), kstd::secs() or kstd::jiffies{n}.
+ *
+ * @code
+ * queue.queue(conn.idle, kstd::secs(30));             // idle timeout
+ * auto left = done.wait_for(kstd::msecs(500));         // result<kstd::jiffies>
+ * if (!left)
+ *         return left.error();                         // -ETIMEDOUT
+ * kstd::jiffies t0 = kstd::jiffies::now();
+ * @endcode
+ *
+ * Everything here is usable in any context.  When HZ divides 1000 (100, 250,
+ * 1000, ...), msecs() is constexpr and rounds up exactly like the kernel's
+ * msecs_to_jiffies(); otherwise it calls the kernel's __msecs_to_jiffies().
+ */
+#ifndef KSTD_JIFFIES_HPP
+#define KSTD_JIFFIES_HPP
+
+#include <kstd/bindings.h>
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+/** A number of timer ticks (1/HZ s): a delay, a timeout or a point in time. */
+struct jiffies {
+	unsigned long count = 0;
+
+	/** The kernel's HZ: ticks per second. */
+	static constexpr unsigned long hz = KSTD_HZ;
+
+	/** The current value of the kernel's jiffies counter (wraps). */
+	[[nodiscard]] static jiffies now() noexcept { return {::jiffies}; }
+	/** MAX_SCHEDULE_TIMEOUT: a timeout that never expires. */
+	[[nodiscard]] static constexpr jiffies forever() noexcept
+	{
+		return {static_cast<unsigned long>(KSTD_MAX_SCHEDULE_TIMEOUT)};
+	}
+	/** The longest delay timers accept (MAX_JIFFY_OFFSET). */
+	[[nodiscard]] static constexpr jiffies max_delay() noexcept
+	{
+		return {static_cast<unsigned long>(KSTD_MAX_JIFFY_OFFSET)};
+	}
+
+	/** Ticks elapsed since @p earlier (wrap-safe, like time_after()). */
+	[[nodiscard]] jiffies since(jiffies earlier) const noexcept
+	{
+		return {count - earlier.count};
+	}
+	/** jiffies_to_msecs(). */
+	[[nodiscard]] unsigned int to_msecs() const noexcept { return jiffies_to_msecs(count); }
+
+	constexpr jiffies operator+(jiffies o) const noexcept { return {count + o.count}; }
+	constexpr bool operator==(const jiffies &) const noexcept = default;
+	/* Ordering of durations (not of wrapping points in time: use since()). */
+	constexpr bool operator<(jiffies o) const noexcept { return count < o.count; }
+	constexpr bool operator<=(jiffies o) const noexcept { return count <= o.count; }
+	constexpr bool operator>(jiffies o) const noexcept { return count > o.count; }
+	constexpr bool operator>=(jiffies o) const noexcept { return count >= o.count; }
+};
+
+/** msecs_to_jiffies(): rounds up, saturates at MAX_JIFFY_OFFSET. */
+[[nodiscard]] constexpr jiffies msecs(unsigned int ms) noexcept
+{
+	if constexpr (KSTD_HZ <= 1000 && 1000 % KSTD_HZ == 0) {
+		constexpr unsigned long per_tick = 1000 / KSTD_HZ;
+		if (static_cast<int>(ms) < 0)
+			return jiffies::max_delay();
+		return {(ms + per_tick - 1) / per_tick};
+	} else {
+		return {__msecs_to_jiffies(ms)};
+	}
+}
+
+/** @p s seconds in jiffies (saturating at MAX_JIFFY_OFFSET). */
+[[nodiscard]] constexpr jiffies secs(unsigned int s) noexcept
+{
+	unsigned long j;
+	if (__builtin_mul_overflow(static_cast<unsigned long>(s), jiffies::hz, &j) ||
+	    j > static_cast<unsigned long>(KSTD_MAX_JIFFY_OFFSET))
+		return jiffies::max_delay();
+	return {j};
+}
+
+} // namespace kstd
+
+#endif // KSTD_JIFFIES_HPP

@@ -1,0 +1,810 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file ksocket.hpp
+ * @brief Kernel TCP sockets: kstd::tcp_listener, kstd::tcp_stream, and
+ *        kstd::socket_notifier, which turns the socket's readiness
+ *        callbacks into a call of your function (to queue work, usually).
+ *
+ * Sockets are move-only owners of a kernel `struct socket`, released with
+ * sock_release() when destroyed; every failure is a kstd::result carrying
+ * the kernel's errno.  Addresses are kstd::socket_address values
+ * (<kstd/net_address.hpp>), IPv4 or IPv6.
+ *
+ * An event-driven echo server: the sockets' callbacks (softirq, must not
+ * sleep) only queue work; the work items (process context) accept until
+ * -EAGAIN, or drain a connection until -EAGAIN and echo.  No thread blocks
+ * per connection or in accept().
+ *
+ * @code
+ * #include <kstd/ksocket.hpp>
+ * #include <kstd/workqueue.hpp>
+ *
+ * struct connection {
+ *         connection(kstd::workqueue_ref<connection> q, kstd::tcp_stream s)
+ *                 : queue(q), stream(kstd::move(s)) {}
+ *
+ *         // Socket callback: softirq, atomic.  Just queue the work.
+ *         void on_socket(kstd::socket_events) { queue.queue(work); }
+ *
+ *         // The work: a kworker, process context, may sleep.
+ *         void run()
+ *         {
+ *                 u8 buf[512];
+ *                 while (!closed) {
+ *                         auto n = stream.recv(buf, sizeof(buf), kstd::msg::dontwait);
+ *                         if (!n && n.error() == kstd::error::again())
+ *                                 return;     // drained: the next event requeues us
+ *                         // EOF, an error, or a send that failed: done (the
+ *                         // server reaps closed connections).
+ *                         closed = !n || *n == 0 || stream.send_all(buf, *n).value_or(0) != *n;
+ *                 }
+ *         }
+ *
+ *         kstd::workqueue_ref<connection> queue;
+ *         kstd::tcp_stream stream;
+ *         kstd::list_node link;                 // in server::live
+ *         bool closed = false;
+ *         kstd::work<connection> work{this};    // runs run()
+ *         kstd::socket_notifier notifier;       // last: removed first
+ * };
+ *
+ * struct server {
+ *         // Listener callback: readable = connections to accept.
+ *         void on_connect(kstd::socket_events) { system.queue(accepting); }
+ *         void accept_all()
+ *         {
+ *                 for (;;) {
+ *                         auto s = listener.try_accept();
+ *                         if (!s)
+ *                                 return;     // -EAGAIN: all taken
+ *                         auto c = kstd::make_unique<connection>(kstd::gfp::kernel, queue,
+ *                                                                kstd::move(*s));
+ *                         if (!c || !(*c)->notifier.install<&connection::on_socket>((*c)->stream,
+ * **c)) continue;   // dropped: the stream closes with c queue.queue((*c)->work); // data may have
+ * come before install() live.lock()->push_back(*c->release());
+ *                 }
+ *         }
+ *
+ *         kstd::workqueue<connection> queue;
+ *         kstd::workqueue_ref<server> system = kstd::workqueue_ref<server>::system();
+ *         kstd::tcp_listener listener;
+ *         kstd::locked<kstd::intrusive_list<&connection::link>> live{"live"};
+ *         kstd::work<server, &server::accept_all> accepting{this};
+ *         kstd::socket_notifier on_listener;
+ * };
+ * // after binding: KSTD_TRY(srv->on_listener.install<&server::on_connect>(srv->listener, *srv));
+ * @endcode
+ *
+ * Teardown of such a connection is its member order reversed: the notifier
+ * is removed (after which no callback runs), the work is cancelled and
+ * waited for, the socket is released.  Likewise for the server: stop the
+ * accepting first, then the connections, then the queue.
+ *
+ * Contexts: creating, binding, connecting, accepting, blocking send/recv
+ * and setting options may sleep (process context).  recv/send with
+ * kstd::msg::dontwait don't wait for data or buffer space, but still take
+ * the socket lock (a sleeping lock): process context only, never from a
+ * notifier callback.  Closing (destroying) a socket may sleep.
+ *
+ * Zero-copy: tcp_stream::send_page() sends from a struct page without
+ * copying (sendfile-like); a file range is that, page by page, over the
+ * file's page-cache pages.
+ */
+#ifndef KSTD_KSOCKET_HPP
+#define KSTD_KSOCKET_HPP
+
+#include <kstd/bindings.h>
+#include <kstd/net_address.hpp>
+#include <kstd/result.hpp>
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+/** Flags for send()/recv(): the kernel's MSG_* values; combine with |. */
+struct msg_flags {
+	unsigned int bits;
+	constexpr msg_flags operator|(msg_flags o) const noexcept { return {bits | o.bits}; }
+	constexpr bool operator==(const msg_flags &) const noexcept = default;
+};
+
+/** The MSG_* flags kstd sockets accept. */
+namespace msg {
+inline constexpr msg_flags none{0};
+/** Don't wait: -EAGAIN (recv) or a short count (send) instead of blocking. */
+inline constexpr msg_flags dontwait{KSTD_MSG_DONTWAIT};
+/** More data follows: hold back a partial segment (like TCP_CORK, per call). */
+inline constexpr msg_flags more{KSTD_MSG_MORE};
+/** No SIGPIPE on a broken connection: kstd always adds it when sending. */
+inline constexpr msg_flags nosignal{KSTD_MSG_NOSIGNAL};
+/** recv: look at the data without consuming it. */
+inline constexpr msg_flags peek{KSTD_MSG_PEEK};
+/** recv: wait for the full length (unless EOF, an error or a timeout). */
+inline constexpr msg_flags waitall{KSTD_MSG_WAITALL};
+} // namespace msg
+
+/** Which direction(s) shutdown() closes. */
+enum class shutdown_how : int {
+	read = KSTD_SHUT_RD,
+	write = KSTD_SHUT_WR, ///< sends a FIN: the peer's recv() returns 0
+	both = KSTD_SHUT_RDWR,
+};
+
+/** IPV6_V6ONLY for an IPv6 listener. */
+enum class v6only : u8 {
+	system_default, ///< the net.ipv6.bindv6only sysctl (0: dual stack)
+	on,		///< IPv6 only
+	off,		///< also accept IPv4, as IPv4-mapped addresses (::ffff:a.b.c.d)
+};
+
+/** Options for tcp_listener::bind(); designated initialisers read well. */
+struct listen_options {
+	/** SO_REUSEADDR: rebind while old connections linger in TIME_WAIT. */
+	bool reuse_addr = false;
+	/** SO_REUSEPORT: several listeners share the port (kernel balances). */
+	bool reuse_port = false;
+	/** IPV6_V6ONLY choice; ignored for IPv4 addresses. */
+	kstd::v6only v6only = kstd::v6only::system_default;
+	/**
+	 * Network namespace, nullptr for init_net.  A kernel socket holds no
+	 * reference on it: the caller keeps the namespace alive.
+	 */
+	::net *netns = nullptr;
+};
+
+/** Options for tcp_stream::connect(). */
+struct connect_options {
+	/** Give up after this long (-ETIMEDOUT); 0: TCP's own SYN retries. */
+	unsigned int timeout_ms = 0;
+	/** Network namespace, nullptr for init_net (not referenced: keep it alive). */
+	::net *netns = nullptr;
+};
+
+namespace detail {
+
+[[nodiscard]] inline error ebadf() noexcept
+{
+	return error::from_errno(-KSTD_EBADF);
+}
+
+/** Owns a struct socket *; sock_release() on destruction. Move-only. */
+class socket_handle {
+public:
+	constexpr socket_handle() noexcept = default;
+	explicit socket_handle(::socket *s) noexcept : sock_(s) {}
+	socket_handle(socket_handle &&o) noexcept : sock_(exchange(o.sock_, nullptr)) {}
+	socket_handle &operator=(socket_handle &&o) noexcept
+	{
+		if (this != &o)
+			reset(exchange(o.sock_, nullptr));
+		return *this;
+	}
+	socket_handle(const socket_handle &) = delete;
+	socket_handle &operator=(const socket_handle &) = delete;
+	~socket_handle() { reset(); }
+
+	[[nodiscard]] ::socket *get() const noexcept { return sock_; }
+	[[nodiscard]] ::socket *release() noexcept { return exchange(sock_, nullptr); }
+	void reset(::socket *s = nullptr) noexcept
+	{
+		if (::socket *old = exchange(sock_, s))
+			sock_release(old);
+	}
+
+	[[nodiscard]] result<socket_address> name(bool peer) const noexcept
+	{
+		if (!sock_)
+			return ebadf();
+		kstd_sockaddr raw{};
+		int err = kstd_sock_getname(sock_, &raw, peer);
+		if (err < 0)
+			return error::from_errno(err);
+		return socket_address::from_raw(raw);
+	}
+	[[nodiscard]] result<void> setopt(kstd_sockopt opt, int val) const noexcept
+	{
+		if (!sock_)
+			return ebadf();
+		return to_result(kstd_sock_setopt(sock_, opt, val));
+	}
+	[[nodiscard]] result<int> getopt(kstd_sockopt opt) const noexcept
+	{
+		if (!sock_)
+			return ebadf();
+		return from_errno(kstd_sock_getopt(sock_, opt));
+	}
+	[[nodiscard]] result<bool> getopt_bool(kstd_sockopt opt) const noexcept
+	{
+		int v = KSTD_TRY(getopt(opt));
+		return v != 0;
+	}
+	/** A timeout in ms (0 = none) for an option that takes an int. */
+	[[nodiscard]] result<void> set_timeout(kstd_sockopt opt, unsigned int ms) const noexcept
+	{
+		if (ms > static_cast<unsigned int>(__INT_MAX__))
+			return error::range();
+		return setopt(opt, static_cast<int>(ms));
+	}
+
+private:
+	::socket *sock_ = nullptr;
+};
+
+} // namespace detail
+
+/**
+ * A connected TCP socket: from tcp_listener::accept() on the server side,
+ * or tcp_stream::connect() on the client side (tests, tools, proxies).
+ *
+ * Blocking by default: recv() waits for data and send() for buffer space,
+ * each up to the timeout set with set_recv_timeout()/set_send_timeout()
+ * (none by default), after which they fail with -EAGAIN.  Pass
+ * kstd::msg::dontwait for the non-blocking form of one call.
+ *
+ * Move-only; an empty (default-constructed or moved-from) stream fails
+ * every operation with -EBADF.  The destructor releases the socket:
+ * graceful close (FIN) if all received data was read, a reset (RST) if
+ * unread data was left.  Destroy a socket_notifier installed on this stream
+ * first (declare it after the stream).
+ */
+class tcp_stream {
+public:
+	constexpr tcp_stream() noexcept = default;
+	/** Adopt a connected kernel socket (released by this object). */
+	explicit tcp_stream(::socket *adopt) noexcept : sock_(adopt) {}
+	tcp_stream(tcp_stream &&) noexcept = default;
+	tcp_stream &operator=(tcp_stream &&) noexcept = default;
+
+	/**
+	 * Connect to @p peer, waiting for the handshake: up to
+	 * @p opts.timeout_ms (then -ETIMEDOUT), or as long as TCP keeps
+	 * retrying SYNs (about two minutes) if 0.  -ECONNREFUSED if no one
+	 * listens, -ENETUNREACH without a route.  Might sleep.
+	 */
+	[[nodiscard]] static result<tcp_stream> connect(const socket_address &peer,
+							const connect_options &opts = {}) noexcept
+	{
+		if (opts.timeout_ms > static_cast<unsigned int>(__INT_MAX__))
+			return error::range();
+		::socket *raw = nullptr;
+		KSTD_TRY(to_result(kstd_sock_create(opts.netns, peer.raw().family, &raw)));
+		tcp_stream s(raw); // owned before anything else can fail
+		KSTD_TRY(to_result(
+			kstd_sock_connect(raw, &peer.raw(), static_cast<int>(opts.timeout_ms))));
+		return s;
+	}
+
+	/**
+	 * Receive up to @p len bytes.  Returns how many arrived, 0 when the
+	 * peer closed (orderly EOF; also when @p len is 0), -EAGAIN with
+	 * msg::dontwait and no data (or when the receive timeout expired),
+	 * -ECONNRESET if the peer reset the connection.  Might sleep (takes
+	 * the socket lock; waits for data unless msg::dontwait).
+	 */
+	[[nodiscard]] result<size_t> recv(void *buf, size_t len,
+					  msg_flags flags = msg::none) noexcept
+	{
+		if (!sock_.get())
+			return detail::ebadf();
+		int n = kstd_sock_recv(sock_.get(), buf, len, flags.bits);
+		if (n < 0)
+			return error::from_errno(n);
+		return static_cast<size_t>(n);
+	}
+
+	/** recv() with msg::dontwait: -EAGAIN when nothing is queued. */
+	[[nodiscard]] result<size_t> try_recv(void *buf, size_t len) noexcept
+	{
+		return recv(buf, len, msg::dontwait);
+	}
+
+	/**
+	 * One send: queues what fits and returns how many bytes that was,
+	 * which may be fewer than @p len (a partial send).  With msg::dontwait
+	 * and a full send buffer: -EAGAIN.  Errors: -EPIPE after shutdown or a
+	 * reset (first possibly -ECONNRESET), never a signal (MSG_NOSIGNAL is
+	 * always added).  Might sleep.
+	 */
+	[[nodiscard]] result<size_t> send(const void *buf, size_t len,
+					  msg_flags flags = msg::none) noexcept
+	{
+		if (!sock_.get())
+			return detail::ebadf();
+		int n = kstd_sock_send(sock_.get(), buf, len, flags.bits);
+		if (n < 0)
+			return error::from_errno(n);
+		return static_cast<size_t>(n);
+	}
+
+	/**
+	 * Zero-copy send of @p len bytes at @p offset in @p page: the socket
+	 * takes its own reference on the page and transmits from it (no copy;
+	 * sendfile-like, for page-cache pages).  So the bytes must not change
+	 * until the peer has acknowledged them, and slab (kmalloc) memory is
+	 * refused with -EINVAL, as is a range beyond the (compound) page.
+	 * Otherwise exactly send()'s contract: a count, possibly partial,
+	 * -EAGAIN with msg::dontwait.  Uses sendmsg(MSG_SPLICE_PAGES) on
+	 * kernels >= 6.5, kernel_sendpage() before.  Might sleep.
+	 */
+	[[nodiscard]] result<size_t> send_page(::page *page, size_t offset, size_t len,
+					       msg_flags flags = msg::none) noexcept
+	{
+		if (!sock_.get())
+			return detail::ebadf();
+		int n = kstd_sock_send_page(sock_.get(), page, offset, len, flags.bits);
+		if (n < 0)
+			return error::from_errno(n);
+		return static_cast<size_t>(n);
+	}
+
+	/**
+	 * Send all @p len bytes, looping over partial sends.
+	 *
+	 * Returns the number of bytes queued.  That is @p len, unless the
+	 * socket would block: with msg::dontwait (or when the send timeout
+	 * expires) send_all() stops at the first -EAGAIN and returns the
+	 * count so far, possibly 0 — it never fails with -EAGAIN.  Resume with
+	 * (buf + n, len - n) when a socket_notifier reports
+	 * socket_event::writable.  Any other error is returned as the error
+	 * (the connection is broken; how much got out no longer matters).
+	 *
+	 * Blocking (no dontwait, no timeout): returns @p len or an error.
+	 * Might sleep.
+	 */
+	[[nodiscard]] result<size_t> send_all(const void *buf, size_t len,
+					      msg_flags flags = msg::none) noexcept
+	{
+		if (!sock_.get())
+			return detail::ebadf();
+		const u8 *p = static_cast<const u8 *>(buf);
+		size_t done = 0;
+		while (done < len) {
+			int n = kstd_sock_send(sock_.get(), p + done, len - done, flags.bits);
+			if (n == -KSTD_EAGAIN || n == 0)
+				break;
+			if (n < 0)
+				return error::from_errno(n);
+			done += static_cast<size_t>(n);
+		}
+		return done;
+	}
+
+	/** shutdown(2).  shutdown_how::write sends a FIN after queued data. */
+	[[nodiscard]] result<void> shutdown(shutdown_how how) noexcept
+	{
+		if (!sock_.get())
+			return detail::ebadf();
+		return to_result(kstd_sock_shutdown(sock_.get(), static_cast<int>(how)));
+	}
+
+	/** The peer's address; -ENOTCONN once the connection is gone. */
+	[[nodiscard]] result<socket_address> peer_address() const noexcept
+	{
+		return sock_.name(true);
+	}
+	/** This end's address (the kernel-chosen port after connect). */
+	[[nodiscard]] result<socket_address> local_address() const noexcept
+	{
+		return sock_.name(false);
+	}
+
+	/** TCP_NODELAY: send small segments at once (no Nagle). Might sleep. */
+	[[nodiscard]] result<void> set_nodelay(bool on) noexcept
+	{
+		return sock_.setopt(KSTD_SOCKOPT_NODELAY, on);
+	}
+	[[nodiscard]] result<bool> nodelay() const noexcept
+	{
+		return sock_.getopt_bool(KSTD_SOCKOPT_NODELAY);
+	}
+
+	/**
+	 * TCP_CORK: hold partial segments until uncorked (or 200 ms); for
+	 * header + body sent in several calls.  Uncorking pushes what is
+	 * queued.  Might sleep.
+	 */
+	[[nodiscard]] result<void> set_cork(bool on) noexcept
+	{
+		return sock_.setopt(KSTD_SOCKOPT_CORK, on);
+	}
+	[[nodiscard]] result<bool> cork() const noexcept
+	{
+		return sock_.getopt_bool(KSTD_SOCKOPT_CORK);
+	}
+
+	/**
+	 * SO_SNDBUF / SO_RCVBUF in bytes.  As for setsockopt(2), the kernel
+	 * caps the value at net.core.wmem_max / rmem_max and stores twice it
+	 * (bookkeeping overhead): sndbuf() reads back the doubled value.
+	 * Might sleep.
+	 */
+	[[nodiscard]] result<void> set_sndbuf(int bytes) noexcept
+	{
+		return sock_.setopt(KSTD_SOCKOPT_SNDBUF, bytes);
+	}
+	[[nodiscard]] result<int> sndbuf() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_SNDBUF);
+	}
+	[[nodiscard]] result<void> set_rcvbuf(int bytes) noexcept
+	{
+		return sock_.setopt(KSTD_SOCKOPT_RCVBUF, bytes);
+	}
+	[[nodiscard]] result<int> rcvbuf() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_RCVBUF);
+	}
+
+	/** SO_KEEPALIVE.  Might sleep. */
+	[[nodiscard]] result<void> set_keepalive(bool on) noexcept
+	{
+		return sock_.setopt(KSTD_SOCKOPT_KEEPALIVE, on);
+	}
+	[[nodiscard]] result<bool> keepalive() const noexcept
+	{
+		return sock_.getopt_bool(KSTD_SOCKOPT_KEEPALIVE);
+	}
+	/**
+	 * TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT: first probe after
+	 * @p idle_s idle seconds, then every @p interval_s, give up after
+	 * @p count probes.  -EINVAL if out of the kernel's range.  Might sleep.
+	 */
+	[[nodiscard]] result<void> set_keepalive_params(int idle_s, int interval_s,
+							int count) noexcept
+	{
+		KSTD_TRY(sock_.setopt(KSTD_SOCKOPT_KEEPIDLE, idle_s));
+		KSTD_TRY(sock_.setopt(KSTD_SOCKOPT_KEEPINTVL, interval_s));
+		return sock_.setopt(KSTD_SOCKOPT_KEEPCNT, count);
+	}
+	/** The effective keepalive idle time, interval (seconds) and count. */
+	[[nodiscard]] result<int> keepalive_idle() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_KEEPIDLE);
+	}
+	[[nodiscard]] result<int> keepalive_interval() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_KEEPINTVL);
+	}
+	[[nodiscard]] result<int> keepalive_count() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_KEEPCNT);
+	}
+
+	/**
+	 * How long a blocking recv() / send() waits before -EAGAIN (a partial
+	 * count if some data moved), in milliseconds (jiffy granularity);
+	 * 0 = forever (the default).  Might sleep.
+	 */
+	[[nodiscard]] result<void> set_recv_timeout(unsigned int ms) noexcept
+	{
+		return sock_.set_timeout(KSTD_SOCKOPT_RCVTIMEO_MS, ms);
+	}
+	[[nodiscard]] result<void> set_send_timeout(unsigned int ms) noexcept
+	{
+		return sock_.set_timeout(KSTD_SOCKOPT_SNDTIMEO_MS, ms);
+	}
+	[[nodiscard]] result<int> recv_timeout() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_RCVTIMEO_MS);
+	}
+	[[nodiscard]] result<int> send_timeout() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_SNDTIMEO_MS);
+	}
+
+	/** Release the socket now (as the destructor would). Might sleep. */
+	void close() noexcept { sock_.reset(); }
+
+	/** Does this object hold a socket? */
+	explicit operator bool() const noexcept { return sock_.get() != nullptr; }
+	/** The kernel's struct socket, for C APIs (still owned by this object). */
+	[[nodiscard]] ::socket *raw() const noexcept { return sock_.get(); }
+	/** Give up ownership: the caller must sock_release() it. */
+	[[nodiscard]] ::socket *release() noexcept { return sock_.release(); }
+
+private:
+	detail::socket_handle sock_;
+};
+
+/**
+ * A listening TCP socket.
+ *
+ * @code
+ * auto l = KSTD_TRY(kstd::tcp_listener::bind(kstd::in6addr_any(8080), 128,
+ *                                            {.reuse_addr = true, .v6only = kstd::v6only::off}));
+ * auto conn = KSTD_TRY(l.accept());          // blocks (process context)
+ * @endcode
+ *
+ * Move-only; released on destruction, which also resets connections that
+ * were queued but never accepted.  An empty listener fails with -EBADF.
+ */
+class tcp_listener {
+public:
+	constexpr tcp_listener() noexcept = default;
+	tcp_listener(tcp_listener &&) noexcept = default;
+	tcp_listener &operator=(tcp_listener &&) noexcept = default;
+
+	/**
+	 * Create a TCP socket for @p addr's family, apply @p opts, bind it to
+	 * @p addr (port 0: the kernel picks one, see local_address()) and
+	 * listen with @p backlog (capped by net.core.somaxconn).
+	 *
+	 * Errors: -EADDRINUSE (port taken, no reuse), -EADDRNOTAVAIL (not a
+	 * local address), -EACCES, -EAFNOSUPPORT (unspecified address),
+	 * -EINVAL...  Nothing leaks on any of them.  Might sleep.
+	 */
+	[[nodiscard]] static result<tcp_listener> bind(const socket_address &addr,
+						       int backlog = 128,
+						       const listen_options &opts = {}) noexcept
+	{
+		::socket *raw = nullptr;
+		KSTD_TRY(to_result(kstd_sock_create(opts.netns, addr.raw().family, &raw)));
+		tcp_listener l(raw); // owned before anything else can fail
+		if (opts.reuse_addr)
+			KSTD_TRY(l.sock_.setopt(KSTD_SOCKOPT_REUSEADDR, 1));
+		if (opts.reuse_port)
+			KSTD_TRY(l.sock_.setopt(KSTD_SOCKOPT_REUSEPORT, 1));
+		if (addr.is_ipv6() && opts.v6only != v6only::system_default)
+			KSTD_TRY(l.sock_.setopt(KSTD_SOCKOPT_V6ONLY, opts.v6only == v6only::on));
+		KSTD_TRY(to_result(kstd_sock_bind(raw, &addr.raw())));
+		KSTD_TRY(to_result(kernel_listen(raw, backlog)));
+		return l;
+	}
+
+	/**
+	 * Take the next connection, waiting for one (up to the accept
+	 * timeout; then -EAGAIN).  -EINTR if a signal interrupts the wait.
+	 * Might sleep.
+	 */
+	[[nodiscard]] result<tcp_stream> accept() noexcept { return do_accept(false); }
+
+	/**
+	 * Take the next connection if one is queued, else -EAGAIN.  Doesn't
+	 * wait, but takes the socket lock: process context.  The way to
+	 * accept from a work item queued by a socket_notifier on this listener
+	 * (socket_event::readable = a connection is ready).
+	 */
+	[[nodiscard]] result<tcp_stream> try_accept() noexcept { return do_accept(true); }
+
+	/** The bound address; after binding port 0, the port the kernel chose. */
+	[[nodiscard]] result<socket_address> local_address() const noexcept
+	{
+		return sock_.name(false);
+	}
+
+	/** How long accept() waits, in ms; 0 = forever (the default). Might sleep. */
+	[[nodiscard]] result<void> set_accept_timeout(unsigned int ms) noexcept
+	{
+		return sock_.set_timeout(KSTD_SOCKOPT_RCVTIMEO_MS, ms);
+	}
+
+	/** The options as the kernel has them. */
+	[[nodiscard]] result<bool> reuse_addr() const noexcept
+	{
+		return sock_.getopt_bool(KSTD_SOCKOPT_REUSEADDR);
+	}
+	[[nodiscard]] result<bool> reuse_port() const noexcept
+	{
+		return sock_.getopt_bool(KSTD_SOCKOPT_REUSEPORT);
+	}
+	/** IPV6_V6ONLY of an IPv6 listener; -ENOPROTOOPT for IPv4. */
+	[[nodiscard]] result<bool> v6only() const noexcept
+	{
+		return sock_.getopt_bool(KSTD_SOCKOPT_V6ONLY);
+	}
+
+	/** Stop listening and release the socket now. Might sleep. */
+	void close() noexcept { sock_.reset(); }
+
+	explicit operator bool() const noexcept { return sock_.get() != nullptr; }
+	[[nodiscard]] ::socket *raw() const noexcept { return sock_.get(); }
+
+private:
+	explicit tcp_listener(::socket *s) noexcept : sock_(s) {}
+
+	result<tcp_stream> do_accept(bool nonblock) noexcept
+	{
+		if (!sock_.get())
+			return detail::ebadf();
+		::socket *raw = nullptr;
+		KSTD_TRY(to_result(kstd_sock_accept(sock_.get(), &raw, nonblock)));
+		return tcp_stream(raw);
+	}
+
+	detail::socket_handle sock_;
+};
+
+/** Readiness events reported to a socket_notifier's callback; combine with |. */
+struct socket_events {
+	unsigned int bits;
+	constexpr socket_events operator|(socket_events o) const noexcept
+	{
+		return {bits | o.bits};
+	}
+	constexpr socket_events operator&(socket_events o) const noexcept
+	{
+		return {bits & o.bits};
+	}
+	/** Is any of @p o's events set? */
+	[[nodiscard]] constexpr bool any(socket_events o) const noexcept
+	{
+		return (bits & o.bits) != 0;
+	}
+	constexpr explicit operator bool() const noexcept { return bits != 0; }
+	constexpr bool operator==(const socket_events &) const noexcept = default;
+};
+
+/**
+ * The events.  readable, writable and state_change also name the socket
+ * callbacks a notifier can hook; hangup and error are reported alongside
+ * whichever fired when they hold.
+ */
+namespace socket_event {
+inline constexpr socket_events none{0};
+/** sk_data_ready: data (or EOF) to read; on a listener, a connection to accept. */
+inline constexpr socket_events readable{KSTD_SOCK_EV_READABLE};
+/**
+ * sk_write_space: a send that ran out of buffer space (-EAGAIN or a short
+ * send_all()) can now make progress again.
+ */
+inline constexpr socket_events writable{KSTD_SOCK_EV_WRITABLE};
+/** sk_state_change: TCP state moved (established, peer FIN, closed, reset). */
+inline constexpr socket_events state_change{KSTD_SOCK_EV_STATE};
+/** The peer sent FIN or reset: no more data will arrive. */
+inline constexpr socket_events hangup{KSTD_SOCK_EV_HANGUP};
+/** A socket error is pending (recv/send will report it). */
+inline constexpr socket_events error{KSTD_SOCK_EV_ERROR};
+/** All three hooks. */
+inline constexpr socket_events all{KSTD_SOCK_EV_HOOKS};
+} // namespace socket_event
+
+namespace detail {
+template <auto Fn, class T>
+concept member_socket_callback = requires(T &t, socket_events ev)
+{
+	(t.*Fn)(ev);
+};
+template <auto Fn, class T>
+concept free_socket_callback = requires(T &t, socket_events ev)
+{
+	Fn(t, ev);
+};
+} // namespace detail
+
+/**
+ * Calls a function of yours when a socket becomes readable, writable or
+ * changes state, by hooking the socket's sk_data_ready / sk_write_space /
+ * sk_state_change callbacks (chaining to the originals, so blocking
+ * readers and writers still wake up).
+ *
+ * The callback is a member function `void T::f(kstd::socket_events)` or a
+ * function `void f(T &, kstd::socket_events)`, named as a template
+ * argument, with the object to call it on:
+ *
+ * @code
+ * struct conn {
+ *         kstd::tcp_stream stream;
+ *         kstd::socket_notifier notifier;      // after the stream
+ *         void on_socket(kstd::socket_events ev);
+ * };
+ * KSTD_TRY(c.notifier.install<&conn::on_socket>(c.stream, c));
+ * KSTD_TRY(c.notifier.install<&conn::on_socket>(c.stream, c,
+ *                 kstd::socket_event::readable | kstd::socket_event::state_change));
+ * @endcode
+ *
+ * **Callback context.**  The callback runs in softirq context (or in
+ * process context with BH disabled, e.g. when the socket's backlog is
+ * processed on release_sock()), with read_lock_bh(&sk->sk_callback_lock)
+ * held: atomic, it must not sleep, must not call into the socket (no
+ * recv/send/accept: they take the socket lock) and must not install or
+ * remove a notifier on the same socket (deadlock).  Queue work, complete a
+ * completion, set a flag.  It may run concurrently on several CPUs for the
+ * same socket (e.g. data_ready on one, write_space on another); events can
+ * be coalesced or spurious, so re-check the socket in the work.
+ *
+ * **The guarantee.**  Once remove() (or the destructor) returns, the
+ * callback is not running and will not run again: the hooks call it under
+ * the read side of sk_callback_lock and removal restores the original
+ * callbacks and clears sk_user_data under the write side.  So a target
+ * object may be freed right after its notifier is removed.
+ *
+ * **Listeners.**  On a listener, readable means a connection is ready for
+ * try_accept(); hook readable only (the default).  Connections cloned from
+ * the listener don't inherit the notifier (sk_user_data is tagged
+ * SK_USER_DATA_NOCOPY) and accept() gives them back the kernel's own
+ * callbacks: install a notifier on each accepted stream as needed.
+ *
+ * Rules: one notifier per socket (-EBUSY otherwise, also if anything else
+ * owns the socket's sk_user_data); the target must outlive the
+ * registration; the notifier holds a reference on the struct sock, not the
+ * struct socket, so remove it before the stream is closed to stop the
+ * callbacks that closing triggers (declare it after the stream).  Moving
+ * the stream object is fine; the notifier itself cannot move (the socket
+ * points at it).  install() and remove() don't sleep (they spin on the
+ * callback lock): any context but hardirq and this socket's own callback.
+ */
+class socket_notifier {
+public:
+	constexpr socket_notifier() noexcept = default;
+	socket_notifier(const socket_notifier &) = delete;
+	socket_notifier &operator=(const socket_notifier &) = delete;
+	/** remove(): no callback runs after this. */
+	~socket_notifier() { remove(); }
+
+	/**
+	 * Call Fn on @p target for @p hooks events of @p stream.
+	 * -EBUSY if this notifier or the socket is already in use, -EBADF for
+	 * an empty stream, -EINVAL for no hooks.
+	 */
+	template <auto Fn, class T>
+	[[nodiscard]] result<void> install(tcp_stream &stream, T &target,
+					   socket_events hooks = socket_event::all) noexcept
+	{
+		static_assert(detail::member_socket_callback<Fn, T> ||
+				      detail::free_socket_callback<Fn, T>,
+			      "the callback must be void (T::*)(kstd::socket_events) or "
+			      "void (*)(T &, kstd::socket_events)");
+		return install_raw(stream.raw(), &dispatch<Fn, T>, &target, hooks);
+	}
+
+	/** The same on a listener: readable = a connection to accept. */
+	template <auto Fn, class T>
+	[[nodiscard]] result<void> install(tcp_listener &listener, T &target,
+					   socket_events hooks = socket_event::readable) noexcept
+	{
+		static_assert(detail::member_socket_callback<Fn, T> ||
+				      detail::free_socket_callback<Fn, T>,
+			      "the callback must be void (T::*)(kstd::socket_events) or "
+			      "void (*)(T &, kstd::socket_events)");
+		return install_raw(listener.raw(), &dispatch<Fn, T>, &target, hooks);
+	}
+
+	/**
+	 * Restore the socket's callbacks.  Waits for a callback in flight on
+	 * another CPU; afterwards none runs.  Idempotent; re-install()
+	 * allowed.  Doesn't sleep.
+	 */
+	void remove() noexcept { kstd_sk_notifier_remove(&n_); }
+
+	/** Is the notifier installed on a socket? */
+	[[nodiscard]] bool installed() const noexcept { return n_.sk != nullptr; }
+
+private:
+	template <auto Fn, class T>
+	static void dispatch(void *ctx, unsigned int bits) noexcept
+	{
+		T &target = *static_cast<T *>(ctx);
+		const socket_events ev{bits};
+		if constexpr (detail::member_socket_callback<Fn, T>)
+			(target.*Fn)(ev);
+		else
+			Fn(target, ev);
+	}
+
+	result<void> install_raw(::socket *sock, void (*fn)(void *, unsigned int), void *ctx,
+				 socket_events hooks) noexcept
+	{
+		if (!sock)
+			return detail::ebadf();
+		if (installed())
+			return error::busy();
+		n_.fn = fn;
+		n_.ctx = ctx;
+		return to_result(kstd_sk_notifier_install(&n_, sock, hooks.bits));
+	}
+
+	kstd_sk_notifier n_{};
+};
+
+/** Is a kstd notifier hooked into @p sock's callbacks (for tests and checks)? */
+[[nodiscard]] inline bool has_notifier(const tcp_stream &stream) noexcept
+{
+	return stream.raw() && kstd_sock_has_notifier(stream.raw());
+}
+[[nodiscard]] inline bool has_notifier(const tcp_listener &listener) noexcept
+{
+	return listener.raw() && kstd_sock_has_notifier(listener.raw());
+}
+
+} // namespace kstd
+
+#endif // KSTD_KSOCKET_HPP

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file proc.hpp
+ * @brief /proc files with RAII lifetime: a seq_file reader and a bounded,
+ *        line-oriented writer; the same in every network namespace's
+ *        /proc/net.
+ *
+ * A handler is any object with one or both of
+ *
+ *     void show(kstd::seq_file &m);                      // read(): fill m
+ *     kstd::result<void> on_line(kstd::string_view line); // write(): one line
+ *
+ * (for kstd::pernet_proc_entry the namespace comes first or last:
+ * `show(kstd::seq_file &, ::net *)`, `on_line(::net *, kstd::string_view)`;
+ * show() may also return kstd::result<void>).  The entry keeps a reference
+ * to the handler, which must outlive it: declare the entry after the data it
+ * shows, so that it is removed first.
+ *
+ * Writing: the kernel copies the user's data in bounded chunks into a
+ * per-open-file buffer of max_line + 1 bytes (never an allocation sized by
+ * the writer) and calls on_line() for each complete line as soon as its
+ * "\n" arrives, without the "\n" and one "\r" before it; empty lines are
+ * skipped.  A line may be split over several write() calls; a last line
+ * without "\n" is handled at close() (its error can no longer be reported
+ * and is only logged).  write() consumes all its data and returns the byte
+ * count, or the first error of that call: the errno an on_line() returned,
+ * or -E2BIG for a line longer than max_line bytes (counting a "\r"; the
+ * rest of that line is skipped).  The lines after a failing one are still
+ * handled.  So `echo bad > /proc/x` prints "Invalid argument" when
+ * on_line() returns kstd::error::inval().
+ *
+ * Reading: show() runs under the seq_file's lock for each read() from
+ * offset 0 (and again, with a bigger buffer, if its output did not fit),
+ * so it must print a consistent snapshot and have no side effects.
+ *
+ * @code
+ * struct stats {
+ *         kstd::u64 conns = 0;
+ *         void show(kstd::seq_file &m) { m.printf("connections: %llu\n", conns); }
+ *         kstd::result<void> on_line(kstd::string_view l)
+ *         {
+ *                 if (l != "reset")
+ *                         return kstd::error::inval();
+ *                 conns = 0;
+ *                 return {};
+ *         }
+ * };
+ *
+ * struct kecho {
+ *         stats counters;
+ *         kstd::proc_entry file;                  // removed before counters
+ *
+ *         static kstd::result<kstd::unique_ptr<kecho>> create()
+ *         {
+ *                 auto self = KSTD_TRY(kstd::make_unique<kecho>(kstd::gfp::kernel));
+ *                 self->file = KSTD_TRY(kstd::proc_entry::create("kecho", 0644, self->counters));
+ *                 return self;
+ *         }
+ * };
+ *
+ * // /proc/net/drop_tcp_sock in every namespace, root only:
+ * struct dropper {
+ *         kstd::result<void> on_line(::net *net, kstd::string_view line);
+ *         void show(kstd::seq_file &m, ::net *net);
+ * };
+ * auto e = KSTD_TRY(kstd::pernet_proc_entry::create("drop_tcp_sock", 0600, d));
+ * @endcode
+ *
+ * Context: create(), the destructors, show() and on_line() run in process
+ * context and may sleep.  Destroying an entry waits for callbacks that are
+ * running and closes the files still open (their later reads and writes
+ * fail with EIO; a partial line they buffered is dropped), so once the
+ * destructor returns the handler is never called again.  Writers of one
+ * open file are serialised; different open files (and namespaces) call the
+ * handler concurrently, so it must lock what it shares.  Names must be
+ * unique in their directory (the kernel WARNs about a duplicate).
+ */
+#ifndef KSTD_PROC_HPP
+#define KSTD_PROC_HPP
+
+#include <kstd/bindings.h>
+#include <kstd/result.hpp>
+#include <kstd/string.hpp>
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+/**
+ * The output side of a seq_file, as show() gets it.  Output that does not
+ * fit makes the seq_file core retry show() with a bigger buffer.
+ */
+class seq_file {
+public:
+	explicit seq_file(::seq_file *m) noexcept : m_(m) {}
+	seq_file(const seq_file &) = delete;
+	seq_file &operator=(const seq_file &) = delete;
+
+	/** seq_printf(), with compile-time format checking. */
+	__attribute__((format(printf, 2, 3))) void printf(const char *fmt, ...) noexcept
+	{
+		__builtin_va_list ap;
+		__builtin_va_start(ap, fmt);
+		seq_vprintf(m_, fmt, ap);
+		__builtin_va_end(ap);
+	}
+	/** The bytes of @p s, verbatim. */
+	void write(string_view s) noexcept { seq_write(m_, s.data(), s.size()); }
+	void putc(char c) noexcept { seq_putc(m_, c); }
+
+	/** The kernel's struct seq_file, for C APIs. */
+	[[nodiscard]] ::seq_file *raw() const noexcept { return m_; }
+
+private:
+	::seq_file *m_;
+};
+
+namespace detail {
+
+/* What a handler can do: show(), on_line(), with or without the namespace. */
+template <class H>
+concept proc_shows = requires(H &h, kstd::seq_file &m)
+{
+	h.show(m);
+};
+template <class H>
+concept proc_shows_net = requires(H &h, kstd::seq_file &m, ::net *n)
+{
+	h.show(m, n);
+};
+template <class H>
+concept proc_takes_lines = requires(H &h, string_view l)
+{
+	requires is_same_v<decltype(h.on_line(l)), result<void>>;
+};
+template <class H>
+concept proc_takes_lines_net = requires(H &h, ::net *n, string_view l)
+{
+	requires is_same_v<decltype(h.on_line(n, l)), result<void>>;
+};
+
+template <class H, bool PerNet>
+struct proc_dispatch {
+	static constexpr bool has_show = PerNet ? proc_shows_net<H> : proc_shows<H>;
+	static constexpr bool has_line = PerNet ? proc_takes_lines_net<H> : proc_takes_lines<H>;
+	static_assert(has_show || has_line || PerNet,
+		      "a /proc handler needs show(kstd::seq_file &) and/or "
+		      "kstd::result<void> on_line(kstd::string_view)");
+	static_assert(has_show || has_line || !PerNet,
+		      "a pernet /proc handler needs show(kstd::seq_file &, ::net *) and/or "
+		      "kstd::result<void> on_line(::net *, kstd::string_view)");
+
+	static int show(void *ctx, [[maybe_unused]] ::net *net, ::seq_file *raw) noexcept
+	{
+		[[maybe_unused]] H &h = *static_cast<H *>(ctx);
+		[[maybe_unused]] kstd::seq_file m(raw);
+		if constexpr (!has_show) {
+			return 0;
+		} else if constexpr (PerNet) {
+			if constexpr (is_void_v<decltype(h.show(m, net))>) {
+				h.show(m, net);
+				return 0;
+			} else {
+				return h.show(m, net).to_errno();
+			}
+		} else {
+			if constexpr (is_void_v<decltype(h.show(m))>) {
+				h.show(m);
+				return 0;
+			} else {
+				return h.show(m).to_errno();
+			}
+		}
+	}
+
+	static int line(void *ctx, [[maybe_unused]] ::net *net, [[maybe_unused]] const char *text,
+			[[maybe_unused]] size_t len) noexcept
+	{
+		[[maybe_unused]] H &h = *static_cast<H *>(ctx);
+		if constexpr (!has_line) {
+			return -KSTD_EIO;
+		} else if constexpr (PerNet) {
+			return h.on_line(net, string_view(text, len)).to_errno();
+		} else {
+			return h.on_line(string_view(text, len)).to_errno();
+		}
+	}
+
+	static constexpr ::kstd_proc_handler table = {
+		has_show ? &proc_dispatch::show : nullptr,
+		has_line ? &proc_dispatch::line : nullptr,
+	};
+};
+
+} // namespace detail
+
+/** Options for a /proc file. */
+struct proc_options {
+	/**
+	 * The longest input line in bytes, without its "\n" (a "\r" counts);
+	 * 0 for the default, KSTD_PROC_DEFAULT_MAX_LINE (256); at most
+	 * KSTD_PROC_MAX_LINE_LIMIT (4096).  Each open file that may write gets
+	 * a buffer of max_line + 1 bytes.
+	 */
+	unsigned int max_line = 0;
+};
+
+/** A directory in /proc (proc_mkdir); removed when destroyed. Move-only. */
+class proc_dir {
+public:
+	proc_dir() noexcept = default;
+	proc_dir(proc_dir &&o) noexcept : dir_(exchange(o.dir_, nullptr)) {}
+	proc_dir &operator=(proc_dir &&o) noexcept
+	{
+		reset();
+		dir_ = exchange(o.dir_, nullptr);
+		return *this;
+	}
+	proc_dir(const proc_dir &) = delete;
+	proc_dir &operator=(const proc_dir &) = delete;
+	/**
+	 * Removes the directory.  Destroy the entries in it first (declare the
+	 * directory before them); otherwise this WARNs and leaves it in place.
+	 */
+	~proc_dir() { reset(); }
+
+	/** /proc/@p name, or @p name inside @p parent.  May sleep. */
+	[[nodiscard]] static result<proc_dir> create(const char *name,
+						     const proc_dir *parent = nullptr) noexcept
+	{
+		::kstd_proc_dir *d = KSTD_TRY(
+			from_err_ptr(kstd_proc_mkdir(name, parent ? parent->dir_ : nullptr)));
+		proc_dir r;
+		r.dir_ = d;
+		return r;
+	}
+
+	explicit operator bool() const noexcept { return dir_ != nullptr; }
+	/** Remove now (no-op if empty).  May sleep. */
+	void reset() noexcept { kstd_proc_rmdir(exchange(dir_, nullptr)); }
+
+private:
+	friend class proc_entry;
+	::kstd_proc_dir *dir_ = nullptr;
+};
+
+/**
+ * A file in /proc (or in a kstd::proc_dir), served by a handler object (see
+ * the file comment).  Removed when destroyed.  Move-only.
+ */
+class proc_entry {
+public:
+	proc_entry() noexcept = default;
+	proc_entry(proc_entry &&o) noexcept : node_(exchange(o.node_, nullptr)) {}
+	proc_entry &operator=(proc_entry &&o) noexcept
+	{
+		reset();
+		node_ = exchange(o.node_, nullptr);
+		return *this;
+	}
+	proc_entry(const proc_entry &) = delete;
+	proc_entry &operator=(const proc_entry &) = delete;
+	/** Removes the file; waits for running callbacks.  May sleep. */
+	~proc_entry() { reset(); }
+
+	/**
+	 * Create /proc/@p name (or @p name in @p parent) with permissions
+	 * @p mode (e.g. 0444, 0644, 0200), served by @p handler, which must
+	 * outlive the entry.  -ENOMEM if the kernel refuses (including an
+	 * invalid name), -EINVAL for a bad max_line.  May sleep.
+	 */
+	template <class H>
+	[[nodiscard]] static result<proc_entry> create(const char *name, u16 mode, H &handler,
+						       const proc_dir *parent = nullptr,
+						       proc_options opts = {}) noexcept
+	{
+		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(kstd_proc_create(
+			name, mode, parent ? parent->dir_ : nullptr,
+			&detail::proc_dispatch<H, false>::table, &handler, opts.max_line)));
+		proc_entry e;
+		e.node_ = n;
+		return e;
+	}
+
+	explicit operator bool() const noexcept { return node_ != nullptr; }
+	/** Remove now (no-op if empty).  May sleep. */
+	void reset() noexcept { kstd_proc_remove(exchange(node_, nullptr)); }
+
+private:
+	::kstd_proc_node *node_ = nullptr;
+};
+
+/**
+ * /proc/net/@p name in every network namespace: created in each existing
+ * namespace by create(), in each new one when it is set up, removed from a
+ * namespace when it exits and from all by the destructor.  The handler gets
+ * the struct net of the file it serves.  At most KSTD_PERNET_PROC_SLOTS (8)
+ * per module at a time.  Move-only.
+ */
+class pernet_proc_entry {
+public:
+	pernet_proc_entry() noexcept = default;
+	pernet_proc_entry(pernet_proc_entry &&o) noexcept : reg_(exchange(o.reg_, nullptr)) {}
+	pernet_proc_entry &operator=(pernet_proc_entry &&o) noexcept
+	{
+		reset();
+		reg_ = exchange(o.reg_, nullptr);
+		return *this;
+	}
+	pernet_proc_entry(const pernet_proc_entry &) = delete;
+	pernet_proc_entry &operator=(const pernet_proc_entry &) = delete;
+	/** Removes the file from every namespace.  May sleep. */
+	~pernet_proc_entry() { reset(); }
+
+	/**
+	 * Register /proc/net/@p name (shorter than KSTD_PROC_NAME_MAX) with
+	 * permissions @p mode, served by @p handler, which must outlive the
+	 * entry.  Fails with -ENAMETOOLONG, -ENOSPC (no free slot), -ENOMEM,
+	 * or what creating it in an existing namespace failed with.  May sleep.
+	 */
+	template <class H>
+	[[nodiscard]] static result<pernet_proc_entry>
+	create(const char *name, u16 mode, H &handler, proc_options opts = {}) noexcept
+	{
+		::kstd_pernet_proc *p = KSTD_TRY(from_err_ptr(kstd_pernet_proc_register(
+			name, mode, &detail::proc_dispatch<H, true>::table, &handler,
+			opts.max_line)));
+		pernet_proc_entry e;
+		e.reg_ = p;
+		return e;
+	}
+
+	explicit operator bool() const noexcept { return reg_ != nullptr; }
+	/** Unregister now (no-op if empty).  May sleep. */
+	void reset() noexcept { kstd_pernet_proc_unregister(exchange(reg_, nullptr)); }
+
+private:
+	::kstd_pernet_proc *reg_ = nullptr;
+};
+
+} // namespace kstd
+
+#endif // KSTD_PROC_HPP

@@ -1,0 +1,995 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file string.hpp
+ * @brief Bounded text handling: kstd::string_view, kstd::fixed_string<N>,
+ *        strict integer and IPv4/IPv6/endpoint parsers.
+ *
+ * Everything here works on (pointer, length) pairs and never reads past the
+ * length: no operation needs a NUL terminator, and slicing clamps instead of
+ * overrunning.  Parsers accept exactly the documented syntax (no leading or
+ * trailing blanks, no signs where none make sense, no silent truncation)
+ * and return a kstd::parse_result<T>, which reports why parsing failed
+ * (kstd::parse_errc::invalid for bad syntax, ::range for a value that does
+ * not fit).  In kernel code a failed parse_result converts to kstd::error
+ * (-EINVAL or -ERANGE), so KSTD_TRY() works on it.
+ *
+ * @code
+ * kstd::result<void> handle(kstd::string_view line)   // "SRC:PORT DST:PORT"
+ * {
+ *         auto [src, dst, two] = line.trim().split_once(' ');
+ *         if (!two)
+ *                 return kstd::error::inval();
+ *         kstd::ip_endpoint a = KSTD_TRY(kstd::parse_endpoint(src));
+ *         kstd::ip_endpoint b = KSTD_TRY(kstd::parse_endpoint(dst.trim()));
+ *         ...
+ * }
+ *
+ * u16 port = KSTD_TRY(kstd::parse_u16("8080"));
+ * kstd::fixed_string<64> s;
+ * s.appendf("%u requests", n);                        // truncates, never overflows
+ * if (kstd::iequals(name, "content-length")) ...
+ * @endcode
+ *
+ * Freestanding: no kernel header, no generated layout; the only external
+ * function is vsnprintf() (the kernel's, or the C library's on the host),
+ * used by fixed_string::appendf().  It compiles on the host with
+ * `g++ -std=c++20 -ffreestanding -I include` for host-side unit tests and
+ * fuzzers.  Everything is usable in any context (nothing sleeps or
+ * allocates); most of it is constexpr.
+ */
+#ifndef KSTD_STRING_HPP
+#define KSTD_STRING_HPP
+
+#include <kstd/bindings/kernel_if.h>
+#include <kstd/span.hpp>
+
+namespace kstd {
+
+class error;
+
+/* ---- characters ----------------------------------------------------------- */
+
+/** ASCII classification; bytes >= 0x80 are never letters, digits or space. */
+[[nodiscard]] constexpr bool is_digit(char c) noexcept
+{
+	return c >= '0' && c <= '9';
+}
+[[nodiscard]] constexpr bool is_xdigit(char c) noexcept
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+[[nodiscard]] constexpr bool is_alpha(char c) noexcept
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+/** Space, tab, CR, LF, vertical tab, form feed. */
+[[nodiscard]] constexpr bool is_space(char c) noexcept
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+[[nodiscard]] constexpr char to_lower(char c) noexcept
+{
+	return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+[[nodiscard]] constexpr char to_upper(char c) noexcept
+{
+	return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+/** Value of a hex digit, or -1. */
+[[nodiscard]] constexpr int hex_value(char c) noexcept
+{
+	if (is_digit(c))
+		return c - '0';
+	c = to_lower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* ---- string_view ---------------------------------------------------------- */
+
+class string_view;
+
+/** Result of string_view::split_once(): the parts around the first separator. */
+struct split_pair;
+
+/**
+ * A read-only view of @c size() bytes (not necessarily NUL-terminated, may
+ * contain NULs).  Cheap to copy.  Positions past the end are clamped by
+ * every operation, so no call can read outside the view; operator[] alone
+ * is unchecked (use it after a size check).
+ */
+class string_view {
+public:
+	/** "Not found" for the find functions; "to the end" for substr(). */
+	static constexpr size_t npos = size_t(-1);
+
+	constexpr string_view() noexcept = default;
+	/** @p size bytes at @p data (null only with size 0). */
+	constexpr string_view(const char *data, size_t size) noexcept
+	    : data_(data), size_(data ? size : 0)
+	{
+	}
+	/** A NUL-terminated C string (null is the empty view). */
+	constexpr string_view(const char *cstr) noexcept
+	    : data_(cstr), size_(cstr ? __builtin_strlen(cstr) : 0)
+	{
+	}
+	/** A span of chars. */
+	constexpr string_view(span<const char> s) noexcept : data_(s.data()), size_(s.size()) {}
+
+	[[nodiscard]] constexpr const char *data() const noexcept { return data_; }
+	[[nodiscard]] constexpr size_t size() const noexcept { return size_; }
+	[[nodiscard]] constexpr size_t length() const noexcept { return size_; }
+	[[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+	constexpr const char *begin() const noexcept { return data_; }
+	constexpr const char *end() const noexcept { return data_ + size_; }
+
+	/** Byte @p i, unchecked: @p i must be below size(). */
+	constexpr char operator[](size_t i) const noexcept { return data_[i]; }
+	/** Byte @p i, or '\0' if @p i is out of range. */
+	[[nodiscard]] constexpr char at(size_t i) const noexcept
+	{
+		return i < size_ ? data_[i] : '\0';
+	}
+	/** First / last byte, '\0' if empty. */
+	[[nodiscard]] constexpr char front() const noexcept { return at(0); }
+	[[nodiscard]] constexpr char back() const noexcept
+	{
+		return size_ ? data_[size_ - 1] : '\0';
+	}
+
+	/** The bytes, for code that handles binary data. */
+	[[nodiscard]] span<const u8> bytes() const noexcept
+	{
+		return span<const u8>(reinterpret_cast<const u8 *>(data_), size_);
+	}
+
+	/** Up to @p n bytes from @p pos; empty if @p pos is past the end. */
+	[[nodiscard]] constexpr string_view substr(size_t pos, size_t n = npos) const noexcept
+	{
+		if (pos >= size_)
+			return string_view(data_ + size_, 0);
+		size_t left = size_ - pos;
+		return string_view(data_ + pos, n < left ? n : left);
+	}
+	/** The first / last min(n, size()) bytes. */
+	[[nodiscard]] constexpr string_view first(size_t n) const noexcept { return substr(0, n); }
+	[[nodiscard]] constexpr string_view last(size_t n) const noexcept
+	{
+		return n < size_ ? substr(size_ - n) : *this;
+	}
+	/** Drop min(n, size()) bytes from the front / back. */
+	constexpr void remove_prefix(size_t n) noexcept { *this = substr(n); }
+	constexpr void remove_suffix(size_t n) noexcept { size_ -= n < size_ ? n : size_; }
+
+	/** Byte-wise comparison: <0, 0, >0 like memcmp, shorter first on a tie. */
+	[[nodiscard]] constexpr int compare(string_view o) const noexcept
+	{
+		size_t n = size_ < o.size_ ? size_ : o.size_;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char a = data_[i], b = o.data_[i];
+			if (a != b)
+				return a < b ? -1 : 1;
+		}
+		return size_ == o.size_ ? 0 : (size_ < o.size_ ? -1 : 1);
+	}
+	friend constexpr bool operator==(string_view a, string_view b) noexcept
+	{
+		return a.size_ == b.size_ && a.compare(b) == 0;
+	}
+
+	[[nodiscard]] constexpr bool starts_with(string_view p) const noexcept
+	{
+		return p.size_ <= size_ && first(p.size_) == p;
+	}
+	[[nodiscard]] constexpr bool starts_with(char c) const noexcept
+	{
+		return size_ && data_[0] == c;
+	}
+	[[nodiscard]] constexpr bool ends_with(string_view p) const noexcept
+	{
+		return p.size_ <= size_ && last(p.size_) == p;
+	}
+	[[nodiscard]] constexpr bool ends_with(char c) const noexcept
+	{
+		return size_ && data_[size_ - 1] == c;
+	}
+
+	/** ASCII case-insensitive equality and prefix/suffix tests. */
+	[[nodiscard]] constexpr bool iequals(string_view o) const noexcept
+	{
+		if (size_ != o.size_)
+			return false;
+		for (size_t i = 0; i < size_; i++)
+			if (to_lower(data_[i]) != to_lower(o.data_[i]))
+				return false;
+		return true;
+	}
+	[[nodiscard]] constexpr bool istarts_with(string_view p) const noexcept
+	{
+		return p.size_ <= size_ && first(p.size_).iequals(p);
+	}
+	[[nodiscard]] constexpr bool iends_with(string_view p) const noexcept
+	{
+		return p.size_ <= size_ && last(p.size_).iequals(p);
+	}
+
+	/** Position of the first @p c at or after @p pos, or npos. */
+	[[nodiscard]] constexpr size_t find(char c, size_t pos = 0) const noexcept
+	{
+		for (size_t i = pos; i < size_; i++)
+			if (data_[i] == c)
+				return i;
+		return npos;
+	}
+	/** Position of the first occurrence of @p s at or after @p pos, or npos. */
+	[[nodiscard]] constexpr size_t find(string_view s, size_t pos = 0) const noexcept
+	{
+		if (s.size_ > size_)
+			return npos;
+		for (size_t i = pos; i <= size_ - s.size_; i++)
+			if (substr(i, s.size_) == s)
+				return i;
+		return npos;
+	}
+	/** Position of the last @p c, or npos. */
+	[[nodiscard]] constexpr size_t rfind(char c) const noexcept
+	{
+		for (size_t i = size_; i > 0; i--)
+			if (data_[i - 1] == c)
+				return i - 1;
+		return npos;
+	}
+	/** First byte at or after @p pos that is (not) one of @p set, or npos. */
+	[[nodiscard]] constexpr size_t find_first_of(string_view set, size_t pos = 0) const noexcept
+	{
+		for (size_t i = pos; i < size_; i++)
+			if (set.find(data_[i]) != npos)
+				return i;
+		return npos;
+	}
+	[[nodiscard]] constexpr size_t find_first_not_of(string_view set,
+							 size_t pos = 0) const noexcept
+	{
+		for (size_t i = pos; i < size_; i++)
+			if (set.find(data_[i]) == npos)
+				return i;
+		return npos;
+	}
+	[[nodiscard]] constexpr bool contains(char c) const noexcept { return find(c) != npos; }
+	[[nodiscard]] constexpr bool contains(string_view s) const noexcept
+	{
+		return find(s) != npos;
+	}
+
+	/** Without leading / trailing / both ASCII blanks (is_space()). */
+	[[nodiscard]] constexpr string_view trim_left() const noexcept
+	{
+		size_t i = 0;
+		while (i < size_ && is_space(data_[i]))
+			i++;
+		return substr(i);
+	}
+	[[nodiscard]] constexpr string_view trim_right() const noexcept
+	{
+		size_t n = size_;
+		while (n > 0 && is_space(data_[n - 1]))
+			n--;
+		return first(n);
+	}
+	[[nodiscard]] constexpr string_view trim() const noexcept
+	{
+		return trim_left().trim_right();
+	}
+
+	/** Split at the first @p sep (see split_pair). */
+	[[nodiscard]] constexpr split_pair split_once(char sep) const noexcept;
+
+	/**
+	 * The fields between separators, for range-for: "a,,b" gives "a", "",
+	 * "b"; "a," gives "a", ""; the empty view gives nothing.
+	 */
+	class split_range;
+	[[nodiscard]] constexpr split_range split(char sep) const noexcept;
+	/** The words separated by runs of blanks (is_space()); no empty words. */
+	class word_range;
+	[[nodiscard]] constexpr word_range words() const noexcept;
+
+private:
+	const char *data_ = nullptr;
+	size_t size_ = 0;
+};
+
+struct split_pair {
+	/** Before the separator (everything if there is none). */
+	string_view head;
+	/** After the separator (empty if there is none). */
+	string_view tail;
+	/** Was the separator found? */
+	bool found;
+};
+
+constexpr split_pair string_view::split_once(char sep) const noexcept
+{
+	size_t i = find(sep);
+	if (i == npos)
+		return {*this, string_view(data_ + size_, 0), false};
+	return {first(i), substr(i + 1), true};
+}
+
+class string_view::split_range {
+public:
+	class iterator {
+	public:
+		constexpr iterator(string_view rest, char sep, bool done) noexcept
+		    : rest_(rest), sep_(sep), done_(done)
+		{
+			advance();
+		}
+		constexpr string_view operator*() const noexcept { return cur_; }
+		constexpr iterator &operator++() noexcept
+		{
+			advance();
+			return *this;
+		}
+		constexpr bool operator==(const iterator &o) const noexcept
+		{
+			return at_end_ == o.at_end_;
+		}
+
+	private:
+		constexpr void advance() noexcept
+		{
+			if (done_) {
+				at_end_ = true;
+				return;
+			}
+			split_pair p = rest_.split_once(sep_);
+			cur_ = p.head;
+			rest_ = p.tail;
+			done_ = !p.found;
+		}
+		string_view rest_, cur_;
+		char sep_;
+		bool done_, at_end_ = false;
+	};
+	constexpr split_range(string_view s, char sep) noexcept : s_(s), sep_(sep) {}
+	constexpr iterator begin() const noexcept { return iterator(s_, sep_, s_.empty()); }
+	constexpr iterator end() const noexcept { return iterator(s_, sep_, true); }
+
+private:
+	string_view s_;
+	char sep_;
+};
+
+constexpr string_view::split_range string_view::split(char sep) const noexcept
+{
+	return split_range(*this, sep);
+}
+
+class string_view::word_range {
+public:
+	class iterator {
+	public:
+		constexpr explicit iterator(string_view rest) noexcept : rest_(rest) { advance(); }
+		constexpr string_view operator*() const noexcept { return cur_; }
+		constexpr iterator &operator++() noexcept
+		{
+			advance();
+			return *this;
+		}
+		constexpr bool operator==(const iterator &o) const noexcept
+		{
+			return cur_.empty() == o.cur_.empty();
+		}
+
+	private:
+		constexpr void advance() noexcept
+		{
+			string_view r = rest_.trim_left();
+			size_t i = 0;
+			while (i < r.size() && !is_space(r[i]))
+				i++;
+			cur_ = r.first(i);
+			rest_ = r.substr(i);
+		}
+		string_view rest_, cur_;
+	};
+	constexpr explicit word_range(string_view s) noexcept : s_(s) {}
+	constexpr iterator begin() const noexcept { return iterator(s_); }
+	constexpr iterator end() const noexcept { return iterator(string_view()); }
+
+private:
+	string_view s_;
+};
+
+constexpr string_view::word_range string_view::words() const noexcept
+{
+	return word_range(*this);
+}
+
+/** ASCII case-insensitive equality (HTTP header names, methods...). */
+[[nodiscard]] constexpr bool iequals(string_view a, string_view b) noexcept
+{
+	return a.iequals(b);
+}
+
+inline namespace literals {
+/** "text"_sv: a string_view of a literal, embedded NULs included. */
+constexpr string_view operator""_sv(const char *s, size_t n) noexcept
+{
+	return string_view(s, n);
+}
+} // namespace literals
+
+/* ---- fixed_string --------------------------------------------------------- */
+
+/**
+ * A string of at most @p N bytes stored inline (N + 1 bytes with the
+ * terminating NUL, which is always present).  Appending never overflows:
+ * what does not fit is cut off, the append reports false and truncated()
+ * stays true until clear().  No allocation; usable in any context.
+ */
+template <size_t N>
+class fixed_string {
+	static_assert(N > 0, "fixed_string<0> can hold nothing");
+
+public:
+	constexpr fixed_string() noexcept = default;
+	/** A copy of @p s, truncated to N bytes. */
+	constexpr explicit fixed_string(string_view s) noexcept { append(s); }
+
+	[[nodiscard]] static constexpr size_t capacity() noexcept { return N; }
+	[[nodiscard]] constexpr size_t size() const noexcept { return len_; }
+	[[nodiscard]] constexpr bool empty() const noexcept { return len_ == 0; }
+	/** Bytes that can still be appended. */
+	[[nodiscard]] constexpr size_t available() const noexcept { return N - len_; }
+	/** Did an append since the last clear() not fit? */
+	[[nodiscard]] constexpr bool truncated() const noexcept { return truncated_; }
+	[[nodiscard]] constexpr const char *data() const noexcept { return buf_; }
+	/** NUL-terminated (for C APIs and %s). */
+	[[nodiscard]] constexpr const char *c_str() const noexcept { return buf_; }
+	[[nodiscard]] constexpr string_view view() const noexcept
+	{
+		return string_view(buf_, len_);
+	}
+	constexpr operator string_view() const noexcept { return view(); }
+
+	constexpr void clear() noexcept
+	{
+		len_ = 0;
+		buf_[0] = '\0';
+		truncated_ = false;
+	}
+	/** Replace the contents with @p s; false if it had to be truncated. */
+	constexpr bool assign(string_view s) noexcept
+	{
+		clear();
+		return append(s);
+	}
+	/** Append as much of @p s as fits; false if not all of it did. */
+	constexpr bool append(string_view s) noexcept
+	{
+		size_t n = s.size() < available() ? s.size() : available();
+		for (size_t i = 0; i < n; i++)
+			buf_[len_ + i] = s[i];
+		len_ += n;
+		buf_[len_] = '\0';
+		if (n < s.size())
+			truncated_ = true;
+		return n == s.size();
+	}
+	constexpr bool push_back(char c) noexcept { return append(string_view(&c, 1)); }
+
+	/**
+	 * Append printf-style output (the kernel's vsnprintf(), with its %p
+	 * extensions; the compiler checks the arguments), truncated to fit;
+	 * false if truncated.
+	 */
+	__attribute__((format(printf, 2, 3))) bool appendf(const char *fmt, ...) noexcept
+	{
+		__builtin_va_list ap;
+		__builtin_va_start(ap, fmt);
+		bool ok = vappendf(fmt, ap);
+		__builtin_va_end(ap);
+		return ok;
+	}
+	__attribute__((format(printf, 2, 0))) bool vappendf(const char *fmt,
+							    __builtin_va_list ap) noexcept
+	{
+		size_t room = N - len_ + 1;
+		int n = vsnprintf(buf_ + len_, room, fmt, ap);
+		if (n < 0) {
+			buf_[len_] = '\0';
+			truncated_ = true;
+			return false;
+		}
+		if (static_cast<size_t>(n) >= room) {
+			len_ = N;
+			truncated_ = true;
+			return false;
+		}
+		len_ += static_cast<size_t>(n);
+		return true;
+	}
+
+	friend constexpr bool operator==(const fixed_string &a, string_view b) noexcept
+	{
+		return a.view() == b;
+	}
+
+private:
+	char buf_[N + 1] = {};
+	size_t len_ = 0;
+	bool truncated_ = false;
+};
+
+/* ---- parse results -------------------------------------------------------- */
+
+/** Why a parse failed. */
+enum class parse_errc : u8 {
+	/** Syntax: empty, a bad character, a missing or extra part. */
+	invalid = 1,
+	/** Well-formed, but the value does not fit the type or the range. */
+	range = 2,
+};
+
+/**
+ * A parse failure.  Compares with kstd::parse_errc; in kernel code it also
+ * converts to kstd::error (-EINVAL for invalid, -ERANGE for range) and so
+ * to any kstd::result, which is what makes KSTD_TRY(parse_...) work.
+ */
+class parse_error {
+public:
+	constexpr parse_error(parse_errc c) noexcept : code_(c) {}
+	[[nodiscard]] constexpr parse_errc code() const noexcept { return code_; }
+	friend constexpr bool operator==(parse_error a, parse_errc b) noexcept
+	{
+		return a.code_ == b;
+	}
+	friend constexpr bool operator==(parse_error a, parse_error b) noexcept
+	{
+		return a.code_ == b.code_;
+	}
+	/** "invalid" / "out of range", for messages. */
+	[[nodiscard]] constexpr const char *what() const noexcept
+	{
+		return code_ == parse_errc::range ? "out of range" : "invalid";
+	}
+
+	/* kstd::error or anything built from one (kstd::result<T>), if <kstd/result.hpp> is in. */
+	template <class R, class E = error>
+	requires requires { R(E::inval()); }
+	constexpr operator R() const noexcept
+	{
+		return R(code_ == parse_errc::range ? E::range() : E::inval());
+	}
+
+private:
+	parse_errc code_;
+};
+
+/**
+ * A parsed T, or a parse_error.  Test with `if (r)`, read value() only on
+ * success (otherwise it is a value-initialised T), error() only on failure.
+ * Usable with KSTD_TRY() in kernel code.
+ */
+template <class T>
+class [[nodiscard]] parse_result {
+public:
+	using value_type = T;
+
+	constexpr parse_result(const T &v) noexcept : value_(v), err_(0) {}
+	constexpr parse_result(parse_errc e) noexcept : value_(), err_(static_cast<u8>(e)) {}
+	constexpr parse_result(parse_error e) noexcept : value_(), err_(static_cast<u8>(e.code()))
+	{
+	}
+
+	[[nodiscard]] constexpr bool has_value() const noexcept { return err_ == 0; }
+	constexpr explicit operator bool() const noexcept { return err_ == 0; }
+	[[nodiscard]] constexpr const T &value() const &noexcept { return value_; }
+	[[nodiscard]] constexpr T value() &&noexcept { return value_; }
+	constexpr const T &operator*() const noexcept { return value_; }
+	constexpr const T *operator->() const noexcept { return &value_; }
+	/** The value, or @p fallback on failure. */
+	[[nodiscard]] constexpr T value_or(const T &fallback) const noexcept
+	{
+		return err_ ? fallback : value_;
+	}
+	/** The failure (parse_errc::invalid if there was none: check first). */
+	[[nodiscard]] constexpr parse_error error() const noexcept
+	{
+		return parse_error(err_ ? static_cast<parse_errc>(err_) : parse_errc::invalid);
+	}
+
+private:
+	T value_;
+	u8 err_;
+};
+
+/* ---- integers ------------------------------------------------------------- */
+
+/** Which digits an integer parser accepts. */
+enum class int_base : u8 {
+	/** Decimal digits only. */
+	dec = 10,
+	/** Hex digits only (no "0x" prefix), either case. */
+	hex = 16,
+	/** "0x"/"0X" followed by hex digits, otherwise decimal (never octal). */
+	any = 0,
+};
+
+namespace detail {
+template <class T, class... U>
+inline constexpr bool is_one_of = (__is_same(T, U) || ...);
+/* The integer types the parsers handle (not char, bool or enums). */
+template <class T>
+inline constexpr bool parse_int_ok =
+	is_one_of<T, unsigned char, unsigned short, unsigned int, unsigned long, unsigned long long,
+		  signed char, short, int, long, long long>;
+
+/* The largest T, as a u64. */
+template <class T>
+inline constexpr u64 int_max = T(-1) < T(0) ? (u64(1) << (8 * sizeof(T) - 1)) - 1 : u64(T(~T(0)));
+
+/* Magnitude of digits in @s, at most @limit; the status if it fails. */
+constexpr parse_errc parse_magnitude(string_view s, int_base base, u64 limit, u64 &out) noexcept
+{
+	unsigned radix = 10;
+	if (base == int_base::hex) {
+		radix = 16;
+	} else if (base == int_base::any && s.size() >= 2 && s[0] == '0' &&
+		   (s[1] == 'x' || s[1] == 'X')) {
+		radix = 16;
+		s.remove_prefix(2);
+	}
+	if (s.empty())
+		return parse_errc::invalid;
+	for (char c : s) {
+		int d = hex_value(c);
+		if (d < 0 || unsigned(d) >= radix)
+			return parse_errc::invalid;
+	}
+	u64 v = 0;
+	for (char c : s) {
+		if (__builtin_mul_overflow(v, u64(radix), &v) ||
+		    __builtin_add_overflow(v, u64(hex_value(c)), &v) || v > limit)
+			return parse_errc::range;
+	}
+	out = v;
+	return parse_errc{};
+}
+} // namespace detail
+
+/**
+ * Parse all of @p s as a T.  Accepted: one or more digits of @p base
+ * (leading zeros allowed), preceded by '-' for signed T only; nothing else,
+ * not even blanks or a "\n" (trim first).  invalid for bad syntax (syntax is
+ * checked before magnitude), range if the value does not fit T.
+ */
+template <class T>
+requires detail::parse_int_ok<T>
+[[nodiscard]] constexpr parse_result<T> parse_int(string_view s,
+						  int_base base = int_base::dec) noexcept
+{
+	constexpr bool is_signed = T(-1) < T(0);
+	constexpr u64 max = detail::int_max<T>;
+	bool neg = false;
+	if constexpr (is_signed) {
+		if (s.starts_with('-')) {
+			neg = true;
+			s.remove_prefix(1);
+		}
+	}
+	u64 mag = 0;
+	parse_errc e = detail::parse_magnitude(s, base, neg ? max + 1 : max, mag);
+	if (e != parse_errc{})
+		return e;
+	if (neg)
+		return mag == max + 1 ? T(-T(max) - 1) : T(-T(mag));
+	return T(mag);
+}
+
+/** parse_int(), then range if the value is outside [@p lo, @p hi]. */
+template <class T>
+requires detail::parse_int_ok<T>
+[[nodiscard]] constexpr parse_result<T> parse_int(string_view s, T lo, T hi,
+						  int_base base = int_base::dec) noexcept
+{
+	parse_result<T> r = parse_int<T>(s, base);
+	if (r && (r.value() < lo || r.value() > hi))
+		return parse_errc::range;
+	return r;
+}
+
+/** Decimal shorthands: parse_u16("8080"). */
+[[nodiscard]] constexpr parse_result<u8> parse_u8(string_view s) noexcept
+{
+	return parse_int<u8>(s);
+}
+[[nodiscard]] constexpr parse_result<u16> parse_u16(string_view s) noexcept
+{
+	return parse_int<u16>(s);
+}
+[[nodiscard]] constexpr parse_result<u32> parse_u32(string_view s) noexcept
+{
+	return parse_int<u32>(s);
+}
+[[nodiscard]] constexpr parse_result<u64> parse_u64(string_view s) noexcept
+{
+	return parse_int<u64>(s);
+}
+[[nodiscard]] constexpr parse_result<s32> parse_s32(string_view s) noexcept
+{
+	return parse_int<s32>(s);
+}
+[[nodiscard]] constexpr parse_result<s64> parse_s64(string_view s) noexcept
+{
+	return parse_int<s64>(s);
+}
+
+/* ---- IP addresses --------------------------------------------------------- */
+
+/**
+ * An IPv4 or IPv6 address as network-order bytes: 4 bytes for v4, 16 for
+ * v6 (an IPv4-mapped v6 address stays v6; see is_v4_mapped()).
+ */
+struct ip_address {
+	enum kind : u8 { none = 0, v4 = 4, v6 = 6 };
+
+	/** none, v4 or v6. */
+	kind family = none;
+	/** bytes[0..3] for v4, bytes[0..15] for v6; the rest zero. */
+	u8 bytes[16] = {};
+
+	[[nodiscard]] static constexpr ip_address ipv4(u8 a, u8 b, u8 c, u8 d) noexcept
+	{
+		ip_address r;
+		r.family = v4;
+		r.bytes[0] = a;
+		r.bytes[1] = b;
+		r.bytes[2] = c;
+		r.bytes[3] = d;
+		return r;
+	}
+	[[nodiscard]] constexpr bool is_v4() const noexcept { return family == v4; }
+	[[nodiscard]] constexpr bool is_v6() const noexcept { return family == v6; }
+	/** ::ffff:a.b.c.d */
+	[[nodiscard]] constexpr bool is_v4_mapped() const noexcept
+	{
+		if (family != v6)
+			return false;
+		for (int i = 0; i < 10; i++)
+			if (bytes[i])
+				return false;
+		return bytes[10] == 0xff && bytes[11] == 0xff;
+	}
+	/** The address bytes: 4 for v4, 16 for v6, none for none. */
+	[[nodiscard]] constexpr size_t size() const noexcept
+	{
+		return family == v4 ? 4 : family == v6 ? 16 : 0;
+	}
+	[[nodiscard]] span<const u8> octets() const noexcept
+	{
+		return span<const u8>(bytes, size());
+	}
+	/** The v4 address as a host-order number (a.b.c.d -> 0xaabbccdd). */
+	[[nodiscard]] constexpr u32 v4_host_order() const noexcept
+	{
+		return u32(bytes[0]) << 24 | u32(bytes[1]) << 16 | u32(bytes[2]) << 8 | bytes[3];
+	}
+	friend constexpr bool operator==(const ip_address &a, const ip_address &b) noexcept
+	{
+		if (a.family != b.family)
+			return false;
+		for (int i = 0; i < 16; i++)
+			if (a.bytes[i] != b.bytes[i])
+				return false;
+		return true;
+	}
+};
+
+/** An address and a (host-order) port. */
+struct ip_endpoint {
+	ip_address addr;
+	u16 port = 0;
+	friend constexpr bool operator==(const ip_endpoint &,
+					 const ip_endpoint &) noexcept = default;
+};
+
+/** Host and port text, as split_host_port() found them. */
+struct host_port {
+	/** Without the brackets of "[v6]:port". */
+	string_view host;
+	string_view port;
+	/** Was the host written in brackets? */
+	bool bracketed = false;
+};
+
+namespace detail {
+/* Decimal digits without sign or leading zeros: invalid; above @max: range. */
+constexpr parse_errc parse_strict_dec(string_view s, u32 max, u32 &out) noexcept
+{
+	if (s.empty() || (s.size() > 1 && s[0] == '0'))
+		return parse_errc::invalid;
+	u64 v = 0;
+	for (char c : s) {
+		if (!is_digit(c))
+			return parse_errc::invalid;
+		if (v <= max)
+			v = v * 10 + u64(c - '0');
+	}
+	if (v > max)
+		return parse_errc::range;
+	out = u32(v);
+	return parse_errc{};
+}
+} // namespace detail
+
+/**
+ * Dotted-quad IPv4: exactly four decimal parts 0..255, without leading
+ * zeros ("01.2.3.4" is invalid: it would be octal to inet_aton()), signs,
+ * blanks or a trailing dot.  A part above 255 is range.
+ */
+[[nodiscard]] constexpr parse_result<ip_address> parse_ipv4(string_view s) noexcept
+{
+	ip_address a;
+	a.family = ip_address::v4;
+	int part = 0;
+	for (string_view p : s.split('.')) {
+		if (part == 4)
+			return parse_errc::invalid;
+		u32 v = 0;
+		parse_errc e = detail::parse_strict_dec(p, 255, v);
+		if (e != parse_errc{})
+			return e;
+		a.bytes[part++] = u8(v);
+	}
+	if (part != 4)
+		return parse_errc::invalid;
+	return a;
+}
+
+/**
+ * IPv6 text (RFC 4291 section 2.2): eight groups of 1-4 hex digits
+ * separated by ':', either case; one "::" standing for one or more zero
+ * groups; the last 32 bits may be a dotted quad ("::ffff:192.0.2.1",
+ * "64:ff9b::192.0.2.1").  Rejected: a group of 5+ digits, a second "::",
+ * ":::", a lone leading or trailing ':', too few or too many groups, zone
+ * indices ("fe80::1%eth0"), brackets, blanks.
+ */
+[[nodiscard]] constexpr parse_result<ip_address> parse_ipv6(string_view s) noexcept
+{
+	u16 groups[8] = {};
+	int n = 0, gap = -1;
+	size_t i = 0;
+	if (s.starts_with("::")) {
+		gap = 0;
+		i = 2;
+	} else if (s.starts_with(':')) {
+		return parse_errc::invalid;
+	}
+	while (i < s.size()) {
+		if (n == 8)
+			return parse_errc::invalid;
+		size_t start = i;
+		u32 v = 0;
+		int digits = 0;
+		while (i < s.size() && digits < 5 && is_xdigit(s[i])) {
+			v = v * 16 + u32(hex_value(s[i]));
+			i++;
+			digits++;
+		}
+		if (i < s.size() && s[i] == '.') {
+			/* An embedded dotted quad ends the address. */
+			if (n > 6)
+				return parse_errc::invalid;
+			parse_result<ip_address> v4 = parse_ipv4(s.substr(start));
+			if (!v4)
+				return parse_errc::invalid;
+			groups[n++] = u16(v4->bytes[0] << 8 | v4->bytes[1]);
+			groups[n++] = u16(v4->bytes[2] << 8 | v4->bytes[3]);
+			i = s.size();
+			break;
+		}
+		if (digits == 0 || digits > 4)
+			return parse_errc::invalid;
+		groups[n++] = u16(v);
+		if (i == s.size())
+			break;
+		if (s[i] != ':')
+			return parse_errc::invalid;
+		i++;
+		if (i < s.size() && s[i] == ':') {
+			if (gap >= 0)
+				return parse_errc::invalid;
+			gap = n;
+			i++;
+		} else if (i == s.size()) {
+			return parse_errc::invalid; /* trailing single ':' */
+		}
+	}
+	if (gap < 0 ? n != 8 : n > 7)
+		return parse_errc::invalid;
+
+	ip_address a;
+	a.family = ip_address::v6;
+	int tail = gap < 0 ? 0 : n - gap;
+	for (int g = 0; g < n; g++) {
+		int slot = (gap >= 0 && g >= gap) ? 8 - tail + (g - gap) : g;
+		a.bytes[2 * slot] = u8(groups[g] >> 8);
+		a.bytes[2 * slot + 1] = u8(groups[g]);
+	}
+	return a;
+}
+
+/** IPv4 if @p s has no ':', else IPv6 (same rules as parse_ipv4/parse_ipv6). */
+[[nodiscard]] constexpr parse_result<ip_address> parse_ip(string_view s) noexcept
+{
+	return s.contains(':') ? parse_ipv6(s) : parse_ipv4(s);
+}
+
+/**
+ * A port: decimal 0..65535 without sign or leading zeros (invalid),
+ * range above 65535.
+ */
+[[nodiscard]] constexpr parse_result<u16> parse_port(string_view s) noexcept
+{
+	u32 v = 0;
+	parse_errc e = detail::parse_strict_dec(s, 65535, v);
+	if (e != parse_errc{})
+		return e;
+	return u16(v);
+}
+
+/**
+ * Split "HOST:PORT" or "[HOST]:PORT".  The host must not be empty and,
+ * without brackets, must not contain ':' (a bare IPv6 address with a port
+ * is ambiguous); the port must not be empty.  Neither part is validated
+ * further (see parse_endpoint()).
+ */
+[[nodiscard]] constexpr parse_result<host_port> split_host_port(string_view s) noexcept
+{
+	host_port hp;
+	if (s.starts_with('[')) {
+		size_t close = s.find(']');
+		if (close == string_view::npos || s.at(close + 1) != ':')
+			return parse_errc::invalid;
+		hp.host = s.substr(1, close - 1);
+		hp.port = s.substr(close + 2);
+		hp.bracketed = true;
+	} else {
+		split_pair p = s.split_once(':');
+		if (!p.found || p.tail.contains(':'))
+			return parse_errc::invalid;
+		hp.host = p.head;
+		hp.port = p.tail;
+	}
+	if (hp.host.empty() || hp.port.empty())
+		return parse_errc::invalid;
+	return hp;
+}
+
+/**
+ * "a.b.c.d:port" or "[ipv6]:port" into an ip_endpoint: IPv4 without
+ * brackets, IPv6 only within them, port as parse_port().
+ */
+[[nodiscard]] constexpr parse_result<ip_endpoint> parse_endpoint(string_view s) noexcept
+{
+	parse_result<host_port> hp = split_host_port(s);
+	if (!hp)
+		return hp.error();
+	parse_result<ip_address> a = hp->bracketed ? parse_ipv6(hp->host) : parse_ipv4(hp->host);
+	if (!a)
+		return a.error();
+	parse_result<u16> port = parse_port(hp->port);
+	if (!port)
+		return port.error();
+	ip_endpoint ep;
+	ep.addr = a.value();
+	ep.port = port.value();
+	return ep;
+}
+
+} // namespace kstd
+
+#endif // KSTD_STRING_HPP

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file workqueue.hpp
+ * @brief Typed CMWQ workqueues (kstd::workqueue<T>), work items that are
+ *        members of T (kstd::work, kstd::delayed_work), in two ownership
+ *        modes.
+ *
+ * A work item is a member of the object it works on, constructed with its
+ * owner: `kstd::work<T, &T::fn> w{this};`.  Its callback receives the T (no
+ * container_of in user code).  How it receives it is the ownership mode,
+ * chosen by the callback's signature:
+ *
+ * - **By reference**: `void T::fn()` or `void fn(T &)`.  Something else
+ *   owns the T (a server owns its connections); the work is queued with
+ *   `queue.queue(obj.w)`, which returns false if it was already pending
+ *   (queue_work() semantics: safe in any context, softirq socket callbacks
+ *   included).  The work member's destructor cancels it and waits for a
+ *   running callback (cancel_work_sync()), so the callback never runs on
+ *   freed memory.
+ * - **Owning**: `void fn(kstd::unique_ptr<T>)` or `void fn(kstd::ref<T>)`.
+ *   `queue.enqueue(move(ptr), &T::w)` moves ownership into the queue and
+ *   the callback gets it back; it may requeue it or let it go (freeing the
+ *   T).  If the item was already pending the pointer is handed back instead
+ *   of leaking; cancel() returns ownership when it dequeued the item.
+ *
+ * @code
+ * struct connection {
+ *         void on_ready();                              // process context
+ *         void on_idle();
+ *         kstd::tcp_stream stream;
+ *         kstd::work<connection, &connection::on_ready> ready{this};
+ *         kstd::delayed_work<connection, &connection::on_idle> idle{this};
+ * };
+ * auto wq = KSTD_TRY(kstd::workqueue<connection>::create("kecho", kstd::wq::unbound));
+ * wq.queue(c.ready);                                    // from the data-ready hook
+ * wq.mod(c.idle, kstd::secs(30));                       // (re)arm the idle timeout
+ *
+ * struct job {
+ *         static void done(kstd::unique_ptr<job> self); // owns the job again
+ *         int id;
+ *         kstd::work<job, &job::done> work{this};
+ * };
+ * auto jobs = KSTD_TRY(kstd::workqueue<job>::create_ordered("jobs"));
+ * auto j = KSTD_TRY(kstd::make_unique<job>(kstd::gfp::kernel));
+ * if (auto back = jobs.enqueue(kstd::move(j), &job::work))
+ *         ...;                                          // was already queued
+ * @endcode
+ *
+ * Callbacks run in process context (a kworker) and may sleep.  Callbacks
+ * are template arguments, so they must be declared before the work member.
+ * The default callback (no second template argument) is `T::run`.
+ *
+ * Rules of the by-reference mode: members are destroyed in reverse order,
+ * so declare work items after the members their callback uses (or cancel
+ * them first in ~T()).  The destructor may sleep: do not destroy the owner
+ * under a spinlock.  Destroying the owner from inside one of its own work
+ * callbacks is allowed (only a pending requeue is cancelled then, the
+ * running callback is not waited for) as long as nothing touches the
+ * object after that.
+ *
+ * The work item keeps a pointer to its owner (one word) rather than finding
+ * it with container_of from a member pointer: a member cannot name itself
+ * in its own type (`kstd::work<&T::w> w;` is ill-formed), and `{this}` is
+ * checked at construction (a WARN if the work is not inside *owner).
+ *
+ * Every work declaration gets its own lockdep class (named after T and the
+ * callback unless a name is given), so lockdep tells flush/cancel
+ * dependencies of different work items apart.  Work items are neither
+ * copyable nor movable: the kernel links them by address.
+ *
+ * Cost: queue(), mod(), enqueue(), flush and cancel call the exported
+ * kernel functions directly (queue_work_on(WORK_CPU_UNBOUND, ...) and so
+ * on), exactly what the C macros expand to; only initialisation, queue
+ * allocation and destruction go through C helpers.
+ */
+#ifndef KSTD_WORKQUEUE_HPP
+#define KSTD_WORKQUEUE_HPP
+
+#include <kstd/bindings.h>
+#include <kstd/jiffies.hpp>
+#include <kstd/lock.hpp>
+#include <kstd/log.hpp>
+#include <kstd/memory.hpp>
+#include <kstd/refcount.hpp>
+#include <kstd/result.hpp>
+#include <kstd/timer.hpp>
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+/** alloc_workqueue() flags; combine with |. */
+struct wq_flags {
+	unsigned int bits = 0;
+	constexpr wq_flags operator|(wq_flags o) const noexcept { return {bits | o.bits}; }
+	constexpr bool operator==(const wq_flags &) const noexcept = default;
+};
+
+/** The WQ_* flags. */
+namespace wq {
+/** Per-CPU, concurrency managed (the default). */
+inline constexpr wq_flags none{0};
+/** WQ_UNBOUND: workers not bound to a CPU (long or bursty work). */
+inline constexpr wq_flags unbound{KSTD_WQ_UNBOUND};
+/** WQ_FREEZABLE: frozen during system suspend. */
+inline constexpr wq_flags freezable{KSTD_WQ_FREEZABLE};
+/** WQ_MEM_RECLAIM: has a rescuer thread; needed on memory-reclaim paths. */
+inline constexpr wq_flags mem_reclaim{KSTD_WQ_MEM_RECLAIM};
+/** WQ_HIGHPRI: served by high-priority workers. */
+inline constexpr wq_flags highpri{KSTD_WQ_HIGHPRI};
+/** WQ_CPU_INTENSIVE: not counted for concurrency management. */
+inline constexpr wq_flags cpu_intensive{KSTD_WQ_CPU_INTENSIVE};
+/** WQ_SYSFS: visible under /sys/devices/virtual/workqueue. */
+inline constexpr wq_flags sysfs{KSTD_WQ_SYSFS};
+} // namespace wq
+
+namespace detail {
+
+enum class work_mode { by_ref, unique, shared };
+
+/* The callback: Fn, or T::run when none is given. */
+template <class T, auto Fn>
+consteval auto work_callback() noexcept
+{
+	if constexpr (is_same_v<decltype(Fn), nullptr_t>)
+		return &T::run;
+	else
+		return Fn;
+}
+
+/* The ownership mode, from the callback's signature (T must be complete). */
+template <class T, auto Fn>
+consteval work_mode work_mode_of() noexcept
+{
+	constexpr auto cb = work_callback<T, Fn>();
+	if constexpr (requires(unique_ptr<T> p) { cb(move(p)); })
+		return work_mode::unique;
+	else if constexpr (requires(ref<T> p) { cb(move(p)); })
+		return work_mode::shared;
+	else if constexpr (
+		requires(T & t) { (t.*cb)(); } || requires(T & t) { cb(t); })
+		return work_mode::by_ref;
+	else
+		static_assert(sizeof(T) == 0,
+			      "a work callback is void T::fn(), void fn(T &), "
+			      "void fn(kstd::unique_ptr<T>) or void fn(kstd::ref<T>)");
+}
+
+template <class T, auto Fn>
+inline constexpr bool is_by_ref = work_mode_of<T, Fn>() == work_mode::by_ref;
+
+/* The owning pointer an owning-mode callback takes. */
+template <class T, work_mode M>
+struct owner_ptr {
+	using type = unique_ptr<T>;
+};
+template <class T>
+struct owner_ptr<T, work_mode::shared> {
+	using type = ref<T>;
+};
+template <class T, auto Fn>
+using owner_ptr_t = typename owner_ptr<T, work_mode_of<T, Fn>()>::type;
+
+/* A readable default lockdep name: the instantiation, T and callback included. */
+template <class T, auto Fn, bool Delayed>
+inline const char *work_name() noexcept
+{
+	return __PRETTY_FUNCTION__;
+}
+
+/* Storage for struct work_struct, or struct delayed_work (which starts with one). */
+template <bool Delayed>
+struct work_storage {
+	using type = opaque<KSTD_SIZEOF_WORK_STRUCT, KSTD_ALIGNOF_WORK_STRUCT>;
+};
+template <>
+struct work_storage<true> {
+	using type = opaque<KSTD_SIZEOF_DELAYED_WORK, KSTD_ALIGNOF_DELAYED_WORK>;
+};
+
+/**
+ * The work item behind kstd::work (Delayed = false: struct work_struct)
+ * and kstd::delayed_work (true: struct delayed_work).
+ */
+template <class T, auto Fn, bool Delayed>
+class basic_work {
+	using storage_t = typename work_storage<Delayed>::type;
+
+public:
+	/**
+	 * INIT_WORK() / INIT_DELAYED_WORK(); @p owner is the object this work
+	 * item is a member of (`{this}`).  Any context.
+	 */
+	explicit basic_work(T *owner, const char *name = work_name<T, Fn, Delayed>(),
+			    site_key site = {}) noexcept
+	    : owner_(owner)
+	{
+		if (!is_member_of(this, sizeof(*this), owner)) [[unlikely]]
+			kstd_warn(__FILE__, __LINE__, "kstd::work owner does not contain the work");
+		lock_class &cls = *site.cls;
+		if constexpr (Delayed) {
+			lock_class &tcls = *site.timer_cls;
+			kstd_init_delayed_work(
+				raw_delayed(), &execute, cls.bind_name(name), cls.key(),
+				tcls.bind_name("kstd::delayed_work.timer"), tcls.key());
+		} else {
+			kstd_init_work(raw(), &execute, cls.bind_name(name), cls.key());
+		}
+	}
+	basic_work(const basic_work &) = delete;
+	basic_work &operator=(const basic_work &) = delete;
+
+	/**
+	 * By reference: cancel and wait for a running callback (from inside
+	 * the own callback: cancel a pending requeue only).  Owning: the item
+	 * must not be queued (the queue would own it; WARNs).  Might sleep.
+	 */
+	~basic_work()
+	{
+		if constexpr (Delayed)
+			kstd_delayed_work_exit(raw_delayed(), is_by_ref<T, Fn>);
+		else
+			kstd_work_exit(raw(), is_by_ref<T, Fn>);
+	}
+
+	/** work_pending(): queued (or its delay timer armed) and not yet started? */
+	[[nodiscard]] bool pending() const noexcept
+	{
+		auto *data = reinterpret_cast<const unsigned long *>(&storage_);
+		return __atomic_load_n(data, __ATOMIC_RELAXED) & KSTD_WORK_STRUCT_PENDING;
+	}
+
+	/**
+	 * By reference: flush_work() / flush_delayed_work(): wait until the
+	 * last queued instance has run (a pending delay is cut short).  True
+	 * if there was something to wait for.  Might sleep.
+	 */
+	bool flush() noexcept requires is_by_ref<T, Fn>
+	{
+		if constexpr (Delayed)
+			return flush_delayed_work(raw_delayed());
+		else
+			return flush_work(raw());
+	}
+
+	/**
+	 * By reference: cancel_work_sync() / cancel_delayed_work_sync(): not
+	 * pending and not running when this returns.  True if it was pending.
+	 * Might sleep; never from the own callback.
+	 */
+	bool cancel_sync() noexcept requires is_by_ref<T, Fn>
+	{
+		if constexpr (Delayed)
+			return cancel_delayed_work_sync(raw_delayed());
+		else
+			return cancel_work_sync(raw());
+	}
+
+	/**
+	 * cancel_work() / cancel_delayed_work(): dequeue if pending, without
+	 * waiting for a running callback.  Any context.
+	 *
+	 * By reference: true if it was pending.  Owning: the ownership the
+	 * queue held if the item was dequeued (the callback will not run),
+	 * else empty.  With unique_ptr the caller must know the object is
+	 * still alive (for example: queued behind other work that cannot
+	 * finish yet); a ref<T> caller holds its own reference, which makes
+	 * this always safe.
+	 */
+	auto cancel() noexcept
+	{
+		bool was_pending;
+		if constexpr (Delayed)
+			was_pending = cancel_delayed_work(raw_delayed());
+		else
+			was_pending = cancel_work(raw());
+		if constexpr (is_by_ref<T, Fn>)
+			return was_pending;
+		else
+			return was_pending ? adopt(owner_) : owner_ptr_t<T, Fn>();
+	}
+
+	/** The object this work item belongs to. */
+	[[nodiscard]] T *owner() const noexcept { return owner_; }
+
+	/** The kernel's struct work_struct (for delayed work: its work). */
+	[[nodiscard]] ::work_struct *raw() noexcept
+	{
+		return storage_.template as<::work_struct>();
+	}
+	/** The kernel's struct delayed_work. */
+	[[nodiscard]] ::delayed_work *raw_delayed() noexcept requires Delayed
+	{
+		return storage_.template as<::delayed_work>();
+	}
+
+private:
+	/* (auto: T is incomplete when this class is instantiated.) */
+	static auto adopt(T *obj) noexcept
+	{
+		if constexpr (work_mode_of<T, Fn>() == work_mode::shared)
+			return ref<T>::adopt(obj);
+		else
+			return unique_ptr<T>(obj);
+	}
+
+	/* The work function: the work_struct is the first bytes of storage_. */
+	static void execute(::work_struct *w) noexcept
+	{
+		auto *self = container_of(reinterpret_cast<storage_t *>(w), &basic_work::storage_);
+		constexpr auto cb = work_callback<T, Fn>();
+		/* The callback may free *self (and the T): nothing touches them after it. */
+		if constexpr (is_by_ref<T, Fn>)
+			invoke_on<cb>(*self->owner_);
+		else
+			cb(adopt(self->owner_));
+	}
+
+	storage_t storage_;
+	T *owner_;
+};
+
+} // namespace detail
+
+/**
+ * A work item, member of T: `kstd::work<T, &T::fn> w{this};` (Fn defaults
+ * to T::run).  See the file comment for the callback signatures.
+ */
+template <class T, auto Fn = nullptr>
+using work = detail::basic_work<T, Fn, false>;
+
+/**
+ * A work item queued after a delay (an embedded timer arms it), member of
+ * T: `kstd::delayed_work<T, &T::fn> w{this};`.  Re-arm with
+ * workqueue_ref::mod() for idle timeouts.
+ */
+template <class T, auto Fn = nullptr>
+using delayed_work = detail::basic_work<T, Fn, true>;
+
+/**
+ * A workqueue that T's work items are queued on, not owning it: the system
+ * queues, or a kstd::workqueue<T> seen through a reference.  Copyable; must
+ * not outlive the queue.
+ */
+template <class T>
+class workqueue_ref {
+public:
+	explicit workqueue_ref(::workqueue_struct *wq) noexcept : wq_(wq) {}
+
+	/** system_wq: per-CPU, for short work items. */
+	[[nodiscard]] static workqueue_ref system() noexcept
+	{
+		return workqueue_ref(kstd_system_wq(KSTD_SYSTEM_WQ));
+	}
+	/** system_unbound_wq: not bound to a CPU. */
+	[[nodiscard]] static workqueue_ref system_unbound() noexcept
+	{
+		return workqueue_ref(kstd_system_wq(KSTD_SYSTEM_UNBOUND_WQ));
+	}
+	/** system_highpri_wq: per-CPU, high-priority workers. */
+	[[nodiscard]] static workqueue_ref system_highpri() noexcept
+	{
+		return workqueue_ref(kstd_system_wq(KSTD_SYSTEM_HIGHPRI_WQ));
+	}
+	/** system_long_wq: for work items that may run long. */
+	[[nodiscard]] static workqueue_ref system_long() noexcept
+	{
+		return workqueue_ref(kstd_system_wq(KSTD_SYSTEM_LONG_WQ));
+	}
+
+	/**
+	 * queue_work(): queue a by-reference work item.  False if it was
+	 * already pending (it will run once).  Any context.
+	 */
+	template <auto Fn>
+	requires detail::is_by_ref<T, Fn>
+	bool queue(work<T, Fn> &w) noexcept
+	{
+		return queue_work_on(KSTD_WORK_CPU_UNBOUND, wq_, w.raw());
+	}
+
+	/**
+	 * queue_delayed_work(): queue after @p delay (0: now).  False if it
+	 * was already pending (its delay is left alone; see mod()).  Any context.
+	 */
+	template <auto Fn>
+	requires detail::is_by_ref<T, Fn>
+	bool queue(delayed_work<T, Fn> &w, jiffies delay) noexcept
+	{
+		return queue_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq_, w.raw_delayed(),
+					     delay.count);
+	}
+
+	/**
+	 * mod_delayed_work(): queue after @p delay from now, or move the
+	 * expiry of a pending one (re-arming an idle timeout).  True if it was
+	 * pending.  Any context.
+	 */
+	template <auto Fn>
+	requires detail::is_by_ref<T, Fn>
+	bool mod(delayed_work<T, Fn> &w, jiffies delay) noexcept
+	{
+		return mod_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq_, w.raw_delayed(),
+					   delay.count);
+	}
+
+	/**
+	 * Queue the owning work item @p member of @p item, moving the
+	 * ownership (a unique_ptr<T> or ref<T>, whichever its callback takes)
+	 * into the queue.  Returns an empty pointer when queued, or @p item
+	 * back if that work item was already pending.  Any context.
+	 */
+	template <class P, auto Fn>
+	[[nodiscard]] P enqueue(P item, work<T, Fn> T::*member) noexcept
+	{
+		static_assert(is_same_v<P, detail::owner_ptr_t<T, Fn>>,
+			      "enqueue() takes the pointer type the work callback takes");
+		T *obj = item.get();
+		if (!obj || !queue_work_on(KSTD_WORK_CPU_UNBOUND, wq_, (obj->*member).raw()))
+			return item;
+		(void)item.release(); /* the queue owns it; it may already be running */
+		return P();
+	}
+
+	/** enqueue() after @p delay. */
+	template <class P, auto Fn>
+	[[nodiscard]] P enqueue(P item, delayed_work<T, Fn> T::*member, jiffies delay) noexcept
+	{
+		static_assert(is_same_v<P, detail::owner_ptr_t<T, Fn>>,
+			      "enqueue() takes the pointer type the work callback takes");
+		T *obj = item.get();
+		if (!obj || !queue_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq_,
+						   (obj->*member).raw_delayed(), delay.count))
+			return item;
+		(void)item.release();
+		return P();
+	}
+
+	/** The kernel's workqueue_struct, for C APIs. */
+	[[nodiscard]] ::workqueue_struct *raw() const noexcept { return wq_; }
+
+protected:
+	::workqueue_struct *wq_;
+};
+
+/**
+ * An allocated workqueue (alloc_workqueue()) for T's work items.
+ * Move-only.  Destroying it (destroy_workqueue()) first runs everything
+ * queued on it, waiting for it: stop whatever queues work here before
+ * (declare the queue before the objects that queue on it, so it is
+ * destroyed after them).  A moved-from workqueue is empty.
+ */
+template <class T>
+class workqueue : public workqueue_ref<T> {
+	using base = workqueue_ref<T>;
+
+public:
+	/**
+	 * alloc_workqueue(@p name, @p flags, @p max_active): @p max_active
+	 * items of this queue run at once (per CPU unless unbound); 0 is the
+	 * default.  -EINVAL for a bad max_active, -ENOMEM.  Might sleep.
+	 */
+	[[nodiscard]] static result<workqueue> create(const char *name, wq_flags flags = wq::none,
+						      int max_active = 0) noexcept
+	{
+		if (max_active < 0 || max_active > KSTD_WQ_MAX_ACTIVE)
+			return error::inval();
+		return make(kstd_alloc_workqueue(name, flags.bits, max_active, false));
+	}
+
+	/**
+	 * alloc_ordered_workqueue(): one item at a time, in queueing order.
+	 * @p flags: only wq::freezable and wq::mem_reclaim mean something.
+	 * Might sleep.
+	 */
+	[[nodiscard]] static result<workqueue> create_ordered(const char *name,
+							      wq_flags flags = wq::none) noexcept
+	{
+		return make(kstd_alloc_workqueue(name, flags.bits, 1, true));
+	}
+
+	workqueue(workqueue &&o) noexcept : base(exchange(o.wq_, nullptr)) {}
+	workqueue &operator=(workqueue &&o) noexcept
+	{
+		if (this != &o) {
+			reset();
+			this->wq_ = exchange(o.wq_, nullptr);
+		}
+		return *this;
+	}
+	workqueue(const workqueue &) = delete;
+	workqueue &operator=(const workqueue &) = delete;
+	/** destroy_workqueue(): drain, then free.  Might sleep. */
+	~workqueue() { reset(); }
+
+	/** flush_workqueue(): wait for everything queued so far. Might sleep. */
+	void flush() noexcept { __flush_workqueue(this->wq_); }
+	/**
+	 * drain_workqueue(): wait until the queue is empty, including work
+	 * its own callbacks requeue; queueing from elsewhere meanwhile is a
+	 * bug (WARNs).  Might sleep.
+	 */
+	void drain() noexcept { drain_workqueue(this->wq_); }
+
+	/** Destroy the queue now (draining it); the object becomes empty. */
+	void reset() noexcept
+	{
+		if (::workqueue_struct *q = exchange(this->wq_, nullptr))
+			destroy_workqueue(q);
+	}
+
+	explicit operator bool() const noexcept { return this->wq_ != nullptr; }
+
+private:
+	explicit workqueue(::workqueue_struct *q) noexcept : base(q) {}
+
+	static result<workqueue> make(::workqueue_struct *q) noexcept
+	{
+		if (!q)
+			return error::nomem();
+		return workqueue(q);
+	}
+};
+
+} // namespace kstd
+
+#endif // KSTD_WORKQUEUE_HPP

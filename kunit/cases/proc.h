@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* kstd_proc KUnit suite: the cases of proc_test.cpp. */
+KSTD_SUITE(proc)
+KSTD_CASE(proc, create_read_remove)
+KSTD_CASE(proc, lines_reach_the_handler)
+KSTD_CASE(proc, line_split_across_writes)
+KSTD_CASE(proc, bad_lines_fail_write_but_good_ones_count)
+KSTD_CASE(proc, overlong_line_is_refused)
+KSTD_CASE(proc, last_line_flushed_at_close)
+KSTD_CASE(proc, removal_closes_open_files)
+KSTD_CASE(proc, read_only_handler_and_formats)
+KSTD_CASE(proc, directories)
+KSTD_CASE(proc, concurrent_writers)
+KSTD_CASE(proc, pernet_entry_in_init_net)
+KSTD_CASE(proc, pernet_limits)
+KSTD_SUITE_END(proc)

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* kstd_sync KUnit suite: the cases of sync_test.cpp. */
+KSTD_SUITE(sync)
+KSTD_CASE(sync, completion_timeout_returns_etimedout)
+KSTD_CASE(sync, completion_complete_wakes_waiter)
+KSTD_CASE(sync, completion_complete_all_and_reinit)
+KSTD_CASE(sync, wait_queue_predicate_timeout)
+KSTD_CASE(sync, wait_queue_wakes_on_predicate)
+KSTD_CASE(sync, kthread_stop_joins)
+KSTD_CASE(sync, kthread_early_exit)
+KSTD_CASE(sync, kthread_callable_and_destructor)
+KSTD_CASE(sync, timer_fires)
+KSTD_CASE(sync, timer_cancel)
+KSTD_CASE(sync, refcount_inc_dec_and_test)
+KSTD_CASE(sync, ref_releases_once)
+KSTD_CASE(sync, msecs_match_kernel)
+KSTD_SUITE_END(sync)

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest test of kecho: exact echo (small, binary, 1 MiB, IPv6), peer resets,
+# 1000 concurrent bench clients with zero failures, /proc counters, unload
+# with 1000 connections open, and an immediate reload on the same port.
+#   kecho.sh MODULE_DIR TOOLS_DIR
+set -u
+mod=$1/examples/kecho/kecho.ko
+tools=$2
+port=12345
+fails=0
+check() { # name, then a command that must succeed
+	local name=$1
+	shift
+	if "$@"; then echo "ok - kecho: $name"; else echo "not ok - kecho: $name"; fails=$((fails + 1)); fi
+}
+ulimit -n 65536
+
+check "loads" insmod "$mod" port=$port backlog=1024
+check "proc counters present" grep -q '^connections_open: 0$' /proc/kecho
+python3 "$tools/echo-test.py" $port | sed 's/^\(not \)\{0,1\}ok - /&kecho: /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || fails=$((fails + 1))
+check "1000 concurrent bench clients, no failure" \
+	"$tools/bench" -p $port -t 1000 -r 2 -o /tmp/kecho-bench
+check "every connection closed and freed" \
+	bash -c 'for i in $(seq 50); do grep -q "^connections_open: 0$" /proc/kecho && exit 0; sleep 0.2; done; exit 1'
+check "bytes counted" bash -c 'awk "/^bytes_sent:/ { exit !(\$2 > 4000000) }" /proc/kecho'
+
+# Unload while 1000 connections are open, then reload at once.
+coproc idle { python3 "$tools/echo-test.py" $port --idle 1000; }
+idle_pid=$idle_PID
+read -r -t 120 line <&"${idle[0]}"
+echo "# $line"
+check "1000 idle connections served" grep -q "1000 of 1000" <<<"$line"
+check "open count is 1000" grep -q '^connections_open: 1000$' /proc/kecho
+start=$(date +%s%N)
+check "unloads with 1000 open connections" rmmod kecho
+echo "# rmmod took $((($(date +%s%N) - start) / 1000000)) ms"
+kill "$idle_pid" 2>/dev/null
+wait "$idle_pid" 2>/dev/null
+check "reloads at once on the same port" insmod "$mod" port=$port
+check "serves after reload" bash -c "python3 - <<PY
+import socket
+s = socket.create_connection(('127.0.0.1', $port), timeout=10)
+s.sendall(b'again')
+assert s.recv(5) == b'again'
+PY"
+check "unloads again" rmmod kecho
+echo "kecho: $fails failed"
+exit $((fails > 0))
