@@ -196,6 +196,7 @@ int main(void)
 	FLAG(DEBUG_SPINLOCK, CONFIG_DEBUG_SPINLOCK);
 	FLAG(SMP, CONFIG_SMP);
 	FLAG(PREEMPT_RT, CONFIG_PREEMPT_RT);
+	FLAG(DEBUG_LOCK_ALLOC, CONFIG_DEBUG_LOCK_ALLOC);
 	BLANK();
 
 	COMMENT("Out-of-line spinlock entry points C++ may call directly");

@@ -118,9 +118,14 @@ rm -f "$out/console.log" "$out/kmemleak.txt"
 printf '%s\0' "$PWD" "$@" >"$out/.kstd-cmd"
 printf '%s\0' "${keep[@]}" >"$out/.kstd-keep"
 
-# tsc=reliable: TCG's TSC drifts against jiffies, and the clocksource
-# watchdog would otherwise fall back to jiffies (4 ms clock resolution).
-append="console=ttyS0 panic=-1 tsc=reliable root=hostroot rootfstype=9p ro"
+# The guest's clock: under TCG the guest reads the host's TSC, but
+# calibrating it against the emulated PIT fails or drifts when the host is
+# busy, and the clocksource watchdog then falls back to jiffies (4 ms
+# resolution, useless for latency numbers).  So give the guest the host's
+# TSC frequency and tell it to trust the TSC.
+tsc_khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+append="console=ttyS0 panic=-1 tsc=reliable ${tsc_khz:+tsc_early_khz=$tsc_khz}"
+append+=" root=hostroot rootfstype=9p ro"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$KSTD_ROOT/scripts/guest-init.sh $extra"
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot

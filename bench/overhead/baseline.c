@@ -9,6 +9,10 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <linux/uio.h>
+#include <linux/workqueue.h>
 
 #include "overhead.h"
 
@@ -79,9 +83,11 @@ unsigned long long c_list_loop(unsigned long n)
 		list_add_tail(&items[i].link, &head);
 	t0 = ktime_get_ns();
 	while (n--) {
-		/* Rotate: take the first element and put it at the back. */
-		struct c_item *first = list_first_entry(&head, struct c_item, link);
+		/* Rotate: take the first element (if any) and put it at the back. */
+		struct c_item *first = list_first_entry_or_null(&head, struct c_item, link);
 
+		if (!first)
+			break;
 		list_del_init(&first->link);
 		list_add_tail(&first->link, &head);
 	}
@@ -102,6 +108,49 @@ unsigned long long c_alloc_loop(unsigned long n)
 			break;
 		WRITE_ONCE(*p, n);
 		kfree(p);
+	}
+	return ktime_get_ns() - t0;
+}
+
+static atomic_t c_work_runs;
+
+static void c_work_fn(struct work_struct *w)
+{
+	atomic_inc(&c_work_runs);
+}
+
+unsigned long long c_queue_flush_loop(unsigned long n)
+{
+	struct work_struct w;
+	u64 t0;
+
+	INIT_WORK_ONSTACK(&w, c_work_fn);
+	t0 = ktime_get_ns();
+	while (n--) {
+		queue_work(system_wq, &w);
+		flush_work(&w);
+	}
+	t0 = ktime_get_ns() - t0;
+	destroy_work_on_stack(&w);
+	return t0;
+}
+
+/* 64-byte messages from tx to rx over a connected loopback TCP pair. */
+unsigned long long c_socket_loop(struct socket *tx, struct socket *rx, unsigned long n)
+{
+	char out[64] = "kstd overhead benchmark payload", in[64];
+	u64 t0 = ktime_get_ns();
+
+	while (n--) {
+		struct kvec vo = { .iov_base = out, .iov_len = sizeof(out) };
+		struct kvec vi = { .iov_base = in, .iov_len = sizeof(in) };
+		struct msghdr mo = { .msg_flags = MSG_NOSIGNAL };
+		struct msghdr mi = { .msg_flags = 0 };
+
+		if (kernel_sendmsg(tx, &mo, &vo, 1, sizeof(out)) != sizeof(out))
+			break;
+		if (kernel_recvmsg(rx, &mi, &vi, 1, sizeof(in), MSG_WAITALL) != sizeof(in))
+			break;
 	}
 	return ktime_get_ns() - t0;
 }

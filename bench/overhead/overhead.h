@@ -21,6 +21,9 @@ unsigned long long c_spin_lock_irqsave_loop(unsigned long n) KSTD_NOEXCEPT;
 unsigned long long c_mutex_loop(unsigned long n) KSTD_NOEXCEPT;
 unsigned long long c_list_loop(unsigned long n) KSTD_NOEXCEPT;
 unsigned long long c_alloc_loop(unsigned long n) KSTD_NOEXCEPT;
+unsigned long long c_queue_flush_loop(unsigned long n) KSTD_NOEXCEPT;
+struct socket;
+unsigned long long c_socket_loop(struct socket *tx, struct socket *rx, unsigned long n) KSTD_NOEXCEPT;
 unsigned long long c_now_ns(void) KSTD_NOEXCEPT;
 int c_bench_iterations(void) KSTD_NOEXCEPT;
 

@@ -86,6 +86,10 @@ void _raw_spin_unlock_irqrestore(struct raw_spinlock *lock, unsigned long flags)
 void __mutex_init(struct mutex *lock, const char *name,
 		  struct lock_class_key *key) KSTD_NOEXCEPT;
 void kstd_mutex_lock(struct mutex *lock) KSTD_NOEXCEPT;
+#if !KSTD_CONFIG_DEBUG_LOCK_ALLOC
+/* Without lockdep, mutex_lock() is an exported function: no helper hop. */
+void mutex_lock(struct mutex *lock) KSTD_NOEXCEPT;
+#endif
 int kstd_mutex_lock_interruptible(struct mutex *lock) KSTD_NOEXCEPT;
 int kstd_mutex_lock_killable(struct mutex *lock) KSTD_NOEXCEPT;
 int mutex_trylock(struct mutex *lock) KSTD_NOEXCEPT;

@@ -70,8 +70,10 @@ private:
 		if constexpr (KSTD_CONFIG_DEBUG_LIST) {
 			kstd_list_del_init(raw());
 		} else {
-			next_->prev_ = prev_;
-			prev_->next_ = next_;
+			/* Load both first: the stores below may alias this node. */
+			list_node *next = next_, *prev = prev_;
+			next->prev_ = prev;
+			prev->next_ = next;
 			next_ = prev_ = this;
 		}
 	}
@@ -127,9 +129,12 @@ public:
 		return n;
 	}
 
-	/** list_add_tail(). @p v must not be on a list already (WARNs). */
+	/**
+	 * list_add_tail().  @p v must not be on a list already (with
+	 * CONFIG_DEBUG_LIST that is refused with a WARN).
+	 */
 	void push_back(T &v) noexcept { insert_before(&head_, v); }
-	/** list_add(). @p v must not be on a list already (WARNs). */
+	/** list_add().  @p v must not be on a list already (see push_back()). */
 	void push_front(T &v) noexcept { insert_before(head_.next_, v); }
 
 	/** Unlink and return the first element, or nullptr if empty. */
@@ -219,14 +224,20 @@ private:
 	static void insert_before(list_node *next, T &v) noexcept
 	{
 		list_node &n = v.*Node;
-		if (n.is_linked()) [[unlikely]] {
-			kstd_warn(__FILE__, __LINE__, "list_node inserted while already linked");
-			return;
-		}
-		if constexpr (KSTD_CONFIG_DEBUG_LIST)
+		/*
+		 * Like the kernel's list_add(), checked only with
+		 * CONFIG_DEBUG_LIST: then a node that is already linked is
+		 * refused with a WARN (and the kernel's own checks run).
+		 */
+		if constexpr (KSTD_CONFIG_DEBUG_LIST) {
+			if (n.is_linked()) [[unlikely]] {
+				kstd_warn(__FILE__, __LINE__, "list_node inserted while already linked");
+				return;
+			}
 			kstd_list_add_tail(n.raw(), next->raw());
-		else
+		} else {
 			n.link_between(next->prev_, next);
+		}
 	}
 
 	list_node head_;

@@ -258,7 +258,11 @@ public:
 	/** mutex_lock(). Might sleep; uninterruptible. */
 	guard lock() noexcept
 	{
-		kstd_mutex_lock(raw());
+#if KSTD_CONFIG_DEBUG_LOCK_ALLOC
+		kstd_mutex_lock(raw()); /* mutex_lock() is a macro over mutex_lock_nested() */
+#else
+		mutex_lock(raw());
+#endif
 		return guard(this);
 	}
 	/** mutex_lock_interruptible(): -EINTR if a signal arrives first. Might sleep. */
