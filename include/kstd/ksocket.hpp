@@ -94,6 +94,7 @@
 #define KSTD_KSOCKET_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/flags.hpp>
 #include <kstd/net_address.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
@@ -101,11 +102,7 @@
 namespace kstd {
 
 /** Flags for send()/recv(): the kernel's MSG_* values; combine with |. */
-struct msg_flags {
-	unsigned int bits;
-	constexpr msg_flags operator|(msg_flags o) const noexcept { return {bits | o.bits}; }
-	constexpr bool operator==(const msg_flags &) const noexcept = default;
-};
+using msg_flags = flag_set<struct msg_tag>;
 
 /** The MSG_* flags kstd sockets accept. */
 namespace msg {
@@ -614,24 +611,7 @@ private:
 };
 
 /** Readiness events reported to a socket_notifier's callback; combine with |. */
-struct socket_events {
-	unsigned int bits;
-	constexpr socket_events operator|(socket_events o) const noexcept
-	{
-		return {bits | o.bits};
-	}
-	constexpr socket_events operator&(socket_events o) const noexcept
-	{
-		return {bits & o.bits};
-	}
-	/** Is any of @p o's events set? */
-	[[nodiscard]] constexpr bool any(socket_events o) const noexcept
-	{
-		return (bits & o.bits) != 0;
-	}
-	constexpr explicit operator bool() const noexcept { return bits != 0; }
-	constexpr bool operator==(const socket_events &) const noexcept = default;
-};
+using socket_events = flag_set<struct socket_events_tag>;
 
 /**
  * The events.  readable, writable and state_change also name the socket

@@ -27,17 +27,14 @@
 #define KSTD_MEMORY_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/flags.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
 
 namespace kstd {
 
 /** Allocation flags (the kernel's gfp_t); combine with |. */
-struct gfp_t {
-	unsigned int bits;
-	constexpr gfp_t operator|(gfp_t o) const noexcept { return {bits | o.bits}; }
-	constexpr bool operator==(const gfp_t &) const noexcept = default;
-};
+using gfp_t = flag_set<struct gfp_tag>;
 
 /** The common GFP flag sets. */
 namespace gfp {

@@ -77,6 +77,7 @@
 #define KSTD_WORKQUEUE_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/flags.hpp>
 #include <kstd/jiffies.hpp>
 #include <kstd/lock.hpp>
 #include <kstd/log.hpp>
@@ -89,11 +90,7 @@
 namespace kstd {
 
 /** alloc_workqueue() flags; combine with |. */
-struct wq_flags {
-	unsigned int bits = 0;
-	constexpr wq_flags operator|(wq_flags o) const noexcept { return {bits | o.bits}; }
-	constexpr bool operator==(const wq_flags &) const noexcept = default;
-};
+using wq_flags = flag_set<struct wq_tag>;
 
 /** The WQ_* flags. */
 namespace wq {
