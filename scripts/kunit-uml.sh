@@ -13,6 +13,7 @@ source "$(dirname "$0")/lib.sh"
 src=$(kernel_src)
 ver=$(kernel_version "$src")
 dir=${KSTD_UML_DIR:-$KSTD_CACHE/build/linux-$ver-uml-kunit}
+mkdir -p "$(dirname "$dir")" # kunit.py creates only the last component
 cd "$src"
 exec python3 tools/testing/kunit/kunit.py run --kunitconfig="$KSTD_ROOT/kunit/.kunitconfig" \
 	--build_dir="$dir" --jobs="$KSTD_JOBS" --timeout=300 \
