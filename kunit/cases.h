@@ -21,3 +21,4 @@
 #include "cases/string.h"
 #include "cases/param.h"
 #include "cases/proc.h"
+#include "cases/http.h"

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* kstd_http KUnit suite: the cases of http_test.cpp (also run on the host). */
+KSTD_SUITE(http)
+KSTD_CASE(http, status_of_every_case)
+KSTD_CASE(http, same_outcome_at_every_split)
+KSTD_CASE(http, request_fields)
+KSTD_CASE(http, connection_semantics)
+KSTD_CASE(http, limits_are_exact)
+KSTD_CASE(http, pipelined_requests)
+KSTD_CASE(http, conditional_and_range_fields)
+KSTD_CASE(http, dates)
+KSTD_CASE(http, ranges)
+KSTD_CASE(http, path_normalisation)
+KSTD_CASE(http, writer_and_escaping)
+KSTD_CASE(http, mime_types)
+KSTD_SUITE_END(http)
