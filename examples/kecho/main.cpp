@@ -40,6 +40,12 @@ using kstd::u64;
 constexpr kstd::size_t buffer_size = 4096;
 /* Bytes one work run may echo before it requeues itself (fairness). */
 constexpr kstd::size_t run_budget = 64 * 1024;
+/*
+ * Connections one accept run takes before it requeues itself, so the echo
+ * work of those just accepted runs in between instead of waiting for a
+ * whole burst of connections to be accepted.
+ */
+constexpr int accept_batch = 16;
 
 /* A counter bumped from any CPU, read by /proc/kecho. */
 class counter {
@@ -179,7 +185,11 @@ void connection::close(bool failed) noexcept
 
 void server::accept_all() noexcept
 {
-	for (;;) {
+	for (int n = 0;; n++) {
+		if (n == accept_batch) {
+			accept_queue().queue(accepting);
+			return;
+		}
 		auto s = listener.try_accept();
 		if (!s) {
 			if (s.error() != kstd::error::again())
