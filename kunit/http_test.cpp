@@ -558,10 +558,12 @@ KSTD_TEST(http, path_normalisation)
 	/* too small an output buffer */
 	char tiny[4];
 	EXPECT(kstd::http::normalize_path("/abc", tiny).error == path_error::too_long);
+	char exact[5];
+	EXPECT(kstd::http::normalize_path("/abc", exact).path == "/abc");
 	/* in place */
 	char inplace[] = "/a/%2e%2E/b%2fc/./d%41 HTTP/1.1";
 	string_view raw(inplace, 22);
-	auto r = kstd::http::normalize_path(raw, kstd::span<char>(inplace, 24));
+	auto r = kstd::http::normalize_path(raw, kstd::span<char>(inplace, 23));
 	EXPECT(r.ok() && r.path == "/b/c/dA");
 }
 
@@ -593,6 +595,7 @@ KSTD_TEST(http, writer_and_escaping)
 	EXPECT(small.overflowed());
 	small.truncate(1);
 	EXPECT(small.view() == "a");
+	EXPECT(!small.overflowed());
 
 	EXPECT(kstd::http::reason_phrase(404) == "Not Found");
 	EXPECT(kstd::http::reason_phrase(431) == "Request Header Fields Too Large");

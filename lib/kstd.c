@@ -221,6 +221,7 @@ void kstd_list_del_init(struct list_head *entry)
 
 /* ---- the other areas, one file each ------------------------------------ */
 
+#include "helpers/file.c"
 #include "helpers/kernel_if.c"
 #include "helpers/socket.c"
 #include "helpers/sync.c"

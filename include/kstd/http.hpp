@@ -1055,7 +1055,7 @@ struct normalized_path {
  * path_error::invalid.
  *
  * The result (NUL-terminated) is written to @p out, which needs
- * raw.size() + 2 bytes and may be the very bytes of @p raw (decoding in
+ * raw.size() + 1 bytes and may be the very bytes of @p raw (decoding in
  * place never overtakes the input).  Any context.
  */
 [[nodiscard]] constexpr normalized_path normalize_path(string_view raw, span<char> out) noexcept
@@ -1065,7 +1065,7 @@ struct normalized_path {
 		r.error = path_error::invalid;
 		return r;
 	}
-	if (out.size() < raw.size() + 2) {
+	if (out.size() < raw.size() + 1) {
 		r.error = path_error::too_long;
 		return r;
 	}
@@ -1153,11 +1153,15 @@ public:
 	{
 		return string_view(buf_, len_);
 	}
-	/** Forget everything from @p n on (a mark taken with size()). */
+	/**
+	 * Forget everything from @p n on (a mark taken with size()) and any
+	 * overflow since: the way to undo an append that did not fit.
+	 */
 	constexpr void truncate(size_t n) noexcept
 	{
 		if (n < len_)
 			len_ = n;
+		overflow_ = false;
 	}
 	constexpr void clear() noexcept
 	{

@@ -82,7 +82,7 @@ inline kstd::http::limits limits_for(unsigned char selector)
 /* Checks on a path after normalisation. */
 inline const char *check_path(string_view raw)
 {
-	size_t cap = raw.size() + 2;
+	size_t cap = raw.size() + 1;
 	char *out = static_cast<char *>(malloc(cap));
 	auto r = kstd::http::normalize_path(raw, kstd::span<char>(out, cap));
 	const char *bad = nullptr;
@@ -100,9 +100,9 @@ inline const char *check_path(string_view raw)
 				bad = "control character in normalised path";
 		/* Without '%' left, a second pass changes nothing. */
 		if (!bad && !p.contains('%')) {
-			char *again = static_cast<char *>(malloc(p.size() + 2));
+			char *again = static_cast<char *>(malloc(p.size() + 1));
 			auto r2 = kstd::http::normalize_path(p,
-							     kstd::span<char>(again, p.size() + 2));
+							     kstd::span<char>(again, p.size() + 1));
 			if (!r2.ok() || r2.path != p)
 				bad = "normalisation is not idempotent";
 			free(again);

@@ -1,0 +1,959 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * khttpd: an event-driven HTTP/1.1 static file server in the kernel, built
+ * on kstd.
+ *
+ * Structure (as kecho): one dual-stack listener; its data-ready hook queues
+ * the accept work; each connection's socket hooks (data ready, send space,
+ * state change) queue that connection's work, which runs until the socket
+ * would block and then gives its worker back.  Every socket call is
+ * non-blocking, and a response that does not fit the send buffer is resumed
+ * on the writable event, so a slow or silent client never holds a worker;
+ * an idle connection costs its memory (about 17 KiB), never a thread.
+ *
+ * Requests: GET and HEAD (405 for the other known methods, 501 for unknown
+ * ones); HTTP/1.1 keep-alive and pipelining (responses in order), HTTP/1.0
+ * with or without keep-alive.  The head is parsed by kstd::http's bounded
+ * incremental parser (limits: 4 KiB request line, 8 KiB head, 64 fields, a
+ * request body is read and dropped up to 1 MiB): 400, 413, 414, 431, 501,
+ * 505 answer malformed requests, then the connection closes.
+ *
+ * Files come from the document root: the path is percent-decoded once and
+ * normalised (a ".." above the root: 400), then opened with openat2()'s
+ * RESOLVE_BENEATH rules (kstd::directory_root), so neither ".." nor a
+ * symbolic link can reach outside the root (403).  Only regular files and
+ * directories readable by others (S_IROTH) are served (403 otherwise).
+ * Small files go out with their head in one send; larger ones are spliced
+ * from the page cache into the socket (zero-copy, sendfile's path) a piece
+ * at a time, never buffered whole.  Exact Content-Length, Last-Modified and
+ * 304 for If-Modified-Since, one byte range (206/416, Accept-Ranges),
+ * Content-Type from the last extension.  A directory: 301 to the name with
+ * a '/' if it lacks one, else its index.html, else (parameter listing) an
+ * HTML listing in file system order (names escaped for HTML, links
+ * percent-encoded, dot files left out), chunked in HTTP/1.1, ended by
+ * closing in HTTP/1.0.
+ *
+ * Connections: over max_connections, a new connection gets 503 and is
+ * closed.  Idle ones close after timeout seconds: silently between
+ * requests, with 408 in the middle of one; a response the client stops
+ * reading is cut off after the same time.  Peer resets and broken pipes
+ * are counted, not logged.  After a response that closes the connection,
+ * khttpd sends FIN and reads (dropping it) what the client still sends
+ * until EOF, so a late request cannot turn into a reset that destroys the
+ * response (lingering close).  Unloading closes every connection.
+ *
+ * Counters: /proc/khttpd.
+ *
+ * Parameters: port (8081), backlog (1024), docroot (/var/www/html),
+ * timeout (10 s), max_connections (10000), listing (true).
+ */
+#include <kstd/file.hpp>
+#include <kstd/http.hpp>
+#include <kstd/jiffies.hpp>
+#include <kstd/ksocket.hpp>
+#include <kstd/list.hpp>
+#include <kstd/lock.hpp>
+#include <kstd/memory.hpp>
+#include <kstd/module.hpp>
+#include <kstd/param.hpp>
+#include <kstd/proc.hpp>
+#include <kstd/workqueue.hpp>
+
+KSTD_MODULE_PARAM(port, u16, 8081, 0444, "TCP port to listen on (IPv4 and IPv6)");
+KSTD_MODULE_PARAM_RANGE(backlog, int, 1024, 1, 65535, 0444, "listen() backlog");
+KSTD_MODULE_PARAM_STRING(docroot, 256, "/var/www/html", 0444, "directory to serve");
+KSTD_MODULE_PARAM_RANGE(timeout, int, 10, 1, 3600, 0444,
+			"seconds before an idle connection is closed");
+KSTD_MODULE_PARAM_RANGE(max_connections, int, 10000, 1, 1000000, 0444,
+			"open connections; more are answered 503 and closed");
+KSTD_MODULE_PARAM(listing, bool, true, 0444, "list directories without an index.html");
+
+namespace {
+
+using kstd::size_t;
+using kstd::string_view;
+using kstd::u32;
+using kstd::u64;
+using kstd::u8;
+namespace http = kstd::http;
+
+/* Request bytes a connection buffers: the longest head. */
+constexpr size_t in_size = 8192;
+/*
+ * Response bytes: a head, plus a small file's body or a listing chunk.  Its
+ * second half holds the decoded file name while the request is looked up.
+ */
+constexpr size_t out_size = 8192;
+constexpr size_t name_offset = 4096;
+/* Bytes one work run may move before it requeues itself (fairness). */
+constexpr size_t run_budget = 256 * 1024;
+/* The largest piece of a file spliced in one call. */
+constexpr size_t splice_chunk = 256 * 1024;
+
+constexpr http::limits request_limits{
+	.max_request_line = 4096, .max_head = in_size, .max_headers = 64, .max_body = 1 << 20};
+
+/* A counter bumped from any CPU, read by /proc/khttpd. */
+class counter {
+public:
+	void add(u64 n = 1) noexcept { __atomic_fetch_add(&v_, n, __ATOMIC_RELAXED); }
+	void sub(u64 n = 1) noexcept { __atomic_fetch_sub(&v_, n, __ATOMIC_RELAXED); }
+	[[nodiscard]] u64 get() const noexcept { return __atomic_load_n(&v_, __ATOMIC_RELAXED); }
+
+private:
+	u64 v_ = 0;
+};
+
+struct stats {
+	counter responses[6]; /* by status class: [1] 1xx ... [5] 5xx */
+	counter accepted, open, rejected, timeouts, resets, errors, bytes_sent;
+
+	void count_status(unsigned int status) noexcept
+	{
+		responses[status / 100 < 6 ? status / 100 : 0].add();
+	}
+
+	/* /proc/khttpd; process context. */
+	void show(kstd::seq_file &m)
+	{
+		for (int c = 1; c <= 5; c++)
+			m.printf("responses_%dxx: %llu\n", c, responses[c].get());
+		m.printf("bytes_sent: %llu\n", bytes_sent.get());
+		m.printf("connections_open: %llu\n", open.get());
+		m.printf("connections_accepted: %llu\n", accepted.get());
+		m.printf("connections_rejected: %llu\n", rejected.get());
+		m.printf("timeouts: %llu\n", timeouts.get());
+		m.printf("peer_resets: %llu\n", resets.get());
+		m.printf("errors: %llu\n", errors.get());
+	}
+};
+
+struct server;
+
+/* What follows the head in out. */
+enum class body_kind : u8 {
+	none,	 /* the response is complete once out is sent */
+	file,	 /* body_left bytes of body_file from body_pos, spliced */
+	listing, /* directory entries of body_file, generated a buffer at a time */
+};
+
+enum class listing_phase : u8 { entries, tail, end };
+
+/* How a connection ends. */
+enum class ending : u8 { normal, reset, timeout };
+
+/* Result of pushing output. */
+enum class progress : u8 { done, blocked, failed, budget };
+
+struct connection {
+	connection(server &s, kstd::tcp_stream st, kstd::unique_ptr<char[]> i,
+		   kstd::unique_ptr<char[]> o) noexcept
+	    : srv(s), stream(kstd::move(st)), in(kstd::move(i)), out(kstd::move(o))
+	{
+		touch();
+	}
+
+	/* Socket hook: softirq context, must not sleep.  Just schedule run(). */
+	void on_socket(kstd::socket_events) noexcept;
+	/* The work: process context.  Serve until the socket would block. */
+	void run() noexcept;
+	/* The idle timer's work: expired, or re-armed for the rest of the time. */
+	void on_idle() noexcept;
+
+	/* Leave the server and free everything.  Always the last call. */
+	void close(ending why) noexcept;
+
+	void touch() noexcept
+	{
+		__atomic_store_n(&last_active, kstd::jiffies::now().count, __ATOMIC_RELAXED);
+	}
+
+	progress flush(size_t &budget) noexcept;
+	void serve() noexcept;
+	void respond(const http::request &r) noexcept;
+	void respond_file(const http::request &r, kstd::file f, const kstd::file_attr &attr,
+			  string_view type) noexcept;
+	void respond_directory(const http::request &r, kstd::file dir,
+			       const http::normalized_path &path) noexcept;
+	void respond_error(unsigned int status, bool head, string_view extra = {}) noexcept;
+	void fill_listing() noexcept;
+	void linger() noexcept;
+	void on_timeout() noexcept;
+
+	http::writer head_writer() noexcept { return http::writer(out.get(), name_offset); }
+	void begin_head(http::writer &w, unsigned int status) noexcept;
+	void end_head(http::writer &w) noexcept;
+
+	server &srv;
+	kstd::tcp_stream stream;
+	kstd::unique_ptr<char[]> in, out;
+	u32 in_len = 0;		      /* in[0, in_len): received, not yet consumed */
+	u32 out_pos = 0, out_len = 0; /* out[out_pos, out_len): still to send */
+	http::request_parser parser{request_limits};
+	u64 discard = 0; /* request body bytes still to drop */
+	kstd::file body_file;
+	u64 body_pos = 0, body_left = 0;
+	body_kind body = body_kind::none;
+	listing_phase lphase = listing_phase::entries;
+	bool chunked = false;	       /* the listing goes out in chunks */
+	bool keep_alive = true;	       /* of the response being sent */
+	u8 version_minor = 1;	       /* of the request being answered */
+	bool closing = false;	       /* FIN sent; dropping input until EOF */
+	bool nodelay = false;	       /* TCP_NODELAY set (second request on) */
+	bool timed_out = false;	       /* set by on_idle(), taken by run() */
+	unsigned long last_active = 0; /* jiffies of the last progress */
+	u32 served = 0;
+	kstd::list_node link; /* in server::live */
+	kstd::work<connection, &connection::run> work{this};
+	kstd::delayed_work<connection, &connection::on_idle> idle{this};
+	kstd::socket_notifier notifier; /* last: the hooks go first */
+};
+
+struct server {
+	kstd::directory_root root;
+	kstd::workqueue<connection> queue;
+	kstd::tcp_listener listener;
+	kstd::locked<kstd::intrusive_list<&connection::link>> live{"khttpd.live"};
+	stats counters;
+	kstd::proc_entry proc;
+	kstd::jiffies idle_timeout;
+
+	server(kstd::directory_root r, kstd::workqueue<connection> q, kstd::tcp_listener l) noexcept
+	    : root(kstd::move(r)), queue(kstd::move(q)), listener(kstd::move(l)),
+	      idle_timeout(kstd::secs(static_cast<unsigned int>(timeout.get())))
+	{
+	}
+
+	/* Listener hook (softirq): connections are waiting. */
+	void on_listener(kstd::socket_events) noexcept { accept_queue().queue(accepting); }
+	/* Accept everything that is queued; process context. */
+	void accept_all() noexcept;
+	void reject(kstd::tcp_stream &s) noexcept;
+
+	kstd::workqueue_ref<server> accept_queue() noexcept
+	{
+		return kstd::workqueue_ref<server>(queue.raw());
+	}
+
+	kstd::work<server, &server::accept_all> accepting{this};
+	kstd::socket_notifier listener_events; /* last: the hook goes first */
+
+	static kstd::result<kstd::unique_ptr<server>> create() noexcept;
+	~server();
+};
+
+/* ---- the connection's work ------------------------------------------------ */
+
+void connection::on_socket(kstd::socket_events) noexcept
+{
+	srv.queue.queue(work);
+}
+
+void connection::on_idle() noexcept
+{
+	unsigned long last = __atomic_load_n(&last_active, __ATOMIC_RELAXED);
+	kstd::jiffies idle_for = kstd::jiffies::now().since({last});
+	if (idle_for < srv.idle_timeout) {
+		srv.queue.mod(idle, {srv.idle_timeout.count - idle_for.count});
+		return;
+	}
+	__atomic_store_n(&timed_out, true, __ATOMIC_RELEASE);
+	srv.queue.queue(work);
+}
+
+void connection::run() noexcept
+{
+	if (__atomic_exchange_n(&timed_out, false, __ATOMIC_ACQ_REL))
+		return on_timeout();
+	size_t budget = 0;
+	for (;;) {
+		/* 1. Output first: responses go out in order, one at a time. */
+		if (out_pos < out_len || body != body_kind::none) {
+			switch (flush(budget)) {
+			case progress::blocked:
+				return; /* the writable hook requeues us */
+			case progress::failed:
+				return close(ending::reset);
+			case progress::budget:
+				srv.queue.queue(work);
+				return;
+			case progress::done:
+				break;
+			}
+			if (!keep_alive)
+				return linger();
+		}
+		if (closing)
+			return linger();
+		/* 2. A request in the buffer. */
+		if (in_len && !discard) {
+			switch (parser.parse(string_view(in.get(), in_len))) {
+			case http::parse_status::complete:
+				serve();
+				continue;
+			case http::parse_status::error:
+				version_minor = 1;
+				respond_error(parser.error_status(), false);
+				in_len = 0;
+				continue;
+			case http::parse_status::incomplete:
+				break; /* in_len < in_size: the parser stops at max_head */
+			}
+		}
+		/* 3. More input. */
+		if (budget >= run_budget) {
+			srv.queue.queue(work);
+			return;
+		}
+		char *dst = in.get() + in_len;
+		size_t room = in_size - in_len;
+		if (discard) {
+			dst = in.get();
+			room = discard < in_size ? static_cast<size_t>(discard) : in_size;
+		}
+		auto n = stream.try_recv(dst, room);
+		if (!n) {
+			if (n.error() == kstd::error::again())
+				return; /* the data-ready hook requeues us */
+			return close(ending::reset);
+		}
+		if (*n == 0)
+			return close(ending::normal); /* the peer closed */
+		touch();
+		budget += *n;
+		if (discard)
+			discard -= *n;
+		else
+			in_len += static_cast<u32>(*n);
+	}
+}
+
+/* Send what is pending: out, then the body. */
+progress connection::flush(size_t &budget) noexcept
+{
+	for (;;) {
+		if (out_pos < out_len) {
+			kstd::msg_flags f = kstd::msg::dontwait;
+			if (body != body_kind::none)
+				f |= kstd::msg::more;
+			auto n = stream.send(out.get() + out_pos, out_len - out_pos, f);
+			if (!n)
+				return n.error() == kstd::error::again() ? progress::blocked
+									 : progress::failed;
+			out_pos += static_cast<u32>(*n);
+			budget += *n;
+			srv.counters.bytes_sent.add(*n);
+			touch();
+			if (out_pos < out_len)
+				return progress::blocked;
+			continue;
+		}
+		out_pos = out_len = 0;
+		switch (body) {
+		case body_kind::none:
+			return progress::done;
+		case body_kind::file: {
+			if (!body_left) {
+				body = body_kind::none;
+				body_file.close();
+				return progress::done;
+			}
+			if (budget >= run_budget)
+				return progress::budget;
+			size_t len = body_left < splice_chunk ? static_cast<size_t>(body_left)
+							      : splice_chunk;
+			auto n = body_file.send(stream, body_pos, len, kstd::msg::dontwait);
+			if (!n)
+				return n.error() == kstd::error::again() ? progress::blocked
+									 : progress::failed;
+			if (*n == 0) /* the file shrank: the promised length cannot be met */
+				return progress::failed;
+			body_left -= *n;
+			budget += *n;
+			srv.counters.bytes_sent.add(*n);
+			touch();
+			continue;
+		}
+		case body_kind::listing:
+			if (budget >= run_budget)
+				return progress::budget;
+			fill_listing();
+			if (body == body_kind::listing && out_len == 0)
+				return progress::failed; /* could not make progress */
+			continue;
+		}
+	}
+}
+
+/* A complete request is at in[0]: answer it, then drop it (and its body). */
+void connection::serve() noexcept
+{
+	const http::request &r = parser.request();
+	size_t head = parser.consumed();
+	u64 body_len = r.content_length;
+	if (++served == 2 && !nodelay) {
+		/* Keep-alive: small responses must not wait for ACKs (Nagle). */
+		nodelay = stream.set_nodelay(true).has_value();
+	}
+	respond(r);
+	/* The body, as far as it is here; the rest is dropped as it arrives. */
+	size_t here = in_len - head;
+	size_t drop = body_len < here ? static_cast<size_t>(body_len) : here;
+	discard = body_len - drop;
+	size_t used = head + drop;
+	__builtin_memmove(in.get(), in.get() + used, in_len - used);
+	in_len -= static_cast<u32>(used);
+	parser.reset();
+}
+
+void connection::begin_head(http::writer &w, unsigned int status) noexcept
+{
+	char date[http::http_date_size + 1];
+	http::format_http_date(kstd::real_seconds(), date);
+	w.put("HTTP/1.1 ")
+		.put_dec(status)
+		.put(' ')
+		.put(http::reason_phrase(status))
+		.put("\r\nServer: khttpd\r\nDate: ")
+		.put(string_view(date, http::http_date_size))
+		.put("\r\n");
+	srv.counters.count_status(status);
+}
+
+void connection::end_head(http::writer &w) noexcept
+{
+	if (!keep_alive)
+		w.put("Connection: close\r\n");
+	else if (version_minor == 0)
+		w.put("Connection: keep-alive\r\n");
+	w.put("\r\n");
+}
+
+/*
+ * An error (or redirect) with a small HTML body; @extra: more header lines
+ * ("Name: value\r\n").  Errors the parser found (no request to trust) and
+ * 408 close the connection.
+ */
+void connection::respond_error(unsigned int status, bool head, string_view extra) noexcept
+{
+	switch (status) {
+	case 400:
+	case 408:
+	case 413:
+	case 414:
+	case 431:
+	case 500:
+	case 501:
+	case 503:
+	case 505:
+		keep_alive = false;
+		break;
+	}
+	char text[160];
+	http::writer b(text, sizeof(text));
+	b.put("<!DOCTYPE html>\n<html><head><title>")
+		.put_dec(status)
+		.put(' ')
+		.put(http::reason_phrase(status))
+		.put("</title></head><body><h1>")
+		.put_dec(status)
+		.put(' ')
+		.put(http::reason_phrase(status))
+		.put("</h1></body></html>\n");
+	http::writer w = head_writer();
+	begin_head(w, status);
+	w.put("Content-Type: text/html; charset=utf-8\r\nContent-Length: ")
+		.put_dec(b.size())
+		.put("\r\n")
+		.put(extra);
+	end_head(w);
+	if (!head)
+		w.put(b.view());
+	if (w.overflowed()) {
+		/* Only a huge @extra can do this (a Location): answer 414 instead. */
+		if (status != 414)
+			return respond_error(414, head);
+	}
+	out_pos = 0;
+	out_len = static_cast<u32>(w.size());
+	body = body_kind::none;
+}
+
+/* errno of a failed open -> status. */
+unsigned int status_for(const kstd::error &e) noexcept
+{
+	int err = -e.to_errno();
+	if (err == KSTD_ENOENT || err == KSTD_ENOTDIR)
+		return 404;
+	if (err == KSTD_EACCES || err == KSTD_EPERM || err == KSTD_EXDEV || err == KSTD_ELOOP)
+		return 403;
+	if (err == KSTD_ENAMETOOLONG)
+		return 414;
+	return 500;
+}
+
+void connection::respond(const http::request &r) noexcept
+{
+	keep_alive = r.keep_alive;
+	version_minor = r.version_minor;
+	bool head = r.method == http::method::head;
+	if (r.method != http::method::get && !head)
+		return respond_error(405, false, "Allow: GET, HEAD\r\n");
+
+	/* Decode and normalise the path into the second half of out. */
+	kstd::span<char> scratch(out.get() + name_offset, out_size - name_offset);
+	http::normalized_path path = http::normalize_path(r.path, scratch);
+	if (!path.ok())
+		return respond_error(path.error == http::path_error::too_long ? 414 : 400, head);
+	/* Relative to the root: without the leading '/'; the root itself is ".". */
+	const char *name = path.path.size() > 1 ? path.path.data() + 1 : ".";
+
+	kstd::file_attr attr;
+	auto f = srv.root.open_beneath(name, &attr);
+	if (!f && f.error() == kstd::error::again()) /* a racing rename: once more */
+		f = srv.root.open_beneath(name, &attr);
+	if (!f)
+		return respond_error(status_for(f.error()), head);
+	if (!attr.others_can_read())
+		return respond_error(403, head);
+	if (attr.is_directory())
+		return respond_directory(r, kstd::move(*f), path);
+	if (!attr.is_regular())
+		return respond_error(403, head);
+	respond_file(r, kstd::move(*f), attr, http::mime_type(path.path));
+}
+
+void connection::respond_file(const http::request &r, kstd::file f, const kstd::file_attr &attr,
+			      string_view type) noexcept
+{
+	bool head = r.method == http::method::head;
+	char modified[http::http_date_size + 1];
+	http::format_http_date(attr.mtime, modified);
+	string_view last_modified(modified, http::http_date_size);
+
+	http::writer w = head_writer();
+	if (r.has_if_modified_since && attr.mtime <= r.if_modified_since) {
+		begin_head(w, 304);
+		w.put("Last-Modified: ").put(last_modified).put("\r\n");
+		end_head(w);
+		out_pos = 0;
+		out_len = static_cast<u32>(w.size());
+		body = body_kind::none;
+		return;
+	}
+	u64 offset = 0, length = attr.size;
+	unsigned int status = 200;
+	if (r.range.present() && r.method == http::method::get) {
+		http::range_selection sel = http::select_range(r.range, attr.size);
+		if (!sel.satisfiable) {
+			char cr[48];
+			http::writer c(cr, sizeof(cr));
+			c.put("Content-Range: bytes */").put_dec(attr.size).put("\r\n");
+			return respond_error(416, head, c.view());
+		}
+		status = 206;
+		offset = sel.offset;
+		length = sel.length;
+	}
+	begin_head(w, status);
+	w.put("Content-Type: ")
+		.put(type)
+		.put("\r\nContent-Length: ")
+		.put_dec(length)
+		.put("\r\nLast-Modified: ")
+		.put(last_modified)
+		.put("\r\nAccept-Ranges: bytes\r\n");
+	if (status == 206)
+		w.put("Content-Range: bytes ")
+			.put_dec(offset)
+			.put('-')
+			.put_dec(offset + length - 1)
+			.put('/')
+			.put_dec(attr.size)
+			.put("\r\n");
+	end_head(w);
+	out_pos = 0;
+	out_len = static_cast<u32>(w.size());
+	body = body_kind::none;
+	if (head || !length)
+		return;
+	if (length <= out_size - out_len) {
+		/* Small: the body joins the head, one send. */
+		u64 pos = offset;
+		size_t got = 0;
+		while (got < length) {
+			auto n = f.read(out.get() + out_len + got,
+					static_cast<size_t>(length) - got, pos);
+			if (!n || *n == 0)
+				break;
+			got += *n;
+		}
+		if (got < length) {
+			/* Shrank under us: send what we have and close (a short body). */
+			srv.counters.errors.add();
+			keep_alive = false;
+		}
+		out_len += static_cast<u32>(got);
+		return;
+	}
+	body = body_kind::file;
+	body_file = kstd::move(f);
+	body_pos = offset;
+	body_left = length;
+}
+
+void connection::respond_directory(const http::request &r, kstd::file dir,
+				   const http::normalized_path &path) noexcept
+{
+	bool head = r.method == http::method::head;
+	if (!path.trailing_slash) {
+		/* 301 to the same path with a '/'; built from the normalised path. */
+		char loc[160];
+		http::writer l(loc, sizeof(loc));
+		l.put("Location: ").put_url(path.path, true).put('/');
+		if (!r.query.empty())
+			l.put('?').put(r.query);
+		l.put("\r\n");
+		if (l.overflowed())
+			return respond_error(414, head);
+		return respond_error(301, head, l.view());
+	}
+	/* index.html, right after the directory's name in the scratch area. */
+	char *scratch = out.get() + name_offset;
+	size_t len = path.path.size();
+	constexpr string_view index = "index.html";
+	if (name_offset + len + index.size() + 1 <= out_size) {
+		__builtin_memcpy(scratch + len, index.data(), index.size());
+		scratch[len + index.size()] = '\0';
+		kstd::file_attr attr;
+		auto f = srv.root.open_beneath(scratch + 1, &attr);
+		scratch[len] = '\0';
+		if (f && attr.is_regular()) {
+			if (!attr.others_can_read())
+				return respond_error(403, head);
+			return respond_file(r, kstd::move(*f), attr, "text/html; charset=utf-8");
+		}
+		if (!f && f.error() != kstd::error::noent())
+			return respond_error(status_for(f.error()), head);
+	}
+	if (!listing.get())
+		return respond_error(403, head);
+
+	/* The listing: head and the page's beginning now, entries as out drains. */
+	chunked = version_minor == 1;
+	if (!chunked)
+		keep_alive = false; /* HTTP/1.0: the end of the body is the end of the connection */
+	http::writer w = head_writer();
+	begin_head(w, 200);
+	w.put("Content-Type: text/html; charset=utf-8\r\n");
+	if (chunked)
+		w.put("Transfer-Encoding: chunked\r\n");
+	end_head(w);
+	out_pos = 0;
+	out_len = static_cast<u32>(w.size());
+	body = body_kind::none;
+	if (head)
+		return;
+	/* The page's beginning: a chunk of its own, while the name is in the scratch. */
+	size_t start = out_len;
+	size_t data = start + (chunked ? 6 : 0);
+	http::writer p(out.get() + data, name_offset - data - 2);
+	p.put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of ")
+		.put_html(path.path)
+		.put("</title></head>\n<body><h1>Index of ")
+		.put_html(path.path)
+		.put("</h1>\n<ul>\n");
+	if (path.path.size() > 1)
+		p.put("<li><a href=\"../\">../</a></li>\n");
+	if (p.overflowed()) {
+		/* A name too long to show twice: a plain title. */
+		p.clear();
+		p.put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index</title>"
+		      "</head>\n<body><ul>\n");
+	}
+	if (chunked) {
+		http::writer c(out.get() + start, 6);
+		c.put("0000\r\n");
+		char *hex = out.get() + start;
+		size_t n = p.size();
+		for (int i = 3; i >= 0; i--, n >>= 4)
+			hex[i] = "0123456789abcdef"[n & 15];
+		out.get()[data + p.size()] = '\r';
+		out.get()[data + p.size() + 1] = '\n';
+		out_len = static_cast<u32>(data + p.size() + 2);
+	} else {
+		out_len = static_cast<u32>(data + p.size());
+	}
+	body = body_kind::listing;
+	lphase = listing_phase::entries;
+	body_file = kstd::move(dir);
+}
+
+/* The next piece of a listing into out (empty): entries, then the end. */
+void connection::fill_listing() noexcept
+{
+	/* Chunk framing: "hhhh\r\n" before, "\r\n" after, "0\r\n\r\n" at the very end. */
+	size_t data = chunked ? 6 : 0;
+	size_t reserve = chunked ? 2 + 5 : 0;
+	http::writer p(out.get() + data, out_size - data - reserve);
+	if (lphase == listing_phase::entries) {
+		auto entry = [&p](string_view name, kstd::dir_entry_type type) {
+			if (name.starts_with('.'))
+				return true; /* ".", "..", dot files */
+			bool dir = type == kstd::dir_entry_type::directory;
+			size_t mark = p.size();
+			p.put("<li><a href=\"").put_url(name);
+			if (dir)
+				p.put('/');
+			p.put("\">").put_html(name);
+			if (dir)
+				p.put('/');
+			p.put("</a></li>\n");
+			if (p.overflowed()) {
+				p.truncate(mark);
+				return false; /* next time */
+			}
+			return true;
+		};
+		auto done = body_file.read_dir(entry);
+		if (!done) {
+			/* The head is out: all we can do is cut the body short. */
+			srv.counters.errors.add();
+			keep_alive = false;
+			body = body_kind::none;
+			body_file.close();
+			out_pos = out_len = 0;
+			return;
+		}
+		if (*done)
+			lphase = listing_phase::tail;
+	}
+	if (lphase == listing_phase::tail) {
+		size_t mark = p.size();
+		p.put("</ul>\n</body></html>\n");
+		if (p.overflowed())
+			p.truncate(mark); /* next time */
+		else
+			lphase = listing_phase::end;
+	}
+	size_t n = p.size();
+	out_pos = 0;
+	out_len = 0;
+	if (n && chunked) {
+		char *o = out.get();
+		size_t v = n;
+		for (int i = 3; i >= 0; i--, v >>= 4)
+			o[i] = "0123456789abcdef"[v & 15];
+		o[4] = '\r';
+		o[5] = '\n';
+		o[data + n] = '\r';
+		o[data + n + 1] = '\n';
+		out_len = static_cast<u32>(data + n + 2);
+	} else if (n) {
+		out_len = static_cast<u32>(n);
+	}
+	if (lphase == listing_phase::end) {
+		if (chunked) {
+			if (!n) {
+				/* Nothing in this buffer: the last chunk alone, at the start. */
+				__builtin_memcpy(out.get(), "0\r\n\r\n", 5);
+				out_len = 5;
+			} else {
+				__builtin_memcpy(out.get() + out_len, "0\r\n\r\n", 5);
+				out_len += 5;
+			}
+		}
+		body = body_kind::none;
+		body_file.close();
+	}
+}
+
+/*
+ * The response that ends the connection is out: send FIN, then drop what
+ * the client still sends until it closes too (or the idle timeout).
+ * Closing at once with unread data would send a reset, which can destroy
+ * the response before the client has read it.
+ */
+void connection::linger() noexcept
+{
+	bool first = !closing;
+	if (first) {
+		closing = true;
+		(void)stream.shutdown(kstd::shutdown_how::write);
+	}
+	size_t dropped = 0;
+	for (;;) {
+		auto n = stream.try_recv(in.get(), in_size);
+		if (!n) {
+			if (n.error() != kstd::error::again())
+				return close(ending::normal); /* a reset after our FIN: fine */
+			/* Nothing was pending at all: no reset to fear, close now. */
+			if (first && !dropped)
+				return close(ending::normal);
+			return; /* wait for the client's FIN (or the idle timeout) */
+		}
+		if (*n == 0)
+			return close(ending::normal);
+		touch();
+		dropped += *n;
+		if (dropped >= run_budget) {
+			srv.queue.queue(work);
+			return;
+		}
+	}
+}
+
+void connection::on_timeout() noexcept
+{
+	srv.counters.timeouts.add();
+	if (!closing && out_pos == out_len && body == body_kind::none &&
+	    (in_len || discard || parser.scanned())) {
+		/* In the middle of a request: say so, then close. */
+		version_minor = 1;
+		respond_error(408, false);
+		(void)stream.send_all(out.get(), out_len, kstd::msg::dontwait);
+	}
+	close(ending::timeout);
+}
+
+void connection::close(ending why) noexcept
+{
+	stats &st = srv.counters;
+	kstd::unique_ptr<connection> self;
+	{
+		auto l = srv.live.lock();
+		/* Unlinked already: the server is unloading and owns us now. */
+		if (link.is_linked()) {
+			l->erase(*this);
+			self.reset(this);
+		}
+	}
+	if (!self)
+		return;
+	if (why == ending::reset)
+		st.resets.add();
+	st.open.sub();
+	/* self goes here: hooks removed, timer and work cancelled, socket released. */
+}
+
+/* ---- the server ----------------------------------------------------------- */
+
+/* Over the connection limit (or out of memory): 503, best effort, and close. */
+void server::reject(kstd::tcp_stream &s) noexcept
+{
+	char buf[256];
+	char date[http::http_date_size + 1];
+	http::format_http_date(kstd::real_seconds(), date);
+	constexpr string_view body = "<!DOCTYPE html>\n<html><head><title>503 Service Unavailable"
+				     "</title></head><body><h1>503 Service Unavailable</h1>"
+				     "</body></html>\n";
+	http::writer w(buf, sizeof(buf));
+	w.put("HTTP/1.1 503 Service Unavailable\r\nServer: khttpd\r\nDate: ")
+		.put(string_view(date, http::http_date_size))
+		.put("\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ")
+		.put_dec(body.size())
+		.put("\r\nConnection: close\r\nRetry-After: 1\r\n\r\n")
+		.put(body);
+	(void)s.send(w.data(), w.size(), kstd::msg::dontwait);
+	(void)s.shutdown(kstd::shutdown_how::write);
+	counters.rejected.add();
+	counters.count_status(503);
+}
+
+void server::accept_all() noexcept
+{
+	for (;;) {
+		auto s = listener.try_accept();
+		if (!s) {
+			if (s.error() != kstd::error::again())
+				counters.errors.add();
+			return;
+		}
+		counters.accepted.add();
+		if (counters.open.get() >= static_cast<u64>(max_connections.get())) {
+			reject(*s);
+			continue;
+		}
+		auto i = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, in_size);
+		auto o = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, out_size);
+		if (!i || !o) {
+			reject(*s);
+			continue;
+		}
+		auto c = kstd::make_unique<connection>(kstd::gfp::kernel, *this, kstd::move(*s),
+						       kstd::move(*i), kstd::move(*o));
+		if (!c) {
+			counters.errors.add();
+			continue;
+		}
+		connection &conn = *c->release();
+		counters.open.add();
+		/*
+		 * All under the lock that close() takes: once the hooks are in
+		 * and the work is queued, the connection may run and close
+		 * itself at once, but not before this is done with it.
+		 */
+		auto l = live.lock();
+		l->push_back(conn);
+		queue.mod(conn.idle, idle_timeout);
+		if (!conn.notifier.install<&connection::on_socket>(conn.stream, conn)) {
+			counters.errors.add();
+			(void)conn.stream.shutdown(kstd::shutdown_how::both);
+		}
+		/* Data may have arrived before the hooks were in: look once. */
+		queue.queue(conn.work);
+	}
+}
+
+kstd::result<kstd::unique_ptr<server>> server::create() noexcept
+{
+	auto root = kstd::directory_root::open(docroot.view().data());
+	if (!root) {
+		kstd_pr_err("cannot open the document root %s: %d\n", docroot.view().data(),
+			    root.to_errno());
+		return root.error();
+	}
+	/*
+	 * High-priority per-CPU workers: a request is a few microseconds of
+	 * work that should run on the CPU that took its packets and not wait
+	 * behind ordinary tasks (such as a load generator's threads).
+	 */
+	auto q = KSTD_TRY(kstd::workqueue<connection>::create("khttpd", kstd::wq::highpri));
+	kstd::listen_options opts{.reuse_addr = true, .v6only = kstd::v6only::off};
+	auto l = kstd::tcp_listener::bind(kstd::in6addr_any(port.get()), backlog.get(), opts);
+	if (!l && l.error() == kstd::error::afnosupport())
+		l = kstd::tcp_listener::bind(kstd::inaddr_any(port.get()), backlog.get(), opts);
+	if (!l) {
+		kstd_pr_err("cannot listen on port %u: %d\n", port.get(), l.to_errno());
+		return l.error();
+	}
+	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(*root),
+						       kstd::move(q), kstd::move(*l)));
+	self->proc = KSTD_TRY(kstd::proc_entry::create("khttpd", 0444, self->counters));
+	KSTD_TRY(self->listener_events.install<&server::on_listener>(self->listener, *self));
+	/* Connections that arrived before the hook was in. */
+	self->accept_queue().queue(self->accepting);
+	kstd_pr_info("serving %s on port %u\n", docroot.view().data(), port.get());
+	return self;
+}
+
+server::~server()
+{
+	listener_events.remove(); /* no new accept work after this */
+	accepting.cancel_sync();
+	size_t closed = 0;
+	for (;;) {
+		kstd::unique_ptr<connection> c(live.lock()->pop_front());
+		if (!c)
+			break;
+		counters.open.sub();
+		closed++; /* c goes: hooks removed, work cancelled, socket released */
+	}
+	kstd_pr_info("unloaded, closed %zu open connection(s)\n", closed);
+}
+
+} // namespace
+
+KSTD_MODULE(server);
+KSTD_MODULE_LICENSE("GPL");
+KSTD_MODULE_DESCRIPTION("Event-driven HTTP/1.1 static file server on kstd");

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file file.hpp
+ * @brief Reading files from a module: kstd::file (an open file: attributes,
+ *        reads, zero-copy sends to a socket, directory listings) and
+ *        kstd::directory_root (a directory that names are resolved
+ *        beneath, never outside).
+ *
+ * @code
+ * // At load: the document root.
+ * auto root = KSTD_TRY(kstd::directory_root::open("/var/www/html"));
+ *
+ * // Per request: never leaves the root, whatever the name and the links say.
+ * kstd::file_attr attr;
+ * auto f = root.open_beneath("docs/index.html", &attr);
+ * if (!f)
+ *         return f.error();       // -ENOENT, -EXDEV (escapes), -EACCES...
+ * u64 pos = 0;
+ * auto n = f->send(stream, pos, attr.size, kstd::msg::dontwait);  // zero-copy
+ *
+ * // A listing, resumable where the callback stopped:
+ * auto end = dir.read_dir([&](kstd::string_view name, kstd::dir_entry_type t) {
+ *         return out.append(name);        // false: stop here, resume later
+ * });
+ * @endcode
+ *
+ * Confinement (directory_root::open_beneath): openat2()'s RESOLVE_BENEATH
+ * and RESOLVE_NO_MAGICLINKS.  "..", absolute symbolic links and relative
+ * ones that would leave the root fail with -EXDEV during the walk (the
+ * root is not a chroot: nothing is re-rooted, it is refused), magic links
+ * such as /proc/self/fd/N with -ELOOP, a rename racing with a ".." step
+ * with -EAGAIN (retry).  Only regular files and directories open (-EACCES
+ * for FIFOs, devices, sockets).  Lookups and opens use the caller's
+ * credentials; a workqueue's are root's, so check attr.mode if only
+ * world-readable files may be served.
+ *
+ * Context: everything here may sleep (process context); a kstd::file may
+ * be moved between work items.  The same code builds against Linux 6.1 and
+ * 6.12 (the differences are in lib/helpers/file.c).
+ */
+#ifndef KSTD_FILE_HPP
+#define KSTD_FILE_HPP
+
+#include <kstd/bindings.h>
+#include <kstd/ksocket.hpp>
+#include <kstd/result.hpp>
+#include <kstd/string.hpp>
+#include <kstd/utility.hpp>
+
+namespace kstd {
+
+/** Attributes of an open file (a subset of struct kstat). */
+struct file_attr {
+	u64 size = 0;  ///< bytes
+	s64 mtime = 0; ///< last modification, seconds since the epoch
+	u32 mode = 0;  ///< type and permission bits, as st_mode
+
+	[[nodiscard]] constexpr bool is_regular() const noexcept
+	{
+		return (mode & KSTD_S_IFMT) == KSTD_S_IFREG;
+	}
+	[[nodiscard]] constexpr bool is_directory() const noexcept
+	{
+		return (mode & KSTD_S_IFMT) == KSTD_S_IFDIR;
+	}
+	/** May others (not owner, not group) read it (S_IROTH)? */
+	[[nodiscard]] constexpr bool others_can_read() const noexcept
+	{
+		return mode & KSTD_S_IROTH;
+	}
+};
+
+/** The type of a directory entry, when the file system reports it. */
+enum class dir_entry_type : u8 {
+	unknown,   ///< not reported (look it up if it matters)
+	regular,   ///< a regular file
+	directory, ///< a directory
+	symlink,   ///< a symbolic link
+	other,	   ///< a FIFO, socket or device
+};
+
+/** The current wall-clock time, seconds since the epoch.  Any context. */
+[[nodiscard]] inline s64 real_seconds() noexcept
+{
+	return kstd_real_seconds();
+}
+
+/**
+ * An open file (a reference to a struct file), released with fput() when
+ * destroyed.  Move-only; an empty file fails every operation with -EBADF.
+ */
+class file {
+public:
+	constexpr file() noexcept = default;
+	/** Adopt a reference to @p f. */
+	explicit file(::file *f) noexcept : f_(f) {}
+	file(file &&o) noexcept : f_(exchange(o.f_, nullptr)) {}
+	file &operator=(file &&o) noexcept
+	{
+		if (this != &o)
+			reset(exchange(o.f_, nullptr));
+		return *this;
+	}
+	file(const file &) = delete;
+	file &operator=(const file &) = delete;
+	~file() { reset(); }
+
+	/**
+	 * Open @p path (absolute, or relative to the caller's working
+	 * directory; no confinement) for reading.  Might sleep.
+	 */
+	[[nodiscard]] static result<file> open(const char *path) noexcept
+	{
+		::file *f = nullptr;
+		KSTD_TRY(to_result(kstd_file_open(path, &f)));
+		return file(f);
+	}
+
+	/** Size, modification time and mode (vfs_getattr()).  Might sleep. */
+	[[nodiscard]] result<file_attr> attr() const noexcept
+	{
+		if (!f_)
+			return ebadf();
+		kstd_file_attr a{};
+		KSTD_TRY(to_result(kstd_file_getattr(f_, &a)));
+		return file_attr{a.size, a.mtime, a.mode};
+	}
+
+	/**
+	 * Read up to @p len bytes at @p pos into @p buf; @p pos advances by
+	 * the count returned (0 at the end of the file).  Might sleep.
+	 */
+	[[nodiscard]] result<size_t> read(void *buf, size_t len, u64 &pos) noexcept
+	{
+		if (!f_)
+			return ebadf();
+		long long p = static_cast<long long>(pos);
+		long n = kstd_file_read(f_, buf, len, &p);
+		if (n < 0)
+			return error::from_errno(static_cast<int>(n));
+		pos = static_cast<u64>(p);
+		return static_cast<size_t>(n);
+	}
+
+	/**
+	 * Send up to @p len bytes from @p pos to @p stream without copying
+	 * them (the page-cache pages go to the socket, as with sendfile(2)).
+	 * With msg::dontwait: the count that fit (possibly short), -EAGAIN
+	 * when nothing did; resume when the socket is writable.  msg::more
+	 * keeps the last segment back for data that follows.  0 at the end of
+	 * the file.  @p pos advances by the count.  Might sleep.
+	 */
+	[[nodiscard]] result<size_t> send(tcp_stream &stream, u64 &pos, size_t len,
+					  msg_flags flags = msg::none) noexcept
+	{
+		if (!f_ || !stream)
+			return ebadf();
+		long long p = static_cast<long long>(pos);
+		long n = kstd_file_splice_to_socket(f_, &p, len, stream.raw(), flags.bits);
+		if (n < 0)
+			return error::from_errno(static_cast<int>(n));
+		pos = static_cast<u64>(p);
+		return static_cast<size_t>(n);
+	}
+
+	/**
+	 * Call @p fn(kstd::string_view name, kstd::dir_entry_type type) for
+	 * each entry from the directory's current position on ("." and ".."
+	 * included), in the file system's order.  @p fn returns false to stop:
+	 * that entry stays, and the next read_dir() starts with it (so a
+	 * listing can be produced a buffer at a time).  Returns true once the
+	 * end was reached, false if @p fn stopped.  @p fn must not sleep (it
+	 * may run with file system locks held).  Might sleep.
+	 */
+	template <class F>
+	[[nodiscard]] result<bool> read_dir(F &&fn) noexcept
+	{
+		if (!f_)
+			return ebadf();
+		using fn_t = remove_reference_t<F>;
+		auto thunk = [](void *ctx, const char *name, int len, unsigned int type) -> int {
+			return (*static_cast<fn_t *>(ctx))(
+				string_view(name, static_cast<size_t>(len)), entry_type(type));
+		};
+		int r = kstd_file_iterate_dir(f_, thunk,
+					      const_cast<void *>(static_cast<const void *>(&fn)));
+		if (r < 0)
+			return error::from_errno(r);
+		return r == 1;
+	}
+
+	/** Release the reference now.  Might sleep. */
+	void close() noexcept { reset(); }
+
+	explicit operator bool() const noexcept { return f_ != nullptr; }
+	/** The kernel's struct file (still owned by this object). */
+	[[nodiscard]] ::file *raw() const noexcept { return f_; }
+	/** Give up ownership: the caller must fput() it. */
+	[[nodiscard]] ::file *release() noexcept { return exchange(f_, nullptr); }
+
+private:
+	static error ebadf() noexcept { return error::from_errno(-KSTD_EBADF); }
+
+	static dir_entry_type entry_type(unsigned int t) noexcept
+	{
+		switch (t) {
+		case KSTD_DT_UNKNOWN:
+			return dir_entry_type::unknown;
+		case KSTD_DT_REG:
+			return dir_entry_type::regular;
+		case KSTD_DT_DIR:
+			return dir_entry_type::directory;
+		case KSTD_DT_LNK:
+			return dir_entry_type::symlink;
+		}
+		return dir_entry_type::other;
+	}
+
+	void reset(::file *f = nullptr) noexcept
+	{
+		if (::file *old = exchange(f_, f))
+			fput(old);
+	}
+
+	::file *f_ = nullptr;
+};
+
+/**
+ * A directory held as the root of lookups: open_beneath() resolves names
+ * relative to it and never outside it (see the file comment).  Holds a
+ * reference to the directory (it stays usable if it is renamed, and keeps
+ * its file system from being unmounted).  Move-only.
+ */
+class directory_root {
+public:
+	constexpr directory_root() noexcept = default;
+	directory_root(directory_root &&o) noexcept : p_(exchange(o.p_, nullptr)) {}
+	directory_root &operator=(directory_root &&o) noexcept
+	{
+		if (this != &o) {
+			kstd_path_free(p_);
+			p_ = exchange(o.p_, nullptr);
+		}
+		return *this;
+	}
+	directory_root(const directory_root &) = delete;
+	directory_root &operator=(const directory_root &) = delete;
+	~directory_root() { kstd_path_free(p_); }
+
+	/**
+	 * Look up the directory @p path (absolute, or relative to the
+	 * caller's working directory; symbolic links followed).  -ENOENT,
+	 * -ENOTDIR...  Might sleep.
+	 */
+	[[nodiscard]] static result<directory_root> open(const char *path) noexcept
+	{
+		directory_root r;
+		KSTD_TRY(to_result(kstd_path_open_dir(path, &r.p_)));
+		return r;
+	}
+
+	/**
+	 * Open @p name (NUL-terminated, relative: "a/b.html"; "." is the root
+	 * itself) for reading, beneath this root.  @p attr, if given, receives
+	 * the file's attributes.  Errors: -ENOENT, -ENOTDIR (a component is
+	 * not a directory, or a trailing '/' after a file), -EXDEV (the name
+	 * or a link leads outside), -ELOOP (too many links, or a magic link),
+	 * -EACCES (not a regular file or directory), -EAGAIN (a racing rename:
+	 * retry), -ENAMETOOLONG.  Might sleep.
+	 */
+	[[nodiscard]] result<file> open_beneath(const char *name,
+						file_attr *attr = nullptr) const noexcept
+	{
+		if (!p_)
+			return error::from_errno(-KSTD_EBADF);
+		::file *f = nullptr;
+		kstd_file_attr a{};
+		KSTD_TRY(to_result(kstd_file_open_beneath(p_, name, &f, attr ? &a : nullptr)));
+		if (attr)
+			*attr = file_attr{a.size, a.mtime, a.mode};
+		return file(f);
+	}
+
+	explicit operator bool() const noexcept { return p_ != nullptr; }
+	/** The kernel's struct path (still owned by this object). */
+	[[nodiscard]] const ::path *raw() const noexcept { return p_; }
+
+private:
+	::path *p_ = nullptr;
+};
+
+} // namespace kstd
+
+#endif // KSTD_FILE_HPP

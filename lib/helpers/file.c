@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * C helpers: reading files beneath a root directory, zero-copy sends of
+ * file data to a socket, directory listings.  Included by lib/kstd.c (one
+ * object per module); prototypes in <kstd/bindings/file.h>.
+ *
+ * Confinement.  kstd_file_open_beneath() resolves a name with
+ * vfs_path_lookup() from the root and LOOKUP_BENEATH | LOOKUP_NO_MAGICLINKS,
+ * the flags behind openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS): the
+ * walk fails with -EXDEV as soon as "..", an absolute symbolic link or a
+ * relative one would leave the root, refuses magic links, retries nothing
+ * on a racing rename or mount (-EAGAIN), and checks at the end that the
+ * result lies beneath the root.  vfs_path_lookup(), dentry_open() and the
+ * LOOKUP_* flags are the same in Linux 6.1 and 6.12.  Only regular files
+ * and directories are opened (a FIFO would block, a device could have side
+ * effects).  The lookup runs with the caller's credentials (a kworker's are
+ * root's): permission bits are the caller's business.
+ */
+#include <linux/cred.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/net.h>
+#include <linux/path.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/slab.h>
+#include <linux/splice.h>
+#include <linux/stat.h>
+#include <linux/timekeeping.h>
+
+/*
+ * Exported by both kernels, but declared in <linux/namei.h> by 6.12 and
+ * only in fs/internal.h by 6.1: repeat the declaration.
+ */
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt, const char *name,
+		    unsigned int flags, struct path *path);
+
+static_assert(KSTD_S_IFMT == S_IFMT && KSTD_S_IFREG == S_IFREG && KSTD_S_IFDIR == S_IFDIR &&
+	      KSTD_S_IFLNK == S_IFLNK && KSTD_S_IROTH == S_IROTH && KSTD_S_IXOTH == S_IXOTH,
+	      "st_mode bits");
+static_assert(KSTD_DT_UNKNOWN == DT_UNKNOWN && KSTD_DT_DIR == DT_DIR && KSTD_DT_REG == DT_REG &&
+	      KSTD_DT_LNK == DT_LNK, "d_type values");
+
+/* ---- lookup roots ------------------------------------------------------ */
+
+int kstd_path_open_dir(const char *name, struct path **res)
+{
+	struct path *p;
+	int err;
+
+	*res = NULL;
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	err = kern_path(name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, p);
+	if (err) {
+		kfree(p);
+		return err;
+	}
+	*res = p;
+	return 0;
+}
+
+void kstd_path_free(struct path *path)
+{
+	if (!path)
+		return;
+	path_put(path);
+	kfree(path);
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+int kstd_file_getattr(struct file *file, struct kstd_file_attr *attr)
+{
+	struct kstat st;
+	int err = vfs_getattr(&file->f_path, &st, STATX_BASIC_STATS, AT_STATX_SYNC_AS_STAT);
+
+	if (err)
+		return err;
+	attr->size = st.size;
+	attr->mtime = st.mtime.tv_sec;
+	attr->mode = st.mode;
+	return 0;
+}
+
+static int kstd_file_finish_open(struct file *f, struct file **res, struct kstd_file_attr *attr)
+{
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (attr) {
+		int err = kstd_file_getattr(f, attr);
+
+		if (err) {
+			fput(f);
+			return err;
+		}
+	}
+	*res = f;
+	return 0;
+}
+
+int kstd_file_open_beneath(const struct path *root, const char *name, struct file **res,
+			   struct kstd_file_attr *attr)
+{
+	struct path path;
+	struct file *f;
+	int err;
+
+	*res = NULL;
+	err = vfs_path_lookup(root->dentry, root->mnt, name,
+			      LOOKUP_FOLLOW | LOOKUP_BENEATH | LOOKUP_NO_MAGICLINKS, &path);
+	if (err)
+		return err;
+	if (!d_is_reg(path.dentry) && !d_is_dir(path.dentry)) {
+		path_put(&path);
+		return -EACCES;
+	}
+	f = dentry_open(&path, O_RDONLY | O_LARGEFILE, current_cred());
+	path_put(&path);
+	return kstd_file_finish_open(f, res, attr);
+}
+
+int kstd_file_open(const char *name, struct file **res)
+{
+	*res = NULL;
+	return kstd_file_finish_open(filp_open(name, O_RDONLY | O_LARGEFILE, 0), res, NULL);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+long kstd_file_read(struct file *file, void *buf, size_t len, long long *pos)
+{
+	loff_t p = *pos;
+	ssize_t n = kernel_read(file, buf, len, &p);
+
+	if (n > 0)
+		*pos = p;
+	return n;
+}
+
+/* The socket and flags a splice sends to. */
+struct kstd_splice_target {
+	struct socket *sock;
+	unsigned int flags;
+};
+
+/* One pipe buffer (page-cache pages, referenced) into the socket. */
+static int kstd_splice_page_actor(struct pipe_inode_info *pipe, struct pipe_buffer *buf,
+				  struct splice_desc *sd)
+{
+	struct kstd_splice_target *t = sd->u.data;
+	unsigned int flags = t->flags;
+
+	if (sd->len < sd->total_len || (sd->flags & SPLICE_F_MORE))
+		flags |= MSG_MORE;
+	return kstd_sock_send_page(t->sock, buf->page, buf->offset, sd->len, flags);
+}
+
+static int kstd_splice_socket_actor(struct pipe_inode_info *pipe, struct splice_desc *sd)
+{
+	return __splice_from_pipe(pipe, sd, kstd_splice_page_actor);
+}
+
+long kstd_file_splice_to_socket(struct file *file, long long *pos, size_t len,
+				struct socket *sock, unsigned int msg_flags)
+{
+	struct kstd_splice_target t = { .sock = sock, .flags = msg_flags & ~MSG_MORE };
+	struct splice_desc sd = {
+		.total_len = min_t(size_t, len, MAX_RW_COUNT),
+		.flags = (msg_flags & MSG_MORE) ? SPLICE_F_MORE : 0,
+		.pos = *pos,
+		.u.data = &t,
+	};
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	/*
+	 * sendfile()'s own path (do_splice_direct()) minus its struct file
+	 * for the output: the file's splice_read fills this task's internal
+	 * pipe with referenced page-cache pages and the actor hands them to
+	 * the socket, which takes its own references (MSG_SPLICE_PAGES or
+	 * sendpage).  A short send releases the pages not sent; sd.pos is
+	 * then where the next call continues.
+	 */
+	n = splice_direct_to_actor(file, &sd, kstd_splice_socket_actor);
+	if (n > 0)
+		*pos = sd.pos;
+	return n;
+}
+
+/* ---- directories ------------------------------------------------------- */
+
+struct kstd_dir_walk {
+	struct dir_context ctx;
+	int (*fn)(void *ctx, const char *name, int len, unsigned int type);
+	void *arg;
+	bool stopped;
+};
+
+static bool kstd_dir_actor(struct dir_context *ctx, const char *name, int len, loff_t pos,
+			   u64 ino, unsigned int type)
+{
+	struct kstd_dir_walk *w = container_of(ctx, struct kstd_dir_walk, ctx);
+
+	if (w->fn(w->arg, name, len, type))
+		return true;
+	w->stopped = true;
+	return false;
+}
+
+int kstd_file_iterate_dir(struct file *dir,
+			  int (*fn)(void *ctx, const char *name, int len, unsigned int type),
+			  void *ctx)
+{
+	struct kstd_dir_walk w = { .ctx.actor = kstd_dir_actor, .fn = fn, .arg = ctx };
+	int err = iterate_dir(dir, &w.ctx);
+
+	if (err)
+		return err;
+	return w.stopped ? 0 : 1;
+}
+
+long long kstd_real_seconds(void)
+{
+	return ktime_get_real_seconds();
+}
