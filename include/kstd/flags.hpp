@@ -27,8 +27,11 @@ template <class Tag> struct flag_set {
 	/** The kernel's value, for C calls. */
 	unsigned int bits = 0;
 
+	/** Union. */
 	constexpr flag_set operator|(flag_set o) const noexcept { return {bits | o.bits}; }
+	/** Intersection. */
 	constexpr flag_set operator&(flag_set o) const noexcept { return {bits & o.bits}; }
+	/** Add @p o's bits. */
 	constexpr flag_set &operator|=(flag_set o) noexcept
 	{
 		bits |= o.bits;
@@ -43,6 +46,7 @@ template <class Tag> struct flag_set {
 	[[nodiscard]] constexpr bool any(flag_set o) const noexcept { return (bits & o.bits) != 0; }
 	/** Is any bit set? */
 	constexpr explicit operator bool() const noexcept { return bits != 0; }
+	/** Same bits. */
 	constexpr bool operator==(const flag_set &) const noexcept = default;
 };
 

@@ -31,6 +31,7 @@ namespace kstd {
 
 /** A number of timer ticks (1/HZ s): a delay, a timeout or a point in time. */
 struct jiffies {
+	/// The number of ticks.
 	unsigned long count = 0;
 
 	/** The kernel's HZ: ticks per second. */
@@ -57,13 +58,24 @@ struct jiffies {
 	/** jiffies_to_msecs(). */
 	[[nodiscard]] unsigned int to_msecs() const noexcept { return jiffies_to_msecs(count); }
 
+	/** The sum (a point in time plus a delay, or two delays). */
 	constexpr jiffies operator+(jiffies o) const noexcept { return {count + o.count}; }
+	/** Same tick count. */
 	constexpr bool operator==(const jiffies &) const noexcept = default;
-	/* Ordering of durations (not of wrapping points in time: use since()). */
+	/**
+	 * @name Ordering of durations
+	 * Not of wrapping points in time: compare those with since().
+	 */
+	///@{
+	/** Shorter than @p o. */
 	constexpr bool operator<(jiffies o) const noexcept { return count < o.count; }
+	/** Not longer than @p o. */
 	constexpr bool operator<=(jiffies o) const noexcept { return count <= o.count; }
+	/** Longer than @p o. */
 	constexpr bool operator>(jiffies o) const noexcept { return count > o.count; }
+	/** Not shorter than @p o. */
 	constexpr bool operator>=(jiffies o) const noexcept { return count >= o.count; }
+	///@}
 };
 
 /** msecs_to_jiffies(): rounds up, saturates at MAX_JIFFY_OFFSET. */

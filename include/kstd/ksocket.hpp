@@ -59,9 +59,13 @@
  *                                 return;     // -EAGAIN: all taken
  *                         auto c = kstd::make_unique<connection>(kstd::gfp::kernel, queue,
  *                                                                kstd::move(*s));
- *                         if (!c || !(*c)->notifier.install<&connection::on_socket>((*c)->stream,
- * **c)) continue;   // dropped: the stream closes with c queue.queue((*c)->work); // data may have
- * come before install() live.lock()->push_back(*c->release());
+ *                         if (!c)
+ *                                 continue;   // no memory: the stream closes with s
+ *                         connection &conn = **c;
+ *                         if (!conn.notifier.install<&connection::on_socket>(conn.stream, conn))
+ *                                 continue;   // dropped: the stream closes with c
+ *                         queue.queue(conn.work);     // data may have come before install()
+ *                         live.lock()->push_back(*c->release());
  *                 }
  *         }
  *
@@ -106,6 +110,7 @@ using msg_flags = flag_set<struct msg_tag>;
 
 /** The MSG_* flags kstd sockets accept. */
 namespace msg {
+/** No flags: a blocking call. */
 inline constexpr msg_flags none{0};
 /** Don't wait: -EAGAIN (recv) or a short count (send) instead of blocking. */
 inline constexpr msg_flags dontwait{KSTD_MSG_DONTWAIT};
@@ -130,7 +135,7 @@ enum class shutdown_how : int {
 enum class v6only : u8 {
 	system_default, ///< the net.ipv6.bindv6only sysctl (0: dual stack)
 	on,		///< IPv6 only
-	off,		///< also accept IPv4, as IPv4-mapped addresses (::ffff:a.b.c.d)
+	off,		///< also accept IPv4, as IPv4-mapped addresses (\::ffff:a.b.c.d)
 };
 
 /** Options for tcp_listener::bind(); designated initialisers read well. */
@@ -248,7 +253,9 @@ public:
 	constexpr tcp_stream() noexcept = default;
 	/** Adopt a connected kernel socket (released by this object). */
 	explicit tcp_stream(::socket *adopt) noexcept : sock_(adopt) {}
+	/** Take over the other stream's socket; it becomes empty. */
 	tcp_stream(tcp_stream &&) noexcept = default;
+	/** Release the current socket (like close()), take over the other's. */
 	tcp_stream &operator=(tcp_stream &&) noexcept = default;
 
 	/**
@@ -389,6 +396,7 @@ public:
 	{
 		return sock_.setopt(KSTD_SOCKOPT_NODELAY, on);
 	}
+	/** TCP_NODELAY as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> nodelay() const noexcept
 	{
 		return sock_.getopt_bool(KSTD_SOCKOPT_NODELAY);
@@ -403,6 +411,7 @@ public:
 	{
 		return sock_.setopt(KSTD_SOCKOPT_CORK, on);
 	}
+	/** TCP_CORK as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> cork() const noexcept
 	{
 		return sock_.getopt_bool(KSTD_SOCKOPT_CORK);
@@ -418,14 +427,17 @@ public:
 	{
 		return sock_.setopt(KSTD_SOCKOPT_SNDBUF, bytes);
 	}
+	/** SO_SNDBUF as the kernel has it (twice the value set). Might sleep. */
 	[[nodiscard]] result<int> sndbuf() const noexcept
 	{
 		return sock_.getopt(KSTD_SOCKOPT_SNDBUF);
 	}
+	/** SO_RCVBUF, as set_sndbuf() does for SO_SNDBUF. Might sleep. */
 	[[nodiscard]] result<void> set_rcvbuf(int bytes) noexcept
 	{
 		return sock_.setopt(KSTD_SOCKOPT_RCVBUF, bytes);
 	}
+	/** SO_RCVBUF as the kernel has it (twice the value set). Might sleep. */
 	[[nodiscard]] result<int> rcvbuf() const noexcept
 	{
 		return sock_.getopt(KSTD_SOCKOPT_RCVBUF);
@@ -436,6 +448,7 @@ public:
 	{
 		return sock_.setopt(KSTD_SOCKOPT_KEEPALIVE, on);
 	}
+	/** SO_KEEPALIVE as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> keepalive() const noexcept
 	{
 		return sock_.getopt_bool(KSTD_SOCKOPT_KEEPALIVE);
@@ -457,10 +470,12 @@ public:
 	{
 		return sock_.getopt(KSTD_SOCKOPT_KEEPIDLE);
 	}
+	/** TCP_KEEPINTVL: seconds between probes. Might sleep. */
 	[[nodiscard]] result<int> keepalive_interval() const noexcept
 	{
 		return sock_.getopt(KSTD_SOCKOPT_KEEPINTVL);
 	}
+	/** TCP_KEEPCNT: probes before the connection is dropped. Might sleep. */
 	[[nodiscard]] result<int> keepalive_count() const noexcept
 	{
 		return sock_.getopt(KSTD_SOCKOPT_KEEPCNT);
@@ -475,14 +490,17 @@ public:
 	{
 		return sock_.set_timeout(KSTD_SOCKOPT_RCVTIMEO_MS, ms);
 	}
+	/** SO_SNDTIMEO in milliseconds; see set_recv_timeout(). Might sleep. */
 	[[nodiscard]] result<void> set_send_timeout(unsigned int ms) noexcept
 	{
 		return sock_.set_timeout(KSTD_SOCKOPT_SNDTIMEO_MS, ms);
 	}
+	/** SO_RCVTIMEO in milliseconds (0: forever). Might sleep. */
 	[[nodiscard]] result<int> recv_timeout() const noexcept
 	{
 		return sock_.getopt(KSTD_SOCKOPT_RCVTIMEO_MS);
 	}
+	/** SO_SNDTIMEO in milliseconds (0: forever). Might sleep. */
 	[[nodiscard]] result<int> send_timeout() const noexcept
 	{
 		return sock_.getopt(KSTD_SOCKOPT_SNDTIMEO_MS);
@@ -517,7 +535,9 @@ private:
 class tcp_listener {
 public:
 	constexpr tcp_listener() noexcept = default;
+	/** Take over the other listener's socket; it becomes empty. */
 	tcp_listener(tcp_listener &&) noexcept = default;
+	/** Close the current socket (like close()), take over the other's. */
 	tcp_listener &operator=(tcp_listener &&) noexcept = default;
 
 	/**
@@ -574,11 +594,12 @@ public:
 		return sock_.set_timeout(KSTD_SOCKOPT_RCVTIMEO_MS, ms);
 	}
 
-	/** The options as the kernel has them. */
+	/** SO_REUSEADDR as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> reuse_addr() const noexcept
 	{
 		return sock_.getopt_bool(KSTD_SOCKOPT_REUSEADDR);
 	}
+	/** SO_REUSEPORT as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> reuse_port() const noexcept
 	{
 		return sock_.getopt_bool(KSTD_SOCKOPT_REUSEPORT);
@@ -592,7 +613,9 @@ public:
 	/** Stop listening and release the socket now. Might sleep. */
 	void close() noexcept { sock_.reset(); }
 
+	/** Does it hold a socket? */
 	explicit operator bool() const noexcept { return sock_.get() != nullptr; }
+	/** The kernel's struct socket (null if empty), for C APIs; still owned here. */
 	[[nodiscard]] ::socket *raw() const noexcept { return sock_.get(); }
 
 private:
@@ -619,6 +642,7 @@ using socket_events = flag_set<struct socket_events_tag>;
  * whichever fired when they hold.
  */
 namespace socket_event {
+/** No event. */
 inline constexpr socket_events none{0};
 /** sk_data_ready: data (or EOF) to read; on a listener, a connection to accept. */
 inline constexpr socket_events readable{KSTD_SOCK_EV_READABLE};
@@ -780,6 +804,7 @@ private:
 {
 	return stream.raw() && kstd_sock_has_notifier(stream.raw());
 }
+/** Is a kstd notifier hooked into @p listener's callbacks? */
 [[nodiscard]] inline bool has_notifier(const tcp_listener &listener) noexcept
 {
 	return listener.raw() && kstd_sock_has_notifier(listener.raw());

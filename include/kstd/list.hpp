@@ -91,9 +91,13 @@ private:
 	list_node *prev_;
 };
 
+/** The parts of a pointer-to-data-member type `M T::*` (`object`, `member`). */
 template <class> struct member_pointer_traits;
+/** For `M T::*`: the class T and the member type M. */
 template <class T, class M> struct member_pointer_traits<M T::*> {
+	/// The class that has the member.
 	using object = T;
+	/// The member's type.
 	using member = M;
 };
 
@@ -107,7 +111,9 @@ template <auto Node> class intrusive_list {
 		      "intrusive_list<&T::member> needs a kstd::list_node member");
 
 public:
+	/// The element type: the class whose member @p Node links it.
 	using value_type = typename traits::object;
+	/// Short for value_type.
 	using T = value_type;
 
 	intrusive_list() noexcept = default;
@@ -120,7 +126,9 @@ public:
 			kstd_warn(__FILE__, __LINE__, "intrusive_list destroyed while not empty");
 	}
 
+	/** list_empty(). */
 	[[nodiscard]] bool empty() const noexcept { return !head_.is_linked(); }
+	/** The number of elements: walks the list, O(n). */
 	[[nodiscard]] size_t size() const noexcept
 	{
 		size_t n = 0;
@@ -142,7 +150,9 @@ public:
 	/** Unlink and return the last element, or nullptr if empty. */
 	T *pop_back() noexcept { return take(head_.prev_); }
 
+	/** The first element (still linked), or nullptr if empty. */
 	T *front() noexcept { return empty() ? nullptr : element(head_.next_); }
+	/** The last element (still linked), or nullptr if empty. */
 	T *back() noexcept { return empty() ? nullptr : element(head_.prev_); }
 
 	/** Unlink @p v, which must be on this list. */
@@ -169,16 +179,22 @@ public:
 			;
 	}
 
+	/** A forward iterator over the elements (for range-for). */
 	class iterator {
 	public:
+		/** At the element linked by @p n (the head is end()). */
 		explicit iterator(list_node *n) noexcept : n_(n) {}
+		/** The element. */
 		T &operator*() const noexcept { return *element(n_); }
+		/** Member access to the element. */
 		T *operator->() const noexcept { return element(n_); }
+		/** To the next element. */
 		iterator &operator++() noexcept
 		{
 			n_ = n_->next_;
 			return *this;
 		}
+		/** Same position. */
 		bool operator==(const iterator &) const noexcept = default;
 
 	private:
@@ -190,6 +206,7 @@ public:
 	 * while iterating; use remove_if() or pop_front() for that.
 	 */
 	iterator begin() noexcept { return iterator(head_.next_); }
+	/** One past the last element (the head). */
 	iterator end() noexcept { return iterator(&head_); }
 
 	/** Unlink every element for which @p pred returns true; returns the count. */

@@ -64,6 +64,7 @@ public:
 			return name;
 		return first;
 	}
+	/** The kernel's struct lock_class_key, for C APIs that take one. */
 	::lock_class_key *key() noexcept { return key_.as<::lock_class_key>(); }
 
 private:
@@ -93,6 +94,7 @@ template <class Site> inline lock_class site_class;
  */
 template <class Lock, class Policy> class [[nodiscard]] lock_guard {
 public:
+	/** Take over the held lock from @p o, which becomes empty. */
 	lock_guard(lock_guard &&o) noexcept
 		: lock_(exchange(o.lock_, nullptr)), flags_(o.flags_)
 	{
@@ -124,13 +126,19 @@ class spinlock;
 
 /** How a spinlock guard releases: must match how the lock was taken. */
 namespace spin_policy {
+/** Taken with lock() or try_lock(). */
 struct plain {
+	/** spin_unlock(). */
 	static void release(spinlock &l, unsigned long) noexcept;
 };
+/** Taken with lock_bh(). */
 struct bh {
+	/** spin_unlock_bh(). */
 	static void release(spinlock &l, unsigned long) noexcept;
 };
+/** Taken with lock_irqsave(); the guard keeps the saved IRQ flags. */
 struct irqsave {
+	/** spin_unlock_irqrestore() with the @p flags saved by lock_irqsave(). */
 	static void release(spinlock &l, unsigned long flags) noexcept;
 };
 } // namespace spin_policy
@@ -143,7 +151,10 @@ struct irqsave {
  */
 class spinlock {
 public:
-	/** Initialise; @p name shows up in lockdep reports. Any context. */
+	/**
+	 * Initialise; @p name shows up in lockdep reports and must outlive
+	 * the module (a string literal).  Any context.
+	 */
 	template <class Site = decltype([] {})>
 	explicit spinlock(const char *name = "kstd::spinlock", Site = {}) noexcept
 	{
@@ -154,8 +165,11 @@ public:
 	spinlock(const spinlock &) = delete;
 	spinlock &operator=(const spinlock &) = delete;
 
+	/// Holds the lock taken by lock() or try_lock().
 	using guard = lock_guard<spinlock, spin_policy::plain>;
+	/// Holds the lock taken by lock_bh(); softirqs are re-enabled on release.
 	using bh_guard = lock_guard<spinlock, spin_policy::bh>;
+	/// Holds the lock taken by lock_irqsave() and the saved interrupt state.
 	using irqsave_guard = lock_guard<spinlock, spin_policy::irqsave>;
 
 	/** spin_lock(): disables preemption. */
@@ -228,8 +242,11 @@ inline void spin_policy::irqsave::release(spinlock &l, unsigned long flags) noex
 }
 
 class mutex;
+/** How a mutex guard releases. */
 namespace mutex_policy {
+/** Taken with any of mutex's lock functions. */
 struct plain {
+	/** mutex_unlock(). */
 	static void release(mutex &m, unsigned long) noexcept;
 };
 } // namespace mutex_policy
@@ -253,6 +270,7 @@ public:
 	/** mutex_destroy(): with DEBUG_MUTEXES, catches use after destruction. */
 	~mutex() { kstd_mutex_destroy(raw()); }
 
+	/// Holds the mutex; unlocks it (mutex_unlock()) on destruction.
 	using guard = lock_guard<mutex, mutex_policy::plain>;
 
 	/** mutex_lock(). Might sleep; uninterruptible. */
@@ -284,9 +302,12 @@ public:
 	/** mutex_trylock(): never sleeps; the guard is empty if the mutex was busy. */
 	guard try_lock() noexcept { return guard(mutex_trylock(raw()) ? this : nullptr); }
 
+	/** mutex_is_locked(): held by anyone (a hint only, for assertions)?  Any context. */
 	[[nodiscard]] bool is_locked() noexcept { return kstd_mutex_is_locked(raw()); }
+	/** lockdep_assert_held(): warns under lockdep if this task does not hold it. */
 	void assert_held() noexcept { kstd_lockdep_assert_held(raw(), 1); }
 
+	/** The kernel's struct mutex, for passing to C APIs. */
 	[[nodiscard]] ::mutex *raw() noexcept { return storage_.as<::mutex>(); }
 
 private:
@@ -309,9 +330,13 @@ inline void mutex_policy::plain::release(mutex &m, unsigned long) noexcept
  */
 template <class T, class Guard> class [[nodiscard]] locked_access {
 public:
+	/** Pair a held lock's guard with the data it protects. */
 	locked_access(Guard &&g, T &data) noexcept : guard_(move(g)), data_(&data) {}
+	/** Member access to the protected data. */
 	T *operator->() const noexcept { return data_; }
+	/** The protected data. */
 	T &operator*() const noexcept { return *data_; }
+	/** Is the lock held (false only after a failed try_lock())? */
 	explicit operator bool() const noexcept { return static_cast<bool>(guard_); }
 
 private:
@@ -336,6 +361,7 @@ public:
 	 * KSTD_LOCK_CLASS() to give a declaration its own.
 	 */
 	explicit locked(const char *name = "kstd::locked") noexcept : lock_(name), data_() {}
+	/** Default-construct the data; the lock is in lockdep class @p cls. */
 	locked(const char *name, lock_class &cls) noexcept : lock_(name, cls), data_() {}
 	/** Construct the data from @p args. */
 	template <class... Args>
@@ -344,7 +370,13 @@ public:
 	{
 	}
 
+	/**
+	 * Lock and return a locked_access to the data.  Spinlock: never sleeps,
+	 * not for data also touched in softirq/hardirq context (use lock_bh() or
+	 * lock_irqsave()).  Mutex: may sleep.
+	 */
 	auto lock() noexcept { return make_access(lock_.lock()); }
+	/** Try to lock without waiting: the access is empty (false) if the lock was busy. */
 	auto try_lock() noexcept { return make_access(lock_.try_lock()); }
 	/** spinlock only: see spinlock::lock_bh(). */
 	auto lock_bh() noexcept

@@ -6,7 +6,7 @@
  * The macros mirror the kernel's pr_*() family: the log level and the
  * module name ("kecho: ...") are prepended at compile time, and the
  * compiler checks the arguments against the format (kernel extensions such
- * as %pI4 or %pe are accepted as %p).
+ * as `%pI4` or `%pe` are accepted as `%p`).
  *
  * @code
  * kstd_pr_info("listening on port %u\n", port);
@@ -23,16 +23,32 @@
 
 #include <kstd/bindings.h>
 
+/** @name Log levels: the kernel's KERN_* prefixes, for kstd_printk() */
+///@{
+/// The start-of-header byte that introduces a level (KERN_SOH).
 #define KSTD_KERN_SOH "\001"
+/// KERN_EMERG: the system is unusable.
 #define KSTD_KERN_EMERG KSTD_KERN_SOH "0"
+/// KERN_ALERT: action must be taken immediately.
 #define KSTD_KERN_ALERT KSTD_KERN_SOH "1"
+/// KERN_CRIT: critical conditions.
 #define KSTD_KERN_CRIT KSTD_KERN_SOH "2"
+/// KERN_ERR: error conditions.
 #define KSTD_KERN_ERR KSTD_KERN_SOH "3"
+/// KERN_WARNING: warning conditions.
 #define KSTD_KERN_WARNING KSTD_KERN_SOH "4"
+/// KERN_NOTICE: normal but significant.
 #define KSTD_KERN_NOTICE KSTD_KERN_SOH "5"
+/// KERN_INFO: informational.
 #define KSTD_KERN_INFO KSTD_KERN_SOH "6"
+/// KERN_DEBUG: debug messages.
 #define KSTD_KERN_DEBUG KSTD_KERN_SOH "7"
+///@}
 
+/**
+ * The prefix of every message (pr_fmt()): "modname: " by default.  Define it
+ * before including this header to change it.
+ */
 #ifndef KSTD_PR_FMT
 #ifdef KBUILD_MODNAME
 #define KSTD_PR_FMT KBUILD_MODNAME ": "
@@ -41,15 +57,22 @@
 #endif
 #endif
 
-/** printk at an explicit level: kstd_printk(KSTD_KERN_INFO, "x=%d\n", x). */
+/** printk at an explicit level: `kstd_printk(KSTD_KERN_INFO, "x=%d\n", x)`.  Any context. */
 #define kstd_printk(level, fmt, ...) _printk(level KSTD_PR_FMT fmt, ##__VA_ARGS__)
 
+/** pr_emerg(). Any context. */
 #define kstd_pr_emerg(fmt, ...) kstd_printk(KSTD_KERN_EMERG, fmt, ##__VA_ARGS__)
+/** pr_alert(). Any context. */
 #define kstd_pr_alert(fmt, ...) kstd_printk(KSTD_KERN_ALERT, fmt, ##__VA_ARGS__)
+/** pr_crit(). Any context. */
 #define kstd_pr_crit(fmt, ...) kstd_printk(KSTD_KERN_CRIT, fmt, ##__VA_ARGS__)
+/** pr_err(). Any context. */
 #define kstd_pr_err(fmt, ...) kstd_printk(KSTD_KERN_ERR, fmt, ##__VA_ARGS__)
+/** pr_warn(). Any context. */
 #define kstd_pr_warn(fmt, ...) kstd_printk(KSTD_KERN_WARNING, fmt, ##__VA_ARGS__)
+/** pr_notice(). Any context. */
 #define kstd_pr_notice(fmt, ...) kstd_printk(KSTD_KERN_NOTICE, fmt, ##__VA_ARGS__)
+/** pr_info(). Any context. */
 #define kstd_pr_info(fmt, ...) kstd_printk(KSTD_KERN_INFO, fmt, ##__VA_ARGS__)
 
 /** Debug messages compile to a format check only unless KSTD_DEBUG is defined. */
@@ -64,21 +87,23 @@
 	})
 #endif
 
-/*
- * Rate-limited variants share the kernel's global printk_ratelimit() state
- * (a burst of 10 per 5 s by default), which bounds log floods from input a
- * remote peer controls.
+/**
+ * pr_warn(), rate-limited.  The rate-limited variants share the kernel's
+ * global printk_ratelimit() state (a burst of 10 per 5 s by default), which
+ * bounds log floods from input a remote peer controls.  Any context.
  */
 #define kstd_pr_warn_ratelimited(fmt, ...)                                                         \
 	({                                                                                         \
 		if (__printk_ratelimit(__func__))                                                  \
 			kstd_pr_warn(fmt, ##__VA_ARGS__);                                          \
 	})
+/** pr_err(), rate-limited (see kstd_pr_warn_ratelimited()). Any context. */
 #define kstd_pr_err_ratelimited(fmt, ...)                                                          \
 	({                                                                                         \
 		if (__printk_ratelimit(__func__))                                                  \
 			kstd_pr_err(fmt, ##__VA_ARGS__);                                           \
 	})
+/** pr_info(), rate-limited (see kstd_pr_warn_ratelimited()). Any context. */
 #define kstd_pr_info_ratelimited(fmt, ...)                                                         \
 	({                                                                                         \
 		if (__printk_ratelimit(__func__))                                                  \

@@ -54,12 +54,15 @@ inline constexpr gfp_t nowarn{KSTD_GFP_NOWARN};
 
 /** Deleter that runs the destructor and kfree()s. */
 template <class T> struct kfree_deleter {
+	/** A stateless deleter. */
 	constexpr kfree_deleter() noexcept = default;
+	/** From the deleter of a derived type (unique_ptr<Derived> to unique_ptr<Base>). */
 	template <class U>
 		requires is_convertible_v<U *, T *>
 	constexpr kfree_deleter(const kfree_deleter<U> &) noexcept
 	{
 	}
+	/** Destroy *@p p and kfree() it.  Any context. */
 	void operator()(T *p) const noexcept
 	{
 		p->~T();
@@ -69,6 +72,7 @@ template <class T> struct kfree_deleter {
 
 /** Array form: destroys every element first (the count lives beside it). */
 template <class T> struct kfree_deleter<T[]> {
+	/** Destroy the @p n elements at @p p, last first, and kfree() them. */
 	void operator()(T *p, size_t n) const noexcept
 	{
 		for (size_t i = n; i > 0; i--)
@@ -84,24 +88,31 @@ template <class T> struct kfree_deleter<T[]> {
  */
 template <class T, class Deleter = kfree_deleter<T>> class unique_ptr {
 public:
+	/// T *.
 	using pointer = T *;
+	/// T.
 	using element_type = T;
 
 	constexpr unique_ptr() noexcept = default;
+	/** Empty. */
 	constexpr unique_ptr(nullptr_t) noexcept {}
 	/** Adopt @p p, which must come from kmalloc (or be null). */
 	constexpr explicit unique_ptr(T *p) noexcept : ptr_(p) {}
+	/** Take ownership from @p o, which becomes empty. */
 	unique_ptr(unique_ptr &&o) noexcept : ptr_(o.release()) {}
+	/** Take ownership from a unique_ptr to a derived type. */
 	template <class U, class E>
 		requires is_convertible_v<U *, T *>
 	unique_ptr(unique_ptr<U, E> &&o) noexcept : ptr_(o.release())
 	{
 	}
+	/** Free the owned object, then take ownership from @p o. */
 	unique_ptr &operator=(unique_ptr &&o) noexcept
 	{
 		reset(o.release());
 		return *this;
 	}
+	/** reset(): free the owned object. */
 	unique_ptr &operator=(nullptr_t) noexcept
 	{
 		reset();
@@ -111,9 +122,13 @@ public:
 	unique_ptr &operator=(const unique_ptr &) = delete;
 	~unique_ptr() { reset(); }
 
+	/** The owned pointer (null if empty); ownership stays here. */
 	[[nodiscard]] T *get() const noexcept { return ptr_; }
+	/** The owned object (must not be empty). */
 	T &operator*() const noexcept { return *ptr_; }
+	/** Member access to the owned object (must not be empty). */
 	T *operator->() const noexcept { return ptr_; }
+	/** Does it own an object? */
 	explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
 	/** Give up ownership without freeing; the caller now owns the object. */
@@ -126,6 +141,7 @@ public:
 			Deleter()(old);
 	}
 
+	/** Is @p a empty? */
 	friend bool operator==(const unique_ptr &a, nullptr_t) noexcept { return !a.ptr_; }
 
 private:
@@ -136,11 +152,14 @@ private:
 template <class T> class unique_ptr<T[], kfree_deleter<T[]>> {
 public:
 	constexpr unique_ptr() noexcept = default;
+	/** Adopt @p n constructed elements at @p p (from kmalloc). */
 	unique_ptr(T *p, size_t n) noexcept : ptr_(p), size_(n) {}
+	/** Take ownership from @p o, which becomes empty. */
 	unique_ptr(unique_ptr &&o) noexcept
 		: ptr_(exchange(o.ptr_, nullptr)), size_(exchange(o.size_, 0))
 	{
 	}
+	/** Free the owned array, then take ownership from @p o. */
 	unique_ptr &operator=(unique_ptr &&o) noexcept
 	{
 		reset();
@@ -152,13 +171,20 @@ public:
 	unique_ptr &operator=(const unique_ptr &) = delete;
 	~unique_ptr() { reset(); }
 
+	/** The first element (null if empty); ownership stays here. */
 	[[nodiscard]] T *get() const noexcept { return ptr_; }
+	/** The number of elements. */
 	[[nodiscard]] size_t size() const noexcept { return size_; }
+	/** Element @p i (unchecked: @p i < size()). */
 	T &operator[](size_t i) const noexcept { return ptr_[i]; }
+	/** Iteration: the first element. */
 	T *begin() const noexcept { return ptr_; }
+	/** Iteration: one past the last element. */
 	T *end() const noexcept { return ptr_ + size_; }
+	/** Does it own an array? */
 	explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
+	/** Destroy and free the elements; the pointer becomes empty.  Any context. */
 	void reset() noexcept
 	{
 		if (ptr_)

@@ -76,26 +76,32 @@ template <class T> void module_exit() noexcept
 	}                                                                                          \
 	static_assert(true, "")
 
+/// @cond INTERNAL
 #define KSTD_CONCAT2_(a, b) a##b
 #define KSTD_CONCAT_(a, b) KSTD_CONCAT2_(a, b)
 
-/*
- * A "tag=value" string in .modinfo, as the kernel's MODULE_INFO() emits it
- * (built-in code prefixes the module name).
- */
 #ifdef MODULE
 #define KSTD_MODINFO_PREFIX_ ""
 #else
 #define KSTD_MODINFO_PREFIX_ KBUILD_MODNAME "."
 #endif
+/// @endcond
+
+/**
+ * MODULE_INFO(): a "tag=value" string in .modinfo, as the kernel emits it
+ * (built-in code prefixes the module name).  Namespace scope.
+ */
 #define KSTD_MODULE_INFO(tag, info)                                                                \
 	[[gnu::section(".modinfo"), gnu::used, gnu::aligned(1)]] static const char KSTD_CONCAT_(   \
 		kstd_modinfo_, __COUNTER__)[] = KSTD_MODINFO_PREFIX_ #tag "=" info
 
 /** MODULE_LICENSE(): must be GPL-compatible, kstd itself is GPL-2.0. */
 #define KSTD_MODULE_LICENSE(l) KSTD_MODULE_INFO(license, l)
+/** MODULE_AUTHOR(). */
 #define KSTD_MODULE_AUTHOR(a) KSTD_MODULE_INFO(author, a)
+/** MODULE_DESCRIPTION(): what modinfo shows. */
 #define KSTD_MODULE_DESCRIPTION(d) KSTD_MODULE_INFO(description, d)
+/** MODULE_VERSION(). */
 #define KSTD_MODULE_VERSION(v) KSTD_MODULE_INFO(version, v)
 
 #endif // KSTD_MODULE_HPP

@@ -6,7 +6,7 @@
  * What kstd::tcp_listener::bind(), kstd::tcp_stream::connect() and the
  * address getters take and return.  It holds a struct sockaddr_in or
  * sockaddr_in6 (28 bytes, no allocation), so it prints with the kernel's
- * %pISpc format ("127.0.0.1:8080", "[::1]:8080") through sockaddr().
+ * `%pISpc` format ("127.0.0.1:8080", "[::1]:8080") through sockaddr().
  *
  * @code
  * auto any = kstd::socket_address::ipv6_any(8080);   // [::]:8080
@@ -83,13 +83,13 @@ public:
 		s.sa_.u.in6.scope_id = scope_id;
 		return s;
 	}
-	/** [::]:port (in6addr_any; also accepts IPv4 unless v6only). */
+	/** `[::]:port` (in6addr_any; also accepts IPv4 unless v6only). */
 	[[nodiscard]] static socket_address ipv6_any(u16 port) noexcept
 	{
 		const u8 any[16] = {};
 		return ipv6(any, port);
 	}
-	/** [::1]:port (in6addr_loopback) */
+	/** `[::1]:port` (in6addr_loopback). */
 	[[nodiscard]] static socket_address ipv6_loopback(u16 port) noexcept
 	{
 		const u8 lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
@@ -110,11 +110,14 @@ public:
 		return s;
 	}
 
+	/** AF_INET, AF_INET6, or unspecified (a default-constructed address). */
 	[[nodiscard]] address_family family() const noexcept
 	{
 		return static_cast<address_family>(sa_.family);
 	}
+	/** AF_INET? */
 	[[nodiscard]] bool is_ipv4() const noexcept { return sa_.family == KSTD_AF_INET; }
+	/** AF_INET6? */
 	[[nodiscard]] bool is_ipv6() const noexcept { return sa_.family == KSTD_AF_INET6; }
 
 	/** The port, host order. */
@@ -134,6 +137,7 @@ public:
 	{
 		return is_ipv6() ? sa_.u.in6.addr : sa_.u.in4.addr;
 	}
+	/** The number of address_bytes(): 4, 16 or 0. */
 	[[nodiscard]] size_t address_size() const noexcept
 	{
 		return is_ipv6() ? 16 : is_ipv4() ? 4 : 0;
@@ -151,7 +155,7 @@ public:
 				return false;
 		return true;
 	}
-	/** 127.0.0.0/8, ::1, or the IPv4-mapped ::ffff:127.x.y.z? */
+	/** 127.0.0.0/8, \::1, or the IPv4-mapped \::ffff:127.x.y.z? */
 	[[nodiscard]] bool is_loopback() const noexcept
 	{
 		const u8 *b = address_bytes();
@@ -168,7 +172,7 @@ public:
 	}
 
 	/**
-	 * The address as the kernel's struct sockaddr *, for %pISpc / %pISc
+	 * The address as the kernel's struct sockaddr *, for `%pISpc` / `%pISc`
 	 * in kstd_pr_*() and for C APIs: valid while this object lives.
 	 */
 	[[nodiscard]] const ::sockaddr *sockaddr() const noexcept
@@ -178,6 +182,7 @@ public:
 	/** The underlying sockaddr_in/sockaddr_in6 mirror, for the C helpers. */
 	[[nodiscard]] const kstd_sockaddr &raw() const noexcept { return sa_; }
 
+	/** Same family, address, port and (IPv6) scope id. */
 	friend bool operator==(const socket_address &a, const socket_address &b) noexcept
 	{
 		if (a.sa_.family != b.sa_.family || a.port() != b.port() ||
@@ -193,23 +198,29 @@ private:
 	kstd_sockaddr sa_{};
 };
 
-/** Shorthands named after the C constants: [::]:port, 0.0.0.0:port, ... */
+/** @name Shorthands named after the C constants */
+///@{
+/** `[::]:port`: socket_address::ipv6_any(). */
 [[nodiscard]] inline socket_address in6addr_any(u16 port) noexcept
 {
 	return socket_address::ipv6_any(port);
 }
+/** `[::1]:port`: socket_address::ipv6_loopback(). */
 [[nodiscard]] inline socket_address in6addr_loopback(u16 port) noexcept
 {
 	return socket_address::ipv6_loopback(port);
 }
+/** `0.0.0.0:port`: socket_address::ipv4_any(). */
 [[nodiscard]] inline socket_address inaddr_any(u16 port) noexcept
 {
 	return socket_address::ipv4_any(port);
 }
+/** `127.0.0.1:port`: socket_address::ipv4_loopback(). */
 [[nodiscard]] inline socket_address inaddr_loopback(u16 port) noexcept
 {
 	return socket_address::ipv4_loopback(port);
 }
+///@}
 
 } // namespace kstd
 

@@ -7,11 +7,11 @@
  * Each macro defines, at namespace scope, a parameter object named @p name
  * whose value is read with `name.get()` (typed, no casts), plus what the
  * kernel's module_param_named() emits: a struct kernel_param in the
- * `__param` section (pointing at the kernel's own param_ops_<type>, or at a
+ * `__param` section (pointing at the kernel's own `param_ops_<type>`, or at a
  * range-checking variant), and the "parmtype=" / "parm=" .modinfo tags that
  * modinfo(8) shows.  They behave exactly like C parameters: set at load time
  * (`insmod kecho.ko port=8080`) or on the kernel command line for built-in
- * code (`kecho.port=8080`), shown under /sys/module/<module>/parameters/
+ * code (`kecho.port=8080`), shown under `/sys/module/<module>/parameters/`
  * with @p perm, writable there if @p perm allows.
  *
  * @code
@@ -71,10 +71,15 @@ using kstd::u16;
 using kstd::u32;
 using kstd::u64;
 using kstd::u8;
+/// The kernel's "byte" parameter type.
 using byte = unsigned char;
+/// The kernel's "ushort" parameter type.
 using ushort = unsigned short;
+/// The kernel's "uint" parameter type.
 using uint = unsigned int;
+/// The kernel's "ulong" parameter type.
 using ulong = unsigned long;
+/// The kernel's "ullong" parameter type.
 using ullong = unsigned long long;
 } // namespace param_types
 
@@ -144,6 +149,7 @@ struct type_is {
 template <class T>
 struct param_traits;
 
+/// @cond INTERNAL
 #define KSTD_PARAM_TRAITS_(T, kname, lo, hi)                                                       \
 	template <>                                                                                \
 	struct param_traits<T> {                                                                   \
@@ -164,6 +170,7 @@ KSTD_PARAM_TRAITS_(long, long, -__LONG_MAX__ - 1, __LONG_MAX__);
 KSTD_PARAM_TRAITS_(unsigned long, ulong, 0, __LONG_MAX__ * 2ul + 1);
 KSTD_PARAM_TRAITS_(unsigned long long, ullong, 0, __LONG_LONG_MAX__ * 2ull + 1);
 #undef KSTD_PARAM_TRAITS_
+/// @endcond
 
 template <>
 struct param_traits<bool> {
@@ -228,11 +235,12 @@ public:
 	{
 		return __atomic_load_n(&store_.value, __ATOMIC_RELAXED);
 	}
-	/** The accepted range. */
+	/** The lowest accepted value. */
 	[[nodiscard]] constexpr T min() const noexcept { return store_.min; }
+	/** The highest accepted value. */
 	[[nodiscard]] constexpr T max() const noexcept { return store_.max; }
 
-	/* The kernel_param's arg (value first, then min and max). */
+	/** The kernel_param's arg (value first, then min and max); for the registration macros. */
 	constexpr void *arg() noexcept { return &store_; }
 
 private:
@@ -243,6 +251,7 @@ private:
 template <>
 class module_param<bool> {
 public:
+	/** Initially @p def. */
 	constexpr explicit module_param(bool def) noexcept : value_(def) {}
 	module_param(const module_param &) = delete;
 	module_param &operator=(const module_param &) = delete;
@@ -253,6 +262,7 @@ public:
 		return __atomic_load_n(&value_, __ATOMIC_RELAXED);
 	}
 
+	/** The kernel_param's arg (the bool); for the registration macros. */
 	constexpr void *arg() noexcept { return &value_; }
 
 private:
@@ -269,6 +279,7 @@ class module_param_string {
 	static_assert(N >= 2 && N <= 1024, "string parameter buffer: 2..1024 bytes");
 
 public:
+	/** Initially @p def, which must fit (checked at compile time). */
 	template <size_t M>
 	constexpr module_param_string(const char (&def)[M]) noexcept : kps_{N, buf_}, buf_{}
 	{
@@ -305,7 +316,7 @@ public:
 		return unlocked_view();
 	}
 
-	/* The kernel_param's arg: a struct kparam_string. */
+	/** The kernel_param's arg (a struct kparam_string); for the registration macros. */
 	constexpr void *arg() noexcept { return &kps_; }
 
 private:
@@ -323,6 +334,7 @@ private:
 
 } // namespace kstd
 
+/// @cond INTERNAL
 /* The name a parameter is registered under: "port" in a module, "kecho.port" built in. */
 #ifdef MODULE
 #define KSTD_PARAM_PREFIX_ ""
@@ -356,6 +368,7 @@ private:
 		::kstd::detail::modinfo_concat(KSTD_MODINFO_PREFIX_ "parmtype=" #name ":",         \
 					       typestr);                                           \
 	KSTD_MODULE_INFO(parm, #name ":" desc)
+/// @endcond
 
 /**
  * A module parameter @p name of type @p type (see the file comment) with

@@ -19,12 +19,12 @@
  * Writing: the kernel copies the user's data in bounded chunks into a
  * per-open-file buffer of max_line + 1 bytes (never an allocation sized by
  * the writer) and calls on_line() for each complete line as soon as its
- * "\n" arrives, without the "\n" and one "\r" before it; empty lines are
+ * `"\n"` arrives, without the `"\n"` and one `"\r"` before it; empty lines are
  * skipped.  A line may be split over several write() calls; a last line
- * without "\n" is handled at close() (its error can no longer be reported
+ * without `"\n"` is handled at close() (its error can no longer be reported
  * and is only logged).  write() consumes all its data and returns the byte
  * count, or the first error of that call: the errno an on_line() returned,
- * or -E2BIG for a line longer than max_line bytes (counting a "\r"; the
+ * or -E2BIG for a line longer than max_line bytes (counting a `"\r"`; the
  * rest of that line is skipped).  The lines after a failing one are still
  * handled.  So `echo bad > /proc/x` prints "Invalid argument" when
  * on_line() returns kstd::error::inval().
@@ -91,6 +91,7 @@ namespace kstd {
  */
 class seq_file {
 public:
+	/** Wrap the kernel's seq_file (kstd does this for show()). */
 	explicit seq_file(::seq_file *m) noexcept : m_(m) {}
 	seq_file(const seq_file &) = delete;
 	seq_file &operator=(const seq_file &) = delete;
@@ -105,6 +106,7 @@ public:
 	}
 	/** The bytes of @p s, verbatim. */
 	void write(string_view s) noexcept { seq_write(m_, s.data(), s.size()); }
+	/** seq_putc(): one byte. */
 	void putc(char c) noexcept { seq_putc(m_, c); }
 
 	/** The kernel's struct seq_file, for C APIs. */
@@ -196,7 +198,7 @@ struct proc_dispatch {
 /** Options for a /proc file. */
 struct proc_options {
 	/**
-	 * The longest input line in bytes, without its "\n" (a "\r" counts);
+	 * The longest input line in bytes, without its `"\n"` (a `"\r"` counts);
 	 * 0 for the default, KSTD_PROC_DEFAULT_MAX_LINE (256); at most
 	 * KSTD_PROC_MAX_LINE_LIMIT (4096).  Each open file that may write gets
 	 * a buffer of max_line + 1 bytes.
@@ -208,7 +210,9 @@ struct proc_options {
 class proc_dir {
 public:
 	proc_dir() noexcept = default;
+	/** Take over @p o's directory; @p o becomes empty. */
 	proc_dir(proc_dir &&o) noexcept : dir_(exchange(o.dir_, nullptr)) {}
+	/** Remove the current directory (may sleep), take over @p o's. */
 	proc_dir &operator=(proc_dir &&o) noexcept
 	{
 		reset();
@@ -234,6 +238,7 @@ public:
 		return r;
 	}
 
+	/** Does it hold a directory? */
 	explicit operator bool() const noexcept { return dir_ != nullptr; }
 	/** Remove now (no-op if empty).  May sleep. */
 	void reset() noexcept { kstd_proc_rmdir(exchange(dir_, nullptr)); }
@@ -250,7 +255,9 @@ private:
 class proc_entry {
 public:
 	proc_entry() noexcept = default;
+	/** Take over @p o's file; @p o becomes empty. */
 	proc_entry(proc_entry &&o) noexcept : node_(exchange(o.node_, nullptr)) {}
+	/** Remove the current file (may sleep), take over @p o's. */
 	proc_entry &operator=(proc_entry &&o) noexcept
 	{
 		reset();
@@ -281,6 +288,7 @@ public:
 		return e;
 	}
 
+	/** Does it hold a file? */
 	explicit operator bool() const noexcept { return node_ != nullptr; }
 	/** Remove now (no-op if empty).  May sleep. */
 	void reset() noexcept { kstd_proc_remove(exchange(node_, nullptr)); }
@@ -299,7 +307,9 @@ private:
 class pernet_proc_entry {
 public:
 	pernet_proc_entry() noexcept = default;
+	/** Take over @p o's registration; @p o becomes empty. */
 	pernet_proc_entry(pernet_proc_entry &&o) noexcept : reg_(exchange(o.reg_, nullptr)) {}
+	/** Unregister the current file (may sleep), take over @p o's. */
 	pernet_proc_entry &operator=(pernet_proc_entry &&o) noexcept
 	{
 		reset();
@@ -329,6 +339,7 @@ public:
 		return e;
 	}
 
+	/** Is a file registered? */
 	explicit operator bool() const noexcept { return reg_ != nullptr; }
 	/** Unregister now (no-op if empty).  May sleep. */
 	void reset() noexcept { kstd_pernet_proc_unregister(exchange(reg_, nullptr)); }

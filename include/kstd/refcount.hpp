@@ -149,26 +149,34 @@ private:
 template <class T, class Deleter = kfree_deleter<T>>
 class ref {
 public:
+	/// T.
 	using element_type = T;
 
 	constexpr ref() noexcept = default;
+	/** No object. */
 	constexpr ref(nullptr_t) noexcept {}
+	/** Another reference to @p o's object (refcount_inc()).  Any context. */
 	ref(const ref &o) noexcept : ptr_(o.ptr_)
 	{
 		if (ptr_)
 			counter(ptr_).inc();
 	}
+	/** Take over @p o's reference; @p o becomes empty. */
 	ref(ref &&o) noexcept : ptr_(exchange(o.ptr_, nullptr)) {}
+	/** Take a reference to @p o's object, drop the current one. */
+	// NOLINTNEXTLINE(bugprone-unhandled-self-assignment): copy-and-swap is self-safe
 	ref &operator=(const ref &o) noexcept
 	{
 		ref(o).swap(*this);
 		return *this;
 	}
+	/** Take over @p o's reference, drop the current one. */
 	ref &operator=(ref &&o) noexcept
 	{
 		ref(move(o)).swap(*this);
 		return *this;
 	}
+	/** reset(). */
 	ref &operator=(nullptr_t) noexcept
 	{
 		reset();
@@ -211,13 +219,20 @@ public:
 	}
 	/** Give up the reference without dropping it; adopt() takes it back. */
 	[[nodiscard]] T *release() noexcept { return exchange(ptr_, nullptr); }
+	/** Exchange the referenced objects of two refs (no count changes). */
 	void swap(ref &o) noexcept { kstd::swap(ptr_, o.ptr_); }
 
+	/** The object (null if none); the reference stays here. */
 	[[nodiscard]] T *get() const noexcept { return ptr_; }
+	/** The object (must not be empty). */
 	T &operator*() const noexcept { return *ptr_; }
+	/** Member access to the object (must not be empty). */
 	T *operator->() const noexcept { return ptr_; }
+	/** Does it reference an object? */
 	explicit operator bool() const noexcept { return ptr_ != nullptr; }
+	/** Is @p a empty? */
 	friend bool operator==(const ref &a, nullptr_t) noexcept { return !a.ptr_; }
+	/** Same object? */
 	friend bool operator==(const ref &a, const ref &b) noexcept { return a.ptr_ == b.ptr_; }
 
 private:

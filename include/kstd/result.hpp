@@ -55,9 +55,18 @@ public:
 		return reinterpret_cast<T *>(static_cast<__INTPTR_TYPE__>(code_));
 	}
 
+	/** Same errno. */
 	constexpr bool operator==(const error &) const noexcept = default;
 
+	/**
+	 * @name Named constructors, one per errno
+	 * `error::nomem()` is -ENOMEM, `error::inval()` is -EINVAL, and so on:
+	 * the errno name without the E, lower case.
+	 */
+	///@{
+	/** Declares one named constructor; local to this class (undefined below). */
 #define KSTD_ERRNO_CTOR(fn, E)                                                                     \
+	/** The negative errno E. */                                                               \
 	[[nodiscard]] static constexpr error fn() noexcept { return error(-E); }
 	KSTD_ERRNO_CTOR(perm, KSTD_EPERM)
 	KSTD_ERRNO_CTOR(noent, KSTD_ENOENT)
@@ -88,6 +97,7 @@ public:
 	KSTD_ERRNO_CTOR(timedout, KSTD_ETIMEDOUT)
 	KSTD_ERRNO_CTOR(canceled, KSTD_ECANCELED)
 #undef KSTD_ERRNO_CTOR
+	///@}
 
 private:
 	constexpr explicit error(int code) noexcept : code_(code) {}
@@ -104,6 +114,7 @@ template <class T> class result;
 
 /** Tag to build a result that holds its value in place. */
 struct in_place_t {};
+/** The in_place_t value: `result<T>(kstd::in_place, args...)`. */
 inline constexpr in_place_t in_place{};
 
 /**
@@ -116,6 +127,7 @@ inline constexpr in_place_t in_place{};
  */
 template <class T> class [[nodiscard]] result {
 public:
+	/// The success type T.
 	using value_type = T;
 
 	/** Success holding @p v. */
@@ -142,6 +154,7 @@ public:
 			err_ = other.error();
 	}
 
+	/** Move: takes the value (moved) or the error of @p other. */
 	result(result &&other) noexcept : has_(other.has_)
 	{
 		if (has_)
@@ -149,6 +162,7 @@ public:
 		else
 			err_ = other.err_;
 	}
+	/** Move assignment: destroys the current value first. */
 	result &operator=(result &&other) noexcept
 	{
 		if (this != &other) {
@@ -166,15 +180,30 @@ public:
 			value_.~T();
 	}
 
+	/** Does it hold a value (success)? */
 	[[nodiscard]] constexpr bool has_value() const noexcept { return has_; }
+	/** Same as has_value(). */
 	constexpr explicit operator bool() const noexcept { return has_; }
 
+	/**
+	 * @name Access to the value
+	 * Only call these on success: on an error they WARN (and return
+	 * storage that holds no value).  The rvalue forms move the value out.
+	 */
+	///@{
+	/** The value. */
 	[[nodiscard]] T &value() & noexcept { check_value(); return value_; }
+	/** The value. */
 	[[nodiscard]] const T &value() const & noexcept { check_value(); return value_; }
+	/** The value, moved out: `move(r).value()`. */
 	[[nodiscard]] T &&value() && noexcept { check_value(); return move(value_); }
+	/** value(). */
 	T &operator*() & noexcept { return value(); }
+	/** The value, moved out. */
 	T &&operator*() && noexcept { return move(*this).value(); }
+	/** Member access to the value. */
 	T *operator->() noexcept { return &value(); }
+	///@}
 
 	/** The error; kstd::error::inval() (with a WARN) if there is none. */
 	[[nodiscard]] kstd::error error() const noexcept
@@ -207,15 +236,23 @@ private:
 /** result<void>: success or an error, nothing else. */
 template <> class [[nodiscard]] result<void> {
 public:
+	/// void.
 	using value_type = void;
 
+	/** Success (`return {};`). */
 	constexpr result() noexcept : err_(0) {}
+	/** Failure. */
 	constexpr result(kstd::error e) noexcept : err_(e.to_errno()) {}
 
+	/** Success? */
 	[[nodiscard]] constexpr bool has_value() const noexcept { return err_ == 0; }
+	/** Same as has_value(). */
 	constexpr explicit operator bool() const noexcept { return err_ == 0; }
+	/** Nothing to return; lets KSTD_TRY() work on result<void>. */
 	constexpr void value() const noexcept {}
+	/** The error; -EINVAL if there is none (call only on failure). */
 	[[nodiscard]] kstd::error error() const noexcept { return kstd::error::from_errno(err_); }
+	/** 0 on success, else the negative errno. */
 	[[nodiscard]] constexpr int to_errno() const noexcept { return err_; }
 
 private:

@@ -45,8 +45,11 @@ struct span_unconst<const T> {
 template <class T>
 class span {
 public:
+	/// T, const-qualified for a read-only view.
 	using element_type = T;
+	/// T without const.
 	using value_type = typename detail::span_unconst<T>::type;
+	/// A plain pointer.
 	using iterator = T *;
 
 	/** An empty span. */
@@ -67,9 +70,13 @@ public:
 	{
 	}
 
+	/** The first element (null for an empty default span). */
 	[[nodiscard]] constexpr T *data() const noexcept { return data_; }
+	/** The number of elements. */
 	[[nodiscard]] constexpr size_t size() const noexcept { return size_; }
+	/** The size in bytes. */
 	[[nodiscard]] constexpr size_t size_bytes() const noexcept { return size_ * sizeof(T); }
+	/** No elements? */
 	[[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
 
 	/** Element @p i, unchecked: @p i must be below size(). */
@@ -80,7 +87,9 @@ public:
 		return i < size_ ? data_ + i : nullptr;
 	}
 
+	/** Iteration: the first element. */
 	constexpr iterator begin() const noexcept { return data_; }
+	/** Iteration: one past the last element. */
 	constexpr iterator end() const noexcept { return data_ + size_; }
 
 	/** The first min(n, size()) elements. */
@@ -112,6 +121,7 @@ private:
 	size_t size_ = 0;
 };
 
+/** Deduction guide: `kstd::span s(array);` is a span<T> of all N elements. */
 template <class T, size_t N>
 span(T (&)[N]) -> span<T>;
 

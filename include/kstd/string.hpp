@@ -9,7 +9,7 @@
  * overrunning.  Parsers accept exactly the documented syntax (no leading or
  * trailing blanks, no signs where none make sense, no silent truncation)
  * and return a kstd::parse_result<T>, which reports why parsing failed
- * (kstd::parse_errc::invalid for bad syntax, ::range for a value that does
+ * (kstd::parse_errc::invalid for bad syntax, parse_errc::range for a value that does
  * not fit).  In kernel code a failed parse_result converts to kstd::error
  * (-EINVAL or -ERANGE), so KSTD_TRY() works on it.
  *
@@ -54,10 +54,12 @@ class error;
 {
 	return c >= '0' && c <= '9';
 }
+/** A hex digit: 0-9, a-f, A-F. */
 [[nodiscard]] constexpr bool is_xdigit(char c) noexcept
 {
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
+/** An ASCII letter. */
 [[nodiscard]] constexpr bool is_alpha(char c) noexcept
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -67,10 +69,12 @@ class error;
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
+/** ASCII lower case (other bytes unchanged). */
 [[nodiscard]] constexpr char to_lower(char c) noexcept
 {
 	return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
+/** ASCII upper case (other bytes unchanged). */
 [[nodiscard]] constexpr char to_upper(char c) noexcept
 {
 	return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
@@ -116,22 +120,29 @@ public:
 	/** A span of chars. */
 	constexpr string_view(span<const char> s) noexcept : data_(s.data()), size_(s.size()) {}
 
+	/** The first byte (not NUL-terminated). */
 	[[nodiscard]] constexpr const char *data() const noexcept { return data_; }
+	/** The length in bytes. */
 	[[nodiscard]] constexpr size_t size() const noexcept { return size_; }
+	/** Same as size(). */
 	[[nodiscard]] constexpr size_t length() const noexcept { return size_; }
+	/** No bytes? */
 	[[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+	/** Iteration: the first byte. */
 	constexpr const char *begin() const noexcept { return data_; }
+	/** Iteration: one past the last byte. */
 	constexpr const char *end() const noexcept { return data_ + size_; }
 
 	/** Byte @p i, unchecked: @p i must be below size(). */
 	constexpr char operator[](size_t i) const noexcept { return data_[i]; }
-	/** Byte @p i, or '\0' if @p i is out of range. */
+	/** Byte @p i, or `'\0'` if @p i is out of range. */
 	[[nodiscard]] constexpr char at(size_t i) const noexcept
 	{
 		return i < size_ ? data_[i] : '\0';
 	}
-	/** First / last byte, '\0' if empty. */
+	/** The first byte, `'\0'` if empty. */
 	[[nodiscard]] constexpr char front() const noexcept { return at(0); }
+	/** The last byte, `'\0'` if empty. */
 	[[nodiscard]] constexpr char back() const noexcept
 	{
 		return size_ ? data_[size_ - 1] : '\0';
@@ -151,14 +162,16 @@ public:
 		size_t left = size_ - pos;
 		return string_view(data_ + pos, n < left ? n : left);
 	}
-	/** The first / last min(n, size()) bytes. */
+	/** The first min(n, size()) bytes. */
 	[[nodiscard]] constexpr string_view first(size_t n) const noexcept { return substr(0, n); }
+	/** The last min(n, size()) bytes. */
 	[[nodiscard]] constexpr string_view last(size_t n) const noexcept
 	{
 		return n < size_ ? substr(size_ - n) : *this;
 	}
-	/** Drop min(n, size()) bytes from the front / back. */
+	/** Drop min(n, size()) bytes from the front. */
 	constexpr void remove_prefix(size_t n) noexcept { *this = substr(n); }
+	/** Drop min(n, size()) bytes from the back. */
 	constexpr void remove_suffix(size_t n) noexcept { size_ -= n < size_ ? n : size_; }
 
 	/** Byte-wise comparison: <0, 0, >0 like memcmp, shorter first on a tie. */
@@ -172,29 +185,34 @@ public:
 		}
 		return size_ == o.size_ ? 0 : (size_ < o.size_ ? -1 : 1);
 	}
+	/** Same bytes. */
 	friend constexpr bool operator==(string_view a, string_view b) noexcept
 	{
 		return a.size_ == b.size_ && a.compare(b) == 0;
 	}
 
+	/** Begins with @p p? */
 	[[nodiscard]] constexpr bool starts_with(string_view p) const noexcept
 	{
 		return p.size_ <= size_ && first(p.size_) == p;
 	}
+	/** Begins with @p c? */
 	[[nodiscard]] constexpr bool starts_with(char c) const noexcept
 	{
 		return size_ && data_[0] == c;
 	}
+	/** Ends with @p p? */
 	[[nodiscard]] constexpr bool ends_with(string_view p) const noexcept
 	{
 		return p.size_ <= size_ && last(p.size_) == p;
 	}
+	/** Ends with @p c? */
 	[[nodiscard]] constexpr bool ends_with(char c) const noexcept
 	{
 		return size_ && data_[size_ - 1] == c;
 	}
 
-	/** ASCII case-insensitive equality and prefix/suffix tests. */
+	/** ASCII case-insensitive equality. */
 	[[nodiscard]] constexpr bool iequals(string_view o) const noexcept
 	{
 		if (size_ != o.size_)
@@ -204,10 +222,12 @@ public:
 				return false;
 		return true;
 	}
+	/** Begins with @p p, ignoring ASCII case? */
 	[[nodiscard]] constexpr bool istarts_with(string_view p) const noexcept
 	{
 		return p.size_ <= size_ && first(p.size_).iequals(p);
 	}
+	/** Ends with @p p, ignoring ASCII case? */
 	[[nodiscard]] constexpr bool iends_with(string_view p) const noexcept
 	{
 		return p.size_ <= size_ && last(p.size_).iequals(p);
@@ -239,7 +259,7 @@ public:
 				return i - 1;
 		return npos;
 	}
-	/** First byte at or after @p pos that is (not) one of @p set, or npos. */
+	/** First byte at or after @p pos that is one of @p set, or npos. */
 	[[nodiscard]] constexpr size_t find_first_of(string_view set, size_t pos = 0) const noexcept
 	{
 		for (size_t i = pos; i < size_; i++)
@@ -247,6 +267,7 @@ public:
 				return i;
 		return npos;
 	}
+	/** First byte at or after @p pos that is not one of @p set, or npos. */
 	[[nodiscard]] constexpr size_t find_first_not_of(string_view set,
 							 size_t pos = 0) const noexcept
 	{
@@ -255,13 +276,15 @@ public:
 				return i;
 		return npos;
 	}
+	/** Holds @p c? */
 	[[nodiscard]] constexpr bool contains(char c) const noexcept { return find(c) != npos; }
+	/** Holds @p s? */
 	[[nodiscard]] constexpr bool contains(string_view s) const noexcept
 	{
 		return find(s) != npos;
 	}
 
-	/** Without leading / trailing / both ASCII blanks (is_space()). */
+	/** Without leading ASCII blanks (is_space()). */
 	[[nodiscard]] constexpr string_view trim_left() const noexcept
 	{
 		size_t i = 0;
@@ -269,6 +292,7 @@ public:
 			i++;
 		return substr(i);
 	}
+	/** Without trailing ASCII blanks. */
 	[[nodiscard]] constexpr string_view trim_right() const noexcept
 	{
 		size_t n = size_;
@@ -276,6 +300,7 @@ public:
 			n--;
 		return first(n);
 	}
+	/** Without leading and trailing ASCII blanks. */
 	[[nodiscard]] constexpr string_view trim() const noexcept
 	{
 		return trim_left().trim_right();
@@ -284,14 +309,14 @@ public:
 	/** Split at the first @p sep (see split_pair). */
 	[[nodiscard]] constexpr split_pair split_once(char sep) const noexcept;
 
+	class split_range;
 	/**
 	 * The fields between separators, for range-for: "a,,b" gives "a", "",
 	 * "b"; "a," gives "a", ""; the empty view gives nothing.
 	 */
-	class split_range;
 	[[nodiscard]] constexpr split_range split(char sep) const noexcept;
-	/** The words separated by runs of blanks (is_space()); no empty words. */
 	class word_range;
+	/** The words separated by runs of blanks (is_space()); no empty words. */
 	[[nodiscard]] constexpr word_range words() const noexcept;
 
 private:
@@ -299,6 +324,7 @@ private:
 	size_t size_ = 0;
 };
 
+/** Result of string_view::split_once(): the parts around the first separator. */
 struct split_pair {
 	/** Before the separator (everything if there is none). */
 	string_view head;
@@ -316,21 +342,27 @@ constexpr split_pair string_view::split_once(char sep) const noexcept
 	return {first(i), substr(i + 1), true};
 }
 
+/** The range string_view::split() returns: the fields, for range-for. */
 class string_view::split_range {
 public:
+	/** A forward iterator over the fields. */
 	class iterator {
 	public:
+		/** At the first field of @p rest (at the end if @p done). */
 		constexpr iterator(string_view rest, char sep, bool done) noexcept
 		    : rest_(rest), sep_(sep), done_(done)
 		{
 			advance();
 		}
+		/** The current field. */
 		constexpr string_view operator*() const noexcept { return cur_; }
+		/** To the next field. */
 		constexpr iterator &operator++() noexcept
 		{
 			advance();
 			return *this;
 		}
+		/** Both at the end, or both not (compare with end() only). */
 		constexpr bool operator==(const iterator &o) const noexcept
 		{
 			return at_end_ == o.at_end_;
@@ -352,8 +384,11 @@ public:
 		char sep_;
 		bool done_, at_end_ = false;
 	};
+	/** The fields of @p s separated by @p sep. */
 	constexpr split_range(string_view s, char sep) noexcept : s_(s), sep_(sep) {}
+	/** The first field. */
 	constexpr iterator begin() const noexcept { return iterator(s_, sep_, s_.empty()); }
+	/** The end. */
 	constexpr iterator end() const noexcept { return iterator(s_, sep_, true); }
 
 private:
@@ -366,17 +401,23 @@ constexpr string_view::split_range string_view::split(char sep) const noexcept
 	return split_range(*this, sep);
 }
 
+/** The range string_view::words() returns: the words, for range-for. */
 class string_view::word_range {
 public:
+	/** A forward iterator over the words. */
 	class iterator {
 	public:
+		/** At the first word of @p rest. */
 		constexpr explicit iterator(string_view rest) noexcept : rest_(rest) { advance(); }
+		/** The current word. */
 		constexpr string_view operator*() const noexcept { return cur_; }
+		/** To the next word. */
 		constexpr iterator &operator++() noexcept
 		{
 			advance();
 			return *this;
 		}
+		/** Both at the end, or both not (compare with end() only). */
 		constexpr bool operator==(const iterator &o) const noexcept
 		{
 			return cur_.empty() == o.cur_.empty();
@@ -394,8 +435,11 @@ public:
 		}
 		string_view rest_, cur_;
 	};
+	/** The words of @p s. */
 	constexpr explicit word_range(string_view s) noexcept : s_(s) {}
+	/** The first word. */
 	constexpr iterator begin() const noexcept { return iterator(s_); }
+	/** The end. */
 	constexpr iterator end() const noexcept { return iterator(string_view()); }
 
 private:
@@ -438,22 +482,29 @@ public:
 	/** A copy of @p s, truncated to N bytes. */
 	constexpr explicit fixed_string(string_view s) noexcept { append(s); }
 
+	/** N: the most bytes it holds. */
 	[[nodiscard]] static constexpr size_t capacity() noexcept { return N; }
+	/** The length in bytes. */
 	[[nodiscard]] constexpr size_t size() const noexcept { return len_; }
+	/** No bytes? */
 	[[nodiscard]] constexpr bool empty() const noexcept { return len_ == 0; }
 	/** Bytes that can still be appended. */
 	[[nodiscard]] constexpr size_t available() const noexcept { return N - len_; }
 	/** Did an append since the last clear() not fit? */
 	[[nodiscard]] constexpr bool truncated() const noexcept { return truncated_; }
+	/** The bytes (NUL-terminated, like c_str()). */
 	[[nodiscard]] constexpr const char *data() const noexcept { return buf_; }
-	/** NUL-terminated (for C APIs and %s). */
+	/** NUL-terminated (for C APIs and `%s`). */
 	[[nodiscard]] constexpr const char *c_str() const noexcept { return buf_; }
+	/** The contents as a string_view (valid while this object lives and is unchanged). */
 	[[nodiscard]] constexpr string_view view() const noexcept
 	{
 		return string_view(buf_, len_);
 	}
+	/** view(). */
 	constexpr operator string_view() const noexcept { return view(); }
 
+	/** Empty the string and reset truncated(). */
 	constexpr void clear() noexcept
 	{
 		len_ = 0;
@@ -478,10 +529,11 @@ public:
 			truncated_ = true;
 		return n == s.size();
 	}
+	/** Append @p c if it fits; false if not. */
 	constexpr bool push_back(char c) noexcept { return append(string_view(&c, 1)); }
 
 	/**
-	 * Append printf-style output (the kernel's vsnprintf(), with its %p
+	 * Append printf-style output (the kernel's vsnprintf(), with its `%p`
 	 * extensions; the compiler checks the arguments), truncated to fit;
 	 * false if truncated.
 	 */
@@ -493,6 +545,7 @@ public:
 		__builtin_va_end(ap);
 		return ok;
 	}
+	/** appendf() with a va_list. */
 	__attribute__((format(printf, 2, 0))) bool vappendf(const char *fmt,
 							    __builtin_va_list ap) noexcept
 	{
@@ -512,6 +565,7 @@ public:
 		return true;
 	}
 
+	/** Same bytes as @p b? */
 	friend constexpr bool operator==(const fixed_string &a, string_view b) noexcept
 	{
 		return a.view() == b;
@@ -540,12 +594,16 @@ enum class parse_errc : u8 {
  */
 class parse_error {
 public:
+	/** A failure of kind @p c. */
 	constexpr parse_error(parse_errc c) noexcept : code_(c) {}
+	/** The kind of failure. */
 	[[nodiscard]] constexpr parse_errc code() const noexcept { return code_; }
+	/** Is @p a a failure of kind @p b? */
 	friend constexpr bool operator==(parse_error a, parse_errc b) noexcept
 	{
 		return a.code_ == b;
 	}
+	/** Same kind of failure. */
 	friend constexpr bool operator==(parse_error a, parse_error b) noexcept
 	{
 		return a.code_ == b.code_;
@@ -556,7 +614,10 @@ public:
 		return code_ == parse_errc::range ? "out of range" : "invalid";
 	}
 
-	/* kstd::error or anything built from one (kstd::result<T>), if <kstd/result.hpp> is in. */
+	/**
+	 * kstd::error or anything built from one (kstd::result<T>), if
+	 * `<kstd/result.hpp>` is included: -EINVAL or -ERANGE.
+	 */
 	template <class R, class E = error>
 	requires requires { R(E::inval()); }
 	constexpr operator R() const noexcept
@@ -576,19 +637,29 @@ private:
 template <class T>
 class [[nodiscard]] parse_result {
 public:
+	/// The parsed type T.
 	using value_type = T;
 
+	/** Success holding @p v. */
 	constexpr parse_result(const T &v) noexcept : value_(v), err_(0) {}
+	/** Failure of kind @p e. */
 	constexpr parse_result(parse_errc e) noexcept : value_(), err_(static_cast<u8>(e)) {}
+	/** Failure @p e. */
 	constexpr parse_result(parse_error e) noexcept : value_(), err_(static_cast<u8>(e.code()))
 	{
 	}
 
+	/** Success? */
 	[[nodiscard]] constexpr bool has_value() const noexcept { return err_ == 0; }
+	/** Same as has_value(). */
 	constexpr explicit operator bool() const noexcept { return err_ == 0; }
+	/** The value (a value-initialised T on failure). */
 	[[nodiscard]] constexpr const T &value() const &noexcept { return value_; }
+	/** The value (a value-initialised T on failure); lets KSTD_TRY() work. */
 	[[nodiscard]] constexpr T value() &&noexcept { return value_; }
+	/** value(). */
 	constexpr const T &operator*() const noexcept { return value_; }
+	/** Member access to the value. */
 	constexpr const T *operator->() const noexcept { return &value_; }
 	/** The value, or @p fallback on failure. */
 	[[nodiscard]] constexpr T value_or(const T &fallback) const noexcept
@@ -663,7 +734,7 @@ constexpr parse_errc parse_magnitude(string_view s, int_base base, u64 limit, u6
 /**
  * Parse all of @p s as a T.  Accepted: one or more digits of @p base
  * (leading zeros allowed), preceded by '-' for signed T only; nothing else,
- * not even blanks or a "\n" (trim first).  invalid for bad syntax (syntax is
+ * not even blanks or a `"\n"` (trim first).  invalid for bad syntax (syntax is
  * checked before magnitude), range if the value does not fit T.
  */
 template <class T>
@@ -701,27 +772,32 @@ requires detail::parse_int_ok<T>
 	return r;
 }
 
-/** Decimal shorthands: parse_u16("8080"). */
+/** Decimal shorthands: parse_u16("8080").  This one: parse_int<u8>(). */
 [[nodiscard]] constexpr parse_result<u8> parse_u8(string_view s) noexcept
 {
 	return parse_int<u8>(s);
 }
+/** Decimal parse_int<u16>(). */
 [[nodiscard]] constexpr parse_result<u16> parse_u16(string_view s) noexcept
 {
 	return parse_int<u16>(s);
 }
+/** Decimal parse_int<u32>(). */
 [[nodiscard]] constexpr parse_result<u32> parse_u32(string_view s) noexcept
 {
 	return parse_int<u32>(s);
 }
+/** Decimal parse_int<u64>(). */
 [[nodiscard]] constexpr parse_result<u64> parse_u64(string_view s) noexcept
 {
 	return parse_int<u64>(s);
 }
+/** Decimal parse_int<s32>(). */
 [[nodiscard]] constexpr parse_result<s32> parse_s32(string_view s) noexcept
 {
 	return parse_int<s32>(s);
 }
+/** Decimal parse_int<s64>(). */
 [[nodiscard]] constexpr parse_result<s64> parse_s64(string_view s) noexcept
 {
 	return parse_int<s64>(s);
@@ -734,6 +810,7 @@ requires detail::parse_int_ok<T>
  * v6 (an IPv4-mapped v6 address stays v6; see is_v4_mapped()).
  */
 struct ip_address {
+	/** The address family. */
 	enum kind : u8 { none = 0, v4 = 4, v6 = 6 };
 
 	/** none, v4 or v6. */
@@ -741,6 +818,7 @@ struct ip_address {
 	/** bytes[0..3] for v4, bytes[0..15] for v6; the rest zero. */
 	u8 bytes[16] = {};
 
+	/** The IPv4 address a.b.c.d. */
 	[[nodiscard]] static constexpr ip_address ipv4(u8 a, u8 b, u8 c, u8 d) noexcept
 	{
 		ip_address r;
@@ -751,9 +829,11 @@ struct ip_address {
 		r.bytes[3] = d;
 		return r;
 	}
+	/** An IPv4 address? */
 	[[nodiscard]] constexpr bool is_v4() const noexcept { return family == v4; }
+	/** An IPv6 address (IPv4-mapped ones included)? */
 	[[nodiscard]] constexpr bool is_v6() const noexcept { return family == v6; }
-	/** ::ffff:a.b.c.d */
+	/** An IPv4-mapped IPv6 address, \::ffff:a.b.c.d? */
 	[[nodiscard]] constexpr bool is_v4_mapped() const noexcept
 	{
 		if (family != v6)
@@ -768,6 +848,7 @@ struct ip_address {
 	{
 		return family == v4 ? 4 : family == v6 ? 16 : 0;
 	}
+	/** The size() address bytes, network order. */
 	[[nodiscard]] span<const u8> octets() const noexcept
 	{
 		return span<const u8>(bytes, size());
@@ -777,6 +858,7 @@ struct ip_address {
 	{
 		return u32(bytes[0]) << 24 | u32(bytes[1]) << 16 | u32(bytes[2]) << 8 | bytes[3];
 	}
+	/** Same family and bytes (an IPv4 address never equals its IPv4-mapped form). */
 	friend constexpr bool operator==(const ip_address &a, const ip_address &b) noexcept
 	{
 		if (a.family != b.family)
@@ -790,8 +872,11 @@ struct ip_address {
 
 /** An address and a (host-order) port. */
 struct ip_endpoint {
+	/// The address.
 	ip_address addr;
+	/// The port, host order.
 	u16 port = 0;
+	/** Same address and port. */
 	friend constexpr bool operator==(const ip_endpoint &,
 					 const ip_endpoint &) noexcept = default;
 };
@@ -800,6 +885,7 @@ struct ip_endpoint {
 struct host_port {
 	/** Without the brackets of "[v6]:port". */
 	string_view host;
+	/** The port text (not checked yet). */
 	string_view port;
 	/** Was the host written in brackets? */
 	bool bracketed = false;
@@ -855,7 +941,7 @@ constexpr parse_errc parse_strict_dec(string_view s, u32 max, u32 &out) noexcept
  * groups; the last 32 bits may be a dotted quad ("::ffff:192.0.2.1",
  * "64:ff9b::192.0.2.1").  Rejected: a group of 5+ digits, a second "::",
  * ":::", a lone leading or trailing ':', too few or too many groups, zone
- * indices ("fe80::1%eth0"), brackets, blanks.
+ * indices (`fe80::1%eth0`), brackets, blanks.
  */
 [[nodiscard]] constexpr parse_result<ip_address> parse_ipv6(string_view s) noexcept
 {

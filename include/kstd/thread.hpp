@@ -63,6 +63,7 @@ class kthread {
 public:
 	/** No thread. */
 	constexpr kthread() noexcept = default;
+	/** Take over @p o's thread; @p o has none afterwards. */
 	kthread(kthread &&o) noexcept : task_(exchange(o.task_, nullptr)) {}
 	/** Stops the thread this object had, then takes over @p o's. */
 	kthread &operator=(kthread &&o) noexcept

@@ -119,7 +119,9 @@ public:
 	/** timer_pending(): armed and not yet fired?  A snapshot. Any context. */
 	[[nodiscard]] bool pending() const noexcept { return kstd_timer_pending(raw()); }
 
+	/** The kernel's struct timer_list, for C APIs. */
 	[[nodiscard]] ::timer_list *raw() noexcept { return storage_.as<::timer_list>(); }
+	/** The kernel's struct timer_list, for C APIs. */
 	[[nodiscard]] const ::timer_list *raw() const noexcept
 	{
 		return storage_.as<::timer_list>();

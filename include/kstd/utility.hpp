@@ -17,31 +17,58 @@
 
 namespace kstd {
 
-
-template <class T> struct remove_reference { using type = T; };
+/** @name Type traits: the std ones kstd needs, same names and meaning */
+///@{
+/** std::remove_reference: T without a reference (`type`). */
+template <class T> struct remove_reference {
+	/// T itself.
+	using type = T;
+};
+/// @cond INTERNAL
 template <class T> struct remove_reference<T &> { using type = T; };
 template <class T> struct remove_reference<T &&> { using type = T; };
+/// @endcond
+/** std::remove_reference_t. */
 template <class T> using remove_reference_t = typename remove_reference<T>::type;
 
-template <class T> struct remove_extent { using type = T; };
+/** std::remove_extent: the element type of an array type `T[]` (`type`). */
+template <class T> struct remove_extent {
+	/// T itself, or U for T = U[].
+	using type = T;
+};
+/// @cond INTERNAL
 template <class T> struct remove_extent<T[]> { using type = T; };
+/// @endcond
+/** std::remove_extent_t. */
 template <class T> using remove_extent_t = typename remove_extent<T>::type;
 
+/** std::is_lvalue_reference_v. */
 template <class T> inline constexpr bool is_lvalue_reference_v = false;
+/// @cond INTERNAL
 template <class T> inline constexpr bool is_lvalue_reference_v<T &> = true;
+/// @endcond
+/** std::is_unbounded_array_v: is T an array of unknown bound (`U[]`)? */
 template <class T> inline constexpr bool is_unbounded_array_v = false;
+/// @cond INTERNAL
 template <class T> inline constexpr bool is_unbounded_array_v<T[]> = true;
+/// @endcond
+/** std::is_same_v. */
 template <class A, class B> inline constexpr bool is_same_v = __is_same(A, B);
+/** std::is_void_v (void and const void). */
 template <class T>
 inline constexpr bool is_void_v = __is_same(T, void) || __is_same(T, const void);
+/** std::is_trivially_destructible_v. */
 template <class T>
 inline constexpr bool is_trivially_destructible_v = __has_trivial_destructor(T);
+/** std::is_constructible_v. */
 template <class T, class... Args>
 inline constexpr bool is_constructible_v = __is_constructible(T, Args...);
+/** std::is_convertible_v: From converts implicitly to To. */
 template <class From, class To>
 inline constexpr bool is_convertible_v = requires(void (*sink)(To), From (*source)()) {
 	sink(source());
 };
+///@}
 
 /** std::move: cast to an rvalue so the value can be moved from. */
 template <class T> [[nodiscard]] constexpr remove_reference_t<T> &&move(T &&t) noexcept
@@ -54,6 +81,7 @@ template <class T> [[nodiscard]] constexpr T &&forward(remove_reference_t<T> &t)
 {
 	return static_cast<T &&>(t);
 }
+/** std::forward, rvalue overload (forwarding an rvalue as an lvalue is an error). */
 template <class T> [[nodiscard]] constexpr T &&forward(remove_reference_t<T> &&t) noexcept
 {
 	static_assert(!is_lvalue_reference_v<T>, "forwarding an rvalue as an lvalue");
@@ -68,6 +96,7 @@ template <class T, class U = T> constexpr T exchange(T &obj, U &&v) noexcept
 	return old;
 }
 
+/** std::swap, by moves. */
 template <class T> constexpr void swap(T &a, T &b) noexcept
 {
 	T t = move(a);
@@ -75,10 +104,12 @@ template <class T> constexpr void swap(T &a, T &b) noexcept
 	b = move(t);
 }
 
+/** std::min: the smaller of @p a and @p b (@p a if equal). */
 template <class T> [[nodiscard]] constexpr const T &min(const T &a, const T &b) noexcept
 {
 	return b < a ? b : a;
 }
+/** std::max: the larger of @p a and @p b (@p a if equal). */
 template <class T> [[nodiscard]] constexpr const T &max(const T &a, const T &b) noexcept
 {
 	return a < b ? b : a;
@@ -93,8 +124,8 @@ template <class Site> struct site_tag {};
 
 } // namespace kstd
 
-/*
- * Placement new.  <new> does not exist here; this is the one global
+/**
+ * Placement new.  `<new>` does not exist here; this is the one global
  * operator new kstd provides.  Plain `new T` stays undeclared on purpose:
  * it fails to compile or link, allocate with kstd::make_unique(gfp, ...).
  */
@@ -102,6 +133,7 @@ template <class Site> struct site_tag {};
 {
 	return where;
 }
+/** The placement delete matching placement new (does nothing). */
 inline void operator delete(void *, void *) noexcept {}
 
 namespace kstd {
@@ -114,14 +146,18 @@ namespace kstd {
  * gives them size 0), and then this holds no bytes at all.
  */
 template <size_t Size, size_t Align> struct opaque {
+	/// The kernel object's bytes.
 	alignas(Align) unsigned char bytes[Size];
 
+	/** The storage as a pointer to the kernel type (`as<struct mutex>()`). */
 	template <class T> T *as() noexcept { return reinterpret_cast<T *>(bytes); }
+	/** The storage as a pointer to the const kernel type. */
 	template <class T> const T *as() const noexcept
 	{
 		return reinterpret_cast<const T *>(bytes);
 	}
 };
+/// @cond INTERNAL
 template <size_t Align> struct opaque<0, Align> {
 	template <class T> T *as() noexcept { return reinterpret_cast<T *>(this); }
 	template <class T> const T *as() const noexcept
@@ -129,6 +165,7 @@ template <size_t Align> struct opaque<0, Align> {
 		return reinterpret_cast<const T *>(this);
 	}
 };
+/// @endcond
 
 /**
  * Byte offset of a data member, from a pointer to member.  Only address

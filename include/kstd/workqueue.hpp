@@ -341,6 +341,7 @@ using delayed_work = detail::basic_work<T, Fn, true>;
 template <class T>
 class workqueue_ref {
 public:
+	/** A queue the caller keeps alive (alloc_workqueue() in C, ...). */
 	explicit workqueue_ref(::workqueue_struct *wq) noexcept : wq_(wq) {}
 
 	/** system_wq: per-CPU, for short work items. */
@@ -405,6 +406,12 @@ public:
 	 * ownership (a unique_ptr<T> or ref<T>, whichever its callback takes)
 	 * into the queue.  Returns an empty pointer when queued, or @p item
 	 * back if that work item was already pending.  Any context.
+	 *
+	 * Lifetime: nothing but the callback frees an item the queue owns.
+	 * Before the module unloads, the queue must have run it: destroying
+	 * a kstd::workqueue runs what is queued, but on a system queue
+	 * (workqueue_ref::system() & co) flush it yourself.  For the delayed
+	 * form see the stricter rule below.
 	 */
 	template <class P, auto Fn>
 	[[nodiscard]] P enqueue(P item, work<T, Fn> T::*member) noexcept
@@ -418,7 +425,12 @@ public:
 		return P();
 	}
 
-	/** enqueue() after @p delay. */
+	/**
+	 * enqueue() after @p delay.  destroy_workqueue() does not wait for
+	 * a delay that is still running (the item is not queued yet): before
+	 * the queue goes, wait for the item to have run, or cancel() it and
+	 * take the ownership back.
+	 */
 	template <class P, auto Fn>
 	[[nodiscard]] P enqueue(P item, delayed_work<T, Fn> T::*member, jiffies delay) noexcept
 	{
@@ -436,6 +448,7 @@ public:
 	[[nodiscard]] ::workqueue_struct *raw() const noexcept { return wq_; }
 
 protected:
+	/// The queue (null for an empty kstd::workqueue).
 	::workqueue_struct *wq_;
 };
 
@@ -475,7 +488,9 @@ public:
 		return make(kstd_alloc_workqueue(name, flags.bits, 1, true));
 	}
 
+	/** Take over @p o's queue; @p o becomes empty. */
 	workqueue(workqueue &&o) noexcept : base(exchange(o.wq_, nullptr)) {}
+	/** Destroy the current queue (like reset(); might sleep), take over @p o's. */
 	workqueue &operator=(workqueue &&o) noexcept
 	{
 		if (this != &o) {
@@ -505,6 +520,7 @@ public:
 			destroy_workqueue(q);
 	}
 
+	/** Does it own a queue? */
 	explicit operator bool() const noexcept { return this->wq_ != nullptr; }
 
 private:
