@@ -8,11 +8,18 @@
 #   make modules [KDIR=/path/to/kernel/build]  build every module out of tree
 #   make tools                                 the user-space tools (bench, ...)
 #   make kernels                               build/reuse the test kernels
+#   make docs                                  API reference (Doxygen) into build/docs/html
+#   make lint [KDIR=...]                       clang-format, clang-tidy, checkpatch
+#   make compile_commands.json [KDIR=...]      compilation database for clangd/clang-tidy
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: modules check demo tools kernels clean help
+# Passed to the lint and compile-commands scripts only when given (they have
+# their own default: the running kernel's headers, else the cached test kernel).
+KDIR_ARG = $(if $(filter command line environment,$(origin KDIR)),$(KDIR))
+
+.PHONY: modules check demo tools kernels docs lint compile_commands.json clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -32,6 +39,15 @@ tools:
 kernels:
 	scripts/build-kernel.sh x86
 	scripts/build-kernel.sh x86-debug
+
+docs:
+	scripts/docs.sh
+
+lint:
+	scripts/lint.sh $(KDIR_ARG)
+
+compile_commands.json:
+	scripts/compile-commands.sh $(KDIR_ARG)
 
 clean:
 	rm -rf build

@@ -122,10 +122,10 @@ int kstd_kunit_net_ipv6_loopback_ready(void)
 #if IS_ENABLED(CONFIG_IPV6)
 	int i;
 
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 100; i++) {
 		if (ipv6_chk_addr(&init_net, &in6addr_loopback, NULL, 0))
 			return 1;
-		msleep(10);
+		msleep(20);
 	}
 #endif
 	return 0;

@@ -29,8 +29,10 @@
 #include <linux/moduleparam.h>
 
 #define LAYOUT(name, type)						\
-	DEFINE(KSTD_SIZEOF_##name, sizeof(type));			\
-	DEFINE(KSTD_ALIGNOF_##name, __alignof__(type))
+	do {								\
+		DEFINE(KSTD_SIZEOF_##name, sizeof(type));		\
+		DEFINE(KSTD_ALIGNOF_##name, __alignof__(type));		\
+	} while (0)
 
 #define CONST(name) DEFINE(KSTD_##name, name)
 
@@ -44,7 +46,7 @@
 #if (defined(CONFIG_SMP) || defined(CONFIG_DEBUG_SPINLOCK)) && !defined(CONFIG_PREEMPT_RT)
 #define KSTD_SPIN_FN(cond) (cond)
 #else
-#define KSTD_SPIN_FN(cond) 0
+#define KSTD_SPIN_FN(cond) (0 && (cond))
 #endif
 
 int main(void);
