@@ -21,4 +21,6 @@
 #include "cases/string.h"
 #include "cases/param.h"
 #include "cases/proc.h"
+#include "cases/pernet.h"
+#include "cases/tcp_diag.h"
 #include "cases/http.h"

@@ -223,6 +223,8 @@ void kstd_list_del_init(struct list_head *entry)
 
 #include "helpers/file.c"
 #include "helpers/kernel_if.c"
+#include "helpers/pernet.c"
 #include "helpers/socket.c"
 #include "helpers/sync.c"
+#include "helpers/tcp_diag.c"
 #include "helpers/workqueue.c"

@@ -110,8 +110,10 @@ void kstd_list_del_init(struct list_head *entry) KSTD_NOEXCEPT;
 /* One header per area; each is also usable on its own. */
 #include <kstd/bindings/file.h>
 #include <kstd/bindings/kernel_if.h>
+#include <kstd/bindings/pernet.h>
 #include <kstd/bindings/socket.h>
 #include <kstd/bindings/sync.h>
+#include <kstd/bindings/tcp_diag.h>
 #include <kstd/bindings/workqueue.h>
 
 #endif /* KSTD_BINDINGS_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * drop_tcp_sock: drop TIME-WAIT (and other) TCP sockets by name, through
+ * /proc/net/drop_tcp_sock, built on kstd.
+ *
+ * Every network namespace gets its own /proc/net/drop_tcp_sock (root only,
+ * 0600) for as long as the module is loaded.  Each line written to it names
+ * one connection of that namespace, "LOCAL:PORT PEER:PORT" as `ss -tn`
+ * prints it (syntax: conn_line.hpp), and is acted on as soon as its newline
+ * arrives:
+ *  - a socket in TIME-WAIT is descheduled and freed, releasing its port
+ *    pair at once;
+ *  - a socket in any other state is aborted as `ss -K` does it: the peer
+ *    gets a reset, the local owner ECONNABORTED.
+ *
+ *     ss -tn state time-wait | awk 'NR>1 {print $3, $4}' > /proc/net/drop_tcp_sock
+ *
+ * write() reports the first failing line of the call (the others are still
+ * handled) and each failure is logged, rate-limited:
+ *   EINVAL        malformed line (not two ADDR:PORT fields, bad address...)
+ *   ERANGE        port 0 or above 65535
+ *   EAFNOSUPPORT  one IPv4 and one IPv6 end
+ *   E2BIG         line longer than 256 bytes
+ *   ENODEV        unknown interface after '%'
+ *   ENOENT        no such connection in this namespace
+ *   EBUSY         orphaned socket on a kernel before 6.11 (see tcp_lookup.hpp)
+ * Reading the file shows that namespace's counters.
+ */
+#include <kstd/log.hpp>
+#include <kstd/memory.hpp>
+#include <kstd/module.hpp>
+#include <kstd/net_address.hpp>
+#include <kstd/pernet.hpp>
+#include <kstd/proc.hpp>
+#include <kstd/string.hpp>
+#include <kstd/tcp_lookup.hpp>
+
+#include "conn_line.hpp"
+
+namespace {
+
+using kstd::u64;
+
+/* The longest line handled; longer ones fail with -E2BIG. */
+constexpr kstd::size_t max_line = 256;
+/* How much of a refused line a log message quotes. */
+constexpr int quote_max = 100;
+
+/* One namespace's counters: zero when the namespace (or the module) appears. */
+struct counters {
+	u64 dropped_timewait;
+	u64 aborted;
+	u64 not_found;
+	u64 malformed;
+	u64 failed;
+};
+
+void bump(u64 &c) noexcept
+{
+	__atomic_fetch_add(&c, 1, __ATOMIC_RELAXED);
+}
+
+u64 peek(const u64 &c) noexcept
+{
+	return __atomic_load_n(&c, __ATOMIC_RELAXED);
+}
+
+/* The log message for a refused line: the line (escaped, cut) and why. */
+void complain(kstd::string_view line, const char *why) noexcept
+{
+	int n = line.size() < kstd::size_t(quote_max) ? int(line.size()) : quote_max;
+	kstd_pr_warn_ratelimited("refused \"%*pE%s\": %s\n", n, line.data(),
+				 line.size() > kstd::size_t(n) ? "..." : "", why);
+}
+
+kstd::socket_address to_address(const drop_tcp::endpoint &ep) noexcept
+{
+	const kstd::u8 *b = ep.addr.bytes;
+	if (ep.addr.is_v4())
+		return kstd::socket_address::ipv4(b[0], b[1], b[2], b[3], ep.port);
+	return kstd::socket_address::ipv6(ep.addr.bytes, ep.port);
+}
+
+kstd::error line_error(drop_tcp::line_errc e) noexcept
+{
+	switch (e) {
+	case drop_tcp::line_errc::port_range:
+		return kstd::error::range();
+	case drop_tcp::line_errc::family_mix:
+		return kstd::error::afnosupport();
+	default:
+		return kstd::error::inval();
+	}
+}
+
+struct dropper {
+	kstd::pernet_storage<counters> stats; /* before file: outlives it */
+	kstd::pernet_proc_entry file;
+
+	/* A line written to @net's file; process context. */
+	kstd::result<void> on_line(::net *net, kstd::string_view line) noexcept
+	{
+		counters &c = stats.get(net);
+		if (line.size() > max_line) {
+			bump(c.malformed);
+			complain(line, "line longer than 256 bytes");
+			return kstd::error::from_errno(-KSTD_E2BIG);
+		}
+		drop_tcp::parsed_line p = drop_tcp::parse_conn_line(line);
+		if (!p) {
+			bump(c.malformed);
+			complain(line, p.what);
+			return line_error(p.error);
+		}
+		if (p.empty)
+			return {};
+
+		int ifindex = 0;
+		if (!p.value.zone().empty()) {
+			auto i = kstd::net_ifindex(net, p.value.zone());
+			if (!i) {
+				bump(c.not_found);
+				complain(line, "no such interface");
+				return i.error();
+			}
+			ifindex = *i;
+		}
+		auto was = kstd::tcp_destroy(net, to_address(p.value.local),
+					     to_address(p.value.peer), ifindex);
+		if (!was) {
+			if (was.error() == kstd::error::noent()) {
+				bump(c.not_found);
+				complain(line, "no such connection");
+			} else {
+				bump(c.failed);
+				complain(line,
+					 was.error() == kstd::error::busy()
+						 ? "orphaned socket, not aborted on this kernel"
+						 : "cannot destroy the socket");
+			}
+			return was.error();
+		}
+		if (*was == kstd::tcp_state::time_wait) {
+			bump(c.dropped_timewait);
+		} else {
+			bump(c.aborted);
+			kstd_pr_debug("aborted %s connection \"%.*s\"\n",
+				      kstd::tcp_state_name(*was), int(line.size()), line.data());
+		}
+		return {};
+	}
+
+	/* Reading @net's file; process context. */
+	void show(kstd::seq_file &m, ::net *net) noexcept
+	{
+		const counters &c = stats.get(net);
+		m.printf("dropped_timewait: %llu\n", peek(c.dropped_timewait));
+		m.printf("aborted: %llu\n", peek(c.aborted));
+		m.printf("not_found: %llu\n", peek(c.not_found));
+		m.printf("malformed: %llu\n", peek(c.malformed));
+		m.printf("failed: %llu\n", peek(c.failed));
+	}
+
+	static kstd::result<kstd::unique_ptr<dropper>> create() noexcept
+	{
+		auto self = KSTD_TRY(kstd::make_unique<dropper>(kstd::gfp::kernel));
+		self->stats = KSTD_TRY(kstd::pernet_storage<counters>::create());
+		/*
+		 * Let lines up to the proc layer's limit reach on_line(), which
+		 * refuses those over max_line with a message.
+		 */
+		self->file = KSTD_TRY(kstd::pernet_proc_entry::create(
+			"drop_tcp_sock", 0600, *self, {.max_line = KSTD_PROC_MAX_LINE_LIMIT}));
+		return self;
+	}
+};
+
+} // namespace
+
+KSTD_MODULE(dropper);
+KSTD_MODULE_LICENSE("GPL");
+KSTD_MODULE_DESCRIPTION("Drop TIME-WAIT and other TCP sockets through /proc/net/drop_tcp_sock");

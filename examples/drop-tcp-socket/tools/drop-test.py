@@ -1,0 +1,393 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Checks of /proc/net/drop_tcp_sock (module drop_tcp_sock) over loopback.
+Prints "ok - NAME" / "not ok - NAME" lines; exits non-zero on a failure.
+
+    drop-test.py main              all checks in the current namespace
+    drop-test.py tw N [LPORT:PPORT]
+                                   make N TIME-WAIT sockets on 127.0.0.1
+                                   (fixed ports: exactly one, same tuple in
+                                   every namespace) and print their lines
+    drop-test.py count-tw FILE     how many lines of FILE are in TIME-WAIT
+    drop-test.py hold [NETNS]      open NETNS's file (default: this
+                                   namespace's), print "ready", wait for a
+                                   line on stdin, then report what reading
+                                   and writing the open file give"""
+import ctypes
+import errno
+import os
+import socket
+import sys
+import time
+
+PROC = "/proc/net/drop_tcp_sock"
+failures = 0
+
+
+def check(name, ok, detail=""):
+    global failures
+    print(("ok - " if ok else "not ok - ") + name + (f" ({detail})" if detail and not ok else ""),
+          flush=True)
+    failures += 0 if ok else 1
+
+
+# ---- /proc/net/tcp{,6} -------------------------------------------------------
+
+def hex_v4(addr, port):
+    return "%08X:%04X" % (int.from_bytes(socket.inet_aton(addr), "little"), port)
+
+
+def hex_v6(addr, port):
+    raw = socket.inet_pton(socket.AF_INET6, addr)
+    words = "".join("%08X" % int.from_bytes(raw[i:i + 4], "little") for i in range(0, 16, 4))
+    return "%s:%04X" % (words, port)
+
+
+def tcp_table():
+    """{(local_hex, remote_hex): state} for every socket in /proc/net/tcp and tcp6."""
+    table = {}
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    table[(fields[1], fields[2])] = int(fields[3], 16)
+        except FileNotFoundError:
+            pass
+    return table
+
+
+class Conn:
+    """One connection as the file takes it: local end first."""
+
+    def __init__(self, family, local, peer):
+        self.family, self.local, self.peer = family, local, peer
+
+    def key(self):
+        h = hex_v6 if self.family == socket.AF_INET6 else hex_v4
+        return (h(*self.local), h(*self.peer))
+
+    def text(self, style="ss"):
+        def end(a):
+            if self.family == socket.AF_INET:
+                return "%s:%d" % a
+            return ("%s:%d" if style == "netstat" else "[%s]:%d") % a
+        return "%s %s" % (end(self.local), end(self.peer))
+
+
+def count_state(conns, state=6):
+    table = tcp_table()
+    return sum(1 for c in conns if table.get(c.key()) == state)
+
+
+def gone(conns):
+    table = tcp_table()
+    return sum(1 for c in conns if c.key() not in table) == len(conns)
+
+
+def wait_for(pred, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+# ---- making connections ------------------------------------------------------
+
+def listener(family, port=0):
+    host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, port))
+    s.listen(128)
+    s.settimeout(10)
+    return s
+
+
+def pair(lst, family=None, bind_port=0, host=None):
+    """A connected (client, server) through listener lst."""
+    family = family or lst.family
+    host = host or ("::1" if family == socket.AF_INET6 else "127.0.0.1")
+    c = socket.socket(family, socket.SOCK_STREAM)
+    c.settimeout(10)
+    if bind_port:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind((host, bind_port))
+    c.connect((host, lst.getsockname()[1]))
+    s, _ = lst.accept()
+    s.settimeout(10)
+    return c, s
+
+
+def make_time_wait(family, n, lport=0, pport=0):
+    """n client sockets in TIME-WAIT (the client closes first).
+
+    On loopback, connect() may reuse the 4-tuple of a TIME-WAIT socket
+    (net.ipv4.tcp_tw_reuse = 2, the default): the new connection replaces
+    it, so connections are collected by tuple until there are n distinct."""
+    lst = listener(family, pport)
+    conns = {}
+    while len(conns) < n:
+        c, s = pair(lst, bind_port=lport)
+        conn = Conn(family, c.getsockname()[:2], c.getpeername()[:2])
+        conns[conn.key()] = conn
+        c.close()
+        s.recv(1)  # the client's FIN
+        s.close()
+    lst.close()
+    conns = list(conns.values())
+    wait_for(lambda: count_state(conns) == len(conns))
+    return conns
+
+
+# ---- the file ------------------------------------------------------------------
+
+def write(data, fd=None):
+    """write() of data in one call: the byte count or -errno."""
+    own = fd is None
+    if own:
+        fd = os.open(PROC, os.O_WRONLY)
+    try:
+        return os.write(fd, data if isinstance(data, bytes) else data.encode())
+    except OSError as e:
+        return -e.errno
+    finally:
+        if own:
+            os.close(fd)
+
+
+def counters():
+    with open(PROC) as f:
+        return {k: int(v) for k, v in (line.split(":") for line in f)}
+
+
+def lines(conns, style="ss"):
+    return "".join(c.text(style) + "\n" for c in conns)
+
+
+# ---- the checks ----------------------------------------------------------------
+
+def test_time_wait(before):
+    v4 = make_time_wait(socket.AF_INET, 300)
+    v6 = make_time_wait(socket.AF_INET6, 100)
+    check("300 IPv4 TIME-WAIT sockets in /proc/net/tcp", count_state(v4) == 300,
+          "%d" % count_state(v4))
+    check("100 IPv6 TIME-WAIT sockets in /proc/net/tcp6", count_state(v6) == 100,
+          "%d" % count_state(v6))
+    # One write of 400 lines, IPv6 half as ss prints it, half as netstat does.
+    data = lines(v4) + lines(v6[:50]) + lines(v6[50:], "netstat")
+    n = write(data)
+    check("one write of 400 lines succeeds", n == len(data), "write gave %d" % n)
+    check("all 400 TIME-WAIT sockets are gone", gone(v4 + v6),
+          "%d left" % (400 - sum(1 for c in v4 + v6 if c.key() not in tcp_table())))
+    now = counters()
+    check("dropped_timewait counts 400",
+          now["dropped_timewait"] - before["dropped_timewait"] == 400, str(now))
+    # The ports are free again: bind() without SO_REUSEADDR works.
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(v4[0].local)
+        ok = True
+    except OSError as e:
+        ok = False
+        detail = str(e)
+    s.close()
+    check("a dropped TIME-WAIT socket's port can be bound again", ok, "" if ok else detail)
+
+
+def test_abort(family, mapped=False):
+    name = "IPv4 on a dual-stack socket" if mapped else \
+        ("IPv6" if family == socket.AF_INET6 else "IPv4")
+    if mapped:
+        lst = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        lst.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        lst.bind(("::", 0))
+        lst.listen(8)
+        lst.settimeout(10)
+        c, s = pair(lst, socket.AF_INET, host="127.0.0.1")
+        # Drop the server's end, named as ss shows a dual-stack socket.
+        victim, other = s, c
+        line = "[%s]:%d [%s]:%d" % (s.getsockname()[:2] + s.getpeername()[:2])
+    else:
+        lst = listener(family)
+        c, s = pair(lst)
+        victim, other = c, s
+        line = Conn(family, c.getsockname()[:2], c.getpeername()[:2]).text()
+    c.sendall(b"x")
+    s.recv(1)
+    n = write(line + "\n")
+    check("abort an established %s connection (%s)" % (name, line), n == len(line) + 1,
+          "write gave %d" % n)
+    try:
+        other.recv(10)
+        got = "no error"
+    except OSError as e:
+        got = errno.errorcode.get(e.errno, str(e.errno))
+    check("the peer of an aborted %s connection sees a reset" % name, got == "ECONNRESET", got)
+    try:
+        victim.recv(10)
+        got = "no error"
+    except OSError as e:
+        got = errno.errorcode.get(e.errno, str(e.errno))
+    check("the owner of an aborted %s connection gets ECONNABORTED" % name,
+          got == "ECONNABORTED", got)
+    for x in (c, s, lst):
+        x.close()
+
+
+ERRNO_TABLE = [
+    # (what, line, errno)
+    ("malformed line", "garbage", errno.EINVAL),
+    ("one field", "127.0.0.1:5000", errno.EINVAL),
+    ("three fields", "127.0.0.1:1 127.0.0.1:2 127.0.0.1:3", errno.EINVAL),
+    ("a raw ss line", "0 0 127.0.0.1:1 127.0.0.1:2", errno.EINVAL),
+    ("bad IPv4 address", "256.1.1.1:1 127.0.0.1:2", errno.EINVAL),
+    ("bad IPv6 address", "[::1::2]:1 [::1]:2", errno.EINVAL),
+    ("missing bracket", "[::1:1 [::1]:2", errno.EINVAL),
+    ("port with a sign", "127.0.0.1:-1 127.0.0.1:2", errno.EINVAL),
+    ("netstat's listener", "0.0.0.0:* 0.0.0.0:*", errno.EINVAL),
+    ("binary bytes", "\x01\x7f\xff 127.0.0.1:2", errno.EINVAL),
+    ("two different interfaces", "[fe80::1%lo]:1 [fe80::2%eth9]:2", errno.EINVAL),
+    ("port above 65535", "127.0.0.1:70000 127.0.0.1:80", errno.ERANGE),
+    ("port 0", "127.0.0.1:0 127.0.0.1:80", errno.ERANGE),
+    ("huge port", "[::1]:99999999999999999999 [::1]:80", errno.ERANGE),
+    ("IPv4 then IPv6", "127.0.0.1:1 [::1]:2", errno.EAFNOSUPPORT),
+    ("IPv6 then IPv4", "[::1]:1 127.0.0.1:2", errno.EAFNOSUPPORT),
+    ("IPv4-mapped then IPv6", "[::ffff:127.0.0.1]:1 [::1]:2", errno.EAFNOSUPPORT),
+    ("line of 300 bytes", "1" * 300, errno.E2BIG),
+    ("line of 5000 bytes", "1" * 5000, errno.E2BIG),
+    ("unknown socket", "127.0.0.1:1 127.0.0.1:2", errno.ENOENT),
+    ("unknown IPv6 socket", "[::1]:1 [::1]:2", errno.ENOENT),
+    ("unknown socket on lo", "127.0.0.1%lo:1 127.0.0.1:2", errno.ENOENT),
+    ("unknown interface", "[fe80::1%nosuch0]:1 [fe80::2]:2", errno.ENODEV),
+]
+
+
+def test_errnos():
+    before = counters()
+    for what, line, want in ERRNO_TABLE:
+        n = write(line + "\n")
+        check("%s gives %s" % (what, errno.errorcode[want]), n == -want,
+              "write gave %s" % (errno.errorcode.get(-n, n) if n < 0 else n))
+    after = counters()
+    bad = sum(1 for _, _, e in ERRNO_TABLE if e in (errno.EINVAL, errno.ERANGE, errno.EAFNOSUPPORT,
+                                                     errno.E2BIG))
+    # A line over the proc layer's 4096-byte buffer never reaches the module.
+    bad -= 1
+    missing = sum(1 for _, _, e in ERRNO_TABLE if e in (errno.ENOENT, errno.ENODEV))
+    check("malformed counts the refused lines",
+          after["malformed"] - before["malformed"] == bad, "%s -> %s" % (before, after))
+    check("not_found counts the unknown sockets",
+          after["not_found"] - before["not_found"] == missing, "%s -> %s" % (before, after))
+    # Blank and comment lines are fine; so is CRLF.
+    n = write("\n   \n# a comment\n\t\n")
+    check("blank and comment lines are accepted", n > 0, "write gave %d" % n)
+
+
+def test_mixed_write():
+    tw = make_time_wait(socket.AF_INET, 3)
+    data = "garbage\n" + tw[0].text() + "\n127.0.0.1:70000 127.0.0.1:1\n" + \
+        tw[1].text() + "\r\n" + "[::1]:1 127.0.0.1:2\n" + tw[2].text() + "\n"
+    n = write(data)
+    check("a write with bad lines fails with the first one's errno (EINVAL)",
+          n == -errno.EINVAL, "write gave %d" % n)
+    check("the valid lines of that write are still handled", gone(tw),
+          "%d left" % count_state(tw))
+
+
+def test_split_lines():
+    tw = make_time_wait(socket.AF_INET6, 2)
+    text, last = tw[0].text(), tw[1].text()
+    fd = os.open(PROC, os.O_WRONLY)
+    parts = [text[:5], text[5:17], text[17:] + "\n" + last[:9], last[9:]]
+    results = [write(p, fd) for p in parts]
+    check("a line split over three writes: each write succeeds",
+          results == [len(p) for p in parts], str(results))
+    check("the split line is handled when its newline arrives",
+          wait_for(lambda: tw[0].key() not in tcp_table(), 2))
+    check("the unterminated line is not handled before close", tw[1].key() in tcp_table())
+    os.close(fd)
+    check("an unterminated last line is handled at close", gone(tw[1:]))
+
+
+def main():
+    check("file is root's, mode 0600",
+          (os.stat(PROC).st_mode & 0o777, os.stat(PROC).st_uid) == (0o600, 0),
+          oct(os.stat(PROC).st_mode))
+    before = counters()
+    check("reading shows the counters",
+          set(before) == {"dropped_timewait", "aborted", "not_found", "malformed", "failed"},
+          str(before))
+    start = time.time()
+    test_time_wait(before)
+    print("# TIME-WAIT checks took %.1f s" % (time.time() - start), flush=True)
+    aborted = counters()["aborted"]
+    test_abort(socket.AF_INET)
+    test_abort(socket.AF_INET6)
+    test_abort(socket.AF_INET6, mapped=True)
+    check("aborted counts 3", counters()["aborted"] - aborted == 3, str(counters()))
+    test_errnos()
+    test_mixed_write()
+    test_split_lines()
+    print("# all checks took %.1f s" % (time.time() - start), flush=True)
+    check("nothing failed", counters()["failed"] == 0, str(counters()))
+    return failures
+
+
+def hold(netns):
+    """Open the file of NETNS (or ours), report reads and writes after stdin says go."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    if netns:
+        target = os.open("/run/netns/" + netns, os.O_RDONLY)
+        if libc.setns(target, 0x40000000) != 0:
+            print("setns failed: %d" % ctypes.get_errno(), flush=True)
+            return 1
+        os.close(target)
+    fd = os.open("/proc/self/net/drop_tcp_sock", os.O_RDWR)
+    if netns:
+        libc.setns(own, 0x40000000)
+    os.close(own)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    deadline = time.time() + 20
+    while True:
+        try:
+            os.pread(fd, 100, 0)
+            r = "read ok"
+        except OSError as e:
+            r = "read " + errno.errorcode.get(e.errno, str(e.errno))
+        if r != "read ok" or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    w = write("# x\n", fd)
+    print("%s, write %s" % (r, errno.errorcode.get(-w, w) if w < 0 else "ok"), flush=True)
+    os.close(fd)
+    return 0
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "main"
+    if cmd == "main":
+        sys.exit(1 if main() else 0)
+    elif cmd == "tw":
+        lp, pp = (int(x) for x in sys.argv[3].split(":")) if len(sys.argv) > 3 else (0, 0)
+        for c in make_time_wait(socket.AF_INET, int(sys.argv[2]), lp, pp):
+            print(c.text())
+    elif cmd == "count-tw":
+        conns = []
+        with open(sys.argv[2]) as f:
+            for line in f:
+                a, b = line.split()
+                la, lp = a.rsplit(":", 1)
+                pa, pp = b.rsplit(":", 1)
+                fam = socket.AF_INET6 if la.startswith("[") else socket.AF_INET
+                conns.append(Conn(fam, (la.strip("[]"), int(lp)), (pa.strip("[]"), int(pp))))
+        print(count_state(conns))
+    elif cmd == "hold":
+        sys.exit(hold(sys.argv[2] if len(sys.argv) > 2 else None))
+    else:
+        sys.exit(__doc__)

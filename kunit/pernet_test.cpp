@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kstd_pernet: kstd::pernet_storage<T> in init_net (the only namespace a
+ * KUnit case can count on): zeroed at creation, stable, independent per
+ * storage, gone with the storage.  New and exiting namespaces are covered
+ * by the drop-tcp-socket guest test (ip netns add/del).
+ */
+#include <kstd/pernet.hpp>
+
+#include "test.hpp"
+
+namespace {
+
+struct counters {
+	kstd::u64 a;
+	kstd::u32 b;
+	char name[20];
+};
+
+bool all_zero(const counters &c)
+{
+	if (c.a || c.b)
+		return false;
+	for (char ch : c.name)
+		if (ch)
+			return false;
+	return true;
+}
+
+} // namespace
+
+KSTD_TEST(pernet, storage_zeroed_and_stable)
+{
+	::net *net = kstd_kunit_init_net();
+	auto s = kstd::pernet_storage<counters>::create();
+	EXPECT(s.has_value());
+	if (!s)
+		return;
+	EXPECT(static_cast<bool>(*s));
+	counters &c = s->get(net);
+	EXPECT(all_zero(c));
+	c.a = 42;
+	c.name[0] = 'x';
+	EXPECT(&s->get(net) == &c);
+	EXPECT_EQ(s->get(net).a, 42);
+
+	/* Moving hands over the registration, not a copy. */
+	kstd::pernet_storage<counters> moved = kstd::move(*s);
+	EXPECT(!*s);
+	EXPECT(&moved.get(net) == &c);
+	moved.reset();
+	EXPECT(!moved);
+
+	/* A new registration starts from zero again. */
+	auto fresh = kstd::pernet_storage<counters>::create();
+	EXPECT(fresh.has_value());
+	if (fresh)
+		EXPECT(all_zero(fresh->get(net)));
+}
+
+KSTD_TEST(pernet, storages_are_independent)
+{
+	::net *net = kstd_kunit_init_net();
+	auto one = kstd::pernet_storage<counters>::create();
+	auto two = kstd::pernet_storage<kstd::u64>::create();
+	EXPECT(one.has_value() && two.has_value());
+	if (!one || !two)
+		return;
+	EXPECT(static_cast<void *>(&one->get(net)) != static_cast<void *>(&two->get(net)));
+	one->get(net).a = 7;
+	EXPECT_EQ(two->get(net), 0);
+	__atomic_fetch_add(&two->get(net), 3, __ATOMIC_RELAXED);
+	EXPECT_EQ(one->get(net).a, 7);
+	EXPECT_EQ(two->get(net), 3);
+}

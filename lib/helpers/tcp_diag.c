@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * C helpers: find a TCP socket by its 4-tuple in a network namespace and
+ * destroy it.  Included by lib/kstd.c (one object per module); prototypes
+ * in <kstd/bindings/tcp_diag.h>.
+ *
+ * This is what sock_diag's SOCK_DESTROY (`ss -K`) does for one socket:
+ * inet_diag_find_one_icsk() + tcp_abort(), with the version drift kept
+ * here:
+ *  - the established-hash lookups take the namespace's own hash table,
+ *    net->ipv4.tcp_death_row.hashinfo, since 6.1 (per-netns ehash); their
+ *    net argument became const in 6.2 (a non-const one fits both);
+ *  - tcp_abort() learned TIME-WAIT sockets after 6.1 (6.1's returns
+ *    -EOPNOTSUPP for them), so TIME-WAIT is always handled here, the way
+ *    6.12's tcp_abort() does it;
+ *  - before 6.11 (commit bac76cf89816, "tcp: fix forever orphan socket
+ *    caused by tcp_abort"), tcp_abort() on an orphaned socket purged its
+ *    write queue without closing it, leaving a socket nothing frees: such
+ *    sockets are refused there.
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/kernel.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/string.h>
+#include <linux/version.h>
+#include <net/inet_hashtables.h>
+#include <net/inet_sock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/tcp_states.h>
+#if IS_ENABLED(CONFIG_IPV6)
+#include <net/inet6_hashtables.h>
+#endif
+
+#define KSTD_TCP_STATE_CHECK(s)						\
+	static_assert((int)KSTD_TCP_##s == (int)TCP_##s, "kstd_tcp_state: TCP_" #s)
+KSTD_TCP_STATE_CHECK(ESTABLISHED);
+KSTD_TCP_STATE_CHECK(SYN_SENT);
+KSTD_TCP_STATE_CHECK(SYN_RECV);
+KSTD_TCP_STATE_CHECK(FIN_WAIT1);
+KSTD_TCP_STATE_CHECK(FIN_WAIT2);
+KSTD_TCP_STATE_CHECK(TIME_WAIT);
+KSTD_TCP_STATE_CHECK(CLOSE);
+KSTD_TCP_STATE_CHECK(CLOSE_WAIT);
+KSTD_TCP_STATE_CHECK(LAST_ACK);
+KSTD_TCP_STATE_CHECK(LISTEN);
+KSTD_TCP_STATE_CHECK(CLOSING);
+KSTD_TCP_STATE_CHECK(NEW_SYN_RECV);
+#undef KSTD_TCP_STATE_CHECK
+
+/* The established hash TCP uses in @net. */
+static struct inet_hashinfo *kstd_tcp_hashinfo(struct net *net)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+	return net->ipv4.tcp_death_row.hashinfo;
+#else
+	return &tcp_hashinfo;
+#endif
+}
+
+/*
+ * One end of a connection: an IPv4 address (an IPv4-mapped IPv6 one
+ * included), or an IPv6 one.  Ports stay in network order.
+ */
+struct kstd_tcp_end {
+	int family;
+	__be32 v4;
+	struct in6_addr v6;
+	__be16 port;
+};
+
+static int kstd_tcp_end(const struct kstd_sockaddr *sa, struct kstd_tcp_end *end)
+{
+	memcpy(&end->port, sa->port, sizeof(end->port));
+	switch (sa->family) {
+	case AF_INET:
+		end->family = AF_INET;
+		memcpy(&end->v4, sa->u.in4.addr, sizeof(end->v4));
+		return 0;
+	case AF_INET6:
+		memcpy(&end->v6, sa->u.in6.addr, sizeof(end->v6));
+		if (ipv6_addr_v4mapped(&end->v6)) {
+			end->family = AF_INET;
+			end->v4 = end->v6.s6_addr32[3];
+		} else {
+			end->family = AF_INET6;
+		}
+		return 0;
+	}
+	return -EAFNOSUPPORT;
+}
+
+struct sock *kstd_tcp_lookup(struct net *net, const struct kstd_sockaddr *local,
+			     const struct kstd_sockaddr *peer, int ifindex)
+{
+	struct kstd_tcp_end l, p;
+	struct sock *sk = NULL;
+
+	if (kstd_tcp_end(local, &l) || kstd_tcp_end(peer, &p) || l.family != p.family)
+		return ERR_PTR(-EAFNOSUPPORT);
+#if !IS_ENABLED(CONFIG_IPV6)
+	if (l.family == AF_INET6)
+		return ERR_PTR(-EAFNOSUPPORT);
+#endif
+
+	/* As for an incoming segment: the source is the peer. */
+	rcu_read_lock();
+	if (l.family == AF_INET)
+		sk = __inet_lookup_established(net, kstd_tcp_hashinfo(net), p.v4, p.port,
+					       l.v4, ntohs(l.port), ifindex, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		sk = __inet6_lookup_established(net, kstd_tcp_hashinfo(net), &p.v6, p.port,
+						&l.v6, ntohs(l.port), ifindex, 0);
+#endif
+	rcu_read_unlock();
+	return sk ? sk : ERR_PTR(-ENOENT);
+}
+
+int kstd_tcp_state(const struct sock *sk)
+{
+	return inet_sk_state_load(sk);
+}
+
+int kstd_tcp_destroy(struct sock *sk, int err)
+{
+	int state = inet_sk_state_load(sk);
+	int ret;
+
+	might_sleep();
+	if (state == TCP_TIME_WAIT) {
+		struct inet_timewait_sock *tw = inet_twsk(sk);
+
+		/* inet_twsk_deschedule_put() consumes a reference: its own. */
+		refcount_inc(&tw->tw_refcnt);
+		/* The ehash lock and the timer are shared with softirqs. */
+		local_bh_disable();
+		inet_twsk_deschedule_put(tw);
+		local_bh_enable();
+		return TCP_TIME_WAIT;
+	}
+	if (state == TCP_CLOSE)
+		return -ENOENT;
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+	if (sk_fullsock(sk) && sock_flag(sk, SOCK_DEAD))
+		return -EBUSY;
+#endif
+	/* Full sockets under lock_sock(); request sockets dropped from their listener. */
+	ret = tcp_abort(sk, err);
+	return ret ? ret : state;
+}
+
+int kstd_net_ifindex(struct net *net, const char *name, size_t len)
+{
+	struct net_device *dev;
+	char buf[IFNAMSIZ];
+	int ifindex = -ENODEV, n;
+
+	if (!len || len >= sizeof(buf) || memchr(name, '\0', len))
+		return -ENODEV;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	rcu_read_lock();
+	dev = dev_get_by_name_rcu(net, buf);
+	if (dev)
+		ifindex = dev->ifindex;
+	else if (!kstrtoint(buf, 10, &n) && n > 0 && dev_get_by_index_rcu(net, n))
+		ifindex = n;
+	rcu_read_unlock();
+	return ifindex;
+}

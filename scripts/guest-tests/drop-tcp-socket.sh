@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest test of drop_tcp_sock (examples/drop-tcp-socket): hundreds of IPv4
+# and IPv6 TIME-WAIT sockets dropped through /proc/net/drop_tcp_sock (one
+# write, and `ss` piped in), established connections aborted (the peer sees
+# a reset), every bad input's errno, lines split across writes, a namespace's
+# own file and sockets (`ip netns`), the file of a deleted namespace closed,
+# unload and reload with namespaces present.  Needs root, python3, ip, ss.
+#   drop-tcp-socket.sh MODULE_DIR
+set -u
+mod=$1/examples/drop-tcp-socket/drop_tcp_sock.ko
+tool=$(cd "$(dirname "$0")/../../examples/drop-tcp-socket/tools" && pwd)/drop-test.py
+file=/proc/net/drop_tcp_sock
+tmp=$(mktemp -d)
+fails=0
+check() { # name, then a command that must succeed
+	local name=$1
+	shift
+	if "$@"; then echo "ok - drop-tcp-socket: $name"; else echo "not ok - drop-tcp-socket: $name"; fails=$((fails + 1)); fi
+}
+prefix() { sed -u 's/^\(not \)\{0,1\}ok - /&drop-tcp-socket: /'; }
+counter() { # [netns] name: a counter's value
+	if [ $# -eq 2 ]; then ip netns exec "$1" awk -v k="$2:" '$1 == k { print $2 }' $file
+	else awk -v k="$1:" '$1 == k { print $2 }' $file; fi
+}
+in_ns() { ip netns exec "$@"; }
+# count_tw FILE [NETNS]: how many of FILE's IPv4 lines ("A.B.C.D:P E.F.G.H:Q",
+# as `drop-test.py tw` prints them) are in TIME-WAIT (st 06) in /proc/net/tcp.
+count_tw() {
+	local cmd=(awk)
+	[ $# -gt 1 ] && cmd=(ip netns exec "$2" awk)
+	"${cmd[@]}" 'function hex(ep,  a, p) {
+		split(ep, p, ":"); split(p[1], a, ".")
+		return sprintf("%02X%02X%02X%02X:%04X", a[4], a[3], a[2], a[1], p[2])
+	}
+	FNR == NR { want[hex($1) " " hex($2)] = 1; next }
+	FNR > 1 && $4 == "06" && (($2 " " $3) in want) { n++ }
+	END { print n + 0 }' "$1" /proc/net/tcp
+}
+
+check "loads" insmod "$mod"
+check "/proc/net/drop_tcp_sock exists" test -f $file
+
+# Everything in the initial namespace: TIME-WAIT, aborts, errnos, split lines.
+python3 "$tool" main | prefix
+[ "${PIPESTATUS[0]}" -eq 0 ] || fails=$((fails + 1))
+
+echo "# initial namespace checks done at ${SECONDS} s"
+
+# What the shell shows for a bad line.
+msg=$(printf 'not a connection\n' 2>&1 >$file)
+check "bash's printf reports the error ($msg)" grep -q "Invalid argument" <<<"$msg"
+msg=$(printf '127.0.0.1:1 127.0.0.1:65536\n' 2>&1 >$file)
+check "bash's printf reports ERANGE ($msg)" grep -q "Numerical result out of range" <<<"$msg"
+
+# ss piped in, as the README shows it.
+if command -v ss >/dev/null; then
+	python3 "$tool" tw 100 >"$tmp/ss.txt"
+	check "100 TIME-WAIT sockets for ss" test "$(count_tw "$tmp/ss.txt")" = 100
+	before=$(counter dropped_timewait)
+	ss -tn state time-wait | awk 'NR>1 {print $3, $4}' >$file
+	check "ss -tn state time-wait | awk ... > $file drops them all" \
+		test "$(count_tw "$tmp/ss.txt")" = 0
+	check "ss sees no TIME-WAIT socket left" test "$(ss -tn state time-wait | wc -l)" -le 1
+	check "dropped_timewait counts at least 100" test $(($(counter dropped_timewait) - before)) -ge 100
+else
+	echo "# ss not found: skipping the ss pipeline"
+fi
+
+echo "# ss checks done at ${SECONDS} s"
+
+# A namespace has its own file, counters and sockets; the same 4-tuple in
+# TIME-WAIT in both namespaces is dropped only where the line is written.
+ip netns add dropns
+in_ns dropns ip link set lo up
+check "a new namespace gets its own file" in_ns dropns test -f $file
+check "its counters start at zero" test "$(counter dropns dropped_timewait)" = 0
+python3 "$tool" tw 1 40001:40002 >"$tmp/init.txt"
+in_ns dropns python3 "$tool" tw 1 40001:40002 >"$tmp/ns.txt"
+check "the same tuple is in TIME-WAIT in both namespaces" \
+	test "$(cat "$tmp/init.txt")" = "$(cat "$tmp/ns.txt")" -a \
+	"$(count_tw "$tmp/init.txt")" = 1 -a "$(count_tw "$tmp/ns.txt" dropns)" = 1
+init_before=$(counter dropped_timewait)
+check "a write in the namespace succeeds" in_ns dropns sh -c "cat $tmp/ns.txt > $file"
+check "it drops the namespace's socket" test "$(count_tw "$tmp/ns.txt" dropns)" = 0
+check "and not the initial namespace's" test "$(count_tw "$tmp/init.txt")" = 1
+check "the namespace counts it" test "$(counter dropns dropped_timewait)" = 1
+check "the initial namespace does not" test "$(counter dropped_timewait)" = "$init_before"
+check "the initial namespace drops its own" sh -c "cat $tmp/init.txt > $file"
+check "and it is gone" test "$(count_tw "$tmp/init.txt")" = 0
+msg=$(in_ns dropns bash -c "printf 'bad\n' > $file" 2>&1)
+check "errors in a namespace too ($msg)" grep -q "Invalid argument" <<<"$msg"
+check "counted there" test "$(counter dropns malformed)" = 1
+
+echo "# namespace checks done at ${SECONDS} s"
+
+# Deleting the namespace removes its file: one held open fails with EIO.
+coproc holder { python3 "$tool" hold dropns; }
+holder_pid=$holder_PID
+read -r -t 20 line <&"${holder[0]}"
+check "the namespace's file is open ($line)" test "$line" = ready
+ip netns del dropns
+echo go >&"${holder[1]}"
+read -r -t 40 line <&"${holder[0]}"
+check "after ip netns del, its open file fails with EIO ($line)" \
+	test "$line" = "read EIO, write EIO"
+wait "$holder_pid" 2>/dev/null
+
+echo "# namespace deletion checked at ${SECONDS} s"
+
+# Unload and reload with namespaces present (and a file held open).
+ip netns add dropns2
+in_ns dropns2 ip link set lo up
+check "namespace created before the reload has the file" in_ns dropns2 test -f $file
+coproc holder { python3 "$tool" hold; }
+holder_pid=$holder_PID
+read -r -t 20 line <&"${holder[0]}"
+check "unloads with namespaces present and the file open" rmmod drop_tcp_sock
+echo go >&"${holder[1]}"
+read -r -t 40 line <&"${holder[0]}"
+check "the open file fails with EIO after unload ($line)" test "$line" = "read EIO, write EIO"
+wait "$holder_pid" 2>/dev/null
+check "the file is gone from the initial namespace" test ! -e $file
+check "and from the other one" in_ns dropns2 test ! -e $file
+check "reloads" insmod "$mod"
+check "the file is back in the initial namespace" test -f $file
+check "and in the other one, counters at zero" test "$(counter dropns2 malformed)" = 0
+in_ns dropns2 python3 "$tool" tw 3 >"$tmp/ns2.txt"
+check "and it works there" in_ns dropns2 sh -c "cat $tmp/ns2.txt > $file"
+check "dropping that namespace's sockets" test "$(count_tw "$tmp/ns2.txt" dropns2)" = 0
+check "unloads again" rmmod drop_tcp_sock
+ip netns del dropns2
+rm -rf "$tmp"
+echo "drop-tcp-socket: $fails failed (${SECONDS} s)"
+exit $((fails > 0))
