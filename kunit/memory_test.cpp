@@ -49,7 +49,8 @@ KSTD_TEST(memory, release_and_adopt)
 	int live = 0;
 	counted *raw;
 	{
-		auto p = kstd::move(kstd::make_unique<counted>(kstd::gfp::kernel, &live, 1)).value();
+		auto p =
+			kstd::move(kstd::make_unique<counted>(kstd::gfp::kernel, &live, 1)).value();
 		raw = p.release();
 		EXPECT(!p);
 	}

@@ -49,7 +49,7 @@ struct procfs {
 	::vfsmount *mnt;
 	unsigned long ubuf;
 	explicit procfs(struct kunit *test)
-	    : mnt(kstd_kunit_mount("proc")), ubuf(kstd_kunit_user_buf(test, ubuf_size))
+		: mnt(kstd_kunit_mount("proc")), ubuf(kstd_kunit_user_buf(test, ubuf_size))
 	{
 	}
 	~procfs()
@@ -65,7 +65,7 @@ struct open_file {
 	::file *f;
 	unsigned long ubuf;
 	open_file(procfs &fs, const char *path, int how)
-	    : f(kstd_kunit_open(fs.mnt, path, how)), ubuf(fs.ubuf)
+		: f(kstd_kunit_open(fs.mnt, path, how)), ubuf(fs.ubuf)
 	{
 	}
 	~open_file() { close(); }

@@ -969,7 +969,7 @@ namespace {
  */
 struct echo_conn {
 	echo_conn(kstd::workqueue_ref<echo_conn> q, kstd::tcp_stream s)
-	    : queue(q), stream(kstd::move(s))
+		: queue(q), stream(kstd::move(s))
 	{
 	}
 

@@ -29,7 +29,7 @@
 
 #define EXPECT(cond) kstd_kunit_check(test, static_cast<bool>(cond), __FILE__, __LINE__, #cond)
 #define EXPECT_EQ(a, b)                                                                            \
-	kstd_kunit_check_eq(test, static_cast<long long>(a), static_cast<long long>(b), __FILE__, \
+	kstd_kunit_check_eq(test, static_cast<long long>(a), static_cast<long long>(b), __FILE__,  \
 			    __LINE__, #a " == " #b)
 #define SKIP(why) kstd_kunit_skip(test, why)
 

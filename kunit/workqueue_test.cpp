@@ -142,7 +142,7 @@ struct bouncer {
 		self->done->complete();
 	}
 	bouncer(stats *s, kstd::workqueue_ref<bouncer> q, kstd::completion *d, int n)
-	    : st(s), wq(q), done(d), left(n)
+		: st(s), wq(q), done(d), left(n)
 	{
 	}
 	~bouncer() { atomic_inc(st->freed); }

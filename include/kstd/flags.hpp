@@ -23,7 +23,8 @@
 namespace kstd {
 
 /** Flag bits of the kind @p Tag; combine with | and &. */
-template <class Tag> struct flag_set {
+template <class Tag>
+struct flag_set {
 	/** The kernel's value, for C calls. */
 	unsigned int bits = 0;
 

@@ -62,7 +62,8 @@ public:
 	::list_head *raw() noexcept { return reinterpret_cast<::list_head *>(this); }
 
 private:
-	template <auto> friend class intrusive_list;
+	template <auto>
+	friend class intrusive_list;
 
 	/* list_del_init() of a node known to be linked. */
 	void unlink_linked() noexcept
@@ -92,9 +93,11 @@ private:
 };
 
 /** The parts of a pointer-to-data-member type `M T::*` (`object`, `member`). */
-template <class> struct member_pointer_traits;
+template <class>
+struct member_pointer_traits;
 /** For `M T::*`: the class T and the member type M. */
-template <class T, class M> struct member_pointer_traits<M T::*> {
+template <class T, class M>
+struct member_pointer_traits<M T::*> {
 	/// The class that has the member.
 	using object = T;
 	/// The member's type.
@@ -105,7 +108,8 @@ template <class T, class M> struct member_pointer_traits<M T::*> {
  * An intrusive list of T, linked through the member @p Node
  * (`&T::link`, a kstd::list_node).  O(1) push/pop/erase, O(n) size().
  */
-template <auto Node> class intrusive_list {
+template <auto Node>
+class intrusive_list {
 	using traits = member_pointer_traits<decltype(Node)>;
 	static_assert(is_same_v<typename traits::member, list_node>,
 		      "intrusive_list<&T::member> needs a kstd::list_node member");
@@ -210,7 +214,8 @@ public:
 	iterator end() noexcept { return iterator(&head_); }
 
 	/** Unlink every element for which @p pred returns true; returns the count. */
-	template <class Pred> size_t remove_if(Pred &&pred) noexcept
+	template <class Pred>
+	size_t remove_if(Pred &&pred) noexcept
 	{
 		size_t n = 0;
 		for (list_node *p = head_.next_, *next; p != &head_; p = next) {
@@ -248,7 +253,8 @@ private:
 		 */
 		if constexpr (KSTD_CONFIG_DEBUG_LIST) {
 			if (n.is_linked()) [[unlikely]] {
-				kstd_warn(__FILE__, __LINE__, "list_node inserted while already linked");
+				kstd_warn(__FILE__, __LINE__,
+					  "list_node inserted while already linked");
 				return;
 			}
 			kstd_list_add_tail(n.raw(), next->raw());

@@ -78,7 +78,8 @@ namespace detail {
  * site).  Zero-initialised and constructor-free: lands in the module's .bss,
  * which lockdep accepts as static storage.
  */
-template <class Site> inline lock_class site_class;
+template <class Site>
+inline lock_class site_class;
 } // namespace detail
 
 /**
@@ -92,13 +93,11 @@ template <class Site> inline lock_class site_class;
  * A held lock, released when the guard goes out of scope.  Move-only.  A
  * guard from a try_*() call may be empty: test it with `if (guard)`.
  */
-template <class Lock, class Policy> class [[nodiscard]] lock_guard {
+template <class Lock, class Policy>
+class [[nodiscard]] lock_guard {
 public:
 	/** Take over the held lock from @p o, which becomes empty. */
-	lock_guard(lock_guard &&o) noexcept
-		: lock_(exchange(o.lock_, nullptr)), flags_(o.flags_)
-	{
-	}
+	lock_guard(lock_guard &&o) noexcept : lock_(exchange(o.lock_, nullptr)), flags_(o.flags_) {}
 	lock_guard(const lock_guard &) = delete;
 	lock_guard &operator=(const lock_guard &) = delete;
 	lock_guard &operator=(lock_guard &&) = delete;
@@ -199,15 +198,27 @@ public:
 		return irqsave_guard(this, flags);
 	}
 	/** spin_trylock(): never spins; the guard is empty if the lock was busy. */
-	guard try_lock() noexcept { return guard(kstd_spin_trylock(raw()) ? this : nullptr); }
+	guard try_lock() noexcept
+	{
+		return guard(kstd_spin_trylock(raw()) ? this : nullptr);
+	}
 
 	/** Is the lock held by anyone (a hint only, for assertions)? */
-	[[nodiscard]] bool is_locked() noexcept { return kstd_spin_is_locked(raw()); }
+	[[nodiscard]] bool is_locked() noexcept
+	{
+		return kstd_spin_is_locked(raw());
+	}
 	/** lockdep_assert_held(): warns under lockdep if this context does not hold it. */
-	void assert_held() noexcept { kstd_lockdep_assert_held(raw(), 0); }
+	void assert_held() noexcept
+	{
+		kstd_lockdep_assert_held(raw(), 0);
+	}
 
 	/** The kernel's spinlock_t, for passing to C APIs. */
-	[[nodiscard]] ::spinlock *raw() noexcept { return storage_.as<::spinlock>(); }
+	[[nodiscard]] ::spinlock *raw() noexcept
+	{
+		return storage_.as<::spinlock>();
+	}
 
 private:
 	void init(const char *name, lock_class &cls) noexcept
@@ -215,7 +226,10 @@ private:
 		kstd_spin_lock_init(raw(), cls.bind_name(name), cls.key());
 	}
 	/* spinlock_t begins with its raw_spinlock_t (static_assert in kstd.c). */
-	::raw_spinlock *raw_lock() noexcept { return reinterpret_cast<::raw_spinlock *>(raw()); }
+	::raw_spinlock *raw_lock() noexcept
+	{
+		return reinterpret_cast<::raw_spinlock *>(raw());
+	}
 
 	opaque<KSTD_SIZEOF_SPINLOCK, KSTD_ALIGNOF_SPINLOCK> storage_;
 };
@@ -300,15 +314,27 @@ public:
 		return guard(this);
 	}
 	/** mutex_trylock(): never sleeps; the guard is empty if the mutex was busy. */
-	guard try_lock() noexcept { return guard(mutex_trylock(raw()) ? this : nullptr); }
+	guard try_lock() noexcept
+	{
+		return guard(mutex_trylock(raw()) ? this : nullptr);
+	}
 
 	/** mutex_is_locked(): held by anyone (a hint only, for assertions)?  Any context. */
-	[[nodiscard]] bool is_locked() noexcept { return kstd_mutex_is_locked(raw()); }
+	[[nodiscard]] bool is_locked() noexcept
+	{
+		return kstd_mutex_is_locked(raw());
+	}
 	/** lockdep_assert_held(): warns under lockdep if this task does not hold it. */
-	void assert_held() noexcept { kstd_lockdep_assert_held(raw(), 1); }
+	void assert_held() noexcept
+	{
+		kstd_lockdep_assert_held(raw(), 1);
+	}
 
 	/** The kernel's struct mutex, for passing to C APIs. */
-	[[nodiscard]] ::mutex *raw() noexcept { return storage_.as<::mutex>(); }
+	[[nodiscard]] ::mutex *raw() noexcept
+	{
+		return storage_.as<::mutex>();
+	}
 
 private:
 	void init(const char *name, lock_class &cls) noexcept
@@ -328,7 +354,8 @@ inline void mutex_policy::plain::release(mutex &m, unsigned long) noexcept
  * Access to data under a held lock: `->` and `*` reach the data; the lock
  * is released with this object.  Obtained from locked<T>::lock() & co.
  */
-template <class T, class Guard> class [[nodiscard]] locked_access {
+template <class T, class Guard>
+class [[nodiscard]] locked_access {
 public:
 	/** Pair a held lock's guard with the data it protects. */
 	locked_access(Guard &&g, T &data) noexcept : guard_(move(g)), data_(&data) {}
@@ -353,7 +380,8 @@ private:
  * live.lock()->push_back(*c);
  * @endcode
  */
-template <class T, class Lock = spinlock> class locked {
+template <class T, class Lock = spinlock>
+class locked {
 public:
 	/**
 	 * Default-construct the data.  All locked<T, Lock> of one type share
@@ -379,20 +407,18 @@ public:
 	/** Try to lock without waiting: the access is empty (false) if the lock was busy. */
 	auto try_lock() noexcept { return make_access(lock_.try_lock()); }
 	/** spinlock only: see spinlock::lock_bh(). */
-	auto lock_bh() noexcept
-		requires is_same_v<Lock, spinlock>
+	auto lock_bh() noexcept requires is_same_v<Lock, spinlock>
 	{
 		return make_access(lock_.lock_bh());
 	}
 	/** spinlock only: see spinlock::lock_irqsave(). */
-	auto lock_irqsave() noexcept
-		requires is_same_v<Lock, spinlock>
+	auto lock_irqsave() noexcept requires is_same_v<Lock, spinlock>
 	{
 		return make_access(lock_.lock_irqsave());
 	}
 	/** mutex only: -EINTR on a signal. */
 	auto lock_interruptible() noexcept -> result<locked_access<T, typename Lock::guard>>
-		requires is_same_v<Lock, mutex>
+	requires is_same_v<Lock, mutex>
 	{
 		auto g = KSTD_TRY(lock_.lock_interruptible());
 		return make_access(move(g));
@@ -402,7 +428,8 @@ public:
 	Lock &raw_lock() noexcept { return lock_; }
 
 private:
-	template <class G> locked_access<T, G> make_access(G &&g) noexcept
+	template <class G>
+	locked_access<T, G> make_access(G &&g) noexcept
 	{
 		return locked_access<T, G>(move(g), data_);
 	}
@@ -412,7 +439,8 @@ private:
 };
 
 /** kstd::locked with a mutex. */
-template <class T> using mutex_locked = locked<T, mutex>;
+template <class T>
+using mutex_locked = locked<T, mutex>;
 
 } // namespace kstd
 

@@ -53,13 +53,16 @@ inline constexpr gfp_t nowarn{KSTD_GFP_NOWARN};
 } // namespace gfp
 
 /** Deleter that runs the destructor and kfree()s. */
-template <class T> struct kfree_deleter {
+template <class T>
+struct kfree_deleter {
 	/** A stateless deleter. */
 	constexpr kfree_deleter() noexcept = default;
 	/** From the deleter of a derived type (unique_ptr<Derived> to unique_ptr<Base>). */
+	// clang-format off
 	template <class U>
 		requires is_convertible_v<U *, T *>
 	constexpr kfree_deleter(const kfree_deleter<U> &) noexcept
+	// clang-format on
 	{
 	}
 	/** Destroy *@p p and kfree() it.  Any context. */
@@ -71,7 +74,8 @@ template <class T> struct kfree_deleter {
 };
 
 /** Array form: destroys every element first (the count lives beside it). */
-template <class T> struct kfree_deleter<T[]> {
+template <class T>
+struct kfree_deleter<T[]> {
 	/** Destroy the @p n elements at @p p, last first, and kfree() them. */
 	void operator()(T *p, size_t n) const noexcept
 	{
@@ -86,7 +90,8 @@ template <class T> struct kfree_deleter<T[]> {
  * kmalloc'ed pointer).  Move-only; destroys and kfree()s on destruction.
  * A zero-size deleter: exactly one pointer wide, like std::unique_ptr.
  */
-template <class T, class Deleter = kfree_deleter<T>> class unique_ptr {
+template <class T, class Deleter = kfree_deleter<T>>
+class unique_ptr {
 public:
 	/// T *.
 	using pointer = T *;
@@ -101,9 +106,11 @@ public:
 	/** Take ownership from @p o, which becomes empty. */
 	unique_ptr(unique_ptr &&o) noexcept : ptr_(o.release()) {}
 	/** Take ownership from a unique_ptr to a derived type. */
+	// clang-format off
 	template <class U, class E>
 		requires is_convertible_v<U *, T *>
 	unique_ptr(unique_ptr<U, E> &&o) noexcept : ptr_(o.release())
+	// clang-format on
 	{
 	}
 	/** Free the owned object, then take ownership from @p o. */
@@ -149,7 +156,8 @@ private:
 };
 
 /** Owns an array of @c size() elements from make_unique<T[]>(gfp, n). */
-template <class T> class unique_ptr<T[], kfree_deleter<T[]>> {
+template <class T>
+class unique_ptr<T[], kfree_deleter<T[]>> {
 public:
 	constexpr unique_ptr() noexcept = default;
 	/** Adopt @p n constructed elements at @p p (from kmalloc). */
@@ -200,9 +208,11 @@ private:
  * Allocate and construct a T with @p flags.  Returns -ENOMEM on allocation
  * failure; never returns a null pointer.  May sleep iff @p flags may.
  */
+// clang-format off
 template <class T, class... Args>
 	requires(!is_unbounded_array_v<T>)
 [[nodiscard]] result<unique_ptr<T>> make_unique(gfp_t flags, Args &&...args) noexcept
+// clang-format on
 {
 	// kmalloc aligns to ARCH_KMALLOC_MINALIGN, and power-of-two sizes naturally.
 	static_assert(alignof(T) <= KSTD_KMALLOC_MINALIGN || (sizeof(T) & (sizeof(T) - 1)) == 0,
@@ -217,15 +227,18 @@ template <class T, class... Args>
  * Allocate @p n value-initialised elements (zeroed for trivial types).
  * -ENOMEM on failure, -EOVERFLOW if n * sizeof(T) overflows.
  */
+// clang-format off
 template <class T>
 	requires is_unbounded_array_v<T>
 [[nodiscard]] result<unique_ptr<T>> make_unique(gfp_t flags, size_t n) noexcept
+// clang-format on
 {
 	using E = remove_extent_t<T>;
 	size_t bytes;
 	if (__builtin_mul_overflow(n, sizeof(E), &bytes))
 		return error::overflow();
-	E *mem = static_cast<E *>(kstd_kmalloc_array(n ? n : 1, sizeof(E), (flags | gfp::zero).bits));
+	E *mem = static_cast<E *>(
+		kstd_kmalloc_array(n ? n : 1, sizeof(E), (flags | gfp::zero).bits));
 	if (!mem)
 		return error::nomem();
 	if constexpr (!__is_trivially_constructible(E))
@@ -239,9 +252,11 @@ template <class T>
  * is not zeroed (std::make_unique_for_overwrite), for buffers that are
  * always written before they are read.  -ENOMEM, -EOVERFLOW as above.
  */
+// clang-format off
 template <class T>
 	requires is_unbounded_array_v<T> && __is_trivially_constructible(remove_extent_t<T>)
 [[nodiscard]] result<unique_ptr<T>> make_unique_for_overwrite(gfp_t flags, size_t n) noexcept
+// clang-format on
 {
 	using E = remove_extent_t<T>;
 	size_t bytes;

@@ -42,9 +42,11 @@ namespace kstd::detail {
  * constructors or destructors never run in the kernel (the build rejects
  * them), so this must be constant-initialised.
  */
-template <class T> inline T *module_instance = nullptr;
+template <class T>
+inline T *module_instance = nullptr;
 
-template <class T> int module_init() noexcept
+template <class T>
+int module_init() noexcept
 {
 	result<unique_ptr<T>> r = T::create();
 	if (!r) {
@@ -55,7 +57,8 @@ template <class T> int module_init() noexcept
 	return 0;
 }
 
-template <class T> void module_exit() noexcept
+template <class T>
+void module_exit() noexcept
 {
 	unique_ptr<T> owned(exchange(module_instance<T>, nullptr));
 }

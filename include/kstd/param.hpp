@@ -218,7 +218,7 @@ class module_param {
 public:
 	/** Any value of T, initially @p def. */
 	constexpr explicit module_param(T def) noexcept
-	    : store_{def, traits::lowest, traits::highest}
+		: store_{def, traits::lowest, traits::highest}
 	{
 	}
 	/** Values in [@p lo, @p hi], initially @p def (checked at compile time). */

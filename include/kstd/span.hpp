@@ -62,11 +62,11 @@ public:
 	{
 	}
 	/** A read-only view of a writable span. */
+	// clang-format off
 	template <class U>
-	requires __is_same(const U, T) &&
-		(!__is_same(U, T)) constexpr span(const span<U> &other) noexcept
-	    : data_(other.data()),
-	size_(other.size())
+		requires __is_same(const U, T) && (!__is_same(U, T))
+	constexpr span(const span<U> &other) noexcept : data_(other.data()), size_(other.size())
+	// clang-format on
 	{
 	}
 
@@ -133,8 +133,11 @@ template <class T>
 }
 
 /** The bytes of a writable span's elements. */
+// clang-format off
 template <class T>
-requires(!__is_same(const T, T)) [[nodiscard]] inline span<u8> as_writable_bytes(span<T> s) noexcept
+	requires(!__is_same(const T, T))
+[[nodiscard]] inline span<u8> as_writable_bytes(span<T> s) noexcept
+// clang-format on
 {
 	return span<u8>(reinterpret_cast<u8 *>(s.data()), s.size_bytes());
 }

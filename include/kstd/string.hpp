@@ -109,12 +109,12 @@ public:
 	constexpr string_view() noexcept = default;
 	/** @p size bytes at @p data (null only with size 0). */
 	constexpr string_view(const char *data, size_t size) noexcept
-	    : data_(data), size_(data ? size : 0)
+		: data_(data), size_(data ? size : 0)
 	{
 	}
 	/** A NUL-terminated C string (null is the empty view). */
 	constexpr string_view(const char *cstr) noexcept
-	    : data_(cstr), size_(cstr ? __builtin_strlen(cstr) : 0)
+		: data_(cstr), size_(cstr ? __builtin_strlen(cstr) : 0)
 	{
 	}
 	/** A span of chars. */
@@ -350,7 +350,7 @@ public:
 	public:
 		/** At the first field of @p rest (at the end if @p done). */
 		constexpr iterator(string_view rest, char sep, bool done) noexcept
-		    : rest_(rest), sep_(sep), done_(done)
+			: rest_(rest), sep_(sep), done_(done)
 		{
 			advance();
 		}

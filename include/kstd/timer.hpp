@@ -66,7 +66,7 @@ struct site_key {
 
 	template <class Site = decltype([] {})>
 	site_key(Site = {}) noexcept
-	    : cls(&site_class<Site>), timer_cls(&site_class<site_key (*)(Site)>)
+		: cls(&site_class<Site>), timer_cls(&site_class<site_key (*)(Site)>)
 	{
 	}
 };
@@ -90,7 +90,7 @@ public:
 	/** timer_setup(); @p owner is the object this timer is a member of. Any context. */
 	explicit timer(T *owner, const char *name = "kstd::timer",
 		       detail::site_key site = {}) noexcept
-	    : owner_(owner)
+		: owner_(owner)
 	{
 		init(name, *site.cls);
 	}

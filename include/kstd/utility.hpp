@@ -20,40 +20,58 @@ namespace kstd {
 /** @name Type traits: the std ones kstd needs, same names and meaning */
 ///@{
 /** std::remove_reference: T without a reference (`type`). */
-template <class T> struct remove_reference {
+template <class T>
+struct remove_reference {
 	/// T itself.
 	using type = T;
 };
 /// @cond INTERNAL
-template <class T> struct remove_reference<T &> { using type = T; };
-template <class T> struct remove_reference<T &&> { using type = T; };
+template <class T>
+struct remove_reference<T &> {
+	using type = T;
+};
+template <class T>
+struct remove_reference<T &&> {
+	using type = T;
+};
 /// @endcond
 /** std::remove_reference_t. */
-template <class T> using remove_reference_t = typename remove_reference<T>::type;
+template <class T>
+using remove_reference_t = typename remove_reference<T>::type;
 
 /** std::remove_extent: the element type of an array type `T[]` (`type`). */
-template <class T> struct remove_extent {
+template <class T>
+struct remove_extent {
 	/// T itself, or U for T = U[].
 	using type = T;
 };
 /// @cond INTERNAL
-template <class T> struct remove_extent<T[]> { using type = T; };
+template <class T>
+struct remove_extent<T[]> {
+	using type = T;
+};
 /// @endcond
 /** std::remove_extent_t. */
-template <class T> using remove_extent_t = typename remove_extent<T>::type;
+template <class T>
+using remove_extent_t = typename remove_extent<T>::type;
 
 /** std::is_lvalue_reference_v. */
-template <class T> inline constexpr bool is_lvalue_reference_v = false;
+template <class T>
+inline constexpr bool is_lvalue_reference_v = false;
 /// @cond INTERNAL
-template <class T> inline constexpr bool is_lvalue_reference_v<T &> = true;
+template <class T>
+inline constexpr bool is_lvalue_reference_v<T &> = true;
 /// @endcond
 /** std::is_unbounded_array_v: is T an array of unknown bound (`U[]`)? */
-template <class T> inline constexpr bool is_unbounded_array_v = false;
+template <class T>
+inline constexpr bool is_unbounded_array_v = false;
 /// @cond INTERNAL
-template <class T> inline constexpr bool is_unbounded_array_v<T[]> = true;
+template <class T>
+inline constexpr bool is_unbounded_array_v<T[]> = true;
 /// @endcond
 /** std::is_same_v. */
-template <class A, class B> inline constexpr bool is_same_v = __is_same(A, B);
+template <class A, class B>
+inline constexpr bool is_same_v = __is_same(A, B);
 /** std::is_void_v (void and const void). */
 template <class T>
 inline constexpr bool is_void_v = __is_same(T, void) || __is_same(T, const void);
@@ -65,31 +83,36 @@ template <class T, class... Args>
 inline constexpr bool is_constructible_v = __is_constructible(T, Args...);
 /** std::is_convertible_v: From converts implicitly to To. */
 template <class From, class To>
-inline constexpr bool is_convertible_v = requires(void (*sink)(To), From (*source)()) {
+inline constexpr bool is_convertible_v = requires(void (*sink)(To), From (*source)())
+{
 	sink(source());
 };
 ///@}
 
 /** std::move: cast to an rvalue so the value can be moved from. */
-template <class T> [[nodiscard]] constexpr remove_reference_t<T> &&move(T &&t) noexcept
+template <class T>
+[[nodiscard]] constexpr remove_reference_t<T> &&move(T &&t) noexcept
 {
 	return static_cast<remove_reference_t<T> &&>(t);
 }
 
 /** std::forward: perfect forwarding of a forwarding reference. */
-template <class T> [[nodiscard]] constexpr T &&forward(remove_reference_t<T> &t) noexcept
+template <class T>
+[[nodiscard]] constexpr T &&forward(remove_reference_t<T> &t) noexcept
 {
 	return static_cast<T &&>(t);
 }
 /** std::forward, rvalue overload (forwarding an rvalue as an lvalue is an error). */
-template <class T> [[nodiscard]] constexpr T &&forward(remove_reference_t<T> &&t) noexcept
+template <class T>
+[[nodiscard]] constexpr T &&forward(remove_reference_t<T> &&t) noexcept
 {
 	static_assert(!is_lvalue_reference_v<T>, "forwarding an rvalue as an lvalue");
 	return static_cast<T &&>(t);
 }
 
 /** std::exchange: replace @p obj with @p v and return the old value. */
-template <class T, class U = T> constexpr T exchange(T &obj, U &&v) noexcept
+template <class T, class U = T>
+constexpr T exchange(T &obj, U &&v) noexcept
 {
 	T old = move(obj);
 	obj = forward<U>(v);
@@ -97,7 +120,8 @@ template <class T, class U = T> constexpr T exchange(T &obj, U &&v) noexcept
 }
 
 /** std::swap, by moves. */
-template <class T> constexpr void swap(T &a, T &b) noexcept
+template <class T>
+constexpr void swap(T &a, T &b) noexcept
 {
 	T t = move(a);
 	a = move(b);
@@ -105,12 +129,14 @@ template <class T> constexpr void swap(T &a, T &b) noexcept
 }
 
 /** std::min: the smaller of @p a and @p b (@p a if equal). */
-template <class T> [[nodiscard]] constexpr const T &min(const T &a, const T &b) noexcept
+template <class T>
+[[nodiscard]] constexpr const T &min(const T &a, const T &b) noexcept
 {
 	return b < a ? b : a;
 }
 /** std::max: the larger of @p a and @p b (@p a if equal). */
-template <class T> [[nodiscard]] constexpr const T &max(const T &a, const T &b) noexcept
+template <class T>
+[[nodiscard]] constexpr const T &max(const T &a, const T &b) noexcept
 {
 	return a < b ? b : a;
 }
@@ -120,7 +146,9 @@ template <class T> [[nodiscard]] constexpr const T &max(const T &a, const T &b) 
  * place that relies on the default argument a distinct instantiation.  kstd
  * uses it to give each lock declaration its own lockdep class.
  */
-template <class Site> struct site_tag {};
+template <class Site>
+struct site_tag {
+};
 
 } // namespace kstd
 
@@ -134,7 +162,9 @@ template <class Site> struct site_tag {};
 	return where;
 }
 /** The placement delete matching placement new (does nothing). */
-inline void operator delete(void *, void *) noexcept {}
+inline void operator delete(void *, void *) noexcept
+{
+}
 
 namespace kstd {
 
@@ -145,22 +175,34 @@ namespace kstd {
  * struct lock_class_key are empty structs on some configurations (GNU C
  * gives them size 0), and then this holds no bytes at all.
  */
-template <size_t Size, size_t Align> struct opaque {
+template <size_t Size, size_t Align>
+struct opaque {
 	/// The kernel object's bytes.
 	alignas(Align) unsigned char bytes[Size];
 
 	/** The storage as a pointer to the kernel type (`as<struct mutex>()`). */
-	template <class T> T *as() noexcept { return reinterpret_cast<T *>(bytes); }
+	template <class T>
+	T *as() noexcept
+	{
+		return reinterpret_cast<T *>(bytes);
+	}
 	/** The storage as a pointer to the const kernel type. */
-	template <class T> const T *as() const noexcept
+	template <class T>
+	const T *as() const noexcept
 	{
 		return reinterpret_cast<const T *>(bytes);
 	}
 };
 /// @cond INTERNAL
-template <size_t Align> struct opaque<0, Align> {
-	template <class T> T *as() noexcept { return reinterpret_cast<T *>(this); }
-	template <class T> const T *as() const noexcept
+template <size_t Align>
+struct opaque<0, Align> {
+	template <class T>
+	T *as() noexcept
+	{
+		return reinterpret_cast<T *>(this);
+	}
+	template <class T>
+	const T *as() const noexcept
 	{
 		return reinterpret_cast<const T *>(this);
 	}
@@ -172,7 +214,8 @@ template <size_t Align> struct opaque<0, Align> {
  * arithmetic on a never-dereferenced probe address is done; the compiler
  * folds it to a constant.
  */
-template <class T, class M> inline size_t member_offset(M T::*member) noexcept
+template <class T, class M>
+inline size_t member_offset(M T::*member) noexcept
 {
 	constexpr uintptr_t probe = 4096;
 	const T *obj = reinterpret_cast<const T *>(probe);
@@ -180,7 +223,8 @@ template <class T, class M> inline size_t member_offset(M T::*member) noexcept
 }
 
 /** container_of: the object that holds @p m as its @p member. */
-template <class T, class M> inline T *container_of(M *m, M T::*member) noexcept
+template <class T, class M>
+inline T *container_of(M *m, M T::*member) noexcept
 {
 	return reinterpret_cast<T *>(reinterpret_cast<unsigned char *>(m) - member_offset(member));
 }

@@ -189,7 +189,7 @@ public:
 	 */
 	explicit basic_work(T *owner, const char *name = work_name<T, Fn, Delayed>(),
 			    site_key site = {}) noexcept
-	    : owner_(owner)
+		: owner_(owner)
 	{
 		if (!is_member_of(this, sizeof(*this), owner)) [[unlikely]]
 			kstd_warn(__FILE__, __LINE__, "kstd::work owner does not contain the work");
