@@ -136,7 +136,8 @@ void connection::run() noexcept
 	kstd::size_t echoed = 0;
 	for (;;) {
 		if (sent < filled) {
-			auto n = stream.send_all(buf.get() + sent, filled - sent, kstd::msg::dontwait);
+			auto n = stream.send_all(buf.get() + sent, filled - sent,
+						 kstd::msg::dontwait);
 			if (!n)
 				return close(true);
 			sent += *n;
@@ -196,7 +197,8 @@ void server::accept_all() noexcept
 				counters.errors.add();
 			return;
 		}
-		auto b = kstd::make_unique_for_overwrite<kstd::u8[]>(kstd::gfp::kernel, buffer_size);
+		auto b =
+			kstd::make_unique_for_overwrite<kstd::u8[]>(kstd::gfp::kernel, buffer_size);
 		if (!b) {
 			counters.errors.add(); /* the stream closes: the peer sees a reset */
 			continue;
@@ -208,16 +210,32 @@ void server::accept_all() noexcept
 			continue;
 		}
 		connection &conn = **c;
-		/* On the list first: once hooked, its work may run and close it. */
-		live.lock()->push_back(*c->release());
-		counters.accepted.add();
-		counters.open.add();
-		if (!conn.notifier.install<&connection::on_socket>(conn.stream, conn)) {
-			counters.errors.add();
-			(void)conn.stream.shutdown(kstd::shutdown_how::both);
+		bool hooked;
+		{
+			/*
+			 * Publish, hook and queue under the list lock: once hooked,
+			 * a FIN can run the work on another CPU, and close() frees
+			 * the connection; it cannot get past this lock before we
+			 * are done with conn.  (Neither install() nor queue() sleeps,
+			 * and the hooks never take this lock.)
+			 */
+			auto l = live.lock();
+			l->push_back(*c->release());
+			counters.accepted.add();
+			counters.open.add();
+			hooked = conn.notifier.install<&connection::on_socket>(conn.stream, conn)
+					 .has_value();
+			/* Data may have arrived before the hooks were in: look once. */
+			if (hooked)
+				queue.queue(conn.work);
 		}
-		/* Data may have arrived before the hooks were in: look once. */
-		queue.queue(conn.work);
+		if (!hooked) {
+			/* Still on the list and never queued: only we can free it. */
+			counters.errors.add();
+			kstd::unique_ptr<connection> dead(&conn);
+			live.lock()->erase(conn);
+			counters.open.sub();
+		}
 	}
 }
 
@@ -238,8 +256,8 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 		kstd_pr_err("cannot listen on port %u: %d\n", port.get(), l.to_errno());
 		return l.error();
 	}
-	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(q),
-						      kstd::move(*l)));
+	auto self = KSTD_TRY(
+		kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(q), kstd::move(*l)));
 	self->proc = KSTD_TRY(kstd::proc_entry::create("kecho", 0444, self->counters));
 	KSTD_TRY(self->listener_events.install<&server::on_listener>(self->listener, *self));
 	/* Connections that arrived before the hook was in. */

@@ -50,7 +50,8 @@ public:
 	[[nodiscard]] constexpr int to_errno() const noexcept { return code_; }
 
 	/** ERR_PTR(): the error encoded in a pointer. */
-	template <class T = void> [[nodiscard]] T *to_err_ptr() const noexcept
+	template <class T = void>
+	[[nodiscard]] T *to_err_ptr() const noexcept
 	{
 		return reinterpret_cast<T *>(static_cast<__INTPTR_TYPE__>(code_));
 	}
@@ -67,7 +68,10 @@ public:
 	/** Declares one named constructor; local to this class (undefined below). */
 #define KSTD_ERRNO_CTOR(fn, E)                                                                     \
 	/** The negative errno E. */                                                               \
-	[[nodiscard]] static constexpr error fn() noexcept { return error(-E); }
+	[[nodiscard]] static constexpr error fn() noexcept                                         \
+	{                                                                                          \
+		return error(-E);                                                                  \
+	}
 	KSTD_ERRNO_CTOR(perm, KSTD_EPERM)
 	KSTD_ERRNO_CTOR(noent, KSTD_ENOENT)
 	KSTD_ERRNO_CTOR(intr, KSTD_EINTR)
@@ -100,7 +104,9 @@ public:
 	///@}
 
 private:
-	constexpr explicit error(int code) noexcept : code_(code) {}
+	constexpr explicit error(int code) noexcept : code_(code)
+	{
+	}
 	int code_;
 };
 
@@ -110,7 +116,8 @@ private:
 	return reinterpret_cast<uintptr_t>(p) >= static_cast<uintptr_t>(-KSTD_MAX_ERRNO);
 }
 
-template <class T> class result;
+template <class T>
+class result;
 
 /** Tag to build a result that holds its value in place. */
 struct in_place_t {};
@@ -125,7 +132,8 @@ inline constexpr in_place_t in_place{};
  * still returned so code never runs on garbage silently), and the error with
  * error().  Convert to an int return with to_errno() (0 on success).
  */
-template <class T> class [[nodiscard]] result {
+template <class T>
+class [[nodiscard]] result {
 public:
 	/// The success type T.
 	using value_type = T;
@@ -144,9 +152,11 @@ public:
 	constexpr result(kstd::error e) noexcept : err_(e), has_(false) {}
 
 	/** Success holding a U convertible to T (unique_ptr<Derived> -> ...). */
+	// clang-format off
 	template <class U>
 		requires(!is_same_v<U, T> && is_convertible_v<U &&, T>)
 	constexpr result(result<U> &&other) noexcept : has_(other.has_value())
+	// clang-format on
 	{
 		if (has_)
 			new (&value_) T(move(other).value());
@@ -166,8 +176,10 @@ public:
 	result &operator=(result &&other) noexcept
 	{
 		if (this != &other) {
+			/* other may be owned by our value: take it before destroying that. */
+			result taken(move(other));
 			this->~result();
-			new (this) result(move(other));
+			new (this) result(move(taken));
 		}
 		return *this;
 	}
@@ -187,20 +199,33 @@ public:
 
 	/**
 	 * @name Access to the value
-	 * Only call these on success: on an error they WARN (and return
-	 * storage that holds no value).  The rvalue forms move the value out.
+	 * Only call these on success: on an error they WARN and then trap
+	 * (an oops, like BUG()), since there is no value to return.  The
+	 * rvalue forms move the value out.
 	 */
 	///@{
 	/** The value. */
-	[[nodiscard]] T &value() & noexcept { check_value(); return value_; }
+	[[nodiscard]] T &value() &noexcept
+	{
+		check_value();
+		return value_;
+	}
 	/** The value. */
-	[[nodiscard]] const T &value() const & noexcept { check_value(); return value_; }
+	[[nodiscard]] const T &value() const &noexcept
+	{
+		check_value();
+		return value_;
+	}
 	/** The value, moved out: `move(r).value()`. */
-	[[nodiscard]] T &&value() && noexcept { check_value(); return move(value_); }
+	[[nodiscard]] T &&value() &&noexcept
+	{
+		check_value();
+		return move(value_);
+	}
 	/** value(). */
-	T &operator*() & noexcept { return value(); }
+	T &operator*() &noexcept { return value(); }
 	/** The value, moved out. */
-	T &&operator*() && noexcept { return move(*this).value(); }
+	T &&operator*() &&noexcept { return move(*this).value(); }
 	/** Member access to the value. */
 	T *operator->() noexcept { return &value(); }
 	///@}
@@ -217,7 +242,8 @@ public:
 	[[nodiscard]] int to_errno() const noexcept { return has_ ? 0 : err_.to_errno(); }
 
 	/** The value, or @p fallback on failure. */
-	template <class U> [[nodiscard]] T value_or(U &&fallback) && noexcept
+	template <class U>
+	[[nodiscard]] T value_or(U &&fallback) &&noexcept
 	{
 		return has_ ? move(value_) : T(forward<U>(fallback));
 	}
@@ -234,7 +260,8 @@ private:
 };
 
 /** result<void>: success or an error, nothing else. */
-template <> class [[nodiscard]] result<void> {
+template <>
+class [[nodiscard]] result<void> {
 public:
 	/// void.
 	using value_type = void;
@@ -293,13 +320,18 @@ template <class T>
 
 #include <kstd/bindings.h>
 
-template <class T> inline void kstd::result<T>::check_value() const noexcept
+template <class T>
+inline void kstd::result<T>::check_value() const noexcept
 {
-	if (!has_) [[unlikely]]
+	if (!has_) [[unlikely]] {
 		kstd_warn(__FILE__, __LINE__, "value() of a result holding an error");
+		/* objtool wants noreturn helpers it knows: trap here instead. */
+		__builtin_trap();
+	}
 }
 
-template <class T> inline void kstd::result<T>::warn_no_error() noexcept
+template <class T>
+inline void kstd::result<T>::warn_no_error() noexcept
 {
 	kstd_warn(__FILE__, __LINE__, "error() of a result holding a value");
 }

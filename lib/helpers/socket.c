@@ -425,6 +425,14 @@ int kstd_sk_notifier_install(struct kstd_sk_notifier *n, struct socket *sock,
 	if (!n->fn || n->sk || !hooks || (hooks & ~KSTD_SOCK_EV_HOOKS))
 		return -EINVAL;
 
+	/*
+	 * A reuseport listener's unaccepted children may be migrated to
+	 * another listener (net.ipv4.tcp_migrate_req) carrying kstd's hooks
+	 * but no notifier: refuse that combination.
+	 */
+	if (sk->sk_state == TCP_LISTEN && sk->sk_reuseport)
+		return -EOPNOTSUPP;
+
 	write_lock_bh(&sk->sk_callback_lock);
 	if (rcu_access_pointer(__sk_user_data(sk)) || kstd_sk_hooked(sk)) {
 		write_unlock_bh(&sk->sk_callback_lock);
@@ -453,6 +461,16 @@ void kstd_sk_notifier_remove(struct kstd_sk_notifier *n)
 	if (!sk)
 		return;
 	write_lock_bh(&sk->sk_callback_lock);
+	/*
+	 * Another layer (kTLS, say) that hooked on top of us still chains to
+	 * our hooks, whose saved pointers die with @n: a bug of the caller,
+	 * who must remove the upper layer first.
+	 */
+	WARN_ONCE((n->saved_data_ready && sk->sk_data_ready != kstd_sk_data_ready &&
+		   sk->sk_data_ready != n->saved_data_ready) ||
+		  (n->saved_state_change && sk->sk_state_change != kstd_sk_state_change &&
+		   sk->sk_state_change != n->saved_state_change),
+		  "kstd: socket_notifier removed from under another layer's hooks\n");
 	if (sk->sk_data_ready == kstd_sk_data_ready)
 		WRITE_ONCE(sk->sk_data_ready, n->saved_data_ready);
 	if (sk->sk_write_space == kstd_sk_write_space)

@@ -29,7 +29,7 @@ check "bytes counted" bash -c 'awk "/^bytes_sent:/ { exit !(\$2 > 4000000) }" /p
 # Unload while 1000 connections are open, then reload at once.
 coproc idle { python3 "$tools/echo-test.py" $port --idle 1000; }
 idle_pid=$idle_PID
-read -r -t 120 line <&"${idle[0]}"
+read -r -t 600 line <&"${idle[0]}"
 echo "# $line"
 check "1000 idle connections served" grep -q "1000 of 1000" <<<"$line"
 check "open count is 1000" grep -q '^connections_open: 1000$' /proc/kecho
