@@ -105,6 +105,20 @@ else
 	record FAIL "host tests of the freestanding headers (ASan, UBSan)" "see $results/host-tests.log"
 fi
 
+# Documentation and lint: Doxygen without a warning; clang-format,
+# clang-tidy (without the slow static analyzer) and checkpatch.
+if "$KSTD_ROOT/scripts/docs.sh" >"$results/docs.log" 2>&1; then
+	record PASS "docs: Doxygen HTML, no warning"
+else
+	record FAIL "docs: Doxygen HTML, no warning" "see $results/docs.log"
+fi
+if [ -n "$kdebug" ]; then
+	KSTD_TIDY_CHECKS='-clang-analyzer-*' "$KSTD_ROOT/scripts/lint.sh" "$kdebug" >"$results/lint.log" 2>&1
+	while read -r st name; do record "$st" "$name"; done \
+		< <(grep -aE '^(PASS|FAIL) lint: ' "$results/lint.log" | sed 's/ ([0-9.]* s)$//')
+	grep -qE '^(PASS|FAIL) lint: ' "$results/lint.log" || record FAIL "lint" "see $results/lint.log"
+fi
+
 # 3. A header change rebuilds exactly the objects that include it.
 if [ -n "$kdebug" ] && "$KSTD_ROOT/scripts/check-header-deps.sh" "$kdebug" \
 	>"$results/header-deps.log" 2>&1; then

@@ -220,7 +220,11 @@ template <class T, class... Args>
 	void *mem = kstd_kmalloc(sizeof(T), flags.bits);
 	if (!mem)
 		return error::nomem();
-	return unique_ptr<T>(new (mem) T(forward<Args>(args)...));
+	/* Aggregates take braces where a compiler lacks C++20's T(args...) for them. */
+	if constexpr (__is_constructible(T, Args...))
+		return unique_ptr<T>(new (mem) T(forward<Args>(args)...));
+	else
+		return unique_ptr<T>(new (mem) T{forward<Args>(args)...});
 }
 
 /**
