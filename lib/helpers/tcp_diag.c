@@ -9,7 +9,7 @@
  * here:
  *  - the established-hash lookups take the namespace's own hash table,
  *    net->ipv4.tcp_death_row.hashinfo, since 6.1 (per-netns ehash); their
- *    net argument became const in 6.2 (a non-const one fits both);
+ *    net argument became const after 6.1 (a non-const one fits both);
  *  - tcp_abort() learned TIME-WAIT sockets after 6.1 (6.1's returns
  *    -EOPNOTSUPP for them), so TIME-WAIT is always handled here, the way
  *    6.12's tcp_abort() does it;
