@@ -62,7 +62,9 @@ class pernet_storage {
 
 public:
 	pernet_storage() noexcept = default;
+	/** Take over @p o's registration; @p o is left empty. */
 	pernet_storage(pernet_storage &&o) noexcept : s_(exchange(o.s_, nullptr)) {}
+	/** Free ours (may sleep), take over @p o's registration. */
 	pernet_storage &operator=(pernet_storage &&o) noexcept
 	{
 		reset();
@@ -98,6 +100,7 @@ public:
 		return *static_cast<T *>(kstd_pernet_storage_get(s_, net));
 	}
 
+	/** Is it registered? */
 	explicit operator bool() const noexcept { return s_ != nullptr; }
 	/** Free now (no-op if empty).  May sleep. */
 	void reset() noexcept { kstd_pernet_storage_unregister(exchange(s_, nullptr)); }

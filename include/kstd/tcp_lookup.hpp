@@ -18,7 +18,7 @@
  *
  * Addresses are kstd::socket_address values: the local end first, then
  * the peer, as `ss -tn` prints them.  An IPv4-mapped IPv6 address
- * ([::ffff:a.b.c.d]) stands for the IPv4 address it maps, so a dual-stack
+ * ([\::ffff:a.b.c.d]) stands for the IPv4 address it maps, so a dual-stack
  * socket's IPv4 connection is found either way.
  *
  * @code
@@ -106,7 +106,9 @@ enum class tcp_state : u8 {
 class tcp_sock_ref {
 public:
 	constexpr tcp_sock_ref() noexcept = default;
+	/** Take over @p o's reference; @p o is left empty. */
 	tcp_sock_ref(tcp_sock_ref &&o) noexcept : sk_(exchange(o.sk_, nullptr)) {}
+	/** Release ours, take over @p o's reference.  Any context. */
 	tcp_sock_ref &operator=(tcp_sock_ref &&o) noexcept
 	{
 		reset();
@@ -164,6 +166,7 @@ public:
 		return static_cast<tcp_state>(r);
 	}
 
+	/** Does it hold a socket? */
 	explicit operator bool() const noexcept { return sk_ != nullptr; }
 	/** Release the reference now (no-op if empty).  Any context. */
 	void reset() noexcept
