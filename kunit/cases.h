@@ -24,3 +24,4 @@
 #include "cases/pernet.h"
 #include "cases/tcp_diag.h"
 #include "cases/http.h"
+#include "cases/file.h"

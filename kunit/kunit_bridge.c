@@ -358,3 +358,71 @@ int kstd_kunit_run_threads_mm(int nr, void (*fn)(void *arg), void *arg)
 	mmput(t.mm);
 	return err;
 }
+
+/* ---- file: a tree in a private ramfs ------------------------------------- */
+#include <linux/namei.h>
+
+/*
+ * Create @path (relative to @mnt's root; its parent must exist) as @kind:
+ * 'f' a regular file holding @len bytes of @data, 'd' a directory, 'l' a
+ * symbolic link to @data, 'p' a FIFO; permission bits @mode.
+ */
+int kstd_kunit_fs_make(struct vfsmount *mnt, const char *path, char kind, const char *data,
+		       size_t len, unsigned int mode)
+{
+	const char *slash = strrchr(path, '/');
+	const char *last = slash ? slash + 1 : path;
+	struct inode *dir;
+	struct path parent;
+	struct dentry *d;
+	char *name;
+	int err;
+
+	name = kstrndup(path, slash ? slash - path : 0, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	err = vfs_path_lookup(mnt->mnt_root, mnt, *name ? name : ".", LOOKUP_DIRECTORY, &parent);
+	kfree(name);
+	if (err)
+		return err;
+	dir = d_inode(parent.dentry);
+	inode_lock_nested(dir, I_MUTEX_PARENT);
+	d = lookup_one_len(last, parent.dentry, strlen(last));
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto unlock;
+	}
+	switch (kind) {
+	case 'f':
+		err = vfs_create(&nop_mnt_idmap, dir, d, S_IFREG | mode, true);
+		break;
+	case 'd':
+		err = vfs_mkdir(&nop_mnt_idmap, dir, d, mode);
+		break;
+	case 'l':
+		err = vfs_symlink(&nop_mnt_idmap, dir, d, data);
+		break;
+	case 'p':
+		err = vfs_mknod(&nop_mnt_idmap, dir, d, S_IFIFO | mode, 0);
+		break;
+	default:
+		err = -EINVAL;
+	}
+	dput(d);
+unlock:
+	inode_unlock(dir);
+	path_put(&parent);
+	if (!err && kind == 'f' && len) {
+		struct file *f = file_open_root_mnt(mnt, path, O_WRONLY, 0);
+		loff_t pos = 0;
+		ssize_t n;
+
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		n = kernel_write(f, data, len, &pos);
+		__fput_sync(f);
+		if (n != len)
+			err = n < 0 ? n : -EIO;
+	}
+	return err;
+}

@@ -74,6 +74,10 @@ long kstd_kunit_user_write(struct file *file, unsigned long ubuf, const char *da
 			   __SIZE_TYPE__ len) KSTD_NOEXCEPT;
 int kstd_kunit_run_threads_mm(int nr, void (*fn)(void *arg), void *arg) KSTD_NOEXCEPT;
 
+/* file: build a tree in a private file system (see kstd_kunit_mount()). */
+int kstd_kunit_fs_make(struct vfsmount *mnt, const char *path, char kind, const char *data,
+		       __SIZE_TYPE__ len, unsigned int mode) KSTD_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,8 +57,8 @@ record_tap() { # prefix log
 }
 
 log "installing test dependencies"
-need_pkgs qemu-system-x86 busybox-static iproute2 kmod python3 gnuplot-nox \
-	libubsan1 libasan8 "${KERNEL_BUILD_DEPS[@]}"
+need_pkgs qemu-system-x86 busybox-static iproute2 kmod python3 gnuplot-nox curl wget \
+	libubsan1 libasan8 clang-14 libclang-rt-14-dev "${KERNEL_BUILD_DEPS[@]}"
 src=$(kernel_src)
 ver=$(kernel_version "$src")
 
@@ -105,6 +105,17 @@ else
 	record FAIL "host tests of the freestanding headers (ASan, UBSan)" "see $results/host-tests.log"
 fi
 
+# Fuzzing the parsers (libFuzzer, clang) for a short, fixed budget.
+for target in fuzz-http fuzz-drop; do
+	if make -C "$KSTD_ROOT/tests/host" OUT="$KSTD_ROOT/build/host-tests" FUZZ_TIME=20 \
+		DROP_FUZZ_RUNS=200000 "$target" >"$results/$target.log" 2>&1; then
+		record PASS "$target: $(grep -aoE 'stat::number_of_executed_units: [0-9]+' \
+			"$results/$target.log" | tail -1 | grep -oE '[0-9]+$') executions, no crash"
+	else
+		record FAIL "$target" "see $results/$target.log"
+	fi
+done
+
 # Documentation and lint: Doxygen without a warning; clang-format,
 # clang-tidy (without the slow static analyzer) and checkpatch.
 if "$KSTD_ROOT/scripts/docs.sh" >"$results/docs.log" 2>&1; then
@@ -131,14 +142,16 @@ fi
 moddir=$KSTD_ROOT/build/modules/$(basename "${kdebug:-none}")
 if [ -n "$kdebug" ]; then
 	tools=$("$KSTD_ROOT/scripts/build-tools.sh")
-	log "x86_64 debug guest: kstd_test.ko, module entry, params and /proc, kecho"
+	log "x86_64 debug guest: kstd_test.ko, module entry, params and /proc, the reference modules"
 	"$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdebug/arch/x86/boot/bzImage" --ktap \
-		--timeout 1500 --out "$results/guest-debug" -- \
+		--timeout 2700 --out "$results/guest-debug" -- \
 		bash -c "insmod $moddir/kunit/kstd_test.ko && rmmod kstd_test;
 			 t=$KSTD_ROOT/scripts/guest-tests; r=0
 			 \$t/module-entry.sh $moddir || r=1
 			 \$t/proc-param.sh $moddir || r=1
 			 \$t/kecho.sh $moddir $tools || r=1
+			 \$t/khttpd.sh $moddir $tools || r=1
+			 \$t/drop-tcp-socket.sh $moddir || r=1
 			 exit \$r" \
 		>"$results/guest-debug.log" 2>&1
 	rc=$?

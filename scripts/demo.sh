@@ -5,14 +5,15 @@
 #
 # Builds (or reuses) the guest kernel, the modules and the tools, boots the
 # guest once, and runs scripts/guest-tests/demo-guest.sh there: kecho and
-# user-echo-server under the same bench load.  Prints the summaries and
+# user-echo-server under the same bench load, then khttpd and nginx under
+# htstress and wrk (scripts/guest-tests/khttpd-bench.sh).  Prints the summaries and
 # writes data files and PNG plots to build/demo/.
 #
 #   THREADS=1000 ROUNDS=10 make demo
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-need_pkgs qemu-system-x86 busybox-static gnuplot-nox python3 iproute2 kmod
+need_pkgs qemu-system-x86 busybox-static gnuplot-nox python3 iproute2 kmod nginx-core wrk
 kdir=$("$KSTD_ROOT/scripts/build-kernel.sh" x86)
 mods=$("$KSTD_ROOT/scripts/build-modules.sh" "$kdir")
 tools=$("$KSTD_ROOT/scripts/build-tools.sh")

@@ -44,8 +44,14 @@
  *
  * Counters: /proc/khttpd.
  *
+ * Open files are cached by name for cache_ms (like nginx's
+ * open_file_cache): a hit skips the lookup and the open, not the stat, so
+ * the length, time and permissions served are always current; a file
+ * renamed, replaced or deleted may still be served for up to cache_ms.
+ *
  * Parameters: port (8081), backlog (1024), docroot (/var/www/html),
- * timeout (10 s), max_connections (10000), listing (true).
+ * timeout (10 s), max_connections (10000), listing (true), cache_ms
+ * (1000), highpri (false) and unbound (false): the workqueue's kind.
  */
 #include <kstd/file.hpp>
 #include <kstd/http.hpp>
@@ -57,6 +63,7 @@
 #include <kstd/module.hpp>
 #include <kstd/param.hpp>
 #include <kstd/proc.hpp>
+#include <kstd/refcount.hpp>
 #include <kstd/workqueue.hpp>
 
 KSTD_MODULE_PARAM(port, u16, 8081, 0444, "TCP port to listen on (IPv4 and IPv6)");
@@ -67,6 +74,11 @@ KSTD_MODULE_PARAM_RANGE(timeout, int, 10, 1, 3600, 0444,
 KSTD_MODULE_PARAM_RANGE(max_connections, int, 10000, 1, 1000000, 0444,
 			"open connections; more are answered 503 and closed");
 KSTD_MODULE_PARAM(listing, bool, true, 0444, "list directories without an index.html");
+KSTD_MODULE_PARAM_RANGE(cache_ms, int, 1000, 0, 60000, 0444,
+			"milliseconds an open file is reused for its name (0: no cache)");
+KSTD_MODULE_PARAM(highpri, bool, false, 0444, "serve from high-priority workers");
+KSTD_MODULE_PARAM(unbound, bool, false, 0444,
+		  "serve from unbound workers (default: on the CPU that took the packets)");
 
 namespace {
 
@@ -89,6 +101,12 @@ constexpr size_t name_offset = 4096;
 constexpr size_t run_budget = 256 * 1024;
 /* The largest piece of a file spliced in one call. */
 constexpr size_t splice_chunk = 256 * 1024;
+/*
+ * Connections accepted per run of the accept work before it requeues
+ * itself, so that the new connections' work (queued on the same CPU's
+ * pool) runs in between, instead of after a burst of a thousand accepts.
+ */
+constexpr int accept_batch = 16;
 
 constexpr http::limits request_limits{
 	.max_request_line = 4096, .max_head = in_size, .max_headers = 64, .max_body = 1 << 20};
@@ -128,13 +146,135 @@ struct stats {
 	}
 };
 
+/* ---- open files, cached by name ------------------------------------------ */
+
+constexpr size_t cache_name_max = 128;
+constexpr u32 cache_buckets = 64;
+constexpr u32 cache_bucket_max = 8;
+
+/* An open file and the name (relative to the root) it was opened by. */
+struct cached_file : kstd::ref_counted {
+	cached_file(kstd::file f, string_view n, u32 h) noexcept
+		: file(kstd::move(f)), hash(h), stamp(kstd::jiffies::now().count),
+		  len(static_cast<u8>(n.size() < cache_name_max ? n.size() : cache_name_max))
+	{
+		__builtin_memcpy(name, n.data(), len);
+	}
+	[[nodiscard]] string_view key() const noexcept { return string_view(name, len); }
+
+	kstd::file file;
+	u32 hash;
+	unsigned long stamp; /* jiffies when opened */
+	u8 len;
+	char name[cache_name_max];
+	kstd::list_node link; /* in a bucket of file_cache */
+};
+
+/* FNV-1a. */
+u32 name_hash(string_view s) noexcept
+{
+	u32 h = 2166136261u;
+	for (char c : s)
+		h = (h ^ static_cast<u8>(c)) * 16777619u;
+	return h;
+}
+
+/*
+ * Recently opened regular files by name, each kept for ttl: a hash table of
+ * small buckets (the least recently inserted entry of a full bucket goes).
+ * The table holds one reference to each entry, a request being served
+ * another.  Process context; entries are dropped outside the lock.
+ */
+class file_cache {
+public:
+	explicit file_cache(kstd::jiffies ttl) noexcept : ttl_(ttl) {}
+	file_cache(const file_cache &) = delete;
+	file_cache &operator=(const file_cache &) = delete;
+	~file_cache() { clear(); }
+
+	[[nodiscard]] bool enabled() const noexcept { return ttl_.count != 0; }
+
+	/* A fresh entry for @name, or none. */
+	kstd::ref<cached_file> find(string_view name, u32 hash) noexcept
+	{
+		kstd::ref<cached_file> hit, stale;
+		{
+			auto t = t_.lock();
+			auto &b = t->bucket[hash % cache_buckets];
+			for (cached_file &e : b) {
+				if (e.hash != hash || e.key() != name)
+					continue;
+				if (kstd::jiffies::now().since({e.stamp}) < ttl_) {
+					hit = kstd::ref<cached_file>::acquire(e);
+				} else {
+					b.erase(e);
+					t->count[hash % cache_buckets]--;
+					stale = kstd::ref<cached_file>::adopt(&e);
+				}
+				break;
+			}
+		}
+		return hit; /* stale, if any, is dropped here, unlocked */
+	}
+
+	/* Keep @e (a new reference) in place of any entry of the same name. */
+	void insert(const kstd::ref<cached_file> &e) noexcept
+	{
+		kstd::ref<cached_file> add = e, old, evicted;
+		u32 i = e->hash % cache_buckets;
+		{
+			auto t = t_.lock();
+			auto &b = t->bucket[i];
+			for (cached_file &o : b) {
+				if (o.hash == e->hash && o.key() == e->key()) {
+					b.erase(o);
+					t->count[i]--;
+					old = kstd::ref<cached_file>::adopt(&o);
+					break;
+				}
+			}
+			if (t->count[i] == cache_bucket_max) {
+				evicted = kstd::ref<cached_file>::adopt(b.pop_back());
+				t->count[i]--;
+			}
+			b.push_front(*add.release());
+			t->count[i]++;
+		}
+	}
+
+	void clear() noexcept
+	{
+		for (u32 i = 0; i < cache_buckets; i++) {
+			for (;;) {
+				kstd::ref<cached_file> e;
+				{
+					auto t = t_.lock();
+					cached_file *p = t->bucket[i].pop_front();
+					if (!p)
+						break;
+					t->count[i]--;
+					e = kstd::ref<cached_file>::adopt(p);
+				}
+			}
+		}
+	}
+
+private:
+	struct table {
+		kstd::intrusive_list<&cached_file::link> bucket[cache_buckets];
+		u32 count[cache_buckets] = {};
+	};
+	kstd::locked<table> t_{"khttpd.cache"};
+	kstd::jiffies ttl_;
+};
+
 struct server;
 
 /* What follows the head in out. */
 enum class body_kind : u8 {
 	none,	 /* the response is complete once out is sent */
-	file,	 /* body_left bytes of body_file from body_pos, spliced */
-	listing, /* directory entries of body_file, generated a buffer at a time */
+	file,	 /* body_left bytes of body_src's file from body_pos, spliced */
+	listing, /* directory entries of body_dir, generated a buffer at a time */
 };
 
 enum class listing_phase : u8 { entries, tail, end };
@@ -148,7 +288,7 @@ enum class progress : u8 { done, blocked, failed, budget };
 struct connection {
 	connection(server &s, kstd::tcp_stream st, kstd::unique_ptr<char[]> i,
 		   kstd::unique_ptr<char[]> o) noexcept
-	    : srv(s), stream(kstd::move(st)), in(kstd::move(i)), out(kstd::move(o))
+		: srv(s), stream(kstd::move(st)), in(kstd::move(i)), out(kstd::move(o))
 	{
 		touch();
 	}
@@ -167,12 +307,18 @@ struct connection {
 	{
 		__atomic_store_n(&last_active, kstd::jiffies::now().count, __ATOMIC_RELAXED);
 	}
+	/*
+	 * Give the worker back until the socket has news; the idle timer
+	 * watches meanwhile (armed only now, so a connection served in one
+	 * run never touches a timer).
+	 */
+	void wait() noexcept;
 
 	progress flush(size_t &budget) noexcept;
 	void serve() noexcept;
 	void respond(const http::request &r) noexcept;
-	void respond_file(const http::request &r, kstd::file f, const kstd::file_attr &attr,
-			  string_view type) noexcept;
+	void respond_file(const http::request &r, kstd::ref<cached_file> src,
+			  const kstd::file_attr &attr, string_view type) noexcept;
 	void respond_directory(const http::request &r, kstd::file dir,
 			       const http::normalized_path &path) noexcept;
 	void respond_error(unsigned int status, bool head, string_view extra = {}) noexcept;
@@ -190,8 +336,9 @@ struct connection {
 	u32 in_len = 0;		      /* in[0, in_len): received, not yet consumed */
 	u32 out_pos = 0, out_len = 0; /* out[out_pos, out_len): still to send */
 	http::request_parser parser{request_limits};
-	u64 discard = 0; /* request body bytes still to drop */
-	kstd::file body_file;
+	u64 discard = 0;		 /* request body bytes still to drop */
+	kstd::ref<cached_file> body_src; /* a file being sent */
+	kstd::file body_dir;		 /* a directory being listed */
 	u64 body_pos = 0, body_left = 0;
 	body_kind body = body_kind::none;
 	listing_phase lphase = listing_phase::entries;
@@ -217,12 +364,17 @@ struct server {
 	stats counters;
 	kstd::proc_entry proc;
 	kstd::jiffies idle_timeout;
+	file_cache cache{kstd::msecs(static_cast<unsigned int>(cache_ms.get()))};
 
 	server(kstd::directory_root r, kstd::workqueue<connection> q, kstd::tcp_listener l) noexcept
-	    : root(kstd::move(r)), queue(kstd::move(q)), listener(kstd::move(l)),
-	      idle_timeout(kstd::secs(static_cast<unsigned int>(timeout.get())))
+		: root(kstd::move(r)), queue(kstd::move(q)), listener(kstd::move(l)),
+		  idle_timeout(kstd::secs(static_cast<unsigned int>(timeout.get())))
 	{
 	}
+
+	/* Open @name (NUL-terminated) beneath the root, through the cache. */
+	kstd::result<kstd::ref<cached_file>> lookup(string_view name,
+						    kstd::file_attr &attr) noexcept;
 
 	/* Listener hook (softirq): connections are waiting. */
 	void on_listener(kstd::socket_events) noexcept { accept_queue().queue(accepting); }
@@ -249,6 +401,12 @@ void connection::on_socket(kstd::socket_events) noexcept
 	srv.queue.queue(work);
 }
 
+void connection::wait() noexcept
+{
+	if (!idle.pending())
+		srv.queue.queue(idle, srv.idle_timeout);
+}
+
 void connection::on_idle() noexcept
 {
 	unsigned long last = __atomic_load_n(&last_active, __ATOMIC_RELAXED);
@@ -271,7 +429,7 @@ void connection::run() noexcept
 		if (out_pos < out_len || body != body_kind::none) {
 			switch (flush(budget)) {
 			case progress::blocked:
-				return; /* the writable hook requeues us */
+				return wait(); /* the writable hook requeues us */
 			case progress::failed:
 				return close(ending::reset);
 			case progress::budget:
@@ -314,7 +472,7 @@ void connection::run() noexcept
 		auto n = stream.try_recv(dst, room);
 		if (!n) {
 			if (n.error() == kstd::error::again())
-				return; /* the data-ready hook requeues us */
+				return wait(); /* the data-ready hook requeues us */
 			return close(ending::reset);
 		}
 		if (*n == 0)
@@ -334,7 +492,11 @@ progress connection::flush(size_t &budget) noexcept
 	for (;;) {
 		if (out_pos < out_len) {
 			kstd::msg_flags f = kstd::msg::dontwait;
-			if (body != body_kind::none)
+			/*
+			 * More follows: the body, or the FIN of a closing
+			 * response (linger() sends it with the last bytes).
+			 */
+			if (body != body_kind::none || !keep_alive)
 				f |= kstd::msg::more;
 			auto n = stream.send(out.get() + out_pos, out_len - out_pos, f);
 			if (!n)
@@ -355,14 +517,17 @@ progress connection::flush(size_t &budget) noexcept
 		case body_kind::file: {
 			if (!body_left) {
 				body = body_kind::none;
-				body_file.close();
+				body_src = nullptr;
 				return progress::done;
 			}
 			if (budget >= run_budget)
 				return progress::budget;
 			size_t len = body_left < splice_chunk ? static_cast<size_t>(body_left)
 							      : splice_chunk;
-			auto n = body_file.send(stream, body_pos, len, kstd::msg::dontwait);
+			auto n = body_src->file.send(stream, body_pos, len,
+						     keep_alive ? kstd::msg::dontwait
+								: kstd::msg::dontwait |
+									  kstd::msg::more);
 			if (!n)
 				return n.error() == kstd::error::again() ? progress::blocked
 									 : progress::failed;
@@ -449,7 +614,7 @@ void connection::respond_error(unsigned int status, bool head, string_view extra
 		keep_alive = false;
 		break;
 	}
-	char text[160];
+	char text[192];
 	http::writer b(text, sizeof(text));
 	b.put("<!DOCTYPE html>\n<html><head><title>")
 		.put_dec(status)
@@ -506,25 +671,23 @@ void connection::respond(const http::request &r) noexcept
 	if (!path.ok())
 		return respond_error(path.error == http::path_error::too_long ? 414 : 400, head);
 	/* Relative to the root: without the leading '/'; the root itself is ".". */
-	const char *name = path.path.size() > 1 ? path.path.data() + 1 : ".";
+	string_view name = path.path.size() > 1 ? path.path.substr(1) : string_view(".");
 
 	kstd::file_attr attr;
-	auto f = srv.root.open_beneath(name, &attr);
-	if (!f && f.error() == kstd::error::again()) /* a racing rename: once more */
-		f = srv.root.open_beneath(name, &attr);
+	auto f = srv.lookup(name, attr);
 	if (!f)
 		return respond_error(status_for(f.error()), head);
 	if (!attr.others_can_read())
 		return respond_error(403, head);
 	if (attr.is_directory())
-		return respond_directory(r, kstd::move(*f), path);
+		return respond_directory(r, kstd::move((*f)->file), path);
 	if (!attr.is_regular())
 		return respond_error(403, head);
 	respond_file(r, kstd::move(*f), attr, http::mime_type(path.path));
 }
 
-void connection::respond_file(const http::request &r, kstd::file f, const kstd::file_attr &attr,
-			      string_view type) noexcept
+void connection::respond_file(const http::request &r, kstd::ref<cached_file> src,
+			      const kstd::file_attr &attr, string_view type) noexcept
 {
 	bool head = r.method == http::method::head;
 	char modified[http::http_date_size + 1];
@@ -582,8 +745,8 @@ void connection::respond_file(const http::request &r, kstd::file f, const kstd::
 		u64 pos = offset;
 		size_t got = 0;
 		while (got < length) {
-			auto n = f.read(out.get() + out_len + got,
-					static_cast<size_t>(length) - got, pos);
+			auto n = src->file.read(out.get() + out_len + got,
+						static_cast<size_t>(length) - got, pos);
 			if (!n || *n == 0)
 				break;
 			got += *n;
@@ -597,7 +760,7 @@ void connection::respond_file(const http::request &r, kstd::file f, const kstd::
 		return;
 	}
 	body = body_kind::file;
-	body_file = kstd::move(f);
+	body_src = kstd::move(src);
 	body_pos = offset;
 	body_left = length;
 }
@@ -626,7 +789,7 @@ void connection::respond_directory(const http::request &r, kstd::file dir,
 		__builtin_memcpy(scratch + len, index.data(), index.size());
 		scratch[len + index.size()] = '\0';
 		kstd::file_attr attr;
-		auto f = srv.root.open_beneath(scratch + 1, &attr);
+		auto f = srv.lookup(string_view(scratch + 1, len - 1 + index.size()), attr);
 		scratch[len] = '\0';
 		if (f && attr.is_regular()) {
 			if (!attr.others_can_read())
@@ -686,7 +849,7 @@ void connection::respond_directory(const http::request &r, kstd::file dir,
 	}
 	body = body_kind::listing;
 	lphase = listing_phase::entries;
-	body_file = kstd::move(dir);
+	body_dir = kstd::move(dir);
 }
 
 /* The next piece of a listing into out (empty): entries, then the end. */
@@ -715,13 +878,13 @@ void connection::fill_listing() noexcept
 			}
 			return true;
 		};
-		auto done = body_file.read_dir(entry);
+		auto done = body_dir.read_dir(entry);
 		if (!done) {
 			/* The head is out: all we can do is cut the body short. */
 			srv.counters.errors.add();
 			keep_alive = false;
 			body = body_kind::none;
-			body_file.close();
+			body_dir.close();
 			out_pos = out_len = 0;
 			return;
 		}
@@ -764,7 +927,7 @@ void connection::fill_listing() noexcept
 			}
 		}
 		body = body_kind::none;
-		body_file.close();
+		body_dir.close();
 	}
 }
 
@@ -790,7 +953,7 @@ void connection::linger() noexcept
 			/* Nothing was pending at all: no reset to fear, close now. */
 			if (first && !dropped)
 				return close(ending::normal);
-			return; /* wait for the client's FIN (or the idle timeout) */
+			return wait(); /* for the client's FIN (or the idle timeout) */
 		}
 		if (*n == 0)
 			return close(ending::normal);
@@ -805,6 +968,19 @@ void connection::linger() noexcept
 
 void connection::on_timeout() noexcept
 {
+	/*
+	 * The timer saw no progress for the whole timeout.  But under load
+	 * this work may not have run for a while: bytes waiting in the socket
+	 * are activity, not idleness.
+	 */
+	char probe;
+	if (!closing && out_pos == out_len && body == body_kind::none &&
+	    stream.recv(&probe, 1, kstd::msg::dontwait | kstd::msg::peek).value_or(0) > 0) {
+		touch();
+		srv.queue.mod(idle, srv.idle_timeout);
+		srv.queue.queue(work);
+		return;
+	}
 	srv.counters.timeouts.add();
 	if (!closing && out_pos == out_len && body == body_kind::none &&
 	    (in_len || discard || parser.scanned())) {
@@ -838,10 +1014,43 @@ void connection::close(ending why) noexcept
 
 /* ---- the server ----------------------------------------------------------- */
 
+kstd::result<kstd::ref<cached_file>> server::lookup(string_view name,
+						    kstd::file_attr &attr) noexcept
+{
+	bool cacheable = cache.enabled() && name.size() <= cache_name_max;
+	u32 hash = cacheable ? name_hash(name) : 0;
+	if (cacheable) {
+		if (auto e = cache.find(name, hash)) {
+			/* The name is known: stat again, so that what is served is current. */
+			auto a = e->file.attr();
+			if (a && a->is_regular()) {
+				attr = *a;
+				return e;
+			}
+		}
+	}
+	auto f = root.open_beneath(name.data(), &attr);
+	if (!f && f.error() == kstd::error::again()) /* a racing rename: once more */
+		f = root.open_beneath(name.data(), &attr);
+	if (!f)
+		return f.error();
+	auto e = KSTD_TRY(
+		kstd::make_ref<cached_file>(kstd::gfp::kernel, kstd::move(*f), name, hash));
+	if (cacheable && attr.is_regular())
+		cache.insert(e);
+	return e;
+}
+
 /* Over the connection limit (or out of memory): 503, best effort, and close. */
 void server::reject(kstd::tcp_stream &s) noexcept
 {
-	char buf[256];
+	char buf[512];
+	/*
+	 * Drop what the client already sent: closing with unread data would
+	 * reset the connection and discard the answer before it leaves.
+	 */
+	while (s.try_recv(buf, sizeof(buf)).value_or(0) > 0)
+		;
 	char date[http::http_date_size + 1];
 	http::format_http_date(kstd::real_seconds(), date);
 	constexpr string_view body = "<!DOCTYPE html>\n<html><head><title>503 Service Unavailable"
@@ -862,7 +1071,11 @@ void server::reject(kstd::tcp_stream &s) noexcept
 
 void server::accept_all() noexcept
 {
-	for (;;) {
+	for (int n = 0;; n++) {
+		if (n == accept_batch) {
+			accept_queue().queue(accepting);
+			return;
+		}
 		auto s = listener.try_accept();
 		if (!s) {
 			if (s.error() != kstd::error::again())
@@ -895,7 +1108,6 @@ void server::accept_all() noexcept
 		 */
 		auto l = live.lock();
 		l->push_back(conn);
-		queue.mod(conn.idle, idle_timeout);
 		if (!conn.notifier.install<&connection::on_socket>(conn.stream, conn)) {
 			counters.errors.add();
 			(void)conn.stream.shutdown(kstd::shutdown_how::both);
@@ -914,11 +1126,15 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 		return root.error();
 	}
 	/*
-	 * High-priority per-CPU workers: a request is a few microseconds of
-	 * work that should run on the CPU that took its packets and not wait
-	 * behind ordinary tasks (such as a load generator's threads).
+	 * Per-CPU workers: a request's work runs on the CPU that took its
+	 * packets.  Normal priority by default: measured against a load
+	 * generator on the same CPUs, high-priority workers preempt it at
+	 * every packet, while normal ones let it run on and then serve
+	 * several connections per wakeup (about 20% more requests/s).
 	 */
-	auto q = KSTD_TRY(kstd::workqueue<connection>::create("khttpd", kstd::wq::highpri));
+	auto q = KSTD_TRY(kstd::workqueue<connection>::create(
+		"khttpd", (highpri.get() ? kstd::wq::highpri : kstd::wq::none) |
+				  (unbound.get() ? kstd::wq::unbound : kstd::wq::none)));
 	kstd::listen_options opts{.reuse_addr = true, .v6only = kstd::v6only::off};
 	auto l = kstd::tcp_listener::bind(kstd::in6addr_any(port.get()), backlog.get(), opts);
 	if (!l && l.error() == kstd::error::afnosupport())

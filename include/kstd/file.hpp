@@ -55,10 +55,12 @@ struct file_attr {
 	s64 mtime = 0; ///< last modification, seconds since the epoch
 	u32 mode = 0;  ///< type and permission bits, as st_mode
 
+	/** Is it a regular file? */
 	[[nodiscard]] constexpr bool is_regular() const noexcept
 	{
 		return (mode & KSTD_S_IFMT) == KSTD_S_IFREG;
 	}
+	/** Is it a directory? */
 	[[nodiscard]] constexpr bool is_directory() const noexcept
 	{
 		return (mode & KSTD_S_IFMT) == KSTD_S_IFDIR;
@@ -94,7 +96,9 @@ public:
 	constexpr file() noexcept = default;
 	/** Adopt a reference to @p f. */
 	explicit file(::file *f) noexcept : f_(f) {}
+	/** Take over @p o's file; @p o is left empty. */
 	file(file &&o) noexcept : f_(exchange(o.f_, nullptr)) {}
+	/** Close ours (may sleep), take over @p o's file. */
 	file &operator=(file &&o) noexcept
 	{
 		if (this != &o)
@@ -192,6 +196,7 @@ public:
 	/** Release the reference now.  Might sleep. */
 	void close() noexcept { reset(); }
 
+	/** Is a file open? */
 	explicit operator bool() const noexcept { return f_ != nullptr; }
 	/** The kernel's struct file (still owned by this object). */
 	[[nodiscard]] ::file *raw() const noexcept { return f_; }
@@ -234,7 +239,9 @@ private:
 class directory_root {
 public:
 	constexpr directory_root() noexcept = default;
+	/** Take over @p o's root; @p o is left empty. */
 	directory_root(directory_root &&o) noexcept : p_(exchange(o.p_, nullptr)) {}
+	/** Release ours (may sleep), take over @p o's root. */
 	directory_root &operator=(directory_root &&o) noexcept
 	{
 		if (this != &o) {
@@ -261,7 +268,8 @@ public:
 
 	/**
 	 * Open @p name (NUL-terminated, relative: "a/b.html"; "." is the root
-	 * itself) for reading, beneath this root.  @p attr, if given, receives
+	 * itself, and a leading '/' is this root too, not the file system's)
+	 * for reading, beneath this root.  @p attr, if given, receives
 	 * the file's attributes.  Errors: -ENOENT, -ENOTDIR (a component is
 	 * not a directory, or a trailing '/' after a file), -EXDEV (the name
 	 * or a link leads outside), -ELOOP (too many links, or a magic link),
@@ -281,6 +289,20 @@ public:
 		return file(f);
 	}
 
+	/**
+	 * The directory @p dir is open on (as openat2() takes a directory
+	 * descriptor); -ENOTDIR if it is not one.  Might sleep.
+	 */
+	[[nodiscard]] static result<directory_root> of(const file &dir) noexcept
+	{
+		if (!dir)
+			return error::from_errno(-KSTD_EBADF);
+		directory_root r;
+		KSTD_TRY(to_result(kstd_path_of_file(dir.raw(), &r.p_)));
+		return r;
+	}
+
+	/** Is a root held? */
 	explicit operator bool() const noexcept { return p_ != nullptr; }
 	/** The kernel's struct path (still owned by this object). */
 	[[nodiscard]] const ::path *raw() const noexcept { return p_; }

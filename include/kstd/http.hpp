@@ -463,16 +463,19 @@ constexpr void format_http_date(s64 t, char (&out)[http_date_size + 1]) noexcept
 
 /** One byte range from a Range field (RFC 9110 14.1.2). */
 struct byte_range {
+	/** Which form of range it is. */
 	enum class kind : u8 {
 		none,	 ///< no (usable) Range field
 		from_to, ///< bytes=first-last
 		from,	 ///< bytes=first-
 		suffix,	 ///< bytes=-length (the last length bytes)
 	};
+	/** The form; kind::none if no Range header. */
 	kind type = kind::none;
 	u64 first = 0; ///< from_to, from: the first byte
 	u64 last = 0;  ///< from_to: the last byte (inclusive); suffix: the length
 
+	/** Was there a (usable) Range header? */
 	[[nodiscard]] constexpr bool present() const noexcept { return type != kind::none; }
 };
 
@@ -557,12 +560,11 @@ constexpr bool parse_range_pos(string_view s, u64 &out) noexcept
 			if (!detail::parse_range_pos(b, last))
 				return {};
 			result = {byte_range::kind::suffix, 0, last};
-		} else if (!detail::parse_range_pos(a, first)) {
+		} else if (!detail::parse_range_pos(a, first) ||
+			   (!b.empty() && (!detail::parse_range_pos(b, last) || last < first))) {
 			return {};
 		} else if (b.empty()) {
 			result = {byte_range::kind::from, first, 0};
-		} else if (!detail::parse_range_pos(b, last) || last < first) {
-			return {};
 		} else {
 			result = {byte_range::kind::from_to, first, last};
 		}
@@ -586,6 +588,7 @@ struct limits {
 
 /** A parsed request head.  Views point into the buffer of the last parse(). */
 struct request {
+	/** The request method. */
 	http::method method = method::get;
 	/** The request-target as sent. */
 	string_view target;
@@ -608,6 +611,7 @@ struct request {
 	bool close_after = false;
 	/** If-Modified-Since, seconds since the epoch, when valid and single. */
 	bool has_if_modified_since = false;
+	/** If-Modified-Since as seconds since the epoch (when has_if_modified_since). */
 	s64 if_modified_since = 0;
 	/** The Range field, when usable (see parse_range()). */
 	byte_range range;
@@ -636,6 +640,7 @@ enum class parse_status : u8 {
 class request_parser {
 public:
 	constexpr request_parser() noexcept = default;
+	/** A parser with the limits @p l. */
 	constexpr explicit request_parser(const limits &l) noexcept : lim_(l) {}
 
 	/** Forget the current request (keeps the limits). */
@@ -701,9 +706,11 @@ public:
 	[[nodiscard]] constexpr unsigned int error_status() const noexcept { return error_; }
 	/** After complete: bytes of the head (the body, if any, follows). */
 	[[nodiscard]] constexpr size_t consumed() const noexcept { return line_start_; }
+	/** Where parsing stands. */
 	[[nodiscard]] constexpr parse_status status() const noexcept { return status_; }
 	/** Bytes scanned so far (the request started if > 0). */
 	[[nodiscard]] constexpr size_t scanned() const noexcept { return scanned_; }
+	/** The limits in force. */
 	[[nodiscard]] constexpr const limits &limit() const noexcept { return lim_; }
 
 private:
@@ -1041,6 +1048,7 @@ struct normalized_path {
 	/** Set on failure. */
 	path_error error{};
 
+	/** Did normalisation succeed? */
 	[[nodiscard]] constexpr bool ok() const noexcept { return error == path_error{}; }
 };
 
@@ -1141,14 +1149,22 @@ struct normalized_path {
 class writer {
 public:
 	constexpr writer() noexcept = default;
+	/** Write into @p cap bytes at @p buf. */
 	constexpr writer(char *buf, size_t cap) noexcept : buf_(buf), cap_(cap) {}
+	/** Write into @p s. */
 	constexpr explicit writer(span<char> s) noexcept : buf_(s.data()), cap_(s.size()) {}
 
+	/** Bytes written so far. */
 	[[nodiscard]] constexpr size_t size() const noexcept { return len_; }
+	/** Size of the buffer. */
 	[[nodiscard]] constexpr size_t capacity() const noexcept { return cap_; }
+	/** Bytes still free. */
 	[[nodiscard]] constexpr size_t available() const noexcept { return cap_ - len_; }
+	/** Did a put() not fit (the output is then incomplete)? */
 	[[nodiscard]] constexpr bool overflowed() const noexcept { return overflow_; }
+	/** The bytes written. */
 	[[nodiscard]] constexpr const char *data() const noexcept { return buf_; }
+	/** The bytes written, as a view. */
 	[[nodiscard]] constexpr string_view view() const noexcept
 	{
 		return string_view(buf_, len_);
@@ -1163,12 +1179,14 @@ public:
 			len_ = n;
 		overflow_ = false;
 	}
+	/** Start over (empty, no overflow). */
 	constexpr void clear() noexcept
 	{
 		len_ = 0;
 		overflow_ = false;
 	}
 
+	/** Append @p s; what does not fit is dropped and sets overflowed(). */
 	constexpr writer &put(string_view s) noexcept
 	{
 		size_t n = s.size() <= available() ? s.size() : available();
@@ -1179,6 +1197,7 @@ public:
 			overflow_ = true;
 		return *this;
 	}
+	/** Append @p c (see put(string_view)). */
 	constexpr writer &put(char c) noexcept { return put(string_view(&c, 1)); }
 	/** Decimal. */
 	constexpr writer &put_dec(u64 v) noexcept

@@ -63,6 +63,22 @@ int kstd_path_open_dir(const char *name, struct path **res)
 	return 0;
 }
 
+int kstd_path_of_file(struct file *dir, struct path **res)
+{
+	struct path *p;
+
+	*res = NULL;
+	if (!d_can_lookup(dir->f_path.dentry))
+		return -ENOTDIR;
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	*p = dir->f_path;
+	path_get(p);
+	*res = p;
+	return 0;
+}
+
 void kstd_path_free(struct path *path)
 {
 	if (!path)

@@ -11,7 +11,7 @@ summary=/out/summary.txt
 : >"$summary"
 
 echo "== kecho vs user-echo-server: bench, $threads threads x $rounds rounds =="
-insmod "$mods/examples/kecho/kecho.ko" port=12345 backlog=4096 bench=1
+insmod "$mods/examples/kecho/kecho.ko" port=12345 backlog=4096 bench=${KECHO_BENCH:-1}
 "$tools/user-echo-server" -p 12346 -b 4096 &
 user_pid=$!
 sleep 1
@@ -20,3 +20,8 @@ sleep 1
 kill $user_pid
 rmmod kecho
 echo "kecho: $(nproc) vCPUs, $(uname -r), one boot" >>"$summary"
+
+if [ -e "$mods/examples/khttpd/khttpd.ko" ] && [ -x /usr/sbin/nginx ]; then
+	echo "== khttpd vs nginx =="
+	"$(dirname "$0")/khttpd-bench.sh" "$mods" "$tools" | tee -a "$summary"
+fi

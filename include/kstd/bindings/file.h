@@ -56,6 +56,8 @@ struct kstd_file_attr {
  * directory.
  */
 int kstd_path_open_dir(const char *name, struct path **res) KSTD_NOEXCEPT;
+/* The same for the directory @dir is open on (like openat2()'s dirfd). */
+int kstd_path_of_file(struct file *dir, struct path **res) KSTD_NOEXCEPT;
 void kstd_path_free(struct path *path) KSTD_NOEXCEPT;
 
 /*
