@@ -61,7 +61,7 @@ KSTD_TEST(list, erase_middle)
 	l.push_back(a);
 	l.push_back(b);
 	l.push_back(c);
-	item_list::erase(b);
+	l.erase(b);
 	EXPECT_EQ(order(l), 13);
 	EXPECT(!b.link.is_linked());
 	b.link.unlink(); /* unlinking an unlinked node is a no-op */

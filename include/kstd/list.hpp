@@ -160,7 +160,8 @@ public:
 	T *back() noexcept { return empty() ? nullptr : element(head_.prev_); }
 
 	/** Unlink @p v, which must be on this list. */
-	static void erase(T &v) noexcept { (v.*Node).unlink(); }
+	// NOLINTNEXTLINE(readability-convert-member-functions-to-static): list.erase(v) reads right
+	void erase(T &v) noexcept { (v.*Node).unlink(); }
 
 	/** Move every element of @p other to the end of this list, in order. */
 	void splice_back(intrusive_list &other) noexcept
