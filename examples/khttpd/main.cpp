@@ -322,6 +322,8 @@ struct connection {
 	void respond_directory(const http::request &r, kstd::file dir,
 			       const http::normalized_path &path) noexcept;
 	void respond_error(unsigned int status, bool head, string_view extra = {}) noexcept;
+	template <class Extra>
+	void respond_error_with(unsigned int status, bool head, Extra &&extra) noexcept;
 	void fill_listing() noexcept;
 	void linger() noexcept;
 	void on_timeout() noexcept;
@@ -582,7 +584,6 @@ void connection::begin_head(http::writer &w, unsigned int status) noexcept
 		.put("\r\nServer: khttpd\r\nDate: ")
 		.put(string_view(date, http::http_date_size))
 		.put("\r\n");
-	srv.counters.count_status(status);
 }
 
 void connection::end_head(http::writer &w) noexcept
@@ -595,11 +596,12 @@ void connection::end_head(http::writer &w) noexcept
 }
 
 /*
- * An error (or redirect) with a small HTML body; @extra: more header lines
- * ("Name: value\r\n").  Errors the parser found (no request to trust) and
- * 408 close the connection.
+ * An error (or redirect) with a small HTML body; @extra(writer) adds header
+ * lines ("Name: value\r\n").  Errors the parser found (no request to
+ * trust) and 408 close the connection.
  */
-void connection::respond_error(unsigned int status, bool head, string_view extra) noexcept
+template <class Extra>
+void connection::respond_error_with(unsigned int status, bool head, Extra &&extra) noexcept
 {
 	switch (status) {
 	case 400:
@@ -629,19 +631,24 @@ void connection::respond_error(unsigned int status, bool head, string_view extra
 	begin_head(w, status);
 	w.put("Content-Type: text/html; charset=utf-8\r\nContent-Length: ")
 		.put_dec(b.size())
-		.put("\r\n")
-		.put(extra);
+		.put("\r\n");
+	extra(w);
 	end_head(w);
 	if (!head)
 		w.put(b.view());
-	if (w.overflowed()) {
-		/* Only a huge @extra can do this (a Location): answer 414 instead. */
-		if (status != 414)
-			return respond_error(414, head);
+	if (w.overflowed() && status != 414) {
+		/* Only a huge Location can do this: answer 414 instead. */
+		return respond_error(414, head);
 	}
+	srv.counters.count_status(status);
 	out_pos = 0;
 	out_len = static_cast<u32>(w.size());
 	body = body_kind::none;
+}
+
+void connection::respond_error(unsigned int status, bool head, string_view extra) noexcept
+{
+	respond_error_with(status, head, [extra](http::writer &w) { w.put(extra); });
 }
 
 /* errno of a failed open -> status. */
@@ -699,6 +706,7 @@ void connection::respond_file(const http::request &r, kstd::ref<cached_file> src
 		begin_head(w, 304);
 		w.put("Last-Modified: ").put(last_modified).put("\r\n");
 		end_head(w);
+		srv.counters.count_status(304);
 		out_pos = 0;
 		out_len = static_cast<u32>(w.size());
 		body = body_kind::none;
@@ -719,6 +727,7 @@ void connection::respond_file(const http::request &r, kstd::ref<cached_file> src
 		length = sel.length;
 	}
 	begin_head(w, status);
+	srv.counters.count_status(status);
 	w.put("Content-Type: ")
 		.put(type)
 		.put("\r\nContent-Length: ")
@@ -771,15 +780,12 @@ void connection::respond_directory(const http::request &r, kstd::file dir,
 	bool head = r.method == http::method::head;
 	if (!path.trailing_slash) {
 		/* 301 to the same path with a '/'; built from the normalised path. */
-		char loc[160];
-		http::writer l(loc, sizeof(loc));
-		l.put("Location: ").put_url(path.path, true).put('/');
-		if (!r.query.empty())
-			l.put('?').put(r.query);
-		l.put("\r\n");
-		if (l.overflowed())
-			return respond_error(414, head);
-		return respond_error(301, head, l.view());
+		return respond_error_with(301, head, [&](http::writer &w) {
+			w.put("Location: ").put_url(path.path, true).put('/');
+			if (!r.query.empty())
+				w.put('?').put(r.query);
+			w.put("\r\n");
+		});
 	}
 	/* index.html, right after the directory's name in the scratch area. */
 	char *scratch = out.get() + name_offset;
@@ -808,6 +814,7 @@ void connection::respond_directory(const http::request &r, kstd::file dir,
 		keep_alive = false; /* HTTP/1.0: the end of the body is the end of the connection */
 	http::writer w = head_writer();
 	begin_head(w, 200);
+	srv.counters.count_status(200);
 	w.put("Content-Type: text/html; charset=utf-8\r\n");
 	if (chunked)
 		w.put("Transfer-Encoding: chunked\r\n");

@@ -9,8 +9,9 @@
 # nginx: 2 workers, access_log off, sendfile on, everything under /tmp.
 # Loads: htstress HTTP/1.0 (-n 20000 -t 2) at 20 and 200 connections,
 # wrk keep-alive (-t2 -c50 -d10s), and htstress at 1000 connections
-# (socket errors counted).  The table also goes to $KSTD_OUT/khttpd-bench.txt
-# (the host's build/demo/ when run by make demo).
+# (socket errors counted).  The table goes to stdout and to
+# $KSTD_OUT/khttpd-bench.txt (the host's build/demo/ when run by make demo),
+# the details of each run to stderr.
 #   Environment: REQUESTS (20000), DURATION (10 s), NGINX (/usr/sbin/nginx),
 #   KHTTPD_ARGS (more module parameters, e.g. "highpri=0").
 set -u
@@ -87,7 +88,7 @@ for c in 20 200; do
 		port=$kport
 		[ $s = nginx ] && port=$nport
 		r=$(hts $port $c)
-		echo "$r" | sed "s/^/# $s -c $c: /" | grep -E 'requests/sec|socket errors|good|p50|p99'
+		echo "$r" | sed "s/^/# $s -c $c: /" | grep -E 'requests/sec|socket errors|good|p50|p99' >&2
 		result[$s.$c]=$(rps <<<"$r")
 		result[$s.$c.err]=$(grep '^socket errors' <<<"$r" | awk '{print $3}')
 	done
@@ -96,17 +97,17 @@ for s in khttpd nginx; do
 	port=$kport
 	[ $s = nginx ] && port=$nport
 	result[$s.ka]=$(wrk_rps $port)
-	echo "# $s keep-alive (wrk -t2 -c50 -d${duration}s): ${result[$s.ka]} requests/sec"
+	echo "# $s keep-alive (wrk -t2 -c50 -d${duration}s): ${result[$s.ka]} requests/sec" >&2
 done
 for s in khttpd nginx; do
 	port=$kport
 	[ $s = nginx ] && port=$nport
 	r=$(hts $port 1000)
-	echo "$r" | sed "s/^/# $s -c 1000: /" | grep -E 'requests/sec|socket errors|good'
+	echo "$r" | sed "s/^/# $s -c 1000: /" | grep -E 'requests/sec|socket errors|good' >&2
 	result[$s.1000]=$(rps <<<"$r")
 	result[$s.1000.err]=$(grep '^socket errors' <<<"$r" | awk '{print $3}')
 done
-cat /proc/khttpd | sed 's/^/# khttpd /'
+sed 's/^/# khttpd /' /proc/khttpd >&2
 
 {
 	echo "khttpd vs nginx ($(nproc) CPUs, $(uname -r)); requests/sec, higher is better"

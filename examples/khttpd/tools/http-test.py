@@ -207,6 +207,10 @@ def directories():
           r is not None and r.status == 301 and r.h("location") == "/dir/")
     r = get("/dir?x=1")
     check("301 keeps the query", r is not None and r.status == 301 and r.h("location") == "/dir/?x=1")
+    long = "d" * 200
+    r = get("/" + long + "?q=1")
+    check("301 for a long directory name, query kept",
+          r is not None and r.status == 301 and r.h("location") == f"/{long}/?q=1")
     r = get("/dir/")
     ok = r is not None and r.status == 200 and r.h("transfer-encoding") == "chunked"
     check("directory listing (chunked in HTTP/1.1)", ok, r and r.raw_head)
