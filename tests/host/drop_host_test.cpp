@@ -14,8 +14,8 @@
  * 3. every file in CORPUS_DIR (the fuzzer's seeds), checked the same way.
  */
 #include "drop_invariants.hpp"
+#include "host_test.hpp"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +25,8 @@ namespace {
 using drop_tcp::line_errc;
 using kstd::string_view;
 
-int checks, failures;
+using host_test::checks;
+using host_test::failures;
 
 #define CHECK(cond, ...)                                                                           \
 	do {                                                                                       \
@@ -169,14 +170,10 @@ void check_addresses()
 		      line_errc::family_mix);
 }
 
-/* xorshift64*: deterministic across runs. */
-unsigned long long rng_state = 0x2545f4914f6cdd1dull;
+host_test::xorshift rng{0x2545f4914f6cdd1dull};
 unsigned rnd(unsigned n)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return unsigned((rng_state * 2685821657736338717ull) >> 33) % n;
+	return rng.below(n);
 }
 
 void random_rounds(long rounds)
@@ -226,27 +223,11 @@ void random_rounds(long rounds)
 
 void corpus(const char *dir)
 {
-	DIR *d = opendir(dir);
-	CHECK(d, "cannot open corpus %s", dir);
-	if (!d)
-		return;
-	int files = 0;
-	while (struct dirent *e = readdir(d)) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		static unsigned char data[1 << 16];
-		size_t n = fread(data, 1, sizeof(data), f);
-		fclose(f);
-		files++;
-		const char *why = drop_inv::check_drop_line(data, n);
-		CHECK(!why, "corpus %s: %s", e->d_name, why);
-	}
-	closedir(d);
+	int files = host_test::for_each_corpus_file(
+		dir, [](const char *name, const unsigned char *data, size_t size) {
+			const char *why = drop_inv::check_drop_line(data, size);
+			CHECK(!why, "corpus %s: %s", name, why);
+		});
 	printf("%d corpus files\n", files);
 }
 

@@ -9,71 +9,23 @@
  *
  *   http_host_test [ROUNDS] [CORPUS_DIR]
  */
-#include <dirent.h>
+#include "host_test.hpp"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-namespace {
-int checks, failures;
-
-void host_check(bool ok, const char *file, int line, const char *expr)
-{
-	checks++;
-	if (!ok) {
-		failures++;
-		printf("FAIL %s:%d: %s\n", file, line, expr);
-	}
-}
-
-void host_check_eq(long long a, long long b, const char *file, int line, const char *expr)
-{
-	checks++;
-	if (a != b) {
-		failures++;
-		printf("FAIL %s:%d: %s (%lld != %lld)\n", file, line, expr, a, b);
-	}
-}
-
-struct host_case {
-	const char *name;
-	void (*fn)();
-	host_case *next;
-};
-host_case *cases, **cases_tail = &cases;
-
-struct host_registrar {
-	host_case c;
-	host_registrar(const char *name, void (*fn)()) : c{name, fn, nullptr}
-	{
-		*cases_tail = &c;
-		cases_tail = &c.next;
-	}
-};
-} // namespace
-
-#define KSTD_HOST_TEST 1
-#define KSTD_TEST(suite, name)                                                                     \
-	static void host_##suite##_##name();                                                       \
-	static host_registrar reg_##suite##_##name(#suite "." #name, host_##suite##_##name);       \
-	static void host_##suite##_##name()
-#define EXPECT(cond) host_check(static_cast<bool>(cond), __FILE__, __LINE__, #cond)
-#define EXPECT_EQ(a, b)                                                                            \
-	host_check_eq(static_cast<long long>(a), static_cast<long long>(b), __FILE__, __LINE__,    \
-		      #a " == " #b)
 
 #include "../../kunit/http_test.cpp"
 #include "http_invariants.hpp"
 
 namespace {
-/* xorshift64*: deterministic across runs. */
-unsigned long long rng_state = 0x2545f4914f6cdd1dull;
+using host_test::checks;
+using host_test::failures;
+
+host_test::xorshift rng{0x2545f4914f6cdd1dull};
 unsigned rnd(unsigned n)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return unsigned((rng_state * 2685821657736338717ull) >> 33) % n;
+	return rng.below(n);
 }
 
 /* Mostly one of the first @good entries (valid pieces), sometimes any. */
@@ -192,44 +144,16 @@ size_t generate(unsigned char *out, size_t cap)
 	return n;
 }
 
-int replay_corpus(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		printf("FAIL cannot open corpus %s\n", dir);
-		failures++;
-		return 0;
-	}
-	int files = 0;
-	static unsigned char buf[1 << 16];
-	while (struct dirent *e = readdir(d)) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		size_t n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		run_one(buf, n, e->d_name);
-		files++;
-	}
-	closedir(d);
-	return files;
-}
 } // namespace
 
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 100000;
-	int n = 0;
-	for (host_case *c = cases; c; c = c->next, n++) {
-		int before = failures;
-		c->fn();
-		printf("%s - %s\n", failures == before ? "ok" : "not ok", c->name);
-	}
-	int files = argc > 2 ? replay_corpus(argv[2]) : 0;
+	int n = host_test::run_cases();
+	int files = argc > 2 ? host_test::for_each_corpus_file(
+				       argv[2], [](const char *name, const unsigned char *data,
+						   size_t size) { run_one(data, size, name); })
+			     : 0;
 	static unsigned char buf[2048];
 	int bad = 0;
 	for (int r = 0; r < rounds && bad < 10; r++) {

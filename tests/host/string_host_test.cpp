@@ -5,67 +5,24 @@
  * address and integer parsers against the C library (inet_pton, strtoull).
  * Built with AddressSanitizer and UBSan by tests/host/Makefile.
  */
+#include "host_test.hpp"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-namespace {
-int checks, failures;
-
-void host_check(bool ok, const char *file, int line, const char *expr)
-{
-	checks++;
-	if (!ok) {
-		failures++;
-		printf("FAIL %s:%d: %s\n", file, line, expr);
-	}
-}
-
-void host_check_eq(long long a, long long b, const char *file, int line, const char *expr)
-{
-	checks++;
-	if (a != b) {
-		failures++;
-		printf("FAIL %s:%d: %s (%lld != %lld)\n", file, line, expr, a, b);
-	}
-}
-
-struct host_case {
-	const char *name;
-	void (*fn)();
-	host_case *next;
-};
-host_case *cases;
-
-struct host_registrar {
-	host_case c;
-	host_registrar(const char *name, void (*fn)()) : c{name, fn, cases} { cases = &c; }
-};
-} // namespace
-
-#define KSTD_HOST_TEST 1
-#define KSTD_TEST(suite, name)                                                                     \
-	static void host_##suite##_##name();                                                       \
-	static host_registrar reg_##suite##_##name(#suite "." #name, host_##suite##_##name);       \
-	static void host_##suite##_##name()
-#define EXPECT(cond) host_check(static_cast<bool>(cond), __FILE__, __LINE__, #cond)
-#define EXPECT_EQ(a, b)                                                                            \
-	host_check_eq(static_cast<long long>(a), static_cast<long long>(b), __FILE__, __LINE__,    \
-		      #a " == " #b)
-
 #include "../../kunit/string_test.cpp"
 
 namespace {
-/* xorshift64*: deterministic across runs. */
-unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
+using host_test::checks;
+using host_test::failures;
+
+host_test::xorshift rng{0x9e3779b97f4a7c15ull};
 unsigned rnd(unsigned n)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return unsigned((rng_state * 2685821657736338717ull) >> 33) % n;
+	return rng.below(n);
 }
 
 /* A random string over @alphabet, 0..maxlen bytes, in a heap buffer of exactly that size. */
@@ -146,12 +103,7 @@ void fuzz(int rounds)
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 200000;
-	int n = 0;
-	for (host_case *c = cases; c; c = c->next, n++) {
-		int before = failures;
-		c->fn();
-		printf("%s - %s\n", failures == before ? "ok" : "not ok", c->name);
-	}
+	int n = host_test::run_cases();
 	fuzz(rounds);
 	printf("%d cases, %d checks, %d fuzz rounds: %d failures\n", n, checks, rounds, failures);
 	return failures != 0;
