@@ -11,59 +11,21 @@
 #include <kstd/net_address.hpp>
 #include <kstd/workqueue.hpp>
 
-#include "test.hpp"
+#include "net_test.hpp"
 
 namespace {
 
 using kstd::size_t;
 using kstd::u8;
 
-constexpr unsigned int timeout_ms = 5000;
+using kstd_test::loopback;
+using kstd_test::net_ready;
+using kstd_test::with_timeouts;
+constexpr unsigned int timeout_ms = kstd_test::net_timeout_ms;
 
-/* Bring lo up (kunit.py's UML boots with it down). */
-bool net_ready(struct kunit *test, bool ipv6)
+kstd::result<kstd_test::tcp_pair> connect_pair(bool ipv6)
 {
-	int err = kstd_kunit_net_loopback_up();
-	EXPECT_EQ(err, 0);
-	if (err)
-		return false;
-	if (ipv6 && !kstd_kunit_net_ipv6_loopback_ready()) {
-		SKIP("no usable ::1 (IPv6 off?)");
-		return false;
-	}
-	return true;
-}
-
-kstd::socket_address loopback(bool ipv6, kstd::u16 port = 0)
-{
-	return ipv6 ? kstd::socket_address::ipv6_loopback(port)
-		    : kstd::socket_address::ipv4_loopback(port);
-}
-
-/* A listener on loopback and one connection through it, both ends. */
-struct tcp_pair {
-	kstd::tcp_listener listener;
-	kstd::tcp_stream client;
-	kstd::tcp_stream server;
-};
-
-kstd::result<void> with_timeouts(kstd::tcp_stream &s, unsigned int ms = timeout_ms)
-{
-	KSTD_TRY(s.set_recv_timeout(ms));
-	return s.set_send_timeout(ms);
-}
-
-kstd::result<tcp_pair> connect_pair(bool ipv6)
-{
-	tcp_pair p;
-	p.listener = KSTD_TRY(kstd::tcp_listener::bind(loopback(ipv6), 16));
-	KSTD_TRY(p.listener.set_accept_timeout(timeout_ms));
-	auto addr = KSTD_TRY(p.listener.local_address());
-	p.client = KSTD_TRY(kstd::tcp_stream::connect(addr));
-	p.server = KSTD_TRY(p.listener.accept());
-	KSTD_TRY(with_timeouts(p.client));
-	KSTD_TRY(with_timeouts(p.server));
-	return p;
+	return kstd_test::loopback_pair(ipv6);
 }
 
 /* Receive exactly @len bytes unless EOF, an error or the timeout comes first. */

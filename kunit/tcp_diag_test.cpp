@@ -9,36 +9,19 @@
 #include <kstd/net_address.hpp>
 #include <kstd/tcp_lookup.hpp>
 
-#include "test.hpp"
+#include "net_test.hpp"
 
 namespace {
 
 using kstd::tcp_state;
 
-constexpr unsigned int timeout_ms = 5000;
+using kstd_test::loopback;
+using kstd_test::net_ready;
+constexpr unsigned int timeout_ms = kstd_test::net_timeout_ms;
 
 ::net *init_net() noexcept
 {
 	return kstd_kunit_init_net();
-}
-
-bool net_ready(struct kunit *test, bool ipv6)
-{
-	int err = kstd_kunit_net_loopback_up();
-	EXPECT_EQ(err, 0);
-	if (err)
-		return false;
-	if (ipv6 && !kstd_kunit_net_ipv6_loopback_ready()) {
-		SKIP("no usable ::1 (IPv6 off?)");
-		return false;
-	}
-	return true;
-}
-
-kstd::socket_address loopback(bool ipv6, kstd::u16 port = 0)
-{
-	return ipv6 ? kstd::socket_address::ipv6_loopback(port)
-		    : kstd::socket_address::ipv4_loopback(port);
 }
 
 /* ::ffff:127.0.0.1 */
@@ -48,34 +31,16 @@ kstd::socket_address mapped_loopback(kstd::u16 port)
 	return kstd::socket_address::ipv6(b, port);
 }
 
-struct tcp_pair {
-	kstd::tcp_listener listener;
-	kstd::tcp_stream client;
-	kstd::tcp_stream server;
+/* kstd_test::tcp_pair with the four addresses the lookups are keyed by. */
+struct tcp_pair : kstd_test::tcp_pair {
 	kstd::socket_address client_local, client_peer, server_local, server_peer;
 };
 
-kstd::result<void> with_timeouts(kstd::tcp_stream &s)
-{
-	KSTD_TRY(s.set_recv_timeout(timeout_ms));
-	return s.set_send_timeout(timeout_ms);
-}
-
-/* A listener on @listen_at, a client connected to @connect_to (its port set from the listener's).
- */
 kstd::result<tcp_pair> connect_pair(const kstd::socket_address &listen_at,
 				    kstd::socket_address connect_to,
 				    kstd::v6only v6 = kstd::v6only::system_default)
 {
-	tcp_pair p;
-	p.listener = KSTD_TRY(kstd::tcp_listener::bind(listen_at, 16, {.v6only = v6}));
-	KSTD_TRY(p.listener.set_accept_timeout(timeout_ms));
-	auto addr = KSTD_TRY(p.listener.local_address());
-	connect_to.set_port(addr.port());
-	p.client = KSTD_TRY(kstd::tcp_stream::connect(connect_to));
-	p.server = KSTD_TRY(p.listener.accept());
-	KSTD_TRY(with_timeouts(p.client));
-	KSTD_TRY(with_timeouts(p.server));
+	tcp_pair p{KSTD_TRY(kstd_test::connect_pair(listen_at, connect_to, v6))};
 	p.client_local = KSTD_TRY(p.client.local_address());
 	p.client_peer = KSTD_TRY(p.client.peer_address());
 	p.server_local = KSTD_TRY(p.server.local_address());
