@@ -25,3 +25,4 @@
 #include "cases/tcp_diag.h"
 #include "cases/http.h"
 #include "cases/file.h"
+#include "cases/tcp_server.h"

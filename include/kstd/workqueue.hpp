@@ -342,7 +342,7 @@ template <class T>
 class workqueue_ref {
 public:
 	/** A queue the caller keeps alive (alloc_workqueue() in C, ...). */
-	explicit workqueue_ref(::workqueue_struct *wq) noexcept : wq_(wq) {}
+	constexpr explicit workqueue_ref(::workqueue_struct *wq) noexcept : wq_(wq) {}
 
 	/** system_wq: per-CPU, for short work items. */
 	[[nodiscard]] static workqueue_ref system() noexcept
@@ -488,6 +488,8 @@ public:
 		return make(kstd_alloc_workqueue(name, flags.bits, 1, true));
 	}
 
+	/** No queue yet (create() one and move-assign it). */
+	constexpr workqueue() noexcept : base(nullptr) {}
 	/** Take over @p o's queue; @p o becomes empty. */
 	workqueue(workqueue &&o) noexcept : base(exchange(o.wq_, nullptr)) {}
 	/** Destroy the current queue (like reset(); might sleep), take over @p o's. */

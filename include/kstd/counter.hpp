@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file counter.hpp
+ * @brief kstd::stat_counter, a 64-bit statistics counter bumped from any
+ *        context and read without a lock.
+ *
+ * For the numbers a module shows in /proc or sysfs (bytes, requests,
+ * errors): relaxed atomic additions, like the kernel's atomic64_add() on a
+ * statistics field.  Relaxed means a reader sees each counter's own value
+ * correctly but no ordering between counters or with other memory: not for
+ * reference counts (kstd::refcount) or for anything a decision depends on
+ * across CPUs.
+ *
+ * @code
+ * struct stats {
+ *         kstd::stat_counter requests, bytes_sent;
+ * };
+ * st.requests.add();                        // any context, IRQ included
+ * st.bytes_sent.add(n);
+ * m.printf("requests: %llu\n", st.requests.get());
+ * @endcode
+ */
+#ifndef KSTD_COUNTER_HPP
+#define KSTD_COUNTER_HPP
+
+#include <kstd/types.hpp>
+
+namespace kstd {
+
+/** A u64 counter: relaxed atomic add/sub/get.  Any context.  Not copyable. */
+class stat_counter {
+public:
+	constexpr stat_counter() noexcept = default;
+	stat_counter(const stat_counter &) = delete;
+	stat_counter &operator=(const stat_counter &) = delete;
+
+	/** Add @p n (wraps modulo 2^64). */
+	void add(u64 n = 1) noexcept { __atomic_fetch_add(&v_, n, __ATOMIC_RELAXED); }
+	/** Subtract @p n (for gauges such as open connections). */
+	void sub(u64 n = 1) noexcept { __atomic_fetch_sub(&v_, n, __ATOMIC_RELAXED); }
+	/** The current value (a snapshot). */
+	[[nodiscard]] u64 get() const noexcept { return __atomic_load_n(&v_, __ATOMIC_RELAXED); }
+
+private:
+	u64 v_ = 0;
+};
+
+} // namespace kstd
+
+#endif // KSTD_COUNTER_HPP

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * @file tcp_server.hpp
+ * @brief kstd::tcp_server<Owner, Conn>: the skeleton of an event-driven
+ *        kernel TCP server (listener, accept work, live connections,
+ *        teardown), so a module writes only what its connections do.
+ *
+ * Nothing blocks waiting for a peer.  The listener's readiness hook queues
+ * the accept work on the server's CMWQ workqueue; the accept work takes up
+ * to `accept_batch` connections per run (then requeues itself, so the work
+ * of connections just accepted runs in between) and hands each stream to
+ * `Owner::on_accept()`, which builds the connection object.  The server
+ * links it into its live list, installs the connection's socket hooks
+ * (`Conn::on_socket`, softirq context: it should only queue the
+ * connection's work on queue()) and calls the hook once, because data may
+ * have arrived before the hooks were in.  An idle connection costs its
+ * memory, never a thread.
+ *
+ * A connection ends itself, from its own work: `auto self =
+ * srv.tcp.release(*this);` takes it off the live list and hands back
+ * ownership, so it is freed when `self` goes out of scope (hooks removed,
+ * pending work cancelled, socket released: in the order the Conn members
+ * are declared).  If release() returns null the server is being stopped
+ * and owns the connection: return without touching it.
+ *
+ * stop() (also run by the destructor) removes the listener hook, waits for
+ * the accept work, then destroys every live connection, whose work is
+ * cancelled and waited for by its own destructor.  Members are destroyed
+ * in reverse order: declare the server after the Owner state its
+ * connections use (so they go first), and before anything that reads the
+ * server, such as a /proc entry showing its stats (so that goes before it).
+ *
+ * What Conn must have (checked at compile time):
+ * - `kstd::tcp_stream stream;` the connection's socket,
+ * - `kstd::list_node link;` for the live list,
+ * - `kstd::socket_notifier notifier;` declared last, so the hooks are
+ *   removed before anything they use is destroyed,
+ * - `void on_socket(kstd::socket_events) noexcept;` the hook.
+ *
+ * And Owner: `kstd::unique_ptr<Conn> on_accept(kstd::tcp_stream &s)
+ * noexcept;` (process context, may sleep): move @p s into a new Conn, or
+ * return null to refuse (the server closes @p s if it is still there; the
+ * owner counts why).
+ *
+ * @code
+ * struct server;
+ * struct connection {
+ *         connection(server &s, kstd::tcp_stream st) : srv(s), stream(kstd::move(st)) {}
+ *         void on_socket(kstd::socket_events) noexcept;  // softirq: queue work
+ *         void run() noexcept;                           // process context
+ *         server &srv;
+ *         kstd::tcp_stream stream;
+ *         kstd::list_node link;
+ *         kstd::work<connection, &connection::run> work{this};
+ *         kstd::socket_notifier notifier;                // last
+ * };
+ * struct server {
+ *         kstd::unique_ptr<connection> on_accept(kstd::tcp_stream &s) noexcept
+ *         {
+ *                 auto c = kstd::make_unique<connection>(kstd::gfp::kernel, *this,
+ *                                                        kstd::move(s));
+ *                 return c ? kstd::move(*c) : nullptr;
+ *         }
+ *         kstd::tcp_server<server, connection> tcp{*this};  // after what connections use
+ * };
+ * void connection::on_socket(kstd::socket_events) noexcept { srv.tcp.queue().queue(work); }
+ * void connection::run() noexcept
+ * {
+ *         ... // serve until -EAGAIN; on EOF or error:
+ *         auto self = srv.tcp.release(*this);           // freed at the end of scope
+ * }
+ * // In the module's create(), after make_unique<server>():
+ * KSTD_TRY(self->tcp.listen("myserver", {.port = 8080, .backlog = 128}));
+ * @endcode
+ */
+#ifndef KSTD_TCP_SERVER_HPP
+#define KSTD_TCP_SERVER_HPP
+
+#include <kstd/counter.hpp>
+#include <kstd/ksocket.hpp>
+#include <kstd/list.hpp>
+#include <kstd/lock.hpp>
+#include <kstd/memory.hpp>
+#include <kstd/net_address.hpp>
+#include <kstd/workqueue.hpp>
+
+namespace kstd {
+
+/** How tcp_server::listen() sets up. */
+struct tcp_server_options {
+	/** TCP port; 0 lets the kernel pick (see tcp_server::local_address()). */
+	u16 port = 0;
+	/** listen() backlog (capped by net.core.somaxconn). */
+	int backlog = 128;
+	/** Flags of the server's workqueue (wq::unbound, wq::highpri, ...). */
+	wq_flags queue_flags = wq::none;
+	/** Connections one accept run takes before it requeues itself (>= 1). */
+	int accept_batch = 16;
+	/**
+	 * true: one dual-stack listener on [::] (IPv4 as mapped addresses),
+	 * falling back to 0.0.0.0 if the kernel has no IPv6.  false: IPv4 only.
+	 */
+	bool ipv6 = true;
+};
+
+/** The server's own counters (the owner adds its own). */
+struct tcp_server_stats {
+	/** Connections taken from the listener (refused ones included). */
+	stat_counter accepted;
+	/** Connections on the live list now. */
+	stat_counter open;
+	/** accept() failures other than -EAGAIN, and hooks that failed to install. */
+	stat_counter errors;
+};
+
+namespace detail {
+template <class Owner, class Conn>
+concept tcp_server_parts = requires(Owner &o, Conn &c, tcp_stream &s)
+{
+	requires is_same_v<decltype(o.on_accept(s)), unique_ptr<Conn>>;
+	requires is_same_v<decltype(c.stream), tcp_stream>;
+	requires is_same_v<decltype(c.link), list_node>;
+	requires is_same_v<decltype(c.notifier), socket_notifier>;
+	c.on_socket(socket_events{});
+};
+} // namespace detail
+
+/**
+ * An event-driven TCP server: see the file comment for the model and the
+ * requirements on Owner and Conn.  Lives inside its Owner (it keeps a
+ * reference to it), neither copyable nor movable; listen() starts it.
+ */
+template <class Owner, class Conn>
+class tcp_server {
+public:
+	/** A stopped server; nothing is allocated until listen(). */
+	explicit tcp_server(Owner &owner) noexcept : owner_(owner) {}
+	tcp_server(const tcp_server &) = delete;
+	tcp_server &operator=(const tcp_server &) = delete;
+	/** stop(), then the workqueue goes.  Might sleep. */
+	~tcp_server() { stop(); }
+
+	/**
+	 * Create the workqueue (named @p name), bind and listen as @p opts
+	 * say, and start accepting.  -EBUSY if already listening,
+	 * -EADDRINUSE, -ENOMEM, ... On an error nothing keeps running; the
+	 * object may be destroyed or listen() tried again.  Might sleep.
+	 */
+	[[nodiscard]] result<void> listen(const char *name, const tcp_server_options &opts) noexcept
+	{
+		static_assert(detail::tcp_server_parts<Owner, Conn>,
+			      "see <kstd/tcp_server.hpp> for what Owner and Conn must have");
+		if (queue_ || listener_)
+			return error::busy();
+		if (opts.accept_batch < 1)
+			return error::inval();
+		batch_ = opts.accept_batch;
+		auto q = KSTD_TRY(workqueue<Conn>::create(name, opts.queue_flags));
+		listen_options lo{.reuse_addr = true, .v6only = v6only::off};
+		result<tcp_listener> l = error::afnosupport();
+		if (opts.ipv6)
+			l = tcp_listener::bind(in6addr_any(opts.port), opts.backlog, lo);
+		if (!l && l.error() == error::afnosupport())
+			l = tcp_listener::bind(inaddr_any(opts.port), opts.backlog, lo);
+		if (!l)
+			return l.error();
+		queue_ = move(q);
+		listener_ = move(*l);
+		if (auto r = listener_events_.install<&tcp_server::on_listener>(listener_, *this);
+		    !r) {
+			listener_.close();
+			queue_.reset();
+			return r.error();
+		}
+		/* Connections that arrived before the hook was in. */
+		accept_queue().queue(accepting_);
+		return {};
+	}
+
+	/**
+	 * Stop accepting, close the listener, and destroy every live
+	 * connection.  Returns how many were closed.  Idempotent.  Might
+	 * sleep; process context, not from the server's own work.
+	 */
+	size_t stop() noexcept
+	{
+		listener_events_.remove(); /* no new accept work after this */
+		accepting_.cancel_sync();
+		size_t closed = 0;
+		for (;;) {
+			unique_ptr<Conn> c(live_.lock()->pop_front());
+			if (!c)
+				break;
+			stats_.open.sub();
+			closed++; /* c goes: hooks removed, work cancelled, socket released */
+		}
+		listener_.close();
+		return closed;
+	}
+
+	/**
+	 * Take @p c off the live list and hand back its ownership: the
+	 * connection's way to end itself.  Null if stop() got it first (it
+	 * owns and destroys it then: touch nothing more).  Doesn't sleep;
+	 * destroying what it returns may (do that outside spinlocks).
+	 */
+	[[nodiscard]] unique_ptr<Conn> release(Conn &c) noexcept
+	{
+		{
+			auto l = live_.lock();
+			if (!c.link.is_linked())
+				return nullptr;
+			l->erase(c);
+		}
+		stats_.open.sub();
+		return unique_ptr<Conn>(&c);
+	}
+
+	/** The workqueue the connections' work items go on.  Any context. */
+	[[nodiscard]] workqueue_ref<Conn> queue() noexcept
+	{
+		return workqueue_ref<Conn>(queue_.raw());
+	}
+
+	/** The listening address (after port 0: the chosen port).  Might sleep. */
+	[[nodiscard]] result<socket_address> local_address() const noexcept
+	{
+		return listener_.local_address();
+	}
+
+	/** Connections on the live list now.  Any context. */
+	[[nodiscard]] u64 open_connections() const noexcept { return stats_.open.get(); }
+	/** The server's counters.  Any context. */
+	[[nodiscard]] const tcp_server_stats &stats() const noexcept { return stats_; }
+
+private:
+	/* Listener hook, softirq: connections are waiting. */
+	void on_listener(socket_events) noexcept { accept_queue().queue(accepting_); }
+
+	workqueue_ref<tcp_server> accept_queue() noexcept
+	{
+		return workqueue_ref<tcp_server>(queue_.raw());
+	}
+
+	/* The accept work; process context. */
+	void accept_all() noexcept
+	{
+		for (int n = 0; n < batch_; n++) {
+			auto s = listener_.try_accept();
+			if (!s) {
+				if (s.error() != error::again())
+					stats_.errors.add();
+				return;
+			}
+			stats_.accepted.add();
+			if (unique_ptr<Conn> c = owner_.on_accept(*s))
+				adopt(move(c));
+		}
+		accept_queue().queue(accepting_); /* more may wait: after the work just queued */
+	}
+
+	void adopt(unique_ptr<Conn> c) noexcept
+	{
+		Conn &conn = *c;
+		/*
+		 * All under the lock release() takes: once the hooks are in, the
+		 * connection's work may run on another CPU and end it, but not
+		 * before this is done with it.  Neither install() nor the hook
+		 * sleeps, and the hooks never take this lock.
+		 */
+		auto l = live_.lock();
+		l->push_back(*c.release());
+		stats_.open.add();
+		if (!conn.notifier.template install<&Conn::on_socket>(conn.stream, conn)) {
+			/* Without hooks the work sees only this: it ends the connection. */
+			stats_.errors.add();
+			(void)conn.stream.shutdown(shutdown_how::both);
+		}
+		conn.on_socket(socket_events{}); /* data may have come before the hooks */
+	}
+
+	Owner &owner_;
+	int batch_ = 16;
+	tcp_server_stats stats_;
+	workqueue<Conn> queue_;
+	tcp_listener listener_;
+	locked<intrusive_list<&Conn::link>> live_{"kstd.tcp_server.live"};
+	work<tcp_server, &tcp_server::accept_all> accepting_{this};
+	socket_notifier listener_events_; /* last: the hook goes first */
+};
+
+} // namespace kstd
+
+#endif // KSTD_TCP_SERVER_HPP

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kstd_tcp_server: a small echo server on kstd::tcp_server, driven by real
+ * loopback clients.  Connections are counted as they are built and
+ * destroyed, so every case also proves none leaks or is freed twice.
+ * Every wait is bounded.
+ */
+#include <kstd/tcp_server.hpp>
+#include <kstd/thread.hpp>
+
+#include "net_test.hpp"
+
+namespace {
+
+using kstd_test::loopback;
+using kstd_test::net_ready;
+
+struct echo_server;
+
+struct echo_conn {
+	echo_conn(echo_server &s, kstd::tcp_stream st) noexcept;
+	~echo_conn();
+
+	void on_socket(kstd::socket_events) noexcept;
+	void run() noexcept;
+
+	echo_server &srv;
+	kstd::tcp_stream stream;
+	kstd::list_node link;
+	kstd::work<echo_conn, &echo_conn::run> work{this};
+	kstd::socket_notifier notifier;
+};
+
+struct echo_server {
+	kstd::unique_ptr<echo_conn> on_accept(kstd::tcp_stream &s) noexcept
+	{
+		if (refuse)
+			return nullptr; /* s still holds the stream: the server closes it */
+		auto c = kstd::make_unique<echo_conn>(kstd::gfp::kernel, *this, kstd::move(s));
+		return c ? kstd::move(*c) : nullptr;
+	}
+
+	bool refuse = false;
+	kstd::stat_counter built, destroyed, ended_by_peer;
+	kstd::tcp_server<echo_server, echo_conn> tcp{*this}; /* last */
+};
+
+echo_conn::echo_conn(echo_server &s, kstd::tcp_stream st) noexcept : srv(s), stream(kstd::move(st))
+{
+	srv.built.add();
+}
+
+echo_conn::~echo_conn()
+{
+	srv.destroyed.add();
+}
+
+void echo_conn::on_socket(kstd::socket_events) noexcept
+{
+	srv.tcp.queue().queue(work);
+}
+
+void echo_conn::run() noexcept
+{
+	char buf[256];
+	for (;;) {
+		auto n = stream.try_recv(buf, sizeof(buf));
+		if (!n && n.error() == kstd::error::again())
+			return;
+		if (!n || *n == 0 || !stream.send_all(buf, *n)) {
+			if (auto self = srv.tcp.release(*this))
+				srv.ended_by_peer.add();
+			return;
+		}
+	}
+}
+
+/* Poll @cond every 10 ms for up to 5 s. */
+template <class Cond>
+bool eventually(Cond cond)
+{
+	for (int i = 0; i < 500; i++) {
+		if (cond())
+			return true;
+		kstd::msleep(10);
+	}
+	return cond();
+}
+
+kstd::result<kstd::tcp_stream> connect_to(echo_server &s)
+{
+	auto addr = KSTD_TRY(s.tcp.local_address());
+	auto c = KSTD_TRY(kstd::tcp_stream::connect(loopback(false, addr.port())));
+	KSTD_TRY(kstd_test::with_timeouts(c));
+	return c;
+}
+
+/* Send @msg on @c and expect it back. */
+bool echoes(kstd::tcp_stream &c, const char *msg, kstd::size_t len)
+{
+	if (!c.send_all(msg, len))
+		return false;
+	char buf[64];
+	kstd::size_t got = 0;
+	while (got < len) {
+		auto n = c.recv(buf + got, sizeof(buf) - got);
+		if (!n || *n == 0)
+			return false;
+		got += *n;
+	}
+	return got == len && __builtin_memcmp(buf, msg, len) == 0;
+}
+
+/* Does the peer end: recv gives EOF or a reset within the timeout? */
+bool sees_end(kstd::tcp_stream &c)
+{
+	char b;
+	auto n = c.recv(&b, 1);
+	return (n && *n == 0) ||
+	       (!n && (n.error() == kstd::error::connreset() || n.error() == kstd::error::pipe()));
+}
+
+/* Loopback up and an echo_server listening as @o says, or null (counted as a failure). */
+kstd::unique_ptr<echo_server> start(struct kunit *test, const kstd::tcp_server_options &o)
+{
+	if (!net_ready(test, false))
+		return nullptr;
+	auto srv = kstd::make_unique<echo_server>(kstd::gfp::kernel);
+	EXPECT(srv.has_value());
+	if (!srv)
+		return nullptr;
+	auto listening = (*srv)->tcp.listen("kstd_test_srv", o);
+	EXPECT(listening.has_value());
+	return listening ? kstd::move(*srv) : nullptr;
+}
+
+/* Connect every stream of @c to @s. */
+template <kstd::size_t N>
+bool connect_all(struct kunit *test, echo_server &s, kstd::tcp_stream (&c)[N])
+{
+	for (auto &x : c) {
+		auto r = connect_to(s);
+		EXPECT(r.has_value());
+		if (!r)
+			return false;
+		x = kstd::move(*r);
+	}
+	return true;
+}
+
+KSTD_TEST(tcp_server, serves_and_frees_connections)
+{
+	auto srv = start(test, {.port = 0, .backlog = 16});
+	if (!srv)
+		return;
+	echo_server &s = *srv;
+	kstd::tcp_stream c[3];
+	if (!connect_all(test, s, c))
+		return;
+	for (auto &x : c)
+		EXPECT(echoes(x, "hello, server", 13));
+	EXPECT(eventually([&] { return s.tcp.open_connections() == 3; }));
+	EXPECT_EQ(s.tcp.stats().accepted.get(), 3);
+
+	/* Each client's close ends its connection, which frees itself. */
+	for (auto &x : c)
+		x.close();
+	EXPECT(eventually([&] { return s.destroyed.get() == 3; }));
+	EXPECT_EQ(s.tcp.open_connections(), 0);
+	EXPECT_EQ(s.ended_by_peer.get(), 3);
+	EXPECT_EQ(s.tcp.stats().errors.get(), 0);
+	EXPECT_EQ(s.tcp.stop(), 0);
+	EXPECT_EQ(s.built.get(), s.destroyed.get());
+}
+
+KSTD_TEST(tcp_server, accepts_in_batches)
+{
+	/* One connection per accept run: the requeue path carries the rest. */
+	auto srv = start(test, {.port = 0, .backlog = 64, .accept_batch = 1});
+	if (!srv)
+		return;
+	echo_server &s = *srv;
+	constexpr int n = 20;
+	kstd::tcp_stream c[n];
+	if (!connect_all(test, s, c))
+		return;
+	int ok = 0;
+	for (auto &x : c)
+		ok += echoes(x, "batch", 5);
+	EXPECT_EQ(ok, n);
+	EXPECT(eventually([&] { return s.tcp.stats().accepted.get() == n; }));
+	/* Server destroyed with its connections open: the destructor closes them. */
+	srv.reset();
+	for (auto &x : c)
+		EXPECT(sees_end(x));
+}
+
+KSTD_TEST(tcp_server, refused_connection_is_closed)
+{
+	auto srv = start(test, {.port = 0});
+	if (!srv)
+		return;
+	echo_server &s = *srv;
+	s.refuse = true; /* before any client connects */
+	auto c = connect_to(s);
+	EXPECT(c.has_value());
+	if (!c)
+		return;
+	EXPECT(sees_end(*c));
+	EXPECT_EQ(s.tcp.stats().accepted.get(), 1);
+	EXPECT_EQ(s.tcp.open_connections(), 0);
+	EXPECT_EQ(s.built.get(), 0);
+}
+
+KSTD_TEST(tcp_server, stop_closes_live_connections)
+{
+	auto srv = start(test, {.port = 0});
+	if (!srv)
+		return;
+	echo_server &s = *srv;
+	auto port = s.tcp.local_address().value().port();
+	kstd::tcp_stream c[5];
+	if (!connect_all(test, s, c))
+		return;
+	for (auto &x : c)
+		EXPECT(echoes(x, "x", 1));
+	EXPECT(eventually([&] { return s.tcp.open_connections() == 5; }));
+	EXPECT_EQ(s.tcp.stop(), 5);
+	EXPECT_EQ(s.destroyed.get(), 5);
+	EXPECT_EQ(s.ended_by_peer.get(), 0);
+	for (auto &x : c)
+		EXPECT(sees_end(x));
+	/* The port is free again, and stop() twice is harmless. */
+	EXPECT_EQ(s.tcp.stop(), 0);
+	EXPECT_EQ(kstd::tcp_stream::connect(loopback(false, port)).to_errno(), -KSTD_ECONNREFUSED);
+	auto again = kstd::tcp_listener::bind(kstd::inaddr_loopback(port), 4, {.reuse_addr = true});
+	EXPECT(again.has_value());
+}
+
+KSTD_TEST(tcp_server, listen_errors)
+{
+	if (!net_ready(test, false))
+		return;
+	auto a = kstd::make_unique<echo_server>(kstd::gfp::kernel);
+	auto b = kstd::make_unique<echo_server>(kstd::gfp::kernel);
+	EXPECT(a.has_value() && b.has_value());
+	if (!a || !b)
+		return;
+	EXPECT((*a)->tcp.listen("kstd_test_srv", {.port = 0}).has_value());
+	EXPECT_EQ((*a)->tcp.listen("kstd_test_srv", {.port = 0}).to_errno(), -KSTD_EBUSY);
+	auto port = (*a)->tcp.local_address().value().port();
+	/* Taken port: the error, and b can still listen elsewhere afterwards. */
+	EXPECT_EQ((*b)->tcp.listen("kstd_test_srv", {.port = port}).to_errno(), -KSTD_EADDRINUSE);
+	EXPECT_EQ((*b)->tcp.listen("kstd_test_srv", {.port = 0, .accept_batch = 0}).to_errno(),
+		  -KSTD_EINVAL);
+	EXPECT((*b)->tcp.listen("kstd_test_srv", {.port = 0}).has_value());
+}
+
+} // namespace
