@@ -2,9 +2,10 @@
 /*
  * kecho: an event-driven TCP echo server in the kernel, built on kstd.
  *
- * One dual-stack listener (IPv6 with IPv4-mapped addresses; IPv4 alone if
- * the kernel has no IPv6).  Nothing blocks waiting for a peer: the
- * listener's data-ready hook queues the accept work, each connection's
+ * kstd::tcp_server does the serving skeleton: one dual-stack listener
+ * (IPv6 with IPv4-mapped addresses; IPv4 alone if the kernel has no IPv6)
+ * whose readiness hook queues the accept work, and the list of live
+ * connections.  Nothing blocks waiting for a peer: each connection's
  * socket hooks (data ready, send space, state change) queue that
  * connection's work, and a work run echoes until the socket would block,
  * then returns its worker to the pool.  An idle connection costs memory
@@ -18,14 +19,12 @@
  * workqueue; true: a per-CPU bound one, which keeps a connection's work on
  * the CPU that took its packets).
  */
-#include <kstd/ksocket.hpp>
-#include <kstd/list.hpp>
-#include <kstd/lock.hpp>
+#include <kstd/counter.hpp>
 #include <kstd/memory.hpp>
 #include <kstd/module.hpp>
 #include <kstd/param.hpp>
 #include <kstd/proc.hpp>
-#include <kstd/workqueue.hpp>
+#include <kstd/tcp_server.hpp>
 
 KSTD_MODULE_PARAM(port, u16, 12345, 0444, "TCP port to listen on (IPv4 and IPv6)");
 KSTD_MODULE_PARAM_RANGE(backlog, int, 128, 1, 65535, 0444, "listen() backlog");
@@ -40,38 +39,6 @@ using kstd::u64;
 constexpr kstd::size_t buffer_size = 4096;
 /* Bytes one work run may echo before it requeues itself (fairness). */
 constexpr kstd::size_t run_budget = 64 * 1024;
-/*
- * Connections one accept run takes before it requeues itself, so the echo
- * work of those just accepted runs in between instead of waiting for a
- * whole burst of connections to be accepted.
- */
-constexpr int accept_batch = 16;
-
-/* A counter bumped from any CPU, read by /proc/kecho. */
-class counter {
-public:
-	void add(u64 n = 1) noexcept { __atomic_fetch_add(&v_, n, __ATOMIC_RELAXED); }
-	void sub(u64 n = 1) noexcept { __atomic_fetch_sub(&v_, n, __ATOMIC_RELAXED); }
-	[[nodiscard]] u64 get() const noexcept { return __atomic_load_n(&v_, __ATOMIC_RELAXED); }
-
-private:
-	u64 v_ = 0;
-};
-
-struct stats {
-	counter accepted, open, rx_bytes, tx_bytes, errors, resets;
-
-	/* /proc/kecho; process context. */
-	void show(kstd::seq_file &m)
-	{
-		m.printf("connections_accepted: %llu\n", accepted.get());
-		m.printf("connections_open: %llu\n", open.get());
-		m.printf("bytes_received: %llu\n", rx_bytes.get());
-		m.printf("bytes_sent: %llu\n", tx_bytes.get());
-		m.printf("peer_resets: %llu\n", resets.get());
-		m.printf("errors: %llu\n", errors.get());
-	}
-};
 
 struct server;
 
@@ -92,35 +59,31 @@ struct connection {
 	kstd::tcp_stream stream;
 	kstd::unique_ptr<kstd::u8[]> buf;
 	kstd::size_t sent = 0, filled = 0; /* buf[sent, filled) still to echo */
-	kstd::list_node link;		   /* in server::live */
+	kstd::list_node link;		   /* in the server's live list */
 	kstd::work<connection, &connection::run> work{this};
 	kstd::socket_notifier notifier; /* last: the hooks go first */
 };
 
 struct server {
-	kstd::workqueue<connection> queue;
-	kstd::tcp_listener listener;
-	kstd::locked<kstd::intrusive_list<&connection::link>> live{"kecho.live"};
-	stats counters;
+	kstd::stat_counter rx_bytes, tx_bytes, errors, resets;
+	/* After what connections use (they go first), before what shows it. */
+	kstd::tcp_server<server, connection> tcp{*this};
 	kstd::proc_entry proc;
 
-	server(kstd::workqueue<connection> q, kstd::tcp_listener l) noexcept
-		: queue(kstd::move(q)), listener(kstd::move(l))
+	/* A stream to serve: its connection object, or null (counted). */
+	kstd::unique_ptr<connection> on_accept(kstd::tcp_stream &s) noexcept;
+
+	/* /proc/kecho; process context. */
+	void show(kstd::seq_file &m)
 	{
+		const kstd::tcp_server_stats &t = tcp.stats();
+		m.printf("connections_accepted: %llu\n", t.accepted.get());
+		m.printf("connections_open: %llu\n", t.open.get());
+		m.printf("bytes_received: %llu\n", rx_bytes.get());
+		m.printf("bytes_sent: %llu\n", tx_bytes.get());
+		m.printf("peer_resets: %llu\n", resets.get());
+		m.printf("errors: %llu\n", errors.get() + t.errors.get());
 	}
-
-	/* Listener hook (softirq): connections are waiting. */
-	void on_listener(kstd::socket_events) noexcept { accept_queue().queue(accepting); }
-	/* Accept everything that is queued; process context. */
-	void accept_all() noexcept;
-
-	kstd::workqueue_ref<server> accept_queue() noexcept
-	{
-		return kstd::workqueue_ref<server>(queue.raw());
-	}
-
-	kstd::work<server, &server::accept_all> accepting{this};
-	kstd::socket_notifier listener_events; /* last: the hook goes first */
 
 	static kstd::result<kstd::unique_ptr<server>> create() noexcept;
 	~server();
@@ -128,7 +91,7 @@ struct server {
 
 void connection::on_socket(kstd::socket_events) noexcept
 {
-	srv.queue.queue(work);
+	srv.tcp.queue().queue(work);
 }
 
 void connection::run() noexcept
@@ -141,13 +104,13 @@ void connection::run() noexcept
 			if (!n)
 				return close(true);
 			sent += *n;
-			srv.counters.tx_bytes.add(*n);
+			srv.tx_bytes.add(*n);
 			if (sent < filled)
 				return; /* send buffer full: the writable hook requeues us */
 			sent = filled = 0;
 		}
 		if (echoed >= run_budget) {
-			srv.queue.queue(work); /* let other connections have this worker */
+			srv.tcp.queue().queue(work); /* let other connections have this worker */
 			return;
 		}
 		auto n = stream.try_recv(buf.get(), buffer_size);
@@ -160,108 +123,55 @@ void connection::run() noexcept
 			return close(false); /* orderly close by the peer */
 		filled = *n;
 		echoed += *n;
-		srv.counters.rx_bytes.add(*n);
+		srv.rx_bytes.add(*n);
 	}
 }
 
 void connection::close(bool failed) noexcept
 {
-	stats &st = srv.counters;
-	kstd::unique_ptr<connection> self;
-	{
-		auto l = srv.live.lock();
-		/* Unlinked already: the server is unloading and owns us now. */
-		if (link.is_linked()) {
-			l->erase(*this);
-			self.reset(this);
-		}
-	}
+	server &s = srv;
+	auto self = s.tcp.release(*this);
 	if (!self)
-		return;
+		return; /* the server is unloading and owns us now */
 	if (failed)
-		st.resets.add();
-	st.open.sub();
+		s.resets.add();
 	/* self goes here: hooks removed, socket released, memory freed. */
 }
 
-void server::accept_all() noexcept
+kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
 {
-	for (int n = 0;; n++) {
-		if (n == accept_batch) {
-			accept_queue().queue(accepting);
-			return;
-		}
-		auto s = listener.try_accept();
-		if (!s) {
-			if (s.error() != kstd::error::again())
-				counters.errors.add();
-			return;
-		}
-		auto b =
-			kstd::make_unique_for_overwrite<kstd::u8[]>(kstd::gfp::kernel, buffer_size);
-		if (!b) {
-			counters.errors.add(); /* the stream closes: the peer sees a reset */
-			continue;
-		}
-		auto c = kstd::make_unique<connection>(kstd::gfp::kernel, *this, kstd::move(*s),
-						       kstd::move(*b));
-		if (!c) {
-			counters.errors.add();
-			continue;
-		}
-		connection &conn = **c;
-		bool hooked;
-		{
-			/*
-			 * Publish, hook and queue under the list lock: once hooked,
-			 * a FIN can run the work on another CPU, and close() frees
-			 * the connection; it cannot get past this lock before we
-			 * are done with conn.  (Neither install() nor queue() sleeps,
-			 * and the hooks never take this lock.)
-			 */
-			auto l = live.lock();
-			l->push_back(*c->release());
-			counters.accepted.add();
-			counters.open.add();
-			hooked = conn.notifier.install<&connection::on_socket>(conn.stream, conn)
-					 .has_value();
-			/* Data may have arrived before the hooks were in: look once. */
-			if (hooked)
-				queue.queue(conn.work);
-		}
-		if (!hooked) {
-			/* Still on the list and never queued: only we can free it. */
-			counters.errors.add();
-			kstd::unique_ptr<connection> dead(&conn);
-			live.lock()->erase(conn);
-			counters.open.sub();
-		}
+	auto b = kstd::make_unique_for_overwrite<kstd::u8[]>(kstd::gfp::kernel, buffer_size);
+	if (!b) {
+		errors.add(); /* the stream closes: the peer sees a reset */
+		return nullptr;
 	}
+	auto c = kstd::make_unique<connection>(kstd::gfp::kernel, *this, kstd::move(s),
+					       kstd::move(*b));
+	if (!c) {
+		errors.add();
+		return nullptr;
+	}
+	return kstd::move(*c);
 }
 
 kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 {
+	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel));
+	self->proc = KSTD_TRY(kstd::proc_entry::create("kecho", 0444, *self));
 	/*
 	 * High-priority workers: an echo is a few microseconds of work that
 	 * should not wait behind ordinary tasks (such as the benchmark's own
 	 * thousand client threads).
 	 */
-	auto q = KSTD_TRY(kstd::workqueue<connection>::create(
-		"kecho", kstd::wq::highpri | (bench.get() ? kstd::wq::none : kstd::wq::unbound)));
-	kstd::listen_options opts{.reuse_addr = true, .v6only = kstd::v6only::off};
-	auto l = kstd::tcp_listener::bind(kstd::in6addr_any(port.get()), backlog.get(), opts);
-	if (!l && l.error() == kstd::error::afnosupport())
-		l = kstd::tcp_listener::bind(kstd::inaddr_any(port.get()), backlog.get(), opts);
-	if (!l) {
-		kstd_pr_err("cannot listen on port %u: %d\n", port.get(), l.to_errno());
-		return l.error();
+	auto listening = self->tcp.listen(
+		"kecho", {.port = port.get(),
+			  .backlog = backlog.get(),
+			  .queue_flags = kstd::wq::highpri |
+					 (bench.get() ? kstd::wq::none : kstd::wq::unbound)});
+	if (!listening) {
+		kstd_pr_err("cannot listen on port %u: %d\n", port.get(), listening.to_errno());
+		return listening.error();
 	}
-	auto self = KSTD_TRY(
-		kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(q), kstd::move(*l)));
-	self->proc = KSTD_TRY(kstd::proc_entry::create("kecho", 0444, self->counters));
-	KSTD_TRY(self->listener_events.install<&server::on_listener>(self->listener, *self));
-	/* Connections that arrived before the hook was in. */
-	self->accept_queue().queue(self->accepting);
 	kstd_pr_info("listening on port %u (%s workqueue)\n", port.get(),
 		     bench.get() ? "per-CPU" : "unbound");
 	return self;
@@ -269,17 +179,7 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 
 server::~server()
 {
-	listener_events.remove(); /* no new accept work after this */
-	accepting.cancel_sync();
-	kstd::size_t closed = 0;
-	for (;;) {
-		kstd::unique_ptr<connection> c(live.lock()->pop_front());
-		if (!c)
-			break;
-		counters.open.sub();
-		closed++; /* c goes: hooks removed, work cancelled, socket released */
-	}
-	kstd_pr_info("unloaded, closed %zu open connection(s)\n", closed);
+	kstd_pr_info("unloaded, closed %zu open connection(s)\n", tcp.stop());
 }
 
 } // namespace

@@ -3,8 +3,9 @@
  * khttpd: an event-driven HTTP/1.1 static file server in the kernel, built
  * on kstd.
  *
- * Structure (as kecho): one dual-stack listener; its data-ready hook queues
- * the accept work; each connection's socket hooks (data ready, send space,
+ * Structure (as kecho): kstd::tcp_server runs one dual-stack listener,
+ * whose data-ready hook queues the accept work, and the list of live
+ * connections; each connection's socket hooks (data ready, send space,
  * state change) queue that connection's work, which runs until the socket
  * would block and then gives its worker back.  Every socket call is
  * non-blocking, and a response that does not fit the send buffer is resumed
@@ -53,6 +54,7 @@
  * timeout (10 s), max_connections (10000), listing (true), cache_ms
  * (1000), highpri (false) and unbound (false): the workqueue's kind.
  */
+#include <kstd/counter.hpp>
 #include <kstd/file.hpp>
 #include <kstd/http.hpp>
 #include <kstd/jiffies.hpp>
@@ -64,6 +66,7 @@
 #include <kstd/param.hpp>
 #include <kstd/proc.hpp>
 #include <kstd/refcount.hpp>
+#include <kstd/tcp_server.hpp>
 #include <kstd/workqueue.hpp>
 
 KSTD_MODULE_PARAM(port, u16, 8081, 0444, "TCP port to listen on (IPv4 and IPv6)");
@@ -101,30 +104,12 @@ constexpr size_t name_offset = 4096;
 constexpr size_t run_budget = 256 * 1024;
 /* The largest piece of a file spliced in one call. */
 constexpr size_t splice_chunk = 256 * 1024;
-/*
- * Connections accepted per run of the accept work before it requeues
- * itself, so that the new connections' work (queued on the same CPU's
- * pool) runs in between, instead of after a burst of a thousand accepts.
- */
-constexpr int accept_batch = 16;
-
 constexpr http::limits request_limits{
 	.max_request_line = 4096, .max_head = in_size, .max_headers = 64, .max_body = 1 << 20};
 
-/* A counter bumped from any CPU, read by /proc/khttpd. */
-class counter {
-public:
-	void add(u64 n = 1) noexcept { __atomic_fetch_add(&v_, n, __ATOMIC_RELAXED); }
-	void sub(u64 n = 1) noexcept { __atomic_fetch_sub(&v_, n, __ATOMIC_RELAXED); }
-	[[nodiscard]] u64 get() const noexcept { return __atomic_load_n(&v_, __ATOMIC_RELAXED); }
-
-private:
-	u64 v_ = 0;
-};
-
 struct stats {
-	counter responses[6]; /* by status class: [1] 1xx ... [5] 5xx */
-	counter accepted, open, rejected, timeouts, resets, errors, bytes_sent;
+	kstd::stat_counter responses[6]; /* by status class: [1] 1xx ... [5] 5xx */
+	kstd::stat_counter rejected, timeouts, resets, errors, bytes_sent;
 
 	void count_status(unsigned int status) noexcept
 	{
@@ -132,17 +117,17 @@ struct stats {
 	}
 
 	/* /proc/khttpd; process context. */
-	void show(kstd::seq_file &m)
+	void show(kstd::seq_file &m, const kstd::tcp_server_stats &t)
 	{
 		for (int c = 1; c <= 5; c++)
 			m.printf("responses_%dxx: %llu\n", c, responses[c].get());
 		m.printf("bytes_sent: %llu\n", bytes_sent.get());
-		m.printf("connections_open: %llu\n", open.get());
-		m.printf("connections_accepted: %llu\n", accepted.get());
+		m.printf("connections_open: %llu\n", t.open.get());
+		m.printf("connections_accepted: %llu\n", t.accepted.get());
 		m.printf("connections_rejected: %llu\n", rejected.get());
 		m.printf("timeouts: %llu\n", timeouts.get());
 		m.printf("peer_resets: %llu\n", resets.get());
-		m.printf("errors: %llu\n", errors.get());
+		m.printf("errors: %llu\n", errors.get() + t.errors.get());
 	}
 };
 
@@ -352,7 +337,7 @@ struct connection {
 	bool timed_out = false;	       /* set by on_idle(), taken by run() */
 	unsigned long last_active = 0; /* jiffies of the last progress */
 	u32 served = 0;
-	kstd::list_node link; /* in server::live */
+	kstd::list_node link; /* in the server's live list */
 	kstd::work<connection, &connection::run> work{this};
 	kstd::delayed_work<connection, &connection::on_idle> idle{this};
 	kstd::socket_notifier notifier; /* last: the hooks go first */
@@ -360,16 +345,15 @@ struct connection {
 
 struct server {
 	kstd::directory_root root;
-	kstd::workqueue<connection> queue;
-	kstd::tcp_listener listener;
-	kstd::locked<kstd::intrusive_list<&connection::link>> live{"khttpd.live"};
 	stats counters;
-	kstd::proc_entry proc;
 	kstd::jiffies idle_timeout;
 	file_cache cache{kstd::msecs(static_cast<unsigned int>(cache_ms.get()))};
+	/* After what connections use (they go first), before what shows it. */
+	kstd::tcp_server<server, connection> tcp{*this};
+	kstd::proc_entry proc;
 
-	server(kstd::directory_root r, kstd::workqueue<connection> q, kstd::tcp_listener l) noexcept
-		: root(kstd::move(r)), queue(kstd::move(q)), listener(kstd::move(l)),
+	explicit server(kstd::directory_root r) noexcept
+		: root(kstd::move(r)),
 		  idle_timeout(kstd::secs(static_cast<unsigned int>(timeout.get())))
 	{
 	}
@@ -378,19 +362,12 @@ struct server {
 	kstd::result<kstd::ref<cached_file>> lookup(string_view name,
 						    kstd::file_attr &attr) noexcept;
 
-	/* Listener hook (softirq): connections are waiting. */
-	void on_listener(kstd::socket_events) noexcept { accept_queue().queue(accepting); }
-	/* Accept everything that is queued; process context. */
-	void accept_all() noexcept;
+	/* A stream to serve: its connection, or null (answered 503 or counted). */
+	kstd::unique_ptr<connection> on_accept(kstd::tcp_stream &s) noexcept;
 	void reject(kstd::tcp_stream &s) noexcept;
 
-	kstd::workqueue_ref<server> accept_queue() noexcept
-	{
-		return kstd::workqueue_ref<server>(queue.raw());
-	}
-
-	kstd::work<server, &server::accept_all> accepting{this};
-	kstd::socket_notifier listener_events; /* last: the hook goes first */
+	/* /proc/khttpd; process context. */
+	void show(kstd::seq_file &m) { counters.show(m, tcp.stats()); }
 
 	static kstd::result<kstd::unique_ptr<server>> create() noexcept;
 	~server();
@@ -400,13 +377,13 @@ struct server {
 
 void connection::on_socket(kstd::socket_events) noexcept
 {
-	srv.queue.queue(work);
+	srv.tcp.queue().queue(work);
 }
 
 void connection::wait() noexcept
 {
 	if (!idle.pending())
-		srv.queue.queue(idle, srv.idle_timeout);
+		srv.tcp.queue().queue(idle, srv.idle_timeout);
 }
 
 void connection::on_idle() noexcept
@@ -414,11 +391,11 @@ void connection::on_idle() noexcept
 	unsigned long last = __atomic_load_n(&last_active, __ATOMIC_RELAXED);
 	kstd::jiffies idle_for = kstd::jiffies::now().since({last});
 	if (idle_for < srv.idle_timeout) {
-		srv.queue.mod(idle, {srv.idle_timeout.count - idle_for.count});
+		srv.tcp.queue().mod(idle, {srv.idle_timeout.count - idle_for.count});
 		return;
 	}
 	__atomic_store_n(&timed_out, true, __ATOMIC_RELEASE);
-	srv.queue.queue(work);
+	srv.tcp.queue().queue(work);
 }
 
 void connection::run() noexcept
@@ -435,7 +412,7 @@ void connection::run() noexcept
 			case progress::failed:
 				return close(ending::reset);
 			case progress::budget:
-				srv.queue.queue(work);
+				srv.tcp.queue().queue(work);
 				return;
 			case progress::done:
 				break;
@@ -462,7 +439,7 @@ void connection::run() noexcept
 		}
 		/* 3. More input. */
 		if (budget >= run_budget) {
-			srv.queue.queue(work);
+			srv.tcp.queue().queue(work);
 			return;
 		}
 		char *dst = in.get() + in_len;
@@ -967,7 +944,7 @@ void connection::linger() noexcept
 		touch();
 		dropped += *n;
 		if (dropped >= run_budget) {
-			srv.queue.queue(work);
+			srv.tcp.queue().queue(work);
 			return;
 		}
 	}
@@ -984,8 +961,8 @@ void connection::on_timeout() noexcept
 	if (!closing && out_pos == out_len && body == body_kind::none &&
 	    stream.recv(&probe, 1, kstd::msg::dontwait | kstd::msg::peek).value_or(0) > 0) {
 		touch();
-		srv.queue.mod(idle, srv.idle_timeout);
-		srv.queue.queue(work);
+		srv.tcp.queue().mod(idle, srv.idle_timeout);
+		srv.tcp.queue().queue(work);
 		return;
 	}
 	srv.counters.timeouts.add();
@@ -1001,21 +978,12 @@ void connection::on_timeout() noexcept
 
 void connection::close(ending why) noexcept
 {
-	stats &st = srv.counters;
-	kstd::unique_ptr<connection> self;
-	{
-		auto l = srv.live.lock();
-		/* Unlinked already: the server is unloading and owns us now. */
-		if (link.is_linked()) {
-			l->erase(*this);
-			self.reset(this);
-		}
-	}
+	server &s = srv;
+	auto self = s.tcp.release(*this);
 	if (!self)
-		return;
+		return; /* the server is unloading and owns us now */
 	if (why == ending::reset)
-		st.resets.add();
-	st.open.sub();
+		s.counters.resets.add();
 	/* self goes here: hooks removed, timer and work cancelled, socket released. */
 }
 
@@ -1076,52 +1044,25 @@ void server::reject(kstd::tcp_stream &s) noexcept
 	counters.count_status(503);
 }
 
-void server::accept_all() noexcept
+kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
 {
-	for (int n = 0;; n++) {
-		if (n == accept_batch) {
-			accept_queue().queue(accepting);
-			return;
-		}
-		auto s = listener.try_accept();
-		if (!s) {
-			if (s.error() != kstd::error::again())
-				counters.errors.add();
-			return;
-		}
-		counters.accepted.add();
-		if (counters.open.get() >= static_cast<u64>(max_connections.get())) {
-			reject(*s);
-			continue;
-		}
-		auto i = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, in_size);
-		auto o = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, out_size);
-		if (!i || !o) {
-			reject(*s);
-			continue;
-		}
-		auto c = kstd::make_unique<connection>(kstd::gfp::kernel, *this, kstd::move(*s),
-						       kstd::move(*i), kstd::move(*o));
-		if (!c) {
-			counters.errors.add();
-			continue;
-		}
-		connection &conn = *c->release();
-		counters.open.add();
-		/*
-		 * All under the lock that close() takes: once the hooks are in
-		 * and the work is queued, the connection may run and close
-		 * itself at once, but not before this is done with it.
-		 */
-		auto l = live.lock();
-		l->push_back(conn);
-		if (!conn.notifier.install<&connection::on_socket>(conn.stream, conn)) {
-			counters.errors.add();
-			(void)conn.stream.shutdown(kstd::shutdown_how::both);
-		}
-		/* Data may have arrived before the hooks were in: look once. */
-		queue.queue(conn.work);
+	if (tcp.open_connections() >= static_cast<u64>(max_connections.get())) {
+		reject(s);
+		return nullptr;
 	}
+	auto i = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, in_size);
+	auto o = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, out_size);
+	if (!i || !o) {
+		reject(s);
+		return nullptr;
+	}
+	auto c = kstd::make_unique<connection>(kstd::gfp::kernel, *this, kstd::move(s),
+					       kstd::move(*i), kstd::move(*o));
+	if (!c) {
+		counters.errors.add();
+		return nullptr;
+	}
+	return kstd::move(*c);
 }
 
 kstd::result<kstd::unique_ptr<server>> server::create() noexcept
@@ -1132,6 +1073,8 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 			    root.to_errno());
 		return root.error();
 	}
+	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(*root)));
+	self->proc = KSTD_TRY(kstd::proc_entry::create("khttpd", 0444, *self));
 	/*
 	 * Per-CPU workers: a request's work runs on the CPU that took its
 	 * packets.  Normal priority by default: measured against a load
@@ -1139,40 +1082,22 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 	 * every packet, while normal ones let it run on and then serve
 	 * several connections per wakeup (about 20% more requests/s).
 	 */
-	auto q = KSTD_TRY(kstd::workqueue<connection>::create(
-		"khttpd", (highpri.get() ? kstd::wq::highpri : kstd::wq::none) |
-				  (unbound.get() ? kstd::wq::unbound : kstd::wq::none)));
-	kstd::listen_options opts{.reuse_addr = true, .v6only = kstd::v6only::off};
-	auto l = kstd::tcp_listener::bind(kstd::in6addr_any(port.get()), backlog.get(), opts);
-	if (!l && l.error() == kstd::error::afnosupport())
-		l = kstd::tcp_listener::bind(kstd::inaddr_any(port.get()), backlog.get(), opts);
-	if (!l) {
-		kstd_pr_err("cannot listen on port %u: %d\n", port.get(), l.to_errno());
-		return l.error();
+	auto listening = self->tcp.listen(
+		"khttpd", {.port = port.get(),
+			   .backlog = backlog.get(),
+			   .queue_flags = (highpri.get() ? kstd::wq::highpri : kstd::wq::none) |
+					  (unbound.get() ? kstd::wq::unbound : kstd::wq::none)});
+	if (!listening) {
+		kstd_pr_err("cannot listen on port %u: %d\n", port.get(), listening.to_errno());
+		return listening.error();
 	}
-	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(*root),
-						       kstd::move(q), kstd::move(*l)));
-	self->proc = KSTD_TRY(kstd::proc_entry::create("khttpd", 0444, self->counters));
-	KSTD_TRY(self->listener_events.install<&server::on_listener>(self->listener, *self));
-	/* Connections that arrived before the hook was in. */
-	self->accept_queue().queue(self->accepting);
 	kstd_pr_info("serving %s on port %u\n", docroot.view().data(), port.get());
 	return self;
 }
 
 server::~server()
 {
-	listener_events.remove(); /* no new accept work after this */
-	accepting.cancel_sync();
-	size_t closed = 0;
-	for (;;) {
-		kstd::unique_ptr<connection> c(live.lock()->pop_front());
-		if (!c)
-			break;
-		counters.open.sub();
-		closed++; /* c goes: hooks removed, work cancelled, socket released */
-	}
-	kstd_pr_info("unloaded, closed %zu open connection(s)\n", closed);
+	kstd_pr_info("unloaded, closed %zu open connection(s)\n", tcp.stop());
 }
 
 } // namespace
