@@ -6,7 +6,8 @@
 # kernels, and runs:
 #   1. the KUnit suites under kunit.py on UML (the kernel's own runner);
 #   2. module builds with W=1 against the 6.12 x86_64 debug kernel, the 6.12
-#      UML kernel and Debian's linux-headers-6.1 (no warning allowed);
+#      UML kernel and Debian's linux-headers-6.1 (no warning allowed), and
+#      dkms.conf through dkms build/install in a private DKMS tree;
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
 #      KUnit suites as kstd_test.ko, and the module-entry test;
@@ -86,6 +87,14 @@ build_ok() { # name kdir make-args...
 build_ok "modules W=1 against 6.12 x86_64 debug" "$kdebug" W=1
 build_ok "modules W=1 against 6.12 UML" "$uml_dir" ARCH=um W=1
 build_ok "modules W=1 against Debian $(basename "$deb_headers")" "$deb_headers" W=1
+
+# dkms.conf: dkms add, build (signed), install into a private DKMS tree.
+if "$KSTD_ROOT/scripts/dkms-test.sh" "${deb_headers##*/linux-headers-}" >"$results/dkms.log" 2>&1; then
+	record PASS "DKMS: reference modules built, signed, installed for Debian 6.1 (private tree)"
+else
+	record FAIL "DKMS: reference modules built, signed, installed for Debian 6.1 (private tree)" \
+		"$(grep -a '^not ok' "$results/dkms.log" | head -3 | tr '\n' ' ')see $results/dkms.log"
+fi
 
 # The README's module is examples/hello/main.cpp, verbatim.
 if python3 - "$KSTD_ROOT" <<'PY'
