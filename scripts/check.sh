@@ -11,6 +11,8 @@
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
 #      KUnit suites as kstd_test.ko, and the module-entry test;
+#   5. on Debian's own 6.1 kernel image: the module-entry, params and /proc
+#      tests and the reference modules' integration tests;
 # and ends with the line "N passed, N failed".  Logs: build/check/.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -172,6 +174,20 @@ if [ -n "$kdebug" ]; then
 		record FAIL "debug guest run clean (no kernel reports, no leaks)" \
 			"$(grep -a "\[kstd\] error" "$results/guest-debug.log" | tail -3 | tr '\n' ' ')"
 	fi
+fi
+
+# 5. Debian's own 6.1 kernel (the signed image, virtio and 9p as modules):
+# the reference modules built against its headers, unsigned, loaded with a
+# taint.  No KASAN or lockdep there; this is about the 6.1 API for real.
+log "Debian 6.1 guest: module entry, params and /proc, the reference modules"
+"$KSTD_ROOT/scripts/debian-guest.sh" "$results/guest-debian61" >"$results/guest-debian61.log" 2>&1
+rc=$?
+record_tap "Debian 6.1 guest" "$results/guest-debian61.log"
+if [ $rc -eq 0 ]; then
+	record PASS "Debian 6.1 guest run clean (no kernel reports)"
+else
+	record FAIL "Debian 6.1 guest run clean (no kernel reports)" \
+		"$(grep -a "\[kstd\] error" "$results/guest-debian61.log" | tail -3 | tr '\n' ' ')"
 fi
 
 echo
