@@ -57,7 +57,7 @@ before=$(system_state)
 check "add $name/$version" dkms add "${dkms_opts[@]}"
 t0=$(date +%s)
 if ! check "build against $kver" dkms build "${dkms_opts[@]}" -k "$kver"; then
-	cat "$base/tree/$name/$version/build/make.log" 2>/dev/null | tail -40
+	tail -40 "$base/tree/$name/$version/build/make.log" 2>/dev/null
 fi
 echo "# dkms build took $(($(date +%s) - t0)) s"
 dkms status "${dkms_opts[@]}"
