@@ -13,6 +13,11 @@
 #   --out DIR         host directory the guest sees as /out (default: a new
 #                     temporary directory); console.log is written there
 #   --append TEXT     extra kernel command line
+#   --modules DIR     the kernel's module tree (.../lib/modules/<release>,
+#                     with modules.dep), for a kernel that has virtio-pci
+#                     and 9p as modules, such as Debian's: boots through an
+#                     initramfs that loads them (scripts/initrd-init.sh),
+#                     and DIR is the guest's /lib/modules/<release>
 #   --ktap            also check the KUnit results (scripts/ktap-parse.sh)
 #   --verbose         stream the whole console, boot messages included
 #   --check-log FILE  only scan an existing console log for kernel reports
@@ -67,9 +72,48 @@ show_console() {
 	done
 }
 
-usage() { sed -n '3,18s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '3,23s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
-kernel='' flavor=x86-debug smp=2 mem=2048 timeout=600 out='' extra='' ktap=0 verbose=0
+# Writes an initramfs (uncompressed newc cpio) for --modules: static
+# busybox, scripts/initrd-init.sh as /init, and the modules that mounting
+# the root over virtio-9p needs, with their dependencies in load order
+# (modprobe --show-depends reads DIR's modules.dep), decompressed.
+make_initrd() { # module-tree cpio-file
+	local dir=$1 cpio=$2 rel base stage kind path m deps
+	rel=${dir##*/}
+	[ -f "$dir/modules.dep" ] || die "--modules $dir: no modules.dep there (run depmod)"
+	case $dir in
+	*/lib/modules/"$rel") base=${dir%/lib/modules/"$rel"} ;;
+	*) die "--modules $dir: not a .../lib/modules/<release> directory" ;;
+	esac
+	deps=$(PATH=$PATH:/sbin:/usr/sbin modprobe -a -d "$base" -S "$rel" --show-depends \
+		virtio_pci 9pnet_virtio 9p) || die "modprobe --show-depends failed on $dir"
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/kstd-initrd.XXXXXX")
+	mkdir -p "$stage/bin" "$stage/modules"
+	cp /bin/busybox "$stage/bin/busybox"
+	install -m 0755 "$KSTD_ROOT/scripts/initrd-init.sh" "$stage/init"
+	printf '%s\n' "$dir" >"$stage/modules.dir"
+	: >"$stage/modules.load"
+	while read -r kind path; do
+		[ "$kind" = insmod ] || continue # "builtin NAME": nothing to load
+		m=$(basename "$path")
+		m=${m%%.ko*}.ko
+		grep -qx "$m" "$stage/modules.load" && continue
+		case $path in
+		*.ko) cp "$path" "$stage/modules/$m" ;;
+		*.ko.xz) xz -dc "$path" >"$stage/modules/$m" ;;
+		*.ko.zst) zstd -qdc "$path" >"$stage/modules/$m" ;;
+		*.ko.gz) gzip -dc "$path" >"$stage/modules/$m" ;;
+		*) die "cannot load $path (unknown compression)" ;;
+		esac || die "cannot read $path"
+		echo "$m" >>"$stage/modules.load"
+	done <<<"$deps"
+	(cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet) >"$cpio" ||
+		die "cannot write $cpio"
+	rm -rf "$stage"
+}
+
+kernel='' flavor=x86-debug smp=2 mem=2048 timeout=600 out='' extra='' ktap=0 verbose=0 modules=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -79,6 +123,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--out) out=$2; shift ;;
 	--append) extra=$2; shift ;;
+	--modules) modules=$2; shift ;;
 	--ktap) ktap=1 ;;
 	--verbose) verbose=1 ;;
 	--check-log)
@@ -102,6 +147,7 @@ for d in "$PWD" "$KSTD_ROOT"; do
 	esac
 done
 need_pkgs qemu-system-x86 qemu-system-data busybox-static
+[ -z "$modules" ] || need_pkgs kmod cpio xz-utils zstd
 if [ -z "$kernel" ]; then
 	kernel=$("$KSTD_ROOT/scripts/build-kernel.sh" "$flavor")/arch/x86/boot/bzImage
 fi
@@ -114,7 +160,13 @@ fi
 out=${out:-$(mktemp -d "${TMPDIR:-/tmp}/kstd-guest.XXXXXX")}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -f "$out/console.log" "$out/kmemleak.txt"
+rm -f "$out/console.log" "$out/kmemleak.txt" "$out/initrd.cpio"
+initrd=()
+if [ -n "$modules" ]; then
+	[ -d "$modules" ] || die "--modules $modules: no such directory"
+	make_initrd "$(cd "$modules" && pwd)" "$out/initrd.cpio"
+	initrd=(-initrd "$out/initrd.cpio")
+fi
 printf '%s\0' "$PWD" "$@" >"$out/.kstd-cmd"
 printf '%s\0' "${keep[@]}" >"$out/.kstd-keep"
 
@@ -134,7 +186,7 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
       -chardev "stdio,id=con,logfile=${out//,/,,}/console.log" -serial chardev:con
       -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
       -virtfs "local,path=${out//,/,,},mount_tag=kstdout,security_model=none"
-      -kernel "$kernel" -append "$append")
+      -kernel "$kernel" "${initrd[@]}" -append "$append")
 
 log "booting $kernel; console log in $out/console.log"
 start=$(date +%s%N)
