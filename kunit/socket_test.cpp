@@ -18,7 +18,6 @@ namespace {
 using kstd::size_t;
 using kstd::u8;
 
-using kstd_test::loopback;
 using kstd_test::net_ready;
 using kstd_test::with_timeouts;
 constexpr unsigned int timeout_ms = kstd_test::net_timeout_ms;
