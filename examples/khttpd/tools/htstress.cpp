@@ -11,7 +11,8 @@
  *     seconds:       1.234
  *     requests/sec:  16207.455
  *
- * followed by latency percentiles (p50, p90, p99, max).  Fixed here: the
+ * followed by the bytes received and the transfer rate (MiB/s, headers
+ * included) and latency percentiles (p50, p90, p99, max).  Fixed here: the
  * socket's own SO_ERROR is read (the classic read it from the epoll
  * descriptor), --threads takes its argument, and the run ends when every
  * thread is done (not when the first one is); a failed connection counts as
@@ -19,7 +20,9 @@
  * instead of looping.  -c is the total number of connections, spread over
  * the threads (the classic opened -c per thread).  New: -k, HTTP/1.1
  * keep-alive (a request after the previous response on the same
- * connection; Content-Length framing), and IPv6 literals ("[::1]:8081").
+ * connection; Content-Length framing), IPv6 literals ("[::1]:8081"), -D
+ * (a run bounded by time rather than by a request count) and -o (every
+ * request's latency, for plots).
  *
  *   htstress [options] [http://]hostname[:port]/path
  *     -n, --number N        total requests (default 1; 0: until Ctrl-C)
@@ -27,6 +30,10 @@
  *     -t, --threads N       threads (default 1)
  *     -k, --keep-alive      HTTP/1.1 keep-alive instead of one HTTP/1.0
  *                           request per connection
+ *     -D, --duration S      start no request after S seconds (the ones in
+ *                           flight finish); without -n, no request limit
+ *     -o, --latencies FILE  write each request's latency in microseconds,
+ *                           one per line, to FILE
  *     -u, --udaddr PATH     connect to a Unix domain socket
  *     -h, --host HOST       Host header (default: from the URL)
  *     -d, --debug           print requests and responses on stderr
@@ -65,10 +72,11 @@ struct options {
 	uint64_t requests = 1;
 	int concurrency = 1;
 	int threads = 1;
+	unsigned duration = 0; /* seconds, 0: no limit */
 	bool keep_alive = false;
 	bool debug = false;
 	int family = AF_UNSPEC;
-	std::string udaddr, host, node, port = "80", path = "/";
+	std::string udaddr, host, node, port = "80", path = "/", latencies;
 };
 
 options opt;
@@ -152,6 +160,7 @@ public:
 	}
 
 	std::vector<uint32_t> latencies_us;
+	uint64_t received = 0; /* bytes, headers included */
 
 private:
 	void open(conn &c)
@@ -287,6 +296,7 @@ private:
 			}
 			if (n == 0)
 				return eof(c);
+			received += uint64_t(n);
 			if (opt.debug)
 				(void)!write(2, buf, size_t(n));
 			if (opt.keep_alive) {
@@ -442,6 +452,8 @@ private:
 	       "   -t, --threads      number of threads (set this to the number of CPU cores)\n"
 	       "   -k, --keep-alive   HTTP/1.1 keep-alive (default: HTTP/1.0, one request per "
 	       "connection)\n"
+	       "   -D, --duration     seconds after which no request starts (no -n: no limit)\n"
+	       "   -o, --latencies    file to write each request's latency to (microseconds)\n"
 	       "   -u, --udaddr       path to unix domain socket\n"
 	       "   -h, --host         host to use for http request\n"
 	       "   -d, --debug        debug HTTP response\n"
@@ -533,6 +545,8 @@ int main(int argc, char **argv)
 		{"concurrency", required_argument, nullptr, 'c'},
 		{"threads", required_argument, nullptr, 't'},
 		{"keep-alive", no_argument, nullptr, 'k'},
+		{"duration", required_argument, nullptr, 'D'},
+		{"latencies", required_argument, nullptr, 'o'},
 		{"udaddr", required_argument, nullptr, 'u'},
 		{"host", required_argument, nullptr, 'h'},
 		{"debug", no_argument, nullptr, 'd'},
@@ -542,10 +556,12 @@ int main(int argc, char **argv)
 	if (argc == 1)
 		usage(0);
 	int o;
-	while ((o = getopt_long(argc, argv, "n:c:t:ku:h:d46", long_options, nullptr)) != -1) {
+	bool have_number = false;
+	while ((o = getopt_long(argc, argv, "n:c:t:kD:o:u:h:d46", long_options, nullptr)) != -1) {
 		switch (o) {
 		case 'n':
 			opt.requests = strtoull(optarg, nullptr, 10);
+			have_number = true;
 			break;
 		case 'c':
 			opt.concurrency = atoi(optarg);
@@ -555,6 +571,19 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			opt.keep_alive = true;
+			break;
+		case 'D': {
+			char *end;
+			unsigned long d = strtoul(optarg, &end, 10);
+			if (*end || d == 0 || d > 86400) {
+				fprintf(stderr, "htstress: bad duration %s\n", optarg);
+				return 1;
+			}
+			opt.duration = unsigned(d);
+			break;
+		}
+		case 'o':
+			opt.latencies = optarg;
 			break;
 		case 'u':
 			opt.udaddr = optarg;
@@ -595,8 +624,13 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	if (!opt.requests)
+	if (opt.duration) {
+		if (!have_number)
+			opt.requests = 0;
+		signal(SIGALRM, on_signal);
+	} else if (!opt.requests) {
 		printf("[Press Ctrl-C to finish]\n");
+	}
 
 	std::vector<worker> workers;
 	workers.reserve(size_t(opt.threads));
@@ -604,6 +638,8 @@ int main(int argc, char **argv)
 		workers.emplace_back(opt.concurrency / opt.threads +
 				     (t < opt.concurrency % opt.threads ? 1 : 0));
 	uint64_t start = now_ns();
+	if (opt.duration)
+		alarm(opt.duration);
 	std::vector<std::thread> threads;
 	for (int t = 1; t < opt.threads; t++)
 		threads.emplace_back([&workers, t] { workers[size_t(t)].run(); });
@@ -613,6 +649,9 @@ int main(int argc, char **argv)
 	double seconds = double(now_ns() - start) / 1e9;
 
 	uint64_t g = good.load(), b = bad.load(), e = socket_errors.load(), n = g + b;
+	uint64_t bytes = 0;
+	for (auto &w : workers)
+		bytes += w.received;
 	auto pct = [n](uint64_t v) { return int(n ? v * 100 / n : 0); };
 	printf("\n"
 	       "requests:      %" PRIu64 "\n"
@@ -620,12 +659,28 @@ int main(int argc, char **argv)
 	       "bad requests:  %" PRIu64 " [%d%%]\n"
 	       "socket errors: %" PRIu64 " [%d%%]\n"
 	       "seconds:       %.3f\n"
-	       "requests/sec:  %.3f\n",
-	       n, g, pct(g), b, pct(b), e, pct(e), seconds, seconds > 0 ? double(n) / seconds : 0);
+	       "requests/sec:  %.3f\n"
+	       "received:      %" PRIu64 " bytes\n"
+	       "transfer/sec:  %.3f MiB\n",
+	       n, g, pct(g), b, pct(b), e, pct(e), seconds, seconds > 0 ? double(n) / seconds : 0,
+	       bytes, seconds > 0 ? double(bytes) / seconds / 1048576 : 0);
 
 	std::vector<uint32_t> lat;
 	for (auto &w : workers)
 		lat.insert(lat.end(), w.latencies_us.begin(), w.latencies_us.end());
+	if (!opt.latencies.empty()) {
+		FILE *f = fopen(opt.latencies.c_str(), "w");
+		if (!f) {
+			perror(opt.latencies.c_str());
+			return 1;
+		}
+		for (uint32_t us : lat)
+			fprintf(f, "%" PRIu32 "\n", us);
+		if (fclose(f)) {
+			perror(opt.latencies.c_str());
+			return 1;
+		}
+	}
 	std::sort(lat.begin(), lat.end());
 	auto at = [&lat](double q) {
 		if (lat.empty())
