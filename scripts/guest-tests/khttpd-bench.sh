@@ -6,7 +6,8 @@
 #
 #   khttpd-bench.sh MODULE_DIR TOOLS_DIR
 #
-# nginx: 2 workers, access_log off, sendfile on, everything under /tmp.
+# nginx: 2 workers, access_log off, sendfile on, everything under /tmp
+# (http-servers.sh starts and stops both servers).
 # Loads: htstress HTTP/1.0 (-n 20000 -t 2) at 20 and 200 connections,
 # wrk keep-alive (-t2 -c50 -d10s), and htstress at 1000 connections
 # (socket errors counted).  The table goes to stdout and to
@@ -15,55 +16,22 @@
 #   Environment: REQUESTS (20000), DURATION (10 s), NGINX (/usr/sbin/nginx),
 #   KHTTPD_ARGS (more module parameters, e.g. "highpri=0").
 set -u
-mod=$1/examples/khttpd/khttpd.ko
 tools=$2
 requests=${REQUESTS:-20000}
 duration=${DURATION:-10}
-nginx=${NGINX:-/usr/sbin/nginx}
 www=/tmp/bench-www
-ngx=/tmp/bench-nginx
 kport=8081
 nport=8080
 out=${KSTD_OUT:-/tmp}/khttpd-bench.txt
 ulimit -n 65536
+KHTTPD_PORT=$kport NGINX_PORT=$nport
+# shellcheck source=scripts/guest-tests/http-servers.sh
+source "$(dirname "$0")/http-servers.sh"
+http_die() { echo "khttpd-bench: $*" >&2; exit 1; }
 
-rm -rf $www $ngx && mkdir -p $www $ngx/logs $ngx/tmp
+rm -rf $www && mkdir -p $www
 printf 'Hello World\n' >$www/index.html # 12 bytes
-chmod -R a+rX $www
-cat >$ngx/nginx.conf <<EOF
-worker_processes 2;
-pid $ngx/nginx.pid;
-error_log $ngx/logs/error.log warn;
-user root;
-events { worker_connections 8192; }
-http {
-	access_log off;
-	sendfile on;
-	keepalive_requests 1000000;
-	client_body_temp_path $ngx/tmp/body;
-	proxy_temp_path $ngx/tmp/proxy;
-	fastcgi_temp_path $ngx/tmp/fastcgi;
-	uwsgi_temp_path $ngx/tmp/uwsgi;
-	scgi_temp_path $ngx/tmp/scgi;
-	default_type application/octet-stream;
-	server {
-		listen $nport backlog=1024;
-		listen [::]:$nport backlog=1024;
-		root $www;
-	}
-}
-EOF
-
-die() { echo "khttpd-bench: $*" >&2; exit 1; }
-insmod "$mod" port=$kport docroot=$www ${KHTTPD_ARGS:-} || die "cannot load khttpd"
-$nginx -e $ngx/logs/error.log -p $ngx -c $ngx/nginx.conf || die "cannot start nginx"
-for i in $(seq 50); do
-	curl -sf http://127.0.0.1:$nport/index.html >/dev/null && break
-	sleep 0.1
-done
-for p in $kport $nport; do
-	[ "$(curl -sf http://127.0.0.1:$p/index.html)" = "Hello World" ] || die "no answer on port $p"
-done
+http_servers_start "$1" $www
 
 # htstress: requests/sec and socket errors of one run.
 hts() { # port concurrency [more htstress args]
@@ -128,7 +96,5 @@ sed 's/^/# khttpd /' /proc/khttpd >&2
 		"${result[nginx.20.err]}/${result[nginx.200.err]}/${result[nginx.1000.err]}"
 } | tee "$out"
 
-kill "$(cat $ngx/nginx.pid)" 2>/dev/null
-for i in $(seq 50); do [ -e $ngx/nginx.pid ] || break; sleep 0.1; done
-rmmod khttpd || die "cannot unload khttpd"
+http_servers_stop
 rm -rf $www

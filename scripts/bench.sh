@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `make bench`: the reference modules against their user-space counterparts,
+# measured side by side, with a report.
+#
+# Builds (or reuses) the non-debug x86_64 guest kernel, the modules and the
+# tools, then boots the guest (QEMU TCG, -accel tcg,thread=multi) once per
+# comparison, so both sides of a comparison share one boot and one state of
+# the (emulated, possibly shared) machine:
+#
+#   echo       kecho vs user-echo-server, bench at 1000, 100, 10 threads
+#   http       khttpd vs nginx, htstress HTTP/1.0, htstress -k and wrk at
+#              10, 100, 1000 connections, 12-byte and 1 MiB files
+#   overhead   kstd wrappers vs the plain C calls (kstd_overhead.ko)
+#   http-1cpu  the http run again with one vCPU (scaling)
+#
+# The others use 2 vCPUs.  scripts/guest-tests/bench-guest.sh runs in the
+# guest and keeps the tools' own output; scripts/bench-report.py parses it
+# into build/bench/report.md and PNG plots, and this prints the report.
+#
+# Environment:
+#   BENCH_QUICK=1         short runs (2 s per HTTP load, fewer round trips):
+#                         checks the whole pipeline in a few minutes; its
+#                         numbers are noisy
+#   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu)
+#   HTTP_DURATION (10, quick 2) seconds per HTTP load and server
+#   HTTP_CONNS ("10 100 1000"), ECHO_THREADS ("1000 100 10"),
+#   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
+#   OVERHEAD_ITERATIONS (200000, quick 20000)
+# The full run takes about 30 minutes on a 2-core host.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+quick=${BENCH_QUICK:-0}
+if [ "$quick" = 1 ]; then
+	: "${HTTP_DURATION:=2}" "${ECHO_SAMPLES:=2000}" "${OVERHEAD_ITERATIONS:=20000}"
+fi
+# The guest does not inherit this environment: boot() passes these on.
+HTTP_DURATION=${HTTP_DURATION:-10}
+HTTP_CONNS=${HTTP_CONNS:-10 100 1000}
+ECHO_THREADS=${ECHO_THREADS:-1000 100 10}
+ECHO_SAMPLES=${ECHO_SAMPLES:-10000}
+OVERHEAD_ITERATIONS=${OVERHEAD_ITERATIONS:-200000}
+only=${BENCH_ONLY:-echo http overhead http-1cpu}
+for b in $only; do
+	case $b in echo | http | overhead | http-1cpu) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
+done
+
+need_pkgs qemu-system-x86 qemu-system-data busybox-static gnuplot-nox python3 iproute2 kmod \
+	nginx-core wrk curl
+kdir=$("$KSTD_ROOT/scripts/build-kernel.sh" x86)
+mods=$("$KSTD_ROOT/scripts/build-modules.sh" "$kdir")
+tools=$("$KSTD_ROOT/scripts/build-tools.sh")
+out=${KSTD_BUILD:-$KSTD_ROOT/build}/bench
+rm -rf "$out" && mkdir -p "$out"
+{
+	echo "host_cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "host_cpus=$(nproc)"
+	echo "qemu=$(qemu-system-x86_64 --version | head -1)"
+	echo "quick=$quick"
+	echo "http_duration=$HTTP_DURATION"
+	echo "echo_samples=$ECHO_SAMPLES"
+	echo "overhead_iterations=$OVERHEAD_ITERATIONS"
+} >"$out/host.txt"
+
+# A generous bound per boot, from the work it has to do.
+http_loads=$((2 * 3 * $(wc -w <<<"$HTTP_CONNS") * 2))
+declare -A timeout=(
+	[echo]=$((300 + ECHO_SAMPLES * $(wc -w <<<"$ECHO_THREADS") / 20))
+	[http]=$((300 + http_loads * (HTTP_DURATION + 30)))
+	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
+)
+timeout[http-1cpu]=${timeout[http]}
+
+failed=()
+boot() { # name smp guest-benchmark
+	local name=$1 smp=$2 what=$3 start=$SECONDS
+	log "boot '$name': $what on $smp vCPU(s), at most ${timeout[$name]} s; host load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/$name.host"
+	if "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
+		--smp "$smp" --timeout "${timeout[$name]}" --out "$out/$name" -- \
+		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$HTTP_CONNS" \
+		ECHO_THREADS="$ECHO_THREADS" ECHO_SAMPLES="$ECHO_SAMPLES" \
+		OVERHEAD_ITERATIONS="$OVERHEAD_ITERATIONS" \
+		"$KSTD_ROOT/scripts/guest-tests/bench-guest.sh" "$what" "$mods" "$tools" \
+		>"$out/$name.log" 2>&1; then
+		log "boot '$name' done in $((SECONDS - start)) s"
+	else
+		failed+=("$name")
+		tail -20 "$out/$name.log" >&2
+		log "boot '$name' failed after $((SECONDS - start)) s (log: $out/$name.log)"
+	fi
+	echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/$name.host"
+	echo "seconds=$((SECONDS - start))" >>"$out/$name.host"
+}
+
+for b in $only; do
+	case $b in
+	echo) boot echo 2 echo ;;
+	http) boot http 2 http ;;
+	overhead) boot overhead 2 overhead ;;
+	http-1cpu) boot http-1cpu 1 http ;;
+	esac
+done
+
+log "writing $out/report.md"
+report_ok=1
+python3 "$KSTD_ROOT/scripts/bench-report.py" "$out" || report_ok=0
+echo
+cat "$out/report.md" 2>/dev/null || true
+echo
+echo "report: $out/report.md"
+echo "plots:  $(cd "$out" && echo *.png)"
+[ ${#failed[@]} -eq 0 ] || die "boots that failed: ${failed[*]}"
+[ $report_ok = 1 ] || die "the report is incomplete (see above)"

@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Runs inside the guest for `make bench` (scripts/bench.sh), one comparison
+# per boot; both sides of a comparison run in the same boot, one load after
+# the other.  Writes the tools' own output to /out (KSTD_OUT); the host
+# parses it into the report (scripts/bench-report.py).  A benchmark, not a
+# test: it fails only when a server cannot be started or a tool cannot run.
+#
+#   bench-guest.sh echo|http|overhead MODULE_DIR TOOLS_DIR
+#
+# echo:      kecho and user-echo-server under bench, for each thread count
+#            in ECHO_THREADS ("1000 100 10"), ECHO_SAMPLES (10000) round
+#            trips per server and count (rounds = samples / threads).
+#            Output: t<threads>.txt (bench's table), t<threads>-
+#            <server>.dat (every round trip).
+# http:      khttpd and nginx (http-servers.sh) serving a 12-byte and a
+#            1 MiB file, at each connection count in HTTP_CONNS ("10 100
+#            1000"), for HTTP_DURATION (10) seconds per run, with htstress
+#            HTTP/1.0 (h10), htstress -k (hka) and wrk (wrk, keep-alive).
+#            Output: <server>-<load>-<file>-c<conns>.txt (the tool's
+#            stdout), .lat (htstress: each request's latency in us), .err.
+# overhead:  kstd_overhead.ko with OVERHEAD_ITERATIONS (200000); its
+#            result lines from the kernel log go to overhead.txt.
+# Each boot also writes meta.txt (kernel, vCPUs, date).
+set -u
+what=${1:?usage: bench-guest.sh echo|http|overhead MODULE_DIR TOOLS_DIR}
+mods=${2:?module directory}
+tools=${3:?tools directory}
+out=${KSTD_OUT:-/tmp/bench-out}
+ulimit -n 65536
+
+die() { echo "bench-guest: $*" >&2; exit 1; }
+
+mkdir -p "$out"
+{
+	echo "kernel=$(uname -r)"
+	echo "vcpus=$(nproc)"
+	echo "mem_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)"
+	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+} >"$out/meta.txt"
+
+bench_echo() {
+	local t rounds user_pid
+	insmod "$mods/examples/kecho/kecho.ko" port=12345 backlog=4096 bench=1 ||
+		die "cannot load kecho"
+	"$tools/user-echo-server" -p 12346 -b 4096 &
+	user_pid=$!
+	sleep 1
+	kill -0 $user_pid 2>/dev/null || die "user-echo-server did not start"
+	for t in ${ECHO_THREADS:-1000 100 10}; do
+		rounds=$((${ECHO_SAMPLES:-10000} / t))
+		[ $rounds -ge 1 ] || rounds=1
+		echo "== bench: $t threads x $rounds rounds, kecho then user-echo-server =="
+		# bench exits 1 when a round trip failed: that is a result, not an
+		# error, and its table says how many.
+		"$tools/bench" -p 12345 -c 12346 -l kecho,user-echo-server -t "$t" -r "$rounds" \
+			-o "$out/t$t" >"$out/t$t.txt" 2>"$out/t$t.err"
+		cat "$out/t$t.txt"
+		grep -q '^kecho ' "$out/t$t.txt" || die "bench printed no result"
+	done
+	kill $user_pid
+	wait $user_pid 2>/dev/null
+	sed 's/^/kecho: /' /proc/kecho
+	rmmod kecho || die "cannot unload kecho"
+}
+
+# One load against one server: the tool's stdout in $name.txt.
+http_run() { # server port load file conns
+	local server=$1 port=$2 load=$3 file=$4 c=$5 path name rc ka=()
+	local d=${HTTP_DURATION:-10}
+	[ "$load" = hka ] && ka=(-k)
+	path=index.html
+	[ "$file" = large ] && path=large.bin
+	name=$out/$server-$load-$file-c$c
+	case $load in
+	h10 | hka)
+		"$tools/htstress" -D "$d" -c "$c" -t 2 "${ka[@]}" \
+			-o "$name.lat" "http://127.0.0.1:$port/$path" >"$name.txt" 2>"$name.err"
+		rc=$? ;;
+	wrk)
+		# A 10 s timeout (wrk's default is 2 s): under emulation a 1 MiB
+		# response among 1000 connections takes seconds with either server.
+		wrk -t2 -c"$c" -d"${d}s" --timeout 10s --latency \
+			"http://127.0.0.1:$port/$path" >"$name.txt" 2>"$name.err"
+		rc=$? ;;
+	esac
+	printf '%-7s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
+		"$(grep -aiE '^requests/sec' "$name.txt" | tr -s ' ')"
+}
+
+bench_http() {
+	local www=/tmp/bench-www load file c i=0 first second
+	# shellcheck source=scripts/guest-tests/http-servers.sh
+	source "$(dirname "$0")/http-servers.sh"
+	http_die() { die "$*"; }
+	rm -rf $www && mkdir -p $www
+	printf 'Hello World\n' >$www/index.html # 12 bytes
+	head -c 1048576 /dev/urandom >$www/large.bin
+	http_servers_start "$mods" $www
+	# Both servers must serve the same bytes.
+	for p in "$KHTTPD_PORT" "$NGINX_PORT"; do
+		curl -sf "http://127.0.0.1:$p/large.bin" | cmp -s - $www/large.bin ||
+			die "port $p does not serve large.bin intact"
+	done
+	# Warm up both (page cache, worker pools, the open-file cache).
+	for p in "$KHTTPD_PORT" "$NGINX_PORT"; do
+		"$tools/htstress" -n 2000 -c 10 -t 2 "http://127.0.0.1:$p/index.html" >/dev/null 2>&1
+		"$tools/htstress" -n 200 -c 10 -t 2 "http://127.0.0.1:$p/large.bin" >/dev/null 2>&1
+	done
+	for file in small large; do
+		for load in h10 hka wrk; do
+			for c in ${HTTP_CONNS:-10 100 1000}; do
+				# Alternate which server goes first, so a drift of
+				# the (shared, emulated) machine favours neither.
+				first=khttpd second=nginx
+				[ $((i++ % 2)) -eq 1 ] && first=nginx second=khttpd
+				for s in $first $second; do
+					if [ "$s" = khttpd ]; then
+						http_run khttpd "$KHTTPD_PORT" $load $file "$c"
+					else
+						http_run nginx "$NGINX_PORT" $load $file "$c"
+					fi
+				done
+			done
+		done
+	done
+	cp /proc/khttpd "$out/khttpd-proc.txt"
+	sed 's/^/khttpd: /' /proc/khttpd
+	http_servers_stop
+	rm -rf $www
+}
+
+bench_overhead() {
+	local n=${OVERHEAD_ITERATIONS:-200000}
+	insmod "$mods/bench/overhead/kstd_overhead.ko" iterations="$n" ||
+		die "cannot load kstd_overhead"
+	# The module measures while loading and prints its result lines then.
+	dmesg | sed -n 's/^.*overhead: /overhead: /p' | tee "$out/overhead.txt"
+	rmmod kstd_overhead || die "cannot unload kstd_overhead"
+	grep -q '^overhead: done' "$out/overhead.txt" || die "no overhead results"
+}
+
+case $what in
+echo) bench_echo ;;
+http) bench_http ;;
+overhead) bench_overhead ;;
+*) die "unknown benchmark $what" ;;
+esac
