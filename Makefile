@@ -4,6 +4,7 @@
 # (see Kbuild and kstd.mk); this file only drives scripts.
 #
 #   make demo                                  the reference modules vs user space, in a guest
+#   make bench [BENCH_QUICK=1]                 side-by-side benchmarks, report in build/bench
 #   make check                                 every test (see README.md)
 #   make modules [KDIR=/path/to/kernel/build]  build every module out of tree
 #   make tools                                 the user-space tools (bench, ...)
@@ -19,7 +20,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # their own default: the running kernel's headers, else the cached test kernel).
 KDIR_ARG = $(if $(filter command line environment,$(origin KDIR)),$(KDIR))
 
-.PHONY: modules check demo tools kernels docs lint compile_commands.json clean help
+.PHONY: modules check demo bench tools kernels docs lint compile_commands.json clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -32,6 +33,9 @@ check:
 
 demo:
 	scripts/demo.sh
+
+bench:
+	scripts/bench.sh
 
 tools:
 	scripts/build-tools.sh

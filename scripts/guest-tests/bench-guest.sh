@@ -64,24 +64,52 @@ bench_echo() {
 	rmmod kecho || die "cannot unload kecho"
 }
 
+# A load tool that outlives its time is stuck (a server stopped answering
+# some connection, or the tool lost one): the sockets and khttpd's counters
+# go to its .err file while it hangs, then it is stopped, so one hang costs
+# one result, not the whole boot.
+hung() { # name pid limit
+	{
+		echo "bench-guest: still running after $3 s; stopped"
+		ss -tanio
+		cat /proc/khttpd
+	} >>"$1.err" 2>&1
+	kill -INT "$2" && sleep 5 && kill -KILL "$2"
+}
+
+# Runs a tool with stdout in NAME.txt, stderr in NAME.err, for at most LIMIT s.
+bounded() { # limit name command...
+	local limit=$1 name=$2 pid wd rc
+	shift 2
+	"$@" >"$name.txt" 2>"$name.err" &
+	pid=$!
+	(sleep "$limit" && hung "$name" "$pid" "$limit") &
+	wd=$!
+	wait "$pid"
+	rc=$?
+	kill "$wd" 2>/dev/null # its sleep lingers until the limit, harmlessly
+	return $rc
+}
+
 # One load against one server: the tool's stdout in $name.txt.
 http_run() { # server port load file conns
 	local server=$1 port=$2 load=$3 file=$4 c=$5 path name rc ka=()
 	local d=${HTTP_DURATION:-10}
+	local limit=$((3 * d + 120))
 	[ "$load" = hka ] && ka=(-k)
 	path=index.html
 	[ "$file" = large ] && path=large.bin
 	name=$out/$server-$load-$file-c$c
 	case $load in
 	h10 | hka)
-		"$tools/htstress" -D "$d" -c "$c" -t 2 "${ka[@]}" \
-			-o "$name.lat" "http://127.0.0.1:$port/$path" >"$name.txt" 2>"$name.err"
+		bounded $limit "$name" "$tools/htstress" -D "$d" -c "$c" -t 2 "${ka[@]}" \
+			-o "$name.lat" "http://127.0.0.1:$port/$path"
 		rc=$? ;;
 	wrk)
 		# A 10 s timeout (wrk's default is 2 s): under emulation a 1 MiB
 		# response among 1000 connections takes seconds with either server.
-		wrk -t2 -c"$c" -d"${d}s" --timeout 10s --latency \
-			"http://127.0.0.1:$port/$path" >"$name.txt" 2>"$name.err"
+		bounded $limit "$name" wrk -t2 -c"$c" -d"${d}s" --timeout 10s --latency \
+			"http://127.0.0.1:$port/$path"
 		rc=$? ;;
 	esac
 	printf '%-7s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \

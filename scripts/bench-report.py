@@ -1,0 +1,592 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""make bench's report: parses what the tools printed in the guest.
+
+    scripts/bench-report.py BENCH_DIR
+
+BENCH_DIR is what scripts/bench.sh wrote (build/bench): host.txt, and one
+directory per boot (echo, http, overhead, http-1cpu) holding meta.txt and
+the tools' output (see scripts/guest-tests/bench-guest.sh).  Writes
+BENCH_DIR/report.md, the plots' data (*.dat, *.gp) and the plots
+(echo-latency.png, http-rps.png, http-latency.png; gnuplot).
+
+Every number in the report is parsed from bench's, htstress's, wrk's or
+kstd_overhead's own output.  A result that is missing or cannot be parsed
+shows as "missing" in its table and is listed at the end; the exit status
+is then 1.
+"""
+import os
+import re
+import subprocess
+import sys
+
+FILES = {"small": "12-byte file", "large": "1 MiB file"}
+LOADS = {
+    "h10": "htstress, HTTP/1.0 (a connection per request)",
+    "hka": "htstress -k, HTTP/1.1 keep-alive",
+    "wrk": "wrk, HTTP/1.1 keep-alive",
+}
+LOAD_SHORT = {"h10": "htstress HTTP/1.0", "hka": "htstress keep-alive", "wrk": "wrk keep-alive"}
+SERVERS = ("khttpd", "nginx")
+
+missing = []
+
+
+def read(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def read_kv(path):
+    """key=value lines; {} when the file does not exist."""
+    if not os.path.exists(path):
+        return {}
+    kv = {}
+    for line in read(path).splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            kv[k.strip()] = v.strip()
+    return kv
+
+
+def number(pattern, text, what):
+    m = re.search(pattern, text, re.M)
+    if not m:
+        raise ValueError(f"no {what}")
+    return float(m.group(1))
+
+
+def parse_htstress(text):
+    """htstress's result block: counts, rates, latency percentiles (ms)."""
+    r = {
+        "requests": number(r"^requests:\s+(\d+)", text, "request count"),
+        "good": number(r"^good requests:\s+(\d+)", text, "good requests"),
+        "bad": number(r"^bad requests:\s+(\d+)", text, "bad requests"),
+        "errors": number(r"^socket errors:\s+(\d+)", text, "socket errors"),
+        "seconds": number(r"^seconds:\s+([\d.]+)", text, "seconds"),
+        "rps": number(r"^requests/sec:\s+([\d.]+)", text, "requests/sec"),
+        "mibs": number(r"^transfer/sec:\s+([\d.]+) MiB", text, "transfer/sec"),
+    }
+    for p in ("50", "90", "99"):
+        r["p" + p] = number(rf"^latency p{p}:\s+([\d.]+) ms", text, f"latency p{p}")
+    r["max"] = number(r"^latency max:\s+([\d.]+) ms", text, "latency max")
+    if r["requests"] == 0:
+        raise ValueError("no request completed")
+    return r
+
+
+WRK_TIME = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+WRK_SIZE = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
+
+
+def wrk_time(text, label):
+    m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s|m|h)\s*$", text, re.M)
+    if not m:
+        raise ValueError(f"no {label}% latency")
+    return float(m.group(1)) * WRK_TIME[m.group(2)]
+
+
+def parse_wrk(text):
+    """wrk --latency: requests, rates, socket errors, percentiles (ms)."""
+    m = re.search(r"^\s+(\d+) requests in ([\d.]+)(us|ms|s|m|h),", text, re.M)
+    if not m:
+        raise ValueError("no request count")
+    r = {"requests": float(m.group(1)), "seconds": float(m.group(2)) * WRK_TIME[m.group(3)] / 1e3}
+    r["rps"] = number(r"^Requests/sec:\s+([\d.]+)", text, "Requests/sec")
+    m = re.search(r"^Transfer/sec:\s+([\d.]+)(B|KB|MB|GB|TB)\s*$", text, re.M)
+    if not m:
+        raise ValueError("no Transfer/sec")
+    r["mibs"] = float(m.group(1)) * WRK_SIZE[m.group(2)] / 1024**2
+    # wrk prints these lines only when there were errors.
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    r["errors"] = sum(int(g) for g in m.groups()) if m else 0
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    r["bad"] = int(m.group(1)) if m else 0
+    for p in ("50", "90", "99"):
+        r["p" + p] = wrk_time(text, p)
+    if r["requests"] == 0:
+        raise ValueError("no request completed")
+    return r
+
+
+def parse_bench(text):
+    """bench's table: per server mean, median, p90, p99, max (us), failures."""
+    res = {}
+    for m in re.finditer(
+        r"^(\S+) \(\d+\)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)/(\d+)\s*$",
+        text,
+        re.M,
+    ):
+        keys = ("mean", "median", "p90", "p99", "max", "failures", "total")
+        res[m.group(1)] = dict(zip(keys, (float(g) for g in m.groups()[1:])))
+    m = re.search(r"^bench: (\d+) threads x (\d+) rounds, (\d+)-byte", text, re.M)
+    if not m:
+        raise ValueError("no bench header")
+    return res, int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def parse_overhead(text):
+    ops = []
+    for m in re.finditer(
+        r"^overhead: (.+?)\s+c\s+(\d+) ps/op\s+kstd\s+(\d+) ps/op\s+ratio (\d+\.\d+)\s*$", text, re.M
+    ):
+        ops.append((m.group(1), int(m.group(2)) / 1000, int(m.group(3)) / 1000, float(m.group(4))))
+    m = re.search(r"^overhead: (\d+) iterations, best of (\d+)", text, re.M)
+    if not ops or not m or not re.search(r"^overhead: done", text, re.M):
+        raise ValueError("incomplete overhead output")
+    return ops, int(m.group(1)), int(m.group(2))
+
+
+def load_result(path, parser, what):
+    """Parsed result of one tool run, or None (recorded as missing)."""
+    try:
+        return parser(read(path))
+    except FileNotFoundError:
+        missing.append(f"{what}: no output ({path})")
+    except ValueError as e:
+        missing.append(f"{what}: {e} in {path}")
+    return None
+
+
+def fmt(v, digits=None):
+    if v is None:
+        return "missing"
+    if digits is None:
+        digits = 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2 if abs(v) >= 1 else 3
+    return f"{v:,.{digits}f}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "missing" if a is None or b is None else "-"
+    return f"{a / b:.2f}"
+
+
+def pair(a, b, digits=None):
+    return f"{fmt(a, digits)} / {fmt(b, digits)}"
+
+
+def get(r, key):
+    return None if r is None else r.get(key)
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
+
+
+# ---- sections -------------------------------------------------------------
+
+
+def echo_section(d, threads_list):
+    lines = ["## kecho vs user-echo-server (bench)", ""]
+    meta = read_kv(os.path.join(d, "meta.txt"))
+    if not meta:
+        missing.append(f"echo: the boot wrote nothing ({d})")
+        return lines + ["Not measured: the boot failed.", ""], {}
+    results = {}
+    rows = []
+    for t in threads_list:
+        parsed = load_result(os.path.join(d, f"t{t}.txt"), parse_bench, f"bench {t} threads")
+        res, _, rounds, size = parsed if parsed else ({}, None, None, None)
+        k, u = res.get("kecho"), res.get("user-echo-server")
+        if parsed and (k is None or u is None):
+            missing.append(f"bench {t} threads: a server's line is missing")
+        results[t] = (k, u)
+
+        def fail(s):
+            return "missing" if s is None else f"{s['failures']:.0f}/{s['total']:.0f}"
+
+        rows.append(
+            [
+                f"{t} x {rounds if rounds else '?'}",
+                pair(get(k, "median"), get(u, "median")),
+                ratio(get(k, "median"), get(u, "median")),
+                pair(get(k, "p99"), get(u, "p99")),
+                ratio(get(k, "p99"), get(u, "p99")),
+                f"{fail(k)} / {fail(u)}",
+            ]
+        )
+    lines += [
+        f"`bench`: N threads connect at once, each sends a {size or 32}-byte message, "
+        "reads the whole echo back, compares it and closes, for R rounds (a barrier "
+        "between rounds); kecho's run first, then user-echo-server's (epoll), same boot "
+        f"({meta.get('vcpus', '?')} vCPUs). Round trip (send to last echoed byte) in "
+        "microseconds; ratio = kecho / user-echo-server, below 1 means kecho is faster.",
+        "",
+    ]
+    lines += table(
+        [
+            "threads x rounds",
+            "median µs kecho / user",
+            "ratio",
+            "p99 µs kecho / user",
+            "ratio",
+            "failures kecho / user",
+        ],
+        rows,
+    )
+    return lines + [""], results
+
+
+def http_results(d, conns_list):
+    """{(server, load, file, conns): parsed} for one http boot, or None."""
+    if not read_kv(os.path.join(d, "meta.txt")):
+        missing.append(f"{os.path.basename(d)}: the boot wrote nothing ({d})")
+        return None
+    res = {}
+    for f in FILES:
+        for load in LOADS:
+            for c in conns_list:
+                for s in SERVERS:
+                    path = os.path.join(d, f"{s}-{load}-{f}-c{c}.txt")
+                    parser = parse_wrk if load == "wrk" else parse_htstress
+                    what = f"{os.path.basename(d)}: {s} {LOAD_SHORT[load]} {FILES[f]} c={c}"
+                    err = path[:-4] + ".err"
+                    m = re.search(r"still running after (\d+) s", read(err)) if os.path.exists(err) else None
+                    if m:
+                        missing.append(f"{what}: hung, stopped after {m.group(1)} s (sockets in {err})")
+                        res[(s, load, f, c)] = None
+                        continue
+                    res[(s, load, f, c)] = load_result(path, parser, what)
+    return res
+
+
+def http_section(d, res, conns_list, duration):
+    meta = read_kv(os.path.join(d, "meta.txt"))
+    lines = ["## khttpd vs nginx", ""]
+    if res is None:
+        return lines + ["Not measured: the boot failed.", ""]
+    lines += [
+        f"Both servers in the same boot ({meta.get('vcpus', '?')} vCPUs) serve the same "
+        "document root: khttpd (module defaults) and Debian's nginx with 2 workers, "
+        "`access_log off`, `sendfile on`. Each load runs for "
+        f"{duration} s per server, the two servers one right after the other (which "
+        "goes first alternates). Loads: "
+        + "; ".join(f"**{LOAD_SHORT[k]}**: {v}" for k, v in LOADS.items())
+        + ". htstress and wrk use 2 threads; wrk's timeout is 10 s. "
+        "Ratio = khttpd / nginx: for requests/s above 1 means khttpd is faster, "
+        "for latency below 1 means khttpd is faster. Socket errors: failed "
+        "connects, resets, timeouts; 4xx/5xx answers would be added as \"bad\".",
+        "",
+    ]
+    for f, fname in FILES.items():
+        rows = []
+        for load in LOADS:
+            for c in conns_list:
+                k, n = res[("khttpd", load, f, c)], res[("nginx", load, f, c)]
+
+                def errs(r):
+                    if r is None:
+                        return "missing"
+                    e = f"{r['errors']:.0f}"
+                    return e + (f" (+{r['bad']:.0f} bad)" if r["bad"] else "")
+
+                rows.append(
+                    [
+                        LOAD_SHORT[load],
+                        c,
+                        pair(get(k, "rps"), get(n, "rps")),
+                        ratio(get(k, "rps"), get(n, "rps")),
+                        pair(get(k, "mibs"), get(n, "mibs")),
+                        f"{errs(k)} / {errs(n)}",
+                        pair(get(k, "p50"), get(n, "p50")),
+                        pair(get(k, "p99"), get(n, "p99")),
+                        ratio(get(k, "p99"), get(n, "p99")),
+                    ]
+                )
+        lines += [f"### {fname}", ""]
+        lines += table(
+            [
+                "load",
+                "conns",
+                "requests/s khttpd / nginx",
+                "ratio",
+                "MiB/s khttpd / nginx",
+                "socket errors khttpd / nginx",
+                "p50 ms khttpd / nginx",
+                "p99 ms khttpd / nginx",
+                "p99 ratio",
+            ],
+            rows,
+        )
+        lines.append("")
+    return lines
+
+
+def scaling_section(res1, res2, conns_list):
+    lines = ["## Scaling: 1 and 2 vCPUs", ""]
+    if res1 is None or res2 is None:
+        return lines + ["Not measured: a boot failed or was not run.", ""]
+    lines += [
+        "The khttpd vs nginx run above, repeated in a second boot with one vCPU "
+        "(`--smp 1`); requests/s. 2/1 is the speed-up from the second vCPU (the load "
+        "generators run in the guest too, so they share the CPUs with the server). The "
+        "two boots ran minutes apart on a possibly shared host: compare the ratios.",
+        "",
+    ]
+    rows = []
+    for f in FILES:
+        for load in LOADS:
+            for c in conns_list:
+                k1, k2 = get(res1[("khttpd", load, f, c)], "rps"), get(res2[("khttpd", load, f, c)], "rps")
+                n1, n2 = get(res1[("nginx", load, f, c)], "rps"), get(res2[("nginx", load, f, c)], "rps")
+                rows.append(
+                    [
+                        LOAD_SHORT[load],
+                        "12 B" if f == "small" else "1 MiB",
+                        c,
+                        pair(k1, k2),
+                        ratio(k2, k1),
+                        pair(n1, n2),
+                        ratio(n2, n1),
+                        ratio(k1, n1),
+                        ratio(k2, n2),
+                    ]
+                )
+    lines += table(
+        [
+            "load",
+            "file",
+            "conns",
+            "khttpd 1 / 2 vCPUs",
+            "khttpd 2/1",
+            "nginx 1 / 2 vCPUs",
+            "nginx 2/1",
+            "khttpd/nginx 1 vCPU",
+            "khttpd/nginx 2 vCPUs",
+        ],
+        rows,
+    )
+    return lines + [""]
+
+
+def overhead_section(d):
+    lines = ["## Wrapper overhead (kstd_overhead.ko)", ""]
+    parsed = load_result(os.path.join(d, "overhead.txt"), parse_overhead, "overhead")
+    if parsed is None:
+        return lines + ["Not measured.", ""]
+    ops, n, reps = parsed
+    lines += [
+        "Each operation in a loop through the kstd wrapper and through the plain C "
+        "kernel API (bench/overhead/baseline.c), alternating, best of "
+        f"{reps} runs of {n} iterations (fewer for the slow operations); time per "
+        "operation in the guest. Ratio = kstd / C, 1.00 means no overhead; "
+        "differences of a few percent are within the noise of an emulated guest.",
+        "",
+    ]
+    lines += table(
+        ["operation", "plain C ns/op", "kstd ns/op", "kstd / C"],
+        [[name, fmt(c, 1), fmt(k, 1), f"{r:.2f}"] for name, c, k, r in ops],
+    )
+    return lines + [""]
+
+
+# ---- plots ----------------------------------------------------------------
+
+
+def cdf_file(path, values, scale=1.0):
+    """Writes "value fraction" pairs (at most ~1000) of the sorted values."""
+    values = sorted(v * scale for v in values)
+    n = len(values)
+    step = max(1, n // 1000)
+    with open(path, "w") as f:
+        for i in list(range(0, n, step)) + ([n - 1] if n else []):
+            f.write(f"{values[i]} {(i + 1) / n}\n")
+    return n > 0
+
+
+def gnuplot(outdir, name, script):
+    gp = os.path.join(outdir, name + ".gp")
+    with open(gp, "w") as f:
+        f.write(script)
+    try:
+        subprocess.run(["gnuplot", gp], cwd=outdir, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        missing.append(f"plot {name}.png: gnuplot failed ({e})")
+
+
+def plot_echo(outdir, d, threads_list):
+    panels = []
+    for t in threads_list:
+        curves = []
+        for s, color in (("kecho", "#d62728"), ("user-echo-server", "#1f77b4")):
+            path = os.path.join(d, f"t{t}-{s}.dat")
+            if not os.path.exists(path):
+                continue
+            rtts = []
+            for line in read(path).splitlines():
+                f = line.split()
+                if len(f) == 5 and not line.startswith("#") and f[4] == "1":
+                    rtts.append(float(f[3]))
+            dat = f"echo-cdf-t{t}-{s}.dat"
+            if cdf_file(os.path.join(outdir, dat), rtts, 1e-3):
+                curves.append(f"'{dat}' using 1:2 with lines lw 2 lc rgb '{color}' title '{s}'")
+        if curves:
+            panels.append(f"set title '{t} threads'\nplot " + ", ".join(curves) + "\n")
+    if not panels:
+        return None
+    gnuplot(
+        outdir,
+        "echo-latency",
+        f"set terminal pngcairo size {500 * len(panels)},450 noenhanced\n"
+        "set output 'echo-latency.png'\n"
+        f"set multiplot layout 1,{len(panels)} title 'echo round trip, distribution "
+        "(kecho vs user-echo-server, bench)'\n"
+        "set logscale x\nset xlabel 'round trip (ms)'\nset ylabel 'fraction of round trips'\n"
+        "set yrange [0:1]\nset key bottom right\nset grid\n" + "".join(panels) + "unset multiplot\n",
+    )
+    return "echo-latency.png"
+
+
+def plot_http_rps(outdir, res2, res1, conns_list):
+    panels = []
+    for f, fname in FILES.items():
+        for load in LOADS:
+            dat = f"rps-{f}-{load}.dat"
+            with open(os.path.join(outdir, dat), "w") as out:
+                out.write("# conns khttpd nginx khttpd_1cpu nginx_1cpu (requests/s)\n")
+                for c in conns_list:
+                    vals = [
+                        get(res[(s, load, f, c)], "rps") if res else None
+                        for res in (res2, res1)
+                        for s in SERVERS
+                    ]
+                    out.write(f"{c} " + " ".join("NaN" if v is None else str(v) for v in vals) + "\n")
+            curves = [
+                f"'{dat}' using 1:2 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'khttpd'",
+                f"'{dat}' using 1:3 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'nginx'",
+            ]
+            if res1:
+                curves += [
+                    f"'{dat}' using 1:4 with linespoints dt 2 pt 6 lc rgb '#d62728' title 'khttpd, 1 vCPU'",
+                    f"'{dat}' using 1:5 with linespoints dt 2 pt 6 lc rgb '#1f77b4' title 'nginx, 1 vCPU'",
+                ]
+            panels.append(f"set title '{fname}, {LOAD_SHORT[load]}'\nplot " + ", ".join(curves) + "\n")
+    gnuplot(
+        outdir,
+        "http-rps",
+        "set terminal pngcairo size 1500,900 noenhanced\nset output 'http-rps.png'\n"
+        "set multiplot layout 2,3 title 'khttpd vs nginx: requests/s by concurrent connections "
+        "(2 vCPUs; dashed: 1 vCPU)'\n"
+        "set logscale x\nset xlabel 'connections'\nset ylabel 'requests/s'\n"
+        f"set xtics ({', '.join(str(c) for c in conns_list)})\n"
+        f"set xrange [{min(conns_list) * 0.7}:{max(conns_list) * 1.4}]\n"
+        "set yrange [0:*]\nset key top right font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
+    )
+    return "http-rps.png"
+
+
+def plot_http_latency(outdir, d, conns_list):
+    panels = []
+    dashes = {c: i + 1 for i, c in enumerate(conns_list)}
+    for f, fname in FILES.items():
+        for load in ("h10", "hka"):
+            curves = []
+            for s, color in (("khttpd", "#d62728"), ("nginx", "#1f77b4")):
+                for c in conns_list:
+                    path = os.path.join(d, f"{s}-{load}-{f}-c{c}.lat")
+                    if not os.path.exists(path):
+                        continue
+                    vals = [float(x) for x in read(path).split()]
+                    dat = f"lat-cdf-{s}-{load}-{f}-c{c}.dat"
+                    if cdf_file(os.path.join(outdir, dat), vals, 1e-3):
+                        curves.append(
+                            f"'{dat}' using 1:2 with lines lw 2 dt {dashes[c]} lc rgb '{color}' "
+                            f"title '{s}, {c} conns'"
+                        )
+            if curves:
+                panels.append(f"set title '{fname}, {LOAD_SHORT[load]}'\nplot " + ", ".join(curves) + "\n")
+    if not panels:
+        return None
+    gnuplot(
+        outdir,
+        "http-latency",
+        "set terminal pngcairo size 1200,900 noenhanced\nset output 'http-latency.png'\n"
+        "set multiplot layout 2,2 title 'khttpd vs nginx: request latency distribution "
+        "(htstress, 2 vCPUs)'\n"
+        "set logscale x\nset xlabel 'latency (ms)'\nset ylabel 'fraction of requests'\n"
+        "set yrange [0:1]\nset key bottom right font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
+    )
+    return "http-latency.png"
+
+
+# ---- main -----------------------------------------------------------------
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: bench-report.py BENCH_DIR")
+    out = sys.argv[1]
+    host = read_kv(os.path.join(out, "host.txt"))
+    if not host:
+        sys.exit(f"bench-report: no {out}/host.txt (run scripts/bench.sh)")
+    conns_list = [int(c) for c in host.get("http_conns", "10 100 1000").split()]
+    threads_list = [int(t) for t in host.get("echo_threads", "1000 100 10").split()]
+    boots = [b for b in ("echo", "http", "overhead", "http-1cpu") if os.path.isdir(os.path.join(out, b))]
+    metas = {b: read_kv(os.path.join(out, b, "meta.txt")) for b in boots}
+    loads = {b: read_kv(os.path.join(out, b + ".host")) for b in boots}
+    first = next((m for m in metas.values() if m), {})
+
+    lines = [
+        "# kstd benchmark report",
+        "",
+        f"`make bench`, {first.get('date', 'date unknown')}. Guest: Linux "
+        f"{first.get('kernel', '?')} (non-debug), {host.get('qemu', 'QEMU')} with TCG "
+        "(`-accel tcg,thread=multi`, `-cpu qemu64`), 2 vCPUs unless said otherwise, "
+        f"{first.get('mem_mib', '?')} MiB. Host: {host.get('host_cpu', '?')}, "
+        f"{host.get('host_cpus', '?')} cores.",
+        "",
+        "**The guest is emulated** (QEMU TCG, no KVM): every instruction runs many times "
+        "slower than on hardware, and the host may be shared with other work (its load "
+        "average is listed below), so absolute numbers mean little. What matters is the "
+        "ratio of the kstd module to its user-space counterpart, both measured in the same "
+        "boot, one right after the other.",
+        "",
+    ]
+    if host.get("quick") == "1":
+        lines += ["*Quick run (BENCH_QUICK=1): short loads, noisy numbers.*", ""]
+    lines += table(
+        ["boot", "vCPUs", "host load before", "host load after", "seconds"],
+        [
+            [b, metas[b].get("vcpus", "failed"), loads[b].get("load_before", "?"),
+             loads[b].get("load_after", "?"), loads[b].get("seconds", "?")]
+            for b in boots
+        ],
+    )
+    lines.append("")
+
+    res2 = http_results(os.path.join(out, "http"), conns_list) if "http" in boots else None
+    res1 = http_results(os.path.join(out, "http-1cpu"), conns_list) if "http-1cpu" in boots else None
+    if "echo" in boots:
+        sec, _ = echo_section(os.path.join(out, "echo"), threads_list)
+        lines += sec
+    if "http" in boots:
+        lines += http_section(os.path.join(out, "http"), res2, conns_list, host.get("http_duration", "?"))
+    if "http" in boots and "http-1cpu" in boots:
+        lines += scaling_section(res1, res2, conns_list)
+    if "overhead" in boots:
+        lines += overhead_section(os.path.join(out, "overhead"))
+
+    plots = []
+    if "echo" in boots:
+        plots.append(plot_echo(out, os.path.join(out, "echo"), threads_list))
+    if res2:
+        plots.append(plot_http_rps(out, res2, res1, conns_list))
+        plots.append(plot_http_latency(out, os.path.join(out, "http"), conns_list))
+    plots = [p for p in plots if p and os.path.exists(os.path.join(out, p))]
+    if plots:
+        lines += ["## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]
+    if missing:
+        lines += ["## Missing results", ""] + [f"- {m}" for m in missing] + [""]
+
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write("\n".join(lines))
+    if missing:
+        print("bench-report: " + "\nbench-report: ".join(missing), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
