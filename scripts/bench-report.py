@@ -70,6 +70,8 @@ def parse_htstress(text):
     for p in ("50", "90", "99"):
         r["p" + p] = number(rf"^latency p{p}:\s+([\d.]+) ms", text, f"latency p{p}")
     r["max"] = number(r"^latency max:\s+([\d.]+) ms", text, "latency max")
+    m = re.search(r"^timeouts:\s+(\d+)", text, re.M)
+    r["timeouts"] = int(m.group(1)) if m else 0
     if r["requests"] == 0:
         raise ValueError("no request completed")
     return r
@@ -100,6 +102,7 @@ def parse_wrk(text):
     # wrk prints these lines only when there were errors.
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     r["errors"] = sum(int(g) for g in m.groups()) if m else 0
+    r["timeouts"] = int(m.group(4)) if m else 0
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     r["bad"] = int(m.group(1)) if m else 0
     for p in ("50", "90", "99"):
@@ -281,6 +284,8 @@ def http_section(d, res, conns_list, duration):
                     if r is None:
                         return "missing"
                     e = f"{r['errors']:.0f}"
+                    if r["timeouts"]:
+                        e += f" ({r['timeouts']} timeouts)"
                     return e + (f" (+{r['bad']:.0f} bad)" if r["bad"] else "")
 
                 rows.append(
@@ -312,7 +317,47 @@ def http_section(d, res, conns_list, duration):
             rows,
         )
         lines.append("")
+    lines += tcp_pressure(d, conns_list)
     return lines
+
+
+NSTAT = {
+    "TcpExtTCPMemoryPressures": "times under TCP memory pressure",
+    "TcpExtTCPAbortOnMemory": "connections aborted for memory",
+    "TcpExtTCPRcvQDrop": "received segments dropped for memory",
+}
+
+
+def tcp_pressure(d, conns_list):
+    """The runs in which the guest kernel's TCP ran short of memory."""
+    rows = []
+    for f in FILES:
+        for load in LOADS:
+            for c in conns_list:
+                for s in SERVERS:
+                    path = os.path.join(d, f"{s}-{load}-{f}-c{c}.nstat")
+                    if not os.path.exists(path):
+                        continue
+                    counts = {}
+                    for line in read(path).splitlines():
+                        fields = line.split()
+                        if len(fields) >= 2 and fields[0] in NSTAT and fields[1].isdigit():
+                            counts[fields[0]] = int(fields[1])
+                    if any(counts.values()):
+                        rows.append([s, LOAD_SHORT[load], FILES[f], c] + [counts.get(k, 0) for k in NSTAT])
+    if not rows:
+        return []
+    return (
+        [
+            "Runs in which the guest's TCP stack ran short of memory (the kernel's "
+            "counters, `nstat`, over the run; the default `tcp_mem` of a guest this size "
+            "is small for a thousand 1 MiB responses in flight): drops and aborts there "
+            "come from the kernel, under either server.",
+            "",
+        ]
+        + table(["server", "load", "file", "conns"] + list(NSTAT.values()), rows)
+        + [""]
+    )
 
 
 def scaling_section(res1, res2, conns_list):

@@ -18,7 +18,8 @@
 #            1000"), for HTTP_DURATION (10) seconds per run, with htstress
 #            HTTP/1.0 (h10), htstress -k (hka) and wrk (wrk, keep-alive).
 #            Output: <server>-<load>-<file>-c<conns>.txt (the tool's
-#            stdout), .lat (htstress: each request's latency in us), .err.
+#            stdout), .lat (htstress: each request's latency in us), .err,
+#            .nstat (the kernel's network counters that moved meanwhile).
 # overhead:  kstd_overhead.ko with OVERHEAD_ITERATIONS (200000); its
 #            result lines from the kernel log go to overhead.txt.
 # Each boot also writes meta.txt (kernel, vCPUs, date).
@@ -100,9 +101,12 @@ http_run() { # server port load file conns
 	path=index.html
 	[ "$file" = large ] && path=large.bin
 	name=$out/$server-$load-$file-c$c
+	nstat -n # the kernel's TCP counters, from here on
 	case $load in
 	h10 | hka)
-		bounded $limit "$name" "$tools/htstress" -D "$d" -c "$c" -t 2 "${ka[@]}" \
+		# -T 10: a connection stalled for 10 s is a socket error (wrk's
+		# --timeout below counts those too), not a hung run.
+		bounded $limit "$name" "$tools/htstress" -D "$d" -T 10 -c "$c" -t 2 "${ka[@]}" \
 			-o "$name.lat" "http://127.0.0.1:$port/$path"
 		rc=$? ;;
 	wrk)
@@ -112,6 +116,7 @@ http_run() { # server port load file conns
 			"http://127.0.0.1:$port/$path"
 		rc=$? ;;
 	esac
+	nstat >"$name.nstat"
 	printf '%-7s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
 		"$(grep -aiE '^requests/sec' "$name.txt" | tr -s ' ')"
 }

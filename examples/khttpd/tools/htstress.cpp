@@ -21,8 +21,9 @@
  * the threads (the classic opened -c per thread).  New: -k, HTTP/1.1
  * keep-alive (a request after the previous response on the same
  * connection; Content-Length framing), IPv6 literals ("[::1]:8081"), -D
- * (a run bounded by time rather than by a request count) and -o (every
- * request's latency, for plots).
+ * (a run bounded by time rather than by a request count), -T (a connection
+ * that stalls counts as a socket error instead of hanging the run) and -o
+ * (every request's latency, for plots).
  *
  *   htstress [options] [http://]hostname[:port]/path
  *     -n, --number N        total requests (default 1; 0: until Ctrl-C)
@@ -32,6 +33,9 @@
  *                           request per connection
  *     -D, --duration S      start no request after S seconds (the ones in
  *                           flight finish); without -n, no request limit
+ *     -T, --timeout S       a connection with no progress (nothing sent or
+ *                           received) for S seconds is closed and counted
+ *                           as a socket error and a timeout (default: wait)
  *     -o, --latencies FILE  write each request's latency in microseconds,
  *                           one per line, to FILE
  *     -u, --udaddr PATH     connect to a Unix domain socket
@@ -73,6 +77,7 @@ struct options {
 	int concurrency = 1;
 	int threads = 1;
 	unsigned duration = 0; /* seconds, 0: no limit */
+	unsigned timeout = 0;  /* seconds without progress, 0: none */
 	bool keep_alive = false;
 	bool debug = false;
 	int family = AF_UNSPEC;
@@ -86,7 +91,7 @@ std::string request;
 
 /* Shared counters. */
 std::atomic<uint64_t> tickets{0}; /* requests started (or given up) */
-std::atomic<uint64_t> good{0}, bad{0}, socket_errors{0};
+std::atomic<uint64_t> good{0}, bad{0}, socket_errors{0}, timeouts{0};
 std::atomic<bool> stop{false};
 std::atomic<unsigned> errors_logged{0};
 
@@ -118,6 +123,7 @@ struct conn {
 	bool connecting = false;
 	size_t sent = 0;
 	uint64_t start = 0;
+	uint64_t active = 0; /* the last progress, for -T */
 	/* The response so far. */
 	std::string head; /* keep-alive: bytes up to the end of the head */
 	bool head_done = false;
@@ -144,6 +150,7 @@ public:
 			if (take_ticket())
 				open(c);
 		std::vector<epoll_event> evs(256);
+		uint64_t next_check = now_ns() + 1000000000u;
 		while (live_ > 0) {
 			int n = epoll_wait(epfd_, evs.data(), int(evs.size()), 1000);
 			if (n < 0) {
@@ -155,6 +162,10 @@ public:
 			for (int i = 0; i < n; i++)
 				event(*static_cast<conn *>(evs[size_t(i)].data.ptr),
 				      evs[size_t(i)].events);
+			if (opt.timeout && now_ns() >= next_check) {
+				expire(now_ns() - uint64_t(opt.timeout) * 1000000000u);
+				next_check = now_ns() + 1000000000u;
+			}
 		}
 		close(epfd_);
 	}
@@ -163,6 +174,16 @@ public:
 	uint64_t received = 0; /* bytes, headers included */
 
 private:
+	/* -T: the connections without progress since @before fail. */
+	void expire(uint64_t before)
+	{
+		for (conn &c : conns_)
+			if (c.fd >= 0 && c.active < before) {
+				timeouts.fetch_add(1, std::memory_order_relaxed);
+				fail(c, "no progress", ETIMEDOUT);
+			}
+	}
+
 	void open(conn &c)
 	{
 		c.fd = socket(target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -174,7 +195,7 @@ private:
 		 * No TCP_NODELAY: a request is one small segment, sent when
 		 * nothing of ours is unacknowledged, which Nagle never delays.
 		 */
-		c.start = now_ns();
+		c.start = c.active = now_ns();
 		c.connecting = true;
 		c.answered = 0;
 		reset_response(c);
@@ -245,6 +266,7 @@ private:
 			if (opt.debug)
 				(void)!write(2, request.data() + c.sent, size_t(n));
 			c.sent += size_t(n);
+			c.active = now_ns();
 		}
 	}
 
@@ -297,6 +319,7 @@ private:
 			if (n == 0)
 				return eof(c);
 			received += uint64_t(n);
+			c.active = now_ns();
 			if (opt.debug)
 				(void)!write(2, buf, size_t(n));
 			if (opt.keep_alive) {
@@ -453,6 +476,7 @@ private:
 	       "   -k, --keep-alive   HTTP/1.1 keep-alive (default: HTTP/1.0, one request per "
 	       "connection)\n"
 	       "   -D, --duration     seconds after which no request starts (no -n: no limit)\n"
+	       "   -T, --timeout      seconds without progress after which a connection fails\n"
 	       "   -o, --latencies    file to write each request's latency to (microseconds)\n"
 	       "   -u, --udaddr       path to unix domain socket\n"
 	       "   -h, --host         host to use for http request\n"
@@ -546,6 +570,7 @@ int main(int argc, char **argv)
 		{"threads", required_argument, nullptr, 't'},
 		{"keep-alive", no_argument, nullptr, 'k'},
 		{"duration", required_argument, nullptr, 'D'},
+		{"timeout", required_argument, nullptr, 'T'},
 		{"latencies", required_argument, nullptr, 'o'},
 		{"udaddr", required_argument, nullptr, 'u'},
 		{"host", required_argument, nullptr, 'h'},
@@ -557,7 +582,7 @@ int main(int argc, char **argv)
 		usage(0);
 	int o;
 	bool have_number = false;
-	while ((o = getopt_long(argc, argv, "n:c:t:kD:o:u:h:d46", long_options, nullptr)) != -1) {
+	while ((o = getopt_long(argc, argv, "n:c:t:kD:T:o:u:h:d46", long_options, nullptr)) != -1) {
 		switch (o) {
 		case 'n':
 			opt.requests = strtoull(optarg, nullptr, 10);
@@ -572,14 +597,15 @@ int main(int argc, char **argv)
 		case 'k':
 			opt.keep_alive = true;
 			break;
-		case 'D': {
+		case 'D':
+		case 'T': {
 			char *end;
 			unsigned long d = strtoul(optarg, &end, 10);
 			if (*end || d == 0 || d > 86400) {
-				fprintf(stderr, "htstress: bad duration %s\n", optarg);
+				fprintf(stderr, "htstress: bad number of seconds %s\n", optarg);
 				return 1;
 			}
-			opt.duration = unsigned(d);
+			(o == 'D' ? opt.duration : opt.timeout) = unsigned(d);
 			break;
 		}
 		case 'o':
@@ -661,9 +687,10 @@ int main(int argc, char **argv)
 	       "seconds:       %.3f\n"
 	       "requests/sec:  %.3f\n"
 	       "received:      %" PRIu64 " bytes\n"
-	       "transfer/sec:  %.3f MiB\n",
+	       "transfer/sec:  %.3f MiB\n"
+	       "timeouts:      %" PRIu64 "\n",
 	       n, g, pct(g), b, pct(b), e, pct(e), seconds, seconds > 0 ? double(n) / seconds : 0,
-	       bytes, seconds > 0 ? double(bytes) / seconds / 1048576 : 0);
+	       bytes, seconds > 0 ? double(bytes) / seconds / 1048576 : 0, timeouts.load());
 
 	std::vector<uint32_t> lat;
 	for (auto &w : workers)
