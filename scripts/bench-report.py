@@ -106,9 +106,9 @@ def parse_wrk(text):
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     r["bad"] = int(m.group(1)) if m else 0
     for p in ("50", "90", "99"):
-        r["p" + p] = wrk_time(text, p)
-    if r["requests"] == 0:
-        raise ValueError("no request completed")
+        # No request done in the time (1 MiB each at 1000 connections in a
+        # short run): a result, but without latencies.
+        r["p" + p] = wrk_time(text, p) if r["requests"] else NAN
     return r
 
 
@@ -151,16 +151,21 @@ def load_result(path, parser, what):
     return None
 
 
+NAN = float("nan")
+
+
 def fmt(v, digits=None):
     if v is None:
         return "missing"
+    if v != v:
+        return "-"
     if digits is None:
         digits = 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2 if abs(v) >= 1 else 3
     return f"{v:,.{digits}f}"
 
 
 def ratio(a, b):
-    if a is None or b is None or b == 0:
+    if a is None or b is None or b == 0 or a != a or b != b:
         return "missing" if a is None or b is None else "-"
     return f"{a / b:.2f}"
 
@@ -411,7 +416,7 @@ def overhead_section(d):
     lines = ["## Wrapper overhead (kstd_overhead.ko)", ""]
     parsed = load_result(os.path.join(d, "overhead.txt"), parse_overhead, "overhead")
     if parsed is None:
-        return lines + ["Not measured.", ""]
+        return lines + ["Not measured.", ""], None
     ops, n, reps = parsed
     lines += [
         "Each operation in a loop through the kstd wrapper and through the plain C "
@@ -425,7 +430,57 @@ def overhead_section(d):
         ["operation", "plain C ns/op", "kstd ns/op", "kstd / C"],
         [[name, fmt(c, 1), fmt(k, 1), f"{r:.2f}"] for name, c, k, r in ops],
     )
-    return lines + [""]
+    return lines + [""], ops
+
+
+def geomean(values):
+    values = [v for v in values if v is not None and v == v and v > 0]
+    if not values:
+        return None
+    product = 1.0
+    for v in values:
+        product *= v
+    return product ** (1 / len(values))
+
+
+def summary_section(echo, res2, res1, overhead_ops, conns_list):
+    """One table of the headline ratios, each a row of a table below."""
+    rows = []
+    for t, (k, u) in echo.items():
+        rows.append(
+            [f"kecho / user-echo-server, bench {t} threads", "median round trip (lower is better)",
+             ratio(get(k, "median"), get(u, "median"))]
+        )
+    mid = conns_list[len(conns_list) // 2]
+    if res2:
+        for f, fname in FILES.items():
+            for load in LOADS:
+                k, n = res2[("khttpd", load, f, mid)], res2[("nginx", load, f, mid)]
+                rows.append(
+                    [f"khttpd / nginx, {fname}, {LOAD_SHORT[load]}, {mid} conns",
+                     "requests/s (higher is better)", ratio(get(k, "rps"), get(n, "rps"))]
+                )
+    if res1 and res2:
+        for s in SERVERS:
+            g = geomean(
+                [
+                    get(res2[key], "rps") / get(res1[key], "rps")
+                    for key in res2
+                    if key[0] == s and get(res1[key], "rps") and get(res2[key], "rps") is not None
+                ]
+            )
+            rows.append(
+                [f"{s}, 2 vCPUs / 1 vCPU", "requests/s, geometric mean over the loads",
+                 "missing" if g is None else f"{g:.2f}"]
+            )
+    if overhead_ops:
+        lo = min(r for *_, r in overhead_ops)
+        hi = max(r for *_, r in overhead_ops)
+        rows.append(["kstd wrapper / plain C", f"time per operation, {len(overhead_ops)} operations",
+                     f"{lo:.2f} to {hi:.2f}"])
+    if not rows:
+        return []
+    return ["## Summary", ""] + table(["comparison", "measure", "ratio"], rows) + [""]
 
 
 # ---- plots ----------------------------------------------------------------
@@ -447,7 +502,7 @@ def gnuplot(outdir, name, script):
     with open(gp, "w") as f:
         f.write(script)
     try:
-        subprocess.run(["gnuplot", gp], cwd=outdir, check=True)
+        subprocess.run(["gnuplot", name + ".gp"], cwd=outdir, check=True)
     except (OSError, subprocess.CalledProcessError) as e:
         missing.append(f"plot {name}.png: gnuplot failed ({e})")
 
@@ -475,12 +530,12 @@ def plot_echo(outdir, d, threads_list):
     gnuplot(
         outdir,
         "echo-latency",
-        f"set terminal pngcairo size {500 * len(panels)},450 noenhanced\n"
+        f"set terminal pngcairo size {500 * len(panels)},500 noenhanced\n"
         "set output 'echo-latency.png'\n"
         f"set multiplot layout 1,{len(panels)} title 'echo round trip, distribution "
         "(kecho vs user-echo-server, bench)'\n"
         "set logscale x\nset xlabel 'round trip (ms)'\nset ylabel 'fraction of round trips'\n"
-        "set yrange [0:1]\nset key bottom right\nset grid\n" + "".join(panels) + "unset multiplot\n",
+        "set yrange [0:1]\nset key below\nset grid\n" + "".join(panels) + "unset multiplot\n",
     )
     return "echo-latency.png"
 
@@ -512,13 +567,13 @@ def plot_http_rps(outdir, res2, res1, conns_list):
     gnuplot(
         outdir,
         "http-rps",
-        "set terminal pngcairo size 1500,900 noenhanced\nset output 'http-rps.png'\n"
+        "set terminal pngcairo size 1500,1000 noenhanced\nset output 'http-rps.png'\n"
         "set multiplot layout 2,3 title 'khttpd vs nginx: requests/s by concurrent connections "
         "(2 vCPUs; dashed: 1 vCPU)'\n"
         "set logscale x\nset xlabel 'connections'\nset ylabel 'requests/s'\n"
         f"set xtics ({', '.join(str(c) for c in conns_list)})\n"
         f"set xrange [{min(conns_list) * 0.7}:{max(conns_list) * 1.4}]\n"
-        "set yrange [0:*]\nset key top right font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
+        "set yrange [0:*]\nset key below font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
     )
     return "http-rps.png"
 
@@ -548,11 +603,11 @@ def plot_http_latency(outdir, d, conns_list):
     gnuplot(
         outdir,
         "http-latency",
-        "set terminal pngcairo size 1200,900 noenhanced\nset output 'http-latency.png'\n"
+        "set terminal pngcairo size 1200,1000 noenhanced\nset output 'http-latency.png'\n"
         "set multiplot layout 2,2 title 'khttpd vs nginx: request latency distribution "
         "(htstress, 2 vCPUs)'\n"
         "set logscale x\nset xlabel 'latency (ms)'\nset ylabel 'fraction of requests'\n"
-        "set yrange [0:1]\nset key bottom right font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
+        "set yrange [0:1]\nset key below font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
     )
     return "http-latency.png"
 
@@ -592,7 +647,9 @@ def main():
     ]
     if host.get("quick") == "1":
         lines += ["*Quick run (BENCH_QUICK=1): short loads, noisy numbers.*", ""]
-    lines += table(
+    boots_table = ["## Boots", "", "One guest boot per comparison; the host's load average "
+                   "(1, 5, 15 min) before and after each shows how much else ran.", ""]
+    boots_table += table(
         ["boot", "vCPUs", "host load before", "host load after", "seconds"],
         [
             [b, metas[b].get("vcpus", "failed"), loads[b].get("load_before", "?"),
@@ -600,19 +657,22 @@ def main():
             for b in boots
         ],
     )
-    lines.append("")
+    boots_table.append("")
 
     res2 = http_results(os.path.join(out, "http"), conns_list) if "http" in boots else None
     res1 = http_results(os.path.join(out, "http-1cpu"), conns_list) if "http-1cpu" in boots else None
+    body, echo, ops = [], {}, None
     if "echo" in boots:
-        sec, _ = echo_section(os.path.join(out, "echo"), threads_list)
-        lines += sec
+        sec, echo = echo_section(os.path.join(out, "echo"), threads_list)
+        body += sec
     if "http" in boots:
-        lines += http_section(os.path.join(out, "http"), res2, conns_list, host.get("http_duration", "?"))
+        body += http_section(os.path.join(out, "http"), res2, conns_list, host.get("http_duration", "?"))
     if "http" in boots and "http-1cpu" in boots:
-        lines += scaling_section(res1, res2, conns_list)
+        body += scaling_section(res1, res2, conns_list)
     if "overhead" in boots:
-        lines += overhead_section(os.path.join(out, "overhead"))
+        sec, ops = overhead_section(os.path.join(out, "overhead"))
+        body += sec
+    lines += summary_section(echo, res2, res1, ops, conns_list) + body + boots_table
 
     plots = []
     if "echo" in boots:

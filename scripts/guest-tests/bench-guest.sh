@@ -75,7 +75,7 @@ hung() { # name pid limit
 		ss -tanio
 		cat /proc/khttpd
 	} >>"$1.err" 2>&1
-	kill -INT "$2" && sleep 5 && kill -KILL "$2"
+	kill -INT "$2" && sleep 5 && kill -KILL "$2" 2>/dev/null
 }
 
 # Runs a tool with stdout in NAME.txt, stderr in NAME.err, for at most LIMIT s.
