@@ -219,7 +219,8 @@ def echo_section(d, threads_list):
     lines += [
         f"`bench`: N threads connect at once, each sends a {size or 32}-byte message, "
         "reads the whole echo back, compares it and closes, for R rounds (a barrier "
-        "between rounds); kecho's run first, then user-echo-server's (epoll), same boot "
+        "between rounds); kecho's run first (`bench=1`: a per-CPU workqueue, as in make "
+        "demo), then user-echo-server's (epoll, one thread), same boot "
         f"({meta.get('vcpus', '?')} vCPUs). Round trip (send to last echoed byte) in "
         "microseconds; ratio = kecho / user-echo-server, below 1 means kecho is faster.",
         "",
