@@ -168,7 +168,8 @@ if [ -n "$modules" ]; then
 	initrd=(-initrd "$out/initrd.cpio")
 fi
 printf '%s\0' "$PWD" "$@" >"$out/.kstd-cmd"
-printf '%s\0' "${keep[@]}" >"$out/.kstd-keep"
+: >"$out/.kstd-keep"
+[ ${#keep[@]} -eq 0 ] || printf '%s\0' "${keep[@]}" >"$out/.kstd-keep"
 
 # The guest's clock: under TCG the guest reads the host's TSC, but
 # calibrating it against the emulated PIT fails or drifts when the host is
