@@ -21,12 +21,25 @@ ifndef KSTD_ROOT
 KSTD_ROOT := $(realpath $(dir $(lastword $(MAKEFILE_LIST))))
 endif
 
-# Kbuild runs make with -rR, so there is no $(CXX): derive it from $(CC)
-# (gcc-12 -> g++-12, clang-14 -> clang++-14).
+# Kbuild runs make with -rR, so there is no $(CXX): derive it from $(CC).
+# Only the compiler's file name is rewritten (a wrapper such as ccache and
+# the directory stay), so every spelling the kernel's Makefile produces
+# works: gcc-12 -> g++-12, x86_64-linux-gnu-gcc -> x86_64-linux-gnu-g++, and
+# for LLVM=1, LLVM=-14 and LLVM=/usr/lib/llvm-14/bin/: clang -> clang++,
+# clang-14 -> clang++-14, /usr/lib/llvm-14/bin/clang -> .../clang++.
+kstd_cc      := $(lastword $(CC))
+kstd_cc_name := $(notdir $(kstd_cc))
+kstd_cc_dir  := $(patsubst ./,,$(dir $(kstd_cc)))
 ifdef CONFIG_CC_IS_CLANG
-KSTD_CXX ?= $(subst clang,clang++,$(CC))
+# A kernel built with LLVM=1 needs LLVM=1 for its modules too; without it
+# $(CC) is gcc, and g++ objects would be linked against a clang kernel.
+ifeq ($(findstring clang,$(kstd_cc_name)),)
+$(error kstd: this kernel was built with clang ($(CONFIG_CC_VERSION_TEXT)) \
+	but CC is '$(CC)': pass the kernel's LLVM=... (for example LLVM=1) to make)
+endif
+KSTD_CXX ?= $(filter-out $(kstd_cc),$(CC)) $(kstd_cc_dir)$(subst clang,clang++,$(kstd_cc_name))
 else
-KSTD_CXX ?= $(subst gcc,g++,$(CC))
+KSTD_CXX ?= $(filter-out $(kstd_cc),$(CC)) $(kstd_cc_dir)$(subst gcc,g++,$(kstd_cc_name))
 endif
 
 kstd_gendir  := $(abspath $(obj))/kstd-generated
@@ -73,7 +86,13 @@ kstd_strip_includes = $(filter-out -include=% -I$(srctree)/% -I$(objtree)/% \
 
 KSTD_CXXFLAGS := -std=gnu++20 -fno-exceptions -fno-rtti \
 	-fno-threadsafe-statics -fno-use-cxa-atexit -nostdinc++ -fcheck-new \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-gnu-unique
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+# -fno-gnu-unique: see the COMDAT note below.  clang has no such option (and
+# never emits STB_GNU_UNIQUE); clang 14 accepts -fcheck-new but ignores it,
+# which is harmless: the only operator new kstd declares is noexcept.
+ifndef CONFIG_CC_IS_CLANG
+KSTD_CXXFLAGS += -fno-gnu-unique
+endif
 
 kstd_cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 	$(filter-out $(kstd_c_only_flags), \
