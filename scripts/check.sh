@@ -59,9 +59,30 @@ record_tap() { # prefix log
 	done < <(grep -aE '^(not )?ok - ' "$2" | tr -d '\r')
 }
 
+# Prints "N C++ objects compiled by clang++" when every .cpp under SRCDIR
+# (to the given find -maxdepth) has an object in OBJDIR that clang++ made:
+# Kbuild's .cmd file names the command, the object's .comment section the
+# compiler that really ran (g++ writes "GCC: (Debian 12.2.0-14) 12.2.0").
+cxx_by_clang() { # objdir srcdir maxdepth
+	local f o n=0
+	while IFS= read -r f; do
+		o=$1/${f%.cpp}.o
+		if ! grep -qE '^savedcmd_[^ ]+ := +([^ ]*/)?clang\+\+' "$(dirname "$o")/.$(basename "$o").cmd" 2>/dev/null; then
+			echo "$o: no clang++ command in its .cmd file"
+			return 1
+		fi
+		if ! readelf -p .comment "$o" | grep -q 'clang version' || readelf -p .comment "$o" | grep -q 'GCC:'; then
+			echo "$o: its .comment does not name clang alone"
+			return 1
+		fi
+		n=$((n + 1))
+	done < <(cd "$2" && find -L . -maxdepth "$3" -name '*.cpp' | sort)
+	[ "$n" -gt 0 ] && echo "$n C++ objects compiled by clang++"
+}
+
 log "installing test dependencies"
 need_pkgs qemu-system-x86 busybox-static iproute2 kmod python3 gnuplot-nox curl wget \
-	libubsan1 libasan8 clang-14 libclang-rt-14-dev "${KERNEL_BUILD_DEPS[@]}"
+	libubsan1 libasan8 clang-14 libclang-rt-14-dev lld-14 llvm-14 "${KERNEL_BUILD_DEPS[@]}"
 src=$(kernel_src)
 ver=$(kernel_version "$src")
 
@@ -70,6 +91,22 @@ uml_dir=$KSTD_CACHE/build/linux-$ver-uml-kunit
 log "kunit.py run (UML), build dir $uml_dir"
 KSTD_UML_DIR=$uml_dir "$KSTD_ROOT/scripts/kunit-uml.sh" >"$results/kunit-uml.log" 2>&1
 record_kunit "kunit.py (UML)" "$results/kunit-uml.log"
+
+# 1b. The same suites in a UML kernel built with clang (LLVM=-14, Debian's
+# clang 14), so kstd.mk compiles their C++ with clang++-14.  The run only
+# counts if every C++ object really came from clang++ (not a silent g++).
+uml_clang_dir=$KSTD_CACHE/build/linux-$ver-uml-kunit-llvm-14
+log "kunit.py run (UML, LLVM=-14), build dir $uml_clang_dir"
+t0=$(date +%s)
+KSTD_LLVM=-14 KSTD_UML_DIR=$uml_clang_dir "$KSTD_ROOT/scripts/kunit-uml.sh" \
+	>"$results/kunit-uml-clang.log" 2>&1
+record_kunit "kunit.py (UML built with clang, LLVM=-14)" "$results/kunit-uml-clang.log"
+if cxx_by_clang "$uml_clang_dir/drivers/kstd/$(kunit_dir_name)" "$KSTD_ROOT/kunit" 1 \
+	>>"$results/kunit-uml-clang.log"; then
+	record PASS "UML clang kernel: $(tail -1 "$results/kunit-uml-clang.log")" "$(($(date +%s) - t0)) s"
+else
+	record FAIL "UML clang kernel: KUnit C++ by clang++" "$(tail -1 "$results/kunit-uml-clang.log")"
+fi
 
 # 2. Module builds, W=1, no warnings.
 kdebug=$(scripts/build-kernel.sh x86-debug) || { record FAIL "build x86_64 debug kernel"; kdebug=; }
@@ -88,6 +125,13 @@ build_ok() { # name kdir make-args...
 }
 build_ok "modules W=1 against 6.12 x86_64 debug" "$kdebug" W=1
 build_ok "modules W=1 against 6.12 UML" "$uml_dir" ARCH=um W=1
+build_ok "modules W=1 against 6.12 UML built with clang" "$uml_clang_dir" ARCH=um LLVM=-14 W=1
+mods=$KSTD_ROOT/build/modules/$(basename "$uml_clang_dir")
+if cxx_by_clang "$mods" "$mods" 9 >"$results/modules-clang-cxx.log"; then
+	record PASS "modules against UML clang: $(tail -1 "$results/modules-clang-cxx.log")"
+else
+	record FAIL "modules against UML clang: C++ by clang++" "$(tail -1 "$results/modules-clang-cxx.log")"
+fi
 build_ok "modules W=1 against Debian $(basename "$deb_headers")" "$deb_headers" W=1
 
 # dkms.conf: dkms add, build (signed), install into a private DKMS tree.
