@@ -4,10 +4,12 @@
 #
 # Installs what it needs (apt, as root), builds or reuses the cached test
 # kernels, and runs:
-#   1. the KUnit suites under kunit.py on UML (the kernel's own runner);
+#   1. the KUnit suites under kunit.py on UML (the kernel's own runner),
+#      built with gcc and again with clang 14 (LLVM=-14);
 #   2. module builds with W=1 against the 6.12 x86_64 debug kernel, the 6.12
-#      UML kernel and Debian's linux-headers-6.1 (no warning allowed), and
-#      dkms.conf through dkms build/install in a private DKMS tree;
+#      UML kernels (gcc, clang) and Debian's linux-headers-6.1 (no warning
+#      allowed), and dkms.conf through dkms build/install in a private DKMS
+#      tree;
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
 #      KUnit suites as kstd_test.ko, and the module-entry test;
