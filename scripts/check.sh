@@ -61,14 +61,12 @@ record_tap() { # prefix log
 	done < <(grep -aE '^(not )?ok - ' "$2" | tr -d '\r')
 }
 
-# Prints "N C++ objects compiled by clang++" when every .cpp under SRCDIR
-# (to the given find -maxdepth) has an object in OBJDIR that clang++ made:
-# Kbuild's .cmd file names the command, the object's .comment section the
-# compiler that really ran (g++ writes "GCC: (Debian 12.2.0-14) 12.2.0").
-cxx_by_clang() { # objdir srcdir maxdepth
-	local f o n=0
-	while IFS= read -r f; do
-		o=$1/${f%.cpp}.o
+# Prints "N C++ objects compiled by clang++" when clang++ made every object
+# given: Kbuild's .cmd file names the command, the object's .comment section
+# the compiler that really ran (g++ writes "GCC: (Debian 12.2.0-14) 12.2.0").
+cxx_by_clang() { # object...
+	local o n=0
+	for o in "$@"; do
 		if ! grep -qE '^savedcmd_[^ ]+ := +([^ ]*/)?clang\+\+' "$(dirname "$o")/.$(basename "$o").cmd" 2>/dev/null; then
 			echo "$o: no clang++ command in its .cmd file"
 			return 1
@@ -78,8 +76,17 @@ cxx_by_clang() { # objdir srcdir maxdepth
 			return 1
 		fi
 		n=$((n + 1))
-	done < <(cd "$2" && find -L . -maxdepth "$3" -name '*.cpp' | sort)
+	done
 	[ "$n" -gt 0 ] && echo "$n C++ objects compiled by clang++"
+}
+
+# The objects of the modules built in DIR (their .mod files) made from .cpp.
+cxx_objects_of_modules() { # dir
+	local o
+	for o in $(find "$1" -name '*.mod' -exec cat {} +); do
+		grep -qE '^source_[^ ]+ := [^ ]+\.cpp$' "$(dirname "$o")/.$(basename "$o").cmd" 2>/dev/null &&
+			echo "$o"
+	done
 }
 
 log "installing test dependencies"
@@ -99,13 +106,13 @@ record_kunit "kunit.py (UML)" "$results/kunit-uml.log"
 # counts if every C++ object really came from clang++ (not a silent g++).
 uml_clang_dir=$KSTD_CACHE/build/linux-$ver-uml-kunit-llvm-14
 log "kunit.py run (UML, LLVM=-14), build dir $uml_clang_dir"
-t0=$(date +%s)
 KSTD_LLVM=-14 KSTD_UML_DIR=$uml_clang_dir "$KSTD_ROOT/scripts/kunit-uml.sh" \
 	>"$results/kunit-uml-clang.log" 2>&1
 record_kunit "kunit.py (UML built with clang, LLVM=-14)" "$results/kunit-uml-clang.log"
-if cxx_by_clang "$uml_clang_dir/drivers/kstd/$(kunit_dir_name)" "$KSTD_ROOT/kunit" 1 \
+if cxx_by_clang $(for f in "$KSTD_ROOT"/kunit/*.cpp; do
+	f=${f##*/}; echo "$uml_clang_dir/drivers/kstd/$(kunit_dir_name)/${f%.cpp}.o"; done) \
 	>>"$results/kunit-uml-clang.log"; then
-	record PASS "UML clang kernel: $(tail -1 "$results/kunit-uml-clang.log")" "$(($(date +%s) - t0)) s"
+	record PASS "UML clang kernel: $(tail -1 "$results/kunit-uml-clang.log")"
 else
 	record FAIL "UML clang kernel: KUnit C++ by clang++" "$(tail -1 "$results/kunit-uml-clang.log")"
 fi
@@ -129,7 +136,7 @@ build_ok "modules W=1 against 6.12 x86_64 debug" "$kdebug" W=1
 build_ok "modules W=1 against 6.12 UML" "$uml_dir" ARCH=um W=1
 build_ok "modules W=1 against 6.12 UML built with clang" "$uml_clang_dir" ARCH=um LLVM=-14 W=1
 mods=$KSTD_ROOT/build/modules/$(basename "$uml_clang_dir")
-if cxx_by_clang "$mods" "$mods" 9 >"$results/modules-clang-cxx.log"; then
+if cxx_by_clang $(cxx_objects_of_modules "$mods") >"$results/modules-clang-cxx.log"; then
 	record PASS "modules against UML clang: $(tail -1 "$results/modules-clang-cxx.log")"
 else
 	record FAIL "modules against UML clang: C++ by clang++" "$(tail -1 "$results/modules-clang-cxx.log")"
