@@ -124,7 +124,7 @@ struct options {
 	int connections = 1000;
 	double duration = 30;
 	double timeout = 60;
-	double unload_bound = 60;
+	double unload_bound = 120;
 	std::vector<string> unload;
 	string docroot, drop, proc;
 	int ipv6_pct = 20;
@@ -1247,13 +1247,17 @@ public:
 	void run_all()
 	{
 		run.start = now_ns();
-		uint64_t load_end = run.start + uint64_t(opt.duration * double(sec));
-		uint64_t hard_end = load_end +
-				    uint64_t((opt.unload_bound * double(opt.unload.size()) +
+		/*
+		 * The duration counts from the end of the ramp-up (every slot
+		 * opened once), which is itself bounded by the timeout.
+		 */
+		const uint64_t never = ~uint64_t(0);
+		uint64_t load_end = never;
+		uint64_t ramp_limit = run.start + uint64_t(opt.timeout * double(sec));
+		uint64_t hard_end = ramp_limit +
+				    uint64_t((opt.duration + opt.unload_bound * double(opt.unload.size()) +
 					      2 * opt.timeout + 30) *
 					     double(sec));
-		for (int s = 0; s < opt.connections; s++)
-			open(s);
 		std::vector<epoll_event> evs(512);
 		size_t next_unload = 0;
 		pid_t child = -1;
@@ -1267,6 +1271,11 @@ public:
 				break;
 			}
 			/* Phase changes. */
+			if (load_end == never && (opened_ == opt.connections || now >= ramp_limit)) {
+				ramp_ms = double(now - run.start) / double(ms);
+				ramp_open = live_;
+				load_end = now + uint64_t(opt.duration * double(sec));
+			}
 			if (now >= load_end && child < 0 && next_unload < opt.unload.size()) {
 				if (next_unload == 0)
 					before_unload();
@@ -1277,8 +1286,13 @@ public:
 			} else if (now >= load_end && child < 0 && !run.stopping) {
 				run.stopping = true;
 				drain_start = now;
-				if (opt.unload.empty())
-					cut_all();
+				/*
+				 * Without an unload, or for connections still in
+				 * SYN retransmission after it (they never reached the
+				 * server, and the next retransmission may be 30 s
+				 * away): cut, not counted.
+				 */
+				cut_all(!opt.unload.empty());
 			}
 			if (child > 0) {
 				int status;
@@ -1301,7 +1315,8 @@ public:
 			if (run.stopping && live_ == 0)
 				break;
 
-			int n = epoll_wait(epfd_, evs.data(), int(evs.size()), 20);
+			int n = epoll_wait(epfd_, evs.data(), int(evs.size()),
+					   opened_ < opt.connections ? 0 : 20);
 			if (n < 0 && errno != EINTR) {
 				perror("epoll_wait");
 				exit(2);
@@ -1331,6 +1346,8 @@ public:
 	uint64_t tw_at_unload = 0, aborted_at_unload = 0;
 	bool drop_counters_read = false;
 	uint64_t cut_off = 0;
+	double ramp_ms = 0;
+	int ramp_open = 0;
 
 	void watch(client &c, uint32_t events)
 	{
@@ -1407,11 +1424,11 @@ private:
 		return pid;
 	}
 
-	/* Without an unload: the connections still open are cut, not counted. */
-	void cut_all()
+	/* Cut the open connections (or only those still connecting), uncounted. */
+	void cut_all(bool connecting_only)
 	{
 		for (auto &c : slots_) {
-			if (c && !c->dead) {
+			if (c && !c->dead && (c->connecting || !connecting_only)) {
 				c->dead = true;
 				tallies[c->k].conns--;
 				cut_off++;
@@ -1564,9 +1581,22 @@ private:
 		dead_.clear();
 		if (run.stopping)
 			return;
-		for (int s = 0; s < opt.connections; s++)
-			if (!slots_[size_t(s)] && now >= ready_at_[size_t(s)])
+		/*
+		 * A few connects per round, so that the ones already open are
+		 * served meanwhile (a connect costs milliseconds in an emulated
+		 * debug kernel).
+		 */
+		int budget = 64;
+		for (int i = 0; i < opt.connections && budget; i++) {
+			int s = (next_open_ + i) % opt.connections;
+			if (!slots_[size_t(s)] && now >= ready_at_[size_t(s)]) {
+				if (s >= opened_)
+					opened_ = s + 1;
 				open(s);
+				budget--;
+				next_open_ = s + 1;
+			}
+		}
 	}
 
 	int epfd_;
@@ -1575,7 +1605,7 @@ private:
 	std::vector<klass> slot_class_;
 	std::vector<uint64_t> ready_at_;
 	std::vector<int> dead_;
-	int live_ = 0;
+	int live_ = 0, opened_ = 0, next_open_ = 0;
 	uint64_t last_tick_ = 0, last_end_ = 0;
 };
 
@@ -1785,6 +1815,8 @@ int main(int argc, char **argv)
 	row("all", opt.connections, all);
 	printf("bytes: %" PRIu64 " sent, %" PRIu64 " received and checked\n", bytes_sent,
 	       bytes_checked);
+	printf("ramp-up: %d of %d connections open after %.0f ms; then %.0f s of load\n",
+	       e.ramp_open, opt.connections, e.ramp_ms, opt.duration);
 	if (all.unexpected)
 		failures.push_back(std::to_string(all.unexpected) + " unexpected");
 	if (all.corrupted)
@@ -1792,7 +1824,8 @@ int main(int argc, char **argv)
 	if (all.hung)
 		failures.push_back(std::to_string(all.hung) + " hung");
 	if (e.cut_off)
-		printf("cut off at the end (not counted): %" PRIu64 "\n", e.cut_off);
+		printf("cut off at the end (not counted): %" PRIu64 "%s\n", e.cut_off,
+		       opt.unload.empty() ? "" : ", still connecting after the unload");
 	for (size_t i = 0; i < opt.unload.size(); i++) {
 		if (i < e.unload_status.size()) {
 			printf("unload: \"%s\" took %.0f ms (bound %.0f s), status %d, %d connections "
