@@ -8,7 +8,7 @@
  *
  *   stress echo|http [options] PORT
  *     -c, --connections N   concurrent connections (1000)
- *     -d, --duration S      seconds of load before the unload (30)
+ *     -d, --duration S      seconds of load after the ramp-up (30)
  *     -m, --mix LIST        class=weight,... in percent of the slots
  *                           (default well=60,malformed=15,slow=10,reset=15;
  *                           with --drop also tw-drop=5,abort=5; malformed
@@ -19,7 +19,10 @@
  *     -u, --unload CMD      after the duration, run CMD (sh -c) while the
  *                           load goes on; repeatable, run in order; then no
  *                           new connections, and every open one must end
- *     -b, --unload-bound S  each CMD must finish within S seconds (60)
+ *     -b, --unload-bound S  each CMD must finish within S seconds (120)
+ *     -R, --ramp S          the ramp-up: connections open and wait (idle)
+ *                           until all are open, or S seconds passed (90);
+ *                           then they all start, and the duration counts
  *     -r, --docroot DIR     http: the server's document root; its regular
  *                           files are what the clients fetch and compare
  *     -D, --drop FILE       /proc/net/drop_tcp_sock: enables tw-drop and abort
@@ -66,7 +69,7 @@
  * connection, each unload command succeeded within its bound, every
  * connection ended after it and the port then refused connections, and the
  * drop file's counters moved by exactly the lines it took.  The whole run
- * is bounded: duration + the unload bounds + 2 timeouts + 30 s.
+ * is bounded: ramp-up + duration + the unload bounds + 2 timeouts + 30 s.
  */
 #include <algorithm>
 #include <array>
@@ -125,6 +128,7 @@ struct options {
 	double duration = 30;
 	double timeout = 60;
 	double unload_bound = 120;
+	double ramp = 90;
 	std::vector<string> unload;
 	string docroot, drop, proc;
 	int ipv6_pct = 20;
@@ -318,6 +322,7 @@ public:
 	rng r;
 	int fd = -1;
 	bool connecting = true, dead = false, shut_wr = false, shut_pending = false;
+	bool held = false; /* connected during the ramp-up, waiting for its end */
 	bool v6 = false;
 	outcome result = outcome::ok;
 	string why;
@@ -1158,9 +1163,10 @@ void report(const client &c, outcome o, const string &why)
 						    : "UNEXPECTED";
 	unsigned &budget = o == outcome::expected ? notes : reports;
 	if (budget++ < (o == outcome::expected ? 5u : 20u))
-		fprintf(stderr, "stress: %.1f s: %s: %s; %s%s\n",
+		fprintf(stderr, "stress: %.1f s: %s: %s; %s%s; last progress %.0f ms before\n",
 			double(now_ns() - run.start) / double(sec), kind, why.c_str(),
-			c.what().c_str(), c.v6 ? " (IPv6)" : "");
+			c.what().c_str(), c.v6 ? " (IPv6)" : "",
+			double(now_ns() - c.last_progress) / double(ms));
 }
 
 class engine {
@@ -1253,7 +1259,7 @@ public:
 		 */
 		const uint64_t never = ~uint64_t(0);
 		uint64_t load_end = never;
-		uint64_t ramp_limit = run.start + uint64_t(opt.timeout * double(sec));
+		uint64_t ramp_limit = run.start + uint64_t(opt.ramp * double(sec));
 		uint64_t hard_end = ramp_limit +
 				    uint64_t((opt.duration + opt.unload_bound * double(opt.unload.size()) +
 					      2 * opt.timeout + 30) *
@@ -1271,10 +1277,11 @@ public:
 				break;
 			}
 			/* Phase changes. */
-			if (load_end == never && (opened_ == opt.connections || now >= ramp_limit)) {
+			if (load_end == never && (connected_ == opt.connections || now >= ramp_limit)) {
 				ramp_ms = double(now - run.start) / double(ms);
 				ramp_open = live_;
 				load_end = now + uint64_t(opt.duration * double(sec));
+				release();
 			}
 			if (now >= load_end && child < 0 && next_unload < opt.unload.size()) {
 				if (next_unload == 0)
@@ -1328,6 +1335,14 @@ public:
 			}
 			tick();
 			reap();
+			uint64_t round = now_ns() - now;
+			if (ramped_ && round > longest_round)
+				longest_round = round;
+			rounds++;
+			if (ramped_ && !run.unloading) {
+				open_sum += live_;
+				open_samples++;
+			}
 		}
 		if (!run.stopping)
 			drain_start = now_ns();
@@ -1348,6 +1363,9 @@ public:
 	uint64_t cut_off = 0;
 	double ramp_ms = 0;
 	int ramp_open = 0;
+	uint64_t connect_ns = 0, connects = 0, longest_round = 0, rounds = 0;
+	double open_sum = 0; /* connections open, summed over the rounds of the load */
+	uint64_t open_samples = 0;
 
 	void watch(client &c, uint32_t events)
 	{
@@ -1445,8 +1463,33 @@ private:
 		l = sizeof(c.peer);
 		getpeername(c.fd, reinterpret_cast<sockaddr *>(&c.peer), &l);
 		c.last_progress = now_ns();
+		if (!ramped_) {
+			/* Everyone starts together once all the slots are open. */
+			connected_++;
+			c.held = true;
+			c.wake_at = ~uint64_t(0);
+			return;
+		}
 		c.start();
 		after(c);
+	}
+
+	/* The ramp-up is over: the held connections start. */
+	void release()
+	{
+		ramped_ = true;
+		uint64_t now = now_ns();
+		for (auto &p : slots_) {
+			client *c = p.get();
+			if (!c || c->dead || !c->held)
+				continue;
+			c->held = false;
+			c->wake_at = 0;
+			c->last_progress = now;
+			c->start();
+			if (!c->dead)
+				after(*c);
+		}
 	}
 
 	void connect_failed(client &c, int err)
@@ -1586,14 +1629,16 @@ private:
 		 * served meanwhile (a connect costs milliseconds in an emulated
 		 * debug kernel).
 		 */
-		int budget = 64;
-		for (int i = 0; i < opt.connections && budget; i++) {
+		uint64_t budget = (ramped_ ? 20 : 250) * ms;
+		for (int i = 0; i < opt.connections && now_ns() - now < budget; i++) {
 			int s = (next_open_ + i) % opt.connections;
 			if (!slots_[size_t(s)] && now >= ready_at_[size_t(s)]) {
 				if (s >= opened_)
 					opened_ = s + 1;
+				uint64_t t = now_ns();
 				open(s);
-				budget--;
+				connect_ns += now_ns() - t;
+				connects++;
 				next_open_ = s + 1;
 			}
 		}
@@ -1605,7 +1650,8 @@ private:
 	std::vector<klass> slot_class_;
 	std::vector<uint64_t> ready_at_;
 	std::vector<int> dead_;
-	int live_ = 0, opened_ = 0, next_open_ = 0;
+	int live_ = 0, opened_ = 0, next_open_ = 0, connected_ = 0;
+	bool ramped_ = false;
 	uint64_t last_tick_ = 0, last_end_ = 0;
 };
 
@@ -1686,6 +1732,7 @@ int main(int argc, char **argv)
 		{"timeout", required_argument, nullptr, 't'},
 		{"unload", required_argument, nullptr, 'u'},
 		{"unload-bound", required_argument, nullptr, 'b'},
+		{"ramp", required_argument, nullptr, 'R'},
 		{"docroot", required_argument, nullptr, 'r'},
 		{"drop", required_argument, nullptr, 'D'},
 		{"proc", required_argument, nullptr, 'p'},
@@ -1702,7 +1749,7 @@ int main(int argc, char **argv)
 	opt.seed = uint64_t(now_ns());
 	int ch;
 	optind = 2;
-	while ((ch = getopt_long(argc, argv, "c:d:m:t:u:b:r:D:p:6:s:", longopts, nullptr)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d:m:t:u:b:R:r:D:p:6:s:", longopts, nullptr)) != -1) {
 		switch (ch) {
 		case 'c':
 			opt.connections = atoi(optarg);
@@ -1721,6 +1768,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			opt.unload_bound = atof(optarg);
+			break;
+		case 'R':
+			opt.ramp = atof(optarg);
 			break;
 		case 'r':
 			opt.docroot = optarg;
@@ -1775,7 +1825,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	/* The last resort, if the loop itself got stuck. */
-	alarm(unsigned(opt.duration + opt.unload_bound * double(opt.unload.size()) +
+	alarm(unsigned(opt.ramp + opt.duration + opt.unload_bound * double(opt.unload.size()) +
 		       3 * opt.timeout + 60));
 
 	printf("stress %s: port %d, %d connections, %.0f s of load, seed %" PRIu64 "\n",
@@ -1815,8 +1865,14 @@ int main(int argc, char **argv)
 	row("all", opt.connections, all);
 	printf("bytes: %" PRIu64 " sent, %" PRIu64 " received and checked\n", bytes_sent,
 	       bytes_checked);
-	printf("ramp-up: %d of %d connections open after %.0f ms; then %.0f s of load\n",
-	       e.ramp_open, opt.connections, e.ramp_ms, opt.duration);
+	printf("ramp-up: %d of %d connections open after %.0f ms; then %.0f s of load with %.0f "
+	       "open on average\n",
+	       e.ramp_open, opt.connections, e.ramp_ms, opt.duration,
+	       e.open_samples ? e.open_sum / double(e.open_samples) : 0.0);
+	printf("client: %" PRIu64 " connect() calls, %.1f ms each on average; %" PRIu64
+	       " rounds of the event loop, the longest %.0f ms\n",
+	       e.connects, e.connects ? double(e.connect_ns) / double(e.connects) / double(ms) : 0.0,
+	       e.rounds, double(e.longest_round) / double(ms));
 	if (all.unexpected)
 		failures.push_back(std::to_string(all.unexpected) + " unexpected");
 	if (all.corrupted)

@@ -116,9 +116,9 @@ head -c 102400 /dev/urandom >$www/100k.bin
 head -c 1048576 /dev/urandom >$www/1m.bin
 printf '<!DOCTYPE html>\n<h1>stress</h1>\n' >$www/index.html
 chmod -R o+rX $www
-# An idle timeout of 30 s: a client of a loaded, emulated guest may wait
-# seconds for its turn.
-check "khttpd loads" insmod "$mods/examples/khttpd/khttpd.ko" port=8081 docroot=$www timeout=30
+# The idle timeout outlasts the ramp-up (90 s at most), during which the
+# first connections wait, idle, for the last ones to open.
+check "khttpd loads" insmod "$mods/examples/khttpd/khttpd.ko" port=8081 docroot=$www timeout=120
 run_stress khttpd khttpd http -r $www -D $drop -p /proc/khttpd \
 	-u "rmmod drop_tcp_sock" -u "rmmod khttpd" 8081
 check "drop_tcp_sock: its counters match the lines it took (khttpd)" \
