@@ -5,6 +5,7 @@
 #
 #   make demo                                  the reference modules vs user space, in a guest
 #   make check                                 every test (see README.md)
+#   make stress [DURATION=300] [CONNS=1000]    the reliability gauntlet in the debug guest
 #   make modules [KDIR=/path/to/kernel/build]  build every module out of tree
 #   make tools                                 the user-space tools (bench, ...)
 #   make kernels                               build/reuse the test kernels
@@ -19,7 +20,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # their own default: the running kernel's headers, else the cached test kernel).
 KDIR_ARG = $(if $(filter command line environment,$(origin KDIR)),$(KDIR))
 
-.PHONY: modules check demo tools kernels docs lint compile_commands.json clean help
+.PHONY: modules check stress demo tools kernels docs lint compile_commands.json clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -29,6 +30,9 @@ modules:
 
 check:
 	scripts/check.sh
+
+stress:
+	scripts/stress.sh
 
 demo:
 	scripts/demo.sh

@@ -324,6 +324,8 @@ public:
 	int fd = -1;
 	bool connecting = true, dead = false, shut_wr = false, shut_pending = false;
 	bool held = false; /* connected during the ramp-up, waiting for its end */
+	bool queued = false;   /* in the engine's ready queue */
+	uint32_t pending = 0;  /* epoll events not handled yet */
 	bool v6 = false;
 	outcome result = outcome::ok;
 	string why;
@@ -653,6 +655,7 @@ public:
 			break;
 		case slow:
 			ex_.push_back(get(*smallest_named, 0, false));
+			server_closes_ = true; /* HTTP/1.0 */
 			variant_ = "slow GET";
 			break;
 		case reset_class:
@@ -1356,17 +1359,37 @@ public:
 			 * Level-triggered events not handled now come back in the
 			 * next round, the ready list in turn.
 			 */
-			bool busy = opened_ < opt.connections || (ramped_ && load_end == never);
+			bool busy = opened_ < opt.connections || (ramped_ && load_end == never) ||
+				    !ready_.empty();
 			int n = epoll_wait(epfd_, evs.data(), int(evs.size()), busy ? 0 : 20);
 			if (n < 0 && errno != EINTR) {
 				perror("epoll_wait");
 				exit(2);
 			}
-			uint64_t t0 = now_ns();
-			for (int i = 0; i < n && now_ns() - t0 < budget; i++) {
+			/*
+			 * Ready connections are served first come, first served:
+			 * epoll reports level-triggered ones in the same order
+			 * again, so taking the first few of each report would
+			 * starve the rest.
+			 */
+			for (int i = 0; i < n; i++) {
 				client &c = *static_cast<client *>(evs[size_t(i)].data.ptr);
-				if (!c.dead)
-					event(c, evs[size_t(i)].events);
+				c.pending |= evs[size_t(i)].events;
+				if (!c.queued && !c.dead) {
+					c.queued = true;
+					ready_.push_back(c.slot);
+				}
+			}
+			uint64_t t0 = now_ns();
+			while (!ready_.empty() && now_ns() - t0 < budget) {
+				client *c = slots_[size_t(ready_.front())].get();
+				ready_.pop_front();
+				if (!c || c->dead || !c->queued)
+					continue; /* the slot has a new connection since */
+				uint32_t ev = c->pending;
+				c->pending = 0;
+				c->queued = false;
+				event(*c, ev);
 			}
 			tick(budget);
 			reap();
@@ -1699,6 +1722,7 @@ private:
 	std::vector<klass> slot_class_;
 	std::vector<uint64_t> ready_at_;
 	std::vector<int> dead_;
+	std::deque<int> ready_; /* slots with events to handle, in order */
 	int live_ = 0, opened_ = 0, next_open_ = 0, connected_ = 0, release_next_ = 0;
 	int tick_next_ = 0;
 	bool ramped_ = false;
