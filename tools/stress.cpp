@@ -29,6 +29,8 @@
  *     -p, --proc FILE       the server's counters, printed before the unload
  *     -6, --ipv6 PCT        connections over ::1 instead of 127.0.0.1 (20)
  *     -s, --seed N          random seed (default: from the clock; printed)
+ *     -H, --on-hang CMD     at the first hang, run CMD (sh -c) with the hung
+ *                           client's local port in STRESS_PORT (ss -tnoie...)
  *
  * Client classes:
  *   well       echo: 1-4 rounds of a random binary message (1 B to 256 KiB),
@@ -130,7 +132,7 @@ struct options {
 	double unload_bound = 120;
 	double ramp = 90;
 	std::vector<string> unload;
-	string docroot, drop, proc;
+	string docroot, drop, proc, on_hang;
 	int ipv6_pct = 20;
 	uint64_t seed = 0;
 	int port = 0;
@@ -1675,6 +1677,22 @@ private:
 					after(*c);
 				continue;
 			}
+			if (!c->wake_at && c->idle() > limit && !opt.on_hang.empty() && !hang_seen_) {
+				/* The first hang: let a command look at the socket (ss...). */
+				hang_seen_ = true;
+				sockaddr_storage a{};
+				socklen_t l = sizeof(a);
+				getsockname(c->fd, reinterpret_cast<sockaddr *>(&a), &l);
+				setenv("STRESS_PORT",
+				       std::to_string(ntohs(a.ss_family == AF_INET6
+								    ? reinterpret_cast<sockaddr_in6 &>(a).sin6_port
+								    : reinterpret_cast<sockaddr_in &>(a).sin_port))
+					       .c_str(),
+				       1);
+				fflush(stdout);
+				if (system(opt.on_hang.c_str()) != 0)
+					fprintf(stderr, "stress: the --on-hang command failed\n");
+			}
 			if (!c->wake_at && c->idle() > limit)
 				c->finish(outcome::hung, "no progress for " +
 								 std::to_string(int(opt.timeout)) + " s" +
@@ -1725,6 +1743,7 @@ private:
 	std::deque<int> ready_; /* slots with events to handle, in order */
 	int live_ = 0, opened_ = 0, next_open_ = 0, connected_ = 0, release_next_ = 0;
 	int tick_next_ = 0;
+	bool hang_seen_ = false;
 	bool ramped_ = false;
 	uint64_t last_tick_ = 0, last_end_ = 0;
 };
@@ -1812,6 +1831,7 @@ int main(int argc, char **argv)
 		{"proc", required_argument, nullptr, 'p'},
 		{"ipv6", required_argument, nullptr, '6'},
 		{"seed", required_argument, nullptr, 's'},
+		{"on-hang", required_argument, nullptr, 'H'},
 		{nullptr, 0, nullptr, 0},
 	};
 	if (argc < 2)
@@ -1823,7 +1843,7 @@ int main(int argc, char **argv)
 	opt.seed = uint64_t(now_ns());
 	int ch;
 	optind = 2;
-	while ((ch = getopt_long(argc, argv, "c:d:m:t:u:b:R:r:D:p:6:s:", longopts, nullptr)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d:m:t:u:b:R:r:D:p:6:s:H:", longopts, nullptr)) != -1) {
 		switch (ch) {
 		case 'c':
 			opt.connections = atoi(optarg);
@@ -1860,6 +1880,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			opt.seed = strtoull(optarg, nullptr, 0);
+			break;
+		case 'H':
+			opt.on_hang = optarg;
 			break;
 		default:
 			usage("bad option");

@@ -62,6 +62,12 @@ no_leaks() {
 	[ "$n" -eq 0 ] || { head -40 $f | sed 's/^/# /'; return 1; }
 }
 
+# What the sockets of the first hung client look like (both ends), for
+# whoever reads the log.
+hang_report='echo "# the first hung client, port $STRESS_PORT:";
+	ss -tnoiem "( sport = :$STRESS_PORT or dport = :$STRESS_PORT )" | sed "s/^/#   /";
+	sed "s/^/#   /" /proc/net/sockstat'
+
 # run_stress NAME MODULE STRESS-ARGS...: the load, the unload, the checks.
 run_stress() {
 	local name=$1 module=$2 out=/tmp/stress-$1.out err=/tmp/stress-$1.err rc start
@@ -69,9 +75,9 @@ run_stress() {
 	echo "# $name: $conns connections for $duration s, then the unload ($SECONDS s in)"
 	start=$SECONDS
 	# The tool bounds itself; this is the bound if the tool itself hangs.
-	timeout -k 5 $((duration + 3 * bound + 3 * timeout + 120)) \
+	timeout -k 5 $((90 + duration + 3 * bound + 3 * timeout + 120)) \
 		"$tools/stress" "$@" -c "$conns" -d "$duration" -t "$timeout" -b "$bound" \
-		${seed:+-s "$seed"} >$out 2>$err
+		-H "$hang_report" ${seed:+-s "$seed"} >$out 2>$err
 	rc=$?
 	sed 's/^/# /' $out
 	head -30 $err | sed 's/^/# stderr: /'
