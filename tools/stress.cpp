@@ -192,6 +192,12 @@ struct rng {
 	bool percent(int p) { return int(next() % 100) < p; }
 };
 
+/* The pause of a long session between two exchanges: 1 to 8 s. */
+uint64_t think_time(rng &r)
+{
+	return r.in(1000, 8000) * 1000000u;
+}
+
 /* The same byte sequence for a seed, produced twice: sent, then checked. */
 class byte_stream {
 public:
@@ -480,7 +486,9 @@ public:
 			rounds_.push_back(size());
 			break;
 		default:
-			for (uint64_t n = r.in(1, 4); n; n--)
+			/* Half of them long sessions that pause between rounds. */
+			long_ = r.percent(50);
+			for (uint64_t n = long_ ? r.in(4, 16) : r.in(1, 4); n; n--)
 				rounds_.push_back(size());
 			break;
 		}
@@ -503,6 +511,8 @@ public:
 
 	void timer() override
 	{
+		if (thinking_)
+			return next_round();
 		if (k == slow) {
 			if (queued_ < round_end_)
 				produce();
@@ -596,6 +606,12 @@ private:
 			half_close(); /* and wait for the server's EOF */
 			return;
 		}
+		if (long_ && round_ && !thinking_) {
+			thinking_ = true; /* an idle connection for a while */
+			sleep(think_time(r));
+			return;
+		}
+		thinking_ = false;
 		round_end_ += rounds_[round_];
 		/* reset/abort in the middle of the request: send only part of it */
 		if ((k == reset_class || k == abort_class) && !mid_response_)
@@ -625,6 +641,7 @@ private:
 	size_t round_ = 0;
 	uint64_t round_end_ = 0, queued_ = 0, send_limit_ = 0;
 	bool mid_response_ = false, cutting_ = false;
+	bool long_ = false, thinking_ = false;
 	uint64_t cut_ = 0;
 };
 
@@ -699,6 +716,10 @@ public:
 
 	void timer() override
 	{
+		if (thinking_) {
+			thinking_ = false;
+			return send_next();
+		}
 		if (k == slow) {
 			send_slow_byte();
 			return;
@@ -861,7 +882,9 @@ private:
 	void plan_well()
 	{
 		int v = int(r.in(0, 3));
-		int n = int(r.in(1, 6));
+		/* Half of the one-at-a-time sessions are long ones, with pauses. */
+		long_ = (v == 1 || v == 2) && r.percent(50);
+		int n = long_ ? int(r.in(4, 16)) : int(r.in(1, 6));
 		switch (v) {
 		case 0: /* HTTP/1.0, one request, the server closes */
 			ex_.push_back(variation(pick(), 0, false, false));
@@ -885,7 +908,7 @@ private:
 		variant_ = string(v == 1   ? "HTTP/1.0 keep-alive"
 				  : v == 2 ? "HTTP/1.1"
 					   : "pipelined") +
-			   ", " + std::to_string(n) + " requests";
+			   ", " + std::to_string(n) + " requests" + (long_ ? " with pauses" : "");
 		/* The end: "Connection: close" on the last request, or a half-close. */
 		if (r.percent(50)) {
 			http_exchange &last = ex_.back();
@@ -1172,8 +1195,14 @@ private:
 				violation("internal: nothing ends the connection");
 			return;
 		}
-		if (!pipelined_)
-			send_next();
+		if (pipelined_)
+			return;
+		if (long_) {
+			thinking_ = true; /* an idle keep-alive connection for a while */
+			sleep(think_time(r));
+			return;
+		}
+		send_next();
 	}
 
 	std::vector<http_exchange> ex_;
@@ -1183,6 +1212,7 @@ private:
 	bool server_closes_ = false, half_close_after_ = false;
 	uint64_t body_len_ = 0, body_pos_ = 0;
 	bool mid_response_ = false, cutting_ = false;
+	bool long_ = false, thinking_ = false;
 	uint64_t cut_ = 0;
 };
 
@@ -1389,6 +1419,13 @@ public:
 			for (int i = 0; i < n; i++) {
 				client &c = *static_cast<client *>(evs[size_t(i)].data.ptr);
 				c.pending |= evs[size_t(i)].events;
+				/*
+				 * The kernel has something for it: that is the server's
+				 * progress, however long the connection then waits in
+				 * this queue.
+				 */
+				if (!c.held && !c.wake_at)
+					c.progress();
 				if (!c.queued && !c.dead) {
 					c.queued = true;
 					ready_.push_back(c.slot);
@@ -1414,9 +1451,11 @@ public:
 			if (round > sec)
 				run.stalled += round - sec;
 			rounds++;
-			if (ramped_ && !run.unloading) {
+			if (ramped_ && load_end != never && !run.unloading) {
 				open_sum += live_;
 				open_samples++;
+				open_min = std::min(open_min, live_);
+				open_max = std::max(open_max, live_);
 			}
 		}
 		if (!run.stopping)
@@ -1441,6 +1480,7 @@ public:
 	uint64_t connect_ns = 0, connects = 0, longest_round = 0, rounds = 0;
 	double open_sum = 0; /* connections open, summed over the rounds of the load */
 	uint64_t open_samples = 0;
+	int open_min = ~0u >> 1, open_max = 0;
 
 	void watch(client &c, uint32_t events)
 	{
@@ -1733,7 +1773,7 @@ private:
 		 * served meanwhile (a connect costs milliseconds in an emulated
 		 * debug kernel).
 		 */
-		uint64_t budget = (ramped_ ? 20 : 250) * ms;
+		uint64_t budget = (ramped_ ? 50 : 250) * ms;
 		for (int i = 0; i < opt.connections && now_ns() - now < budget; i++) {
 			int s = (next_open_ + i) % opt.connections;
 			if (!slots_[size_t(s)] && now >= ready_at_[size_t(s)]) {
@@ -1979,9 +2019,10 @@ int main(int argc, char **argv)
 	printf("bytes: %" PRIu64 " sent, %" PRIu64 " received and checked\n", bytes_sent,
 	       bytes_checked);
 	printf("ramp-up: %d of %d connections open after %.0f ms; then %.0f s of load with %.0f "
-	       "open on average\n",
+	       "open on average (%d to %d)\n",
 	       e.ramp_open, opt.connections, e.ramp_ms, opt.duration,
-	       e.open_samples ? e.open_sum / double(e.open_samples) : 0.0);
+	       e.open_samples ? e.open_sum / double(e.open_samples) : 0.0,
+	       e.open_samples ? e.open_min : 0, e.open_max);
 	printf("client: %" PRIu64 " connect() calls, %.1f ms each on average; starting the %d "
 	       "held connections took %.0f ms; %" PRIu64
 	       " rounds of the event loop, the longest %.0f ms\n",
