@@ -60,6 +60,12 @@ clean-files += kstd-layout.s kstd-generated
 
 CFLAGS_kstd.o += -I$(KSTD_ROOT)/include -I$(kstd_gendir)
 
+# Functions that stable kernels gained by backport, which no version number
+# tells: looked up in the headers the helpers are compiled against.
+kstd_have = $(if $(shell grep -qsw '$(1)' $(srctree)/$(2) && echo y),-DKSTD_HAVE_$(3))
+CFLAGS_kstd.o += $(call kstd_have,sk_net_refcnt_upgrade,include/net/sock.h,SK_NET_REFCNT_UPGRADE)
+CFLAGS_kstd.o += $(call kstd_have,__netns_tracker_free,include/net/net_namespace.h,NETNS_TRACKER_FREE)
+
 $(obj)/kstd.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
 	$(call if_changed_rule,cc_o_c)
 

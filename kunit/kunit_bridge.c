@@ -15,7 +15,9 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/addrconf.h>
+#include <net/inet_connection_sock.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "kunit_bridge.h"
 
@@ -129,6 +131,35 @@ int kstd_kunit_net_ipv6_loopback_ready(void)
 	}
 #endif
 	return 0;
+}
+
+/* A reference on the struct sock of @sock, which outlives the socket. */
+struct sock *kstd_kunit_sock_get(struct socket *sock)
+{
+	sock_hold(sock->sk);
+	return sock->sk;
+}
+
+void kstd_kunit_sock_put(struct sock *sk)
+{
+	sock_put(sk);
+}
+
+/* Does the socket hold a reference on its namespace, as user sockets do? */
+int kstd_kunit_sock_holds_net(struct socket *sock)
+{
+	return sock->sk->sk_net_refcnt;
+}
+
+/* The TCP timer armed on @sk (ICSK_TIME_*), 0 for none. */
+int kstd_kunit_tcp_timer(struct sock *sk)
+{
+	return READ_ONCE(inet_csk(sk)->icsk_pending);
+}
+
+int kstd_kunit_sk_state(struct sock *sk)
+{
+	return inet_sk_state_load(sk);
 }
 
 int kstd_kunit_wait_counter(int *counter, int at_least, unsigned int timeout_ms)

@@ -36,6 +36,13 @@ int kstd_kunit_run_threads(int nr, void (*fn)(void *arg), void *arg) KSTD_NOEXCE
 struct sockaddr;
 int kstd_kunit_net_loopback_up(void) KSTD_NOEXCEPT;
 int kstd_kunit_net_ipv6_loopback_ready(void) KSTD_NOEXCEPT;
+struct sock;
+struct socket;
+struct sock *kstd_kunit_sock_get(struct socket *sock) KSTD_NOEXCEPT;
+void kstd_kunit_sock_put(struct sock *sk) KSTD_NOEXCEPT;
+int kstd_kunit_sock_holds_net(struct socket *sock) KSTD_NOEXCEPT;
+int kstd_kunit_tcp_timer(struct sock *sk) KSTD_NOEXCEPT;
+int kstd_kunit_sk_state(struct sock *sk) KSTD_NOEXCEPT;
 /* Wait up to @timeout_ms for *@counter >= @at_least; returns whether it is. */
 int kstd_kunit_wait_counter(int *counter, int at_least, unsigned int timeout_ms) KSTD_NOEXCEPT;
 /* Wake kstd_kunit_wait_counter() after changing *@counter; any context. */

@@ -9,6 +9,7 @@
 #include <kstd/lock.hpp>
 #include <kstd/memory.hpp>
 #include <kstd/net_address.hpp>
+#include <kstd/tcp_lookup.hpp>
 #include <kstd/workqueue.hpp>
 
 #include "net_test.hpp"
@@ -524,6 +525,57 @@ KSTD_TEST(socket, megabyte_transfer_intact)
 	EXPECT_EQ(t.sent, transfer_size);
 	EXPECT_EQ(t.received, transfer_size);
 	EXPECT(t.first_bad == ~size_t(0));
+}
+
+/*
+ * A stream closed with data it could not send yet (the peer's window is
+ * full) is finished by TCP as a process's would be: the closed socket keeps
+ * its timers (the zero-window probe, retransmissions) and delivers the rest
+ * and its FIN.  A kernel socket holding no reference on its namespace lost
+ * them at close (tcp_close(): inet_csk_clear_xmit_timers_sync()), so one
+ * lost segment or window update left the peer waiting forever (found by
+ * `make stress`: clients of khttpd, unloaded in the middle of responses,
+ * never got the FIN).  kstd's sockets, listeners and the connections they
+ * accept, now hold one.
+ */
+KSTD_TEST(socket, closed_stream_keeps_its_timers)
+{
+	if (!net_ready(test, false))
+		return;
+	auto p = connect_pair(false);
+	EXPECT(p.has_value());
+	if (!p)
+		return;
+	EXPECT(kstd_kunit_sock_holds_net(p->listener.raw()));
+	EXPECT(kstd_kunit_sock_holds_net(p->server.raw()));
+	EXPECT(kstd_kunit_sock_holds_net(p->client.raw()));
+	/* The client reads nothing: its window and the server's buffer fill up. */
+	static u8 chunk[4096];
+	size_t queued = 0;
+	for (int i = 0; i < 100000; i++) {
+		auto n = p->server.send(chunk, sizeof(chunk), kstd::msg::dontwait);
+		if (!n)
+			break;
+		queued += *n;
+	}
+	EXPECT(queued > 0);
+	struct sock *sk = kstd_kunit_sock_get(p->server.raw());
+	p->server = kstd::tcp_stream(); /* closed: an orphan in FIN-WAIT-1 */
+	EXPECT_EQ(kstd_kunit_sk_state(sk), static_cast<int>(kstd::tcp_state::fin_wait1));
+	EXPECT(kstd_kunit_tcp_timer(sk) != 0); /* was 0: nothing would ever resend */
+	/* Everything arrives, then the FIN. */
+	static u8 buf[16384];
+	size_t got = 0;
+	for (;;) {
+		auto r = p->client.recv(buf, sizeof(buf));
+		if (!r || *r == 0) {
+			EXPECT(r.has_value()); /* EOF, not a timeout or a reset */
+			break;
+		}
+		got += *r;
+	}
+	EXPECT_EQ(got, queued);
+	kstd_kunit_sock_put(sk);
 }
 
 KSTD_TEST(socket, options_roundtrip)

@@ -180,6 +180,50 @@ struct softirq_source {
 	kstd::timer<softirq_source, &softirq_source::expired> timer{this};
 };
 
+/* Completes a completion when destroyed: a marker between two members. */
+struct on_destroy {
+	kstd::completion *c = nullptr;
+	~on_destroy()
+	{
+		if (c)
+			c->complete();
+	}
+};
+
+/*
+ * Two work items of one object that queue each other, as a server
+ * connection's work (arming the idle timeout when it waits) and its idle
+ * timeout (queueing the work) do.  run() blocks until the case lets it
+ * go, then arms idle, by then already destroyed.
+ */
+struct siblings {
+	void run()
+	{
+		started->complete();
+		(void)go->wait_for(kstd::secs(10));
+		*late_queued = wq->queue(idle, kstd::msecs(20));
+	}
+	void on_idle() { atomic_inc(*idle_runs); }
+
+	kstd::completion *started = nullptr, *go = nullptr;
+	bool *late_queued = nullptr;
+	int *idle_runs = nullptr;
+	kstd::workqueue_ref<siblings> *wq = nullptr;
+	kstd::work<siblings, &siblings::run> work{this};
+	on_destroy idle_gone; /* destroyed after idle, before work */
+	kstd::delayed_work<siblings, &siblings::on_idle> idle{this};
+};
+
+/* Destroys an object on its own thread (the destructor waits for run()). */
+struct destroyer {
+	int run()
+	{
+		victim.reset();
+		return 0;
+	}
+	kstd::unique_ptr<siblings> victim;
+};
+
 /* Two work declarations: two lockdep classes. */
 struct two_works {
 	void a() {}
@@ -441,6 +485,56 @@ KSTD_TEST(workqueue, by_ref_destructor_cancels_pending)
 		kstd::msleep(10);
 		c->reset(); /* waits until on_ready() returned */
 	}
+}
+
+/*
+ * The object is destroyed while the work's callback runs; the callback
+ * then arms the idle timeout, destroyed a moment before.  Since 6.10 the
+ * destroyed item is disabled and the late arming does nothing.  Before the
+ * fix (a plain cancel) the timer stayed armed in freed memory: "ODEBUG:
+ * free active object type: timer_list" at the kfree, a use after free 20
+ * ms later (found by `make stress`: khttpd unloaded under load).
+ */
+KSTD_TEST(workqueue, destroyed_item_not_requeued_by_sibling)
+{
+	if (!kstd::work_destructor_disables()) {
+		SKIP("before Linux 6.10 a work item can only be cancelled");
+		return;
+	}
+	kstd::completion started{"siblings.started"}, go{"siblings.go"};
+	kstd::completion gone{"siblings.gone"};
+	bool late_queued = true;
+	int idle_runs = 0;
+	auto wq = kstd::workqueue<siblings>::create("kstd_test_siblings");
+	EXPECT(wq.has_value());
+	if (!wq)
+		return;
+	kstd::workqueue_ref<siblings> q(wq->raw());
+	auto s = kstd::make_unique<siblings>(kstd::gfp::kernel);
+	EXPECT(s.has_value());
+	if (!s)
+		return;
+	siblings &x = **s;
+	x.started = &started;
+	x.go = &go;
+	x.late_queued = &late_queued;
+	x.idle_runs = &idle_runs;
+	x.wq = &q;
+	x.idle_gone.c = &gone;
+	EXPECT(q.queue(x.work));
+	EXPECT(started.wait_for(kstd::secs(10)).has_value());
+	destroyer d{kstd::move(*s)};
+	auto t = kstd::kthread::run<&destroyer::run>("kstd_test_siblings", d);
+	EXPECT(t.has_value());
+	/* idle is destroyed; the destroyer now waits for run() */
+	EXPECT(gone.wait_for(kstd::secs(10)).has_value());
+	go.complete();
+	if (t)
+		(void)t->stop(); /* joined: the object is freed */
+	EXPECT(!late_queued);
+	kstd::msleep(100); /* past the delay: an armed timer would have fired */
+	wq->flush();
+	EXPECT_EQ(atomic_read(idle_runs), 0);
 }
 
 KSTD_TEST(workqueue, delayed_work_fires_after_delay)

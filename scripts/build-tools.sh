@@ -18,6 +18,7 @@ build() { # output source...
 build user-echo-server "$KSTD_ROOT/examples/kecho/tools/user-echo-server.cpp"
 build bench "$KSTD_ROOT/examples/kecho/tools/bench.cpp"
 build htstress "$KSTD_ROOT/examples/khttpd/tools/htstress.cpp"
+build stress "$KSTD_ROOT/tools/stress.cpp"
 for t in "$KSTD_ROOT"/examples/*/tools/*.py; do
 	[ -e "$t" ] && ln -sfn "$t" "$out/$(basename "$t")"
 done

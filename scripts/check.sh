@@ -12,7 +12,8 @@
 #      tree;
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
-#      KUnit suites as kstd_test.ko, and the module-entry test;
+#      KUnit suites as kstd_test.ko, the module-entry test, the reference
+#      modules' tests, and the short form of `make stress` (25 s per server);
 #   5. on Debian's own 6.1 kernel image: the module-entry, params and /proc
 #      tests and the reference modules' integration tests;
 # and ends with the line "N passed, N failed".  Logs: build/check/.
@@ -206,7 +207,7 @@ fi
 moddir=$KSTD_ROOT/build/modules/$(basename "${kdebug:-none}")
 if [ -n "$kdebug" ]; then
 	tools=$("$KSTD_ROOT/scripts/build-tools.sh")
-	log "x86_64 debug guest: kstd_test.ko, module entry, params and /proc, the reference modules"
+	log "x86_64 debug guest: kstd_test.ko, module entry, params and /proc, the reference modules, stress"
 	"$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdebug/arch/x86/boot/bzImage" --ktap \
 		--timeout 2700 --out "$results/guest-debug" -- \
 		bash -c "insmod $moddir/kunit/kstd_test.ko && rmmod kstd_test;
@@ -216,6 +217,7 @@ if [ -n "$kdebug" ]; then
 			 \$t/kecho.sh $moddir $tools || r=1
 			 \$t/khttpd.sh $moddir $tools || r=1
 			 \$t/drop-tcp-socket.sh $moddir || r=1
+			 DURATION=25 \$t/stress.sh $moddir $tools || r=1
 			 exit \$r" \
 		>"$results/guest-debug.log" 2>&1
 	rc=$?

@@ -5,7 +5,7 @@
 #   scripts/lint.sh [KDIR]
 #
 # 1. clang-format --dry-run -Werror with the repository's .clang-format on
-#    every C++ file (include/kstd, examples, kunit, tests/host, bench);
+#    every C++ file (include/kstd, examples, kunit, tests/host, bench, tools);
 # 2. clang-tidy (.clang-tidy) on every C++ source of the compilation
 #    database, generated for KDIR by scripts/compile-commands.sh into
 #    build/lint/ (default KDIR as there);
@@ -42,7 +42,7 @@ step() { # name log command...
 }
 
 # --- 1. clang-format ---------------------------------------------------------
-cxx_files=$(find include/kstd examples kunit tests/host bench -type f \
+cxx_files=$(find include/kstd examples kunit tests/host bench tools -type f \
 	\( -name '*.cpp' -o -name '*.hpp' \) | sort)
 step "clang-format ($(wc -w <<<"$cxx_files") C++ files)" "$out/clang-format.log" \
 	clang-format --dry-run -Werror --style=file $cxx_files

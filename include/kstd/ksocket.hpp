@@ -90,6 +90,13 @@
  * the socket lock (a sleeping lock): process context only, never from a
  * notifier callback.  Closing (destroying) a socket may sleep.
  *
+ * A closed connection is finished by TCP as a process's would be: data
+ * still queued is delivered, lost segments are retransmitted, then the
+ * FIN.  For that, unlike a bare sock_create_kern() socket, every kstd
+ * socket holds a reference on its network namespace (as a user socket and
+ * the kernel's own NFS server do); tcp_close() stops every timer of a
+ * socket without one.
+ *
  * Zero-copy: tcp_stream::send_page() sends from a struct page without
  * copying (sendfile-like); a file range is that, page by page, over the
  * file's page-cache pages.
@@ -147,8 +154,11 @@ struct listen_options {
 	/** IPV6_V6ONLY choice; ignored for IPv4 addresses. */
 	kstd::v6only v6only = kstd::v6only::system_default;
 	/**
-	 * Network namespace, nullptr for init_net.  A kernel socket holds no
-	 * reference on it: the caller keeps the namespace alive.
+	 * Network namespace, nullptr for init_net.  The listener and every
+	 * connection it accepts hold a reference on it, as a process's
+	 * sockets do (a closed connection must still be able to retransmit:
+	 * see kstd_sock_create()), so the namespace stays until they are
+	 * closed: close them before its exit, they do not go with it.
 	 */
 	::net *netns = nullptr;
 };
@@ -157,7 +167,7 @@ struct listen_options {
 struct connect_options {
 	/** Give up after this long (-ETIMEDOUT); 0: TCP's own SYN retries. */
 	unsigned int timeout_ms = 0;
-	/** Network namespace, nullptr for init_net (not referenced: keep it alive). */
+	/** Network namespace, nullptr for init_net; referenced, as for listen_options. */
 	::net *netns = nullptr;
 };
 

@@ -16,7 +16,9 @@
  *   (queue_work() semantics: safe in any context, softirq socket callbacks
  *   included).  The work member's destructor cancels it and waits for a
  *   running callback (cancel_work_sync()), so the callback never runs on
- *   freed memory.
+ *   freed memory; since Linux 6.10 it also disables the item for good
+ *   (disable_work_sync()), so that a sibling's callback still running
+ *   while the object is destroyed cannot queue it again.
  * - **Owning**: `void fn(kstd::unique_ptr<T>)` or `void fn(kstd::ref<T>)`.
  *   `queue.enqueue(move(ptr), &T::w)` moves ownership into the queue and
  *   the callback gets it back; it may requeue it or let it go (freeing the
@@ -52,11 +54,16 @@
  *
  * Rules of the by-reference mode: members are destroyed in reverse order,
  * so declare work items after the members their callback uses (or cancel
- * them first in ~T()).  The destructor may sleep: do not destroy the owner
- * under a spinlock.  Destroying the owner from inside one of its own work
- * callbacks is allowed (only a pending requeue is cancelled then, the
- * running callback is not waited for) as long as nothing touches the
- * object after that.
+ * them first in ~T()).  Two items of one object may queue each other (a
+ * connection's work arming its idle timeout, the timeout queueing the
+ * work): since 6.10 destroying the object is safe at any moment, the item
+ * destroyed first being disabled before the other's callback is waited
+ * for (work_destructor_disables()).  Before 6.10 the kernel can only
+ * cancel, and the owner must stop that ping-pong before destroying them.
+ * The destructor may sleep: do not destroy the owner under a spinlock.
+ * Destroying the owner from inside one of its own work callbacks is
+ * allowed (only a pending requeue is cancelled then, the running callback
+ * is not waited for) as long as nothing touches the object after that.
  *
  * The work item keeps a pointer to its owner (one word) rather than finding
  * it with container_of from a member pointer: a member cannot name itself
@@ -208,8 +215,10 @@ public:
 
 	/**
 	 * By reference: cancel and wait for a running callback (from inside
-	 * the own callback: cancel a pending requeue only).  Owning: the item
-	 * must not be queued (the queue would own it; WARNs).  Might sleep.
+	 * the own callback: cancel a pending requeue only); since 6.10 the
+	 * item is disabled too, so queueing it afterwards does nothing.
+	 * Owning: the item must not be queued (the queue would own it;
+	 * WARNs).  Might sleep.
 	 */
 	~basic_work()
 	{
@@ -317,6 +326,16 @@ private:
 };
 
 } // namespace detail
+
+/**
+ * Does destroying a by-reference work item disable it for good (Linux 6.10
+ * and later: disable_work_sync()), so that a late queue() or mod() by a
+ * sibling's callback does nothing?  Before 6.10 it is only cancelled.
+ */
+[[nodiscard]] inline bool work_destructor_disables() noexcept
+{
+	return kstd_work_exit_disables();
+}
 
 /**
  * A work item, member of T: `kstd::work<T, &T::fn> w{this};` (Fn defaults

@@ -68,11 +68,47 @@ static int kstd_sockaddr_len(const struct kstd_sockaddr *addr)
 
 /* ---- connection setup -------------------------------------------------- */
 
+/*
+ * A kernel socket holds no reference on its namespace, and tcp_close()
+ * therefore stops all of its timers at once (inet_csk_clear_xmit_timers_sync(),
+ * since 6.9 and in the stable kernels, 6.1 included): a connection closed
+ * with data or a FIN still unacknowledged is never retransmitted, and a
+ * lost segment leaves the peer waiting forever (found by `make stress`:
+ * khttpd unloaded in the middle of responses under TCP memory pressure,
+ * clients stuck with no FIN, the orphaned sockets in FIN-WAIT-1 with no
+ * timer).  So kstd's TCP sockets hold one, as user sockets and the kernel's
+ * own servers (sunrpc's svcsock, SMB, RDS) do: TCP then finishes a closed
+ * connection as it does for a process.  Accepted sockets inherit it from
+ * their listener.  sk_net_refcnt_upgrade() (a backport in some stable
+ * kernels, hence found in the headers by kstd.mk) also drops the passive
+ * reference those kernels give kernel sockets.
+ */
+static void kstd_sock_hold_net(struct sock *sk)
+{
+#ifdef KSTD_HAVE_SK_NET_REFCNT_UPGRADE
+	sk_net_refcnt_upgrade(sk);
+#else
+	struct net *net = sock_net(sk);
+
+#ifdef KSTD_HAVE_NETNS_TRACKER_FREE
+	__netns_tracker_free(net, &sk->ns_tracker, false);
+#endif
+	sk->sk_net_refcnt = 1;
+	get_net_track(net, &sk->ns_tracker, GFP_KERNEL);
+	sock_inuse_add(net, 1);
+#endif
+}
+
 int kstd_sock_create(struct net *net, int family, struct socket **res)
 {
+	int err;
+
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
-	return sock_create_kern(net ? net : &init_net, family, SOCK_STREAM, IPPROTO_TCP, res);
+	err = sock_create_kern(net ? net : &init_net, family, SOCK_STREAM, IPPROTO_TCP, res);
+	if (!err)
+		kstd_sock_hold_net((*res)->sk);
+	return err;
 }
 
 /*

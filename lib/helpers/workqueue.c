@@ -12,6 +12,7 @@
 #include <linux/lockdep.h>
 #include <linux/sched/task_stack.h>
 #include <linux/timer.h>
+#include <linux/version.h>
 #include <linux/workqueue.h>
 
 CHECK_LAYOUT(WORK_STRUCT, struct work_struct);
@@ -79,23 +80,70 @@ void kstd_init_delayed_work(struct delayed_work *dwork, work_func_t func, const 
 }
 
 /*
+ * Since 6.10 a work item can be disabled: cancelled, and from then on every
+ * attempt to queue or arm it does nothing (queue_work() and
+ * mod_delayed_work() return without touching it).  A by-reference item is
+ * disabled when it is destroyed, so that the callback of a sibling item of
+ * the same object, still running while the object is destroyed, cannot
+ * queue one that is already gone: a connection's work re-arming the idle
+ * timer that the connection's destructor has just cancelled left the timer
+ * armed in freed memory (found by `make stress`, khttpd unloaded under
+ * load).  Before 6.10 the kernel can only cancel.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+static void kstd_stop_work(struct work_struct *work, bool sync)
+{
+	if (sync)
+		disable_work_sync(work);
+	else
+		disable_work(work);
+}
+
+static void kstd_stop_delayed_work(struct delayed_work *dwork, bool sync)
+{
+	if (sync)
+		disable_delayed_work_sync(dwork);
+	else
+		disable_delayed_work(dwork);
+}
+#else
+static void kstd_stop_work(struct work_struct *work, bool sync)
+{
+	if (sync)
+		cancel_work_sync(work);
+	else
+		cancel_work(work);
+}
+
+static void kstd_stop_delayed_work(struct delayed_work *dwork, bool sync)
+{
+	if (sync)
+		cancel_delayed_work_sync(dwork);
+	else
+		cancel_delayed_work(dwork);
+}
+#endif
+
+/* Whether a destroyed work item is disabled for good (see above). */
+bool kstd_work_exit_disables(void)
+{
+	return LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0);
+}
+
+/*
  * A work item is going away.  @cancel (work owned by reference): make sure
- * it is neither pending nor running.  From inside its own callback only the
- * pending instance is cancelled: waiting for the running one would wait for
- * ourselves, and the kernel allows a work item to be freed by its callback.
- * Otherwise (work that owned its object): it must not be pending, the queue
- * owns whatever is queued.
+ * it is neither pending nor running, nor ever queued again (6.10+).  From
+ * inside its own callback only the pending instance is cancelled: waiting
+ * for the running one would wait for ourselves, and the kernel allows a
+ * work item to be freed by its callback.  Otherwise (work that owned its
+ * object): it must not be pending, the queue owns whatever is queued.
  */
 void kstd_work_exit(struct work_struct *work, bool cancel)
 {
-	if (cancel) {
-		if (current_work() == work)
-			cancel_work(work);
-		else
-			cancel_work_sync(work);
-	} else {
+	if (cancel)
+		kstd_stop_work(work, current_work() != work);
+	else
 		WARN_ONCE(work_pending(work), "kstd: owned work item destroyed while queued\n");
-	}
 	if (object_is_on_stack(work))
 		destroy_work_on_stack(work);
 }
@@ -103,10 +151,7 @@ void kstd_work_exit(struct work_struct *work, bool cancel)
 void kstd_delayed_work_exit(struct delayed_work *dwork, bool cancel)
 {
 	if (cancel) {
-		if (current_work() == &dwork->work)
-			cancel_delayed_work(dwork);
-		else
-			cancel_delayed_work_sync(dwork);
+		kstd_stop_delayed_work(dwork, current_work() != &dwork->work);
 	} else {
 		WARN_ONCE(delayed_work_pending(dwork),
 			  "kstd: owned delayed work destroyed while queued\n");

@@ -43,6 +43,7 @@ void kstd_init_delayed_work(struct delayed_work *dwork, void (*func)(struct work
 			    const char *timer_name, struct lock_class_key *timer_key) KSTD_NOEXCEPT;
 void kstd_work_exit(struct work_struct *work, bool cancel) KSTD_NOEXCEPT;
 void kstd_delayed_work_exit(struct delayed_work *dwork, bool cancel) KSTD_NOEXCEPT;
+bool kstd_work_exit_disables(void) KSTD_NOEXCEPT;
 
 /* --- exported kernel functions, called directly --- */
 bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work) KSTD_NOEXCEPT;
