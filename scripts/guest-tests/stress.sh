@@ -37,6 +37,13 @@ ulimit -n 65536
 # allows a few thousand, and an overflow would skip TIME-WAIT silently).
 echo "1024 65535" >/proc/sys/net/ipv4/ip_local_port_range
 echo 1000000 >/proc/sys/net/ipv4/tcp_max_tw_buckets
+# No reuse of a TIME-WAIT socket's ports by a new connection (the default
+# allows it on loopback after 1 s): a tw-drop client writes its line when it
+# gets to its EOF, which among a thousand connections can be seconds after
+# the socket entered TIME-WAIT, and the line must then still name that
+# socket, not a new connection that took its ports over (which it would
+# abort: seen as ECONNABORTED on connect, and counters off by one).
+echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse
 # TCP memory.  2000 sockets with megabyte responses outgrow the default
 # limits of a 2 GiB guest, and under that pressure the kernel drops
 # segments and kills orphaned connections without a word (its defence
