@@ -11,6 +11,7 @@
 # C++ object (the savedcmd_ line of its .<obj>.cmd file: the kstd.mk rule's
 # g++ invocation) into a database entry for the real source file.  The
 # kernel's scripts/clang-tools/gen_compile_commands.py only knows .c and .S.
+# The user-space tools and the host tests are added with their own flags.
 #
 # The database is meant for clang tools (clangd, clang-tidy are clang 14),
 # while the kernel's flags are gcc's: every flag clang rejects or ignores
@@ -44,7 +45,7 @@ out=$("$KSTD_ROOT/scripts/build-modules.sh" "$kdir" W=1) ||
 cdb_dir=${KSTD_CDB_DIR:-$KSTD_ROOT}
 mkdir -p "$cdb_dir"
 python3 - "$KSTD_ROOT" "$kdir" "$out" "$cdb_dir" <<'PY'
-import json, os, re, shlex, subprocess, sys
+import glob, json, os, re, shlex, subprocess, sys
 
 root, kdir, out, cdb_dir = sys.argv[1:5]
 line_re = re.compile(r'^(?:saved)?cmd_(\S+\.o) := (.*)$', re.M)
@@ -101,6 +102,18 @@ for dirpath, _, files in os.walk(out):
 				dropped.add(flag)
 		entries.append({'directory': kdir, 'file': src, 'arguments': args + [src],
 				'output': os.path.join(dirpath, m.group(1))})
+
+# User-space sources: the tools (scripts/build-tools.sh's flags) and the
+# host tests and fuzzers (tests/host/Makefile's), which include kstd's
+# freestanding headers.
+user = ['clang++', '-std=gnu++20', '-O2', '-Wall', '-Wextra', '-pthread']
+for pattern in ('examples/*/tools/*.cpp', 'tools/*.cpp', 'tests/host/*.cpp'):
+	for src in sorted(glob.glob(os.path.join(root, pattern))):
+		args = user + ['-I' + os.path.join(root, 'include'),
+			       '-I' + os.path.join(root, 'examples/drop-tcp-socket')]
+		if src.endswith('_fuzz.cpp'):
+			args.append('-fsanitize=fuzzer')
+		entries.append({'directory': root, 'file': src, 'arguments': args + ['-c', src]})
 
 entries.sort(key=lambda e: e['file'])
 with open(os.path.join(cdb_dir, 'compile_commands.json'), 'w') as f:

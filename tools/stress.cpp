@@ -88,6 +88,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -99,10 +100,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 namespace {
 
@@ -532,7 +530,7 @@ public:
 				return corrupt("echo of bytes never sent");
 			size_t m = std::min({n, sizeof(want), size_t(round_end_ - got)});
 			rx_.fill(want, m);
-			if (memcmp(want, p, m)) {
+			if (memcmp(want, p, m) != 0) {
 				size_t i = 0;
 				while (want[i] == p[i])
 					i++;
@@ -757,7 +755,7 @@ public:
 			}
 			uint64_t m = std::min<uint64_t>(n, body_len_ - body_pos_);
 			if (x.check_body &&
-			    memcmp(p, x.file->data.data() + x.off + body_pos_, size_t(m))) {
+			    memcmp(p, x.file->data.data() + x.off + body_pos_, size_t(m)) != 0) {
 				size_t i = 0;
 				while (p[i] == uint8_t(x.file->data[size_t(x.off + body_pos_ + i)]))
 					i++;

@@ -10,7 +10,7 @@
  */
 #include "drop_invariants.hpp"
 
-#include <stdio.h>
+#include <cstdio>
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {

@@ -16,9 +16,9 @@
 #include "drop_invariants.hpp"
 #include "host_test.hpp"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace {
 

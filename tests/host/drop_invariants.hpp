@@ -23,9 +23,9 @@
 
 #include "conn_line.hpp"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace drop_inv {
 

@@ -18,8 +18,8 @@
 #ifndef KSTD_HOST_TEST_HPP
 #define KSTD_HOST_TEST_HPP
 
+#include <cstdio>
 #include <dirent.h>
-#include <stdio.h>
 
 namespace host_test {
 

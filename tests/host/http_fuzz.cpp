@@ -9,7 +9,7 @@
  */
 #include "http_invariants.hpp"
 
-#include <stdio.h>
+#include <cstdio>
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {

@@ -11,11 +11,13 @@
  */
 #include "host_test.hpp"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
-#include "../../kunit/http_test.cpp"
+/* The KUnit suite's cases, run on the host. */
+#include "../../kunit/http_test.cpp" // NOLINT(bugprone-suspicious-include)
 #include "http_invariants.hpp"
 
 namespace {
@@ -86,7 +88,8 @@ size_t generate(unsigned char *out, size_t cap)
 		" folded",
 		"X : y",
 		"Bad\x01: y",
-		"X-Long: "
+		/* One field, its value cut to fit the line. */
+		"X-Long: " // NOLINT(bugprone-suspicious-missing-comma)
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 		"",
 	};
@@ -96,12 +99,12 @@ size_t generate(unsigned char *out, size_t cap)
 		size_t l = strlen(s);
 		if (n + l > cap)
 			l = cap - n;
-		memcpy(out + n, s, l);
+		std::copy_n(s, l, out + n); /* bytes, no terminator */
 		n += l;
 	};
 	out[n++] = static_cast<unsigned char>(rnd(4) ? 0 : rnd(256)); /* the limits selector */
-	int requests = 1 + rnd(3);
-	for (int q = 0; q < requests; q++) {
+	unsigned requests = 1 + rnd(3);
+	for (unsigned q = 0; q < requests; q++) {
 		if (rnd(8) == 0)
 			put("\r\n");
 		put(pick(methods, 4));
@@ -112,8 +115,8 @@ size_t generate(unsigned char *out, size_t cap)
 		put(pick(eols, 4));
 		if (rnd(4))
 			put("Host: h\r\n");
-		int nh = rnd(6);
-		for (int h = 0; h < nh; h++) {
+		unsigned nh = rnd(6);
+		for (unsigned h = 0; h < nh; h++) {
 			put(pick(headers, 21));
 			put(pick(eols, 4));
 		}
@@ -122,8 +125,8 @@ size_t generate(unsigned char *out, size_t cap)
 			put("abc");
 	}
 	/* Corruptions: flip, insert or drop bytes. */
-	int edits = rnd(4) == 0 ? 1 + rnd(3) : 0;
-	for (int e = 0; e < edits && n > 1; e++) {
+	unsigned edits = rnd(4) == 0 ? 1 + rnd(3) : 0;
+	for (unsigned e = 0; e < edits && n > 1; e++) {
 		size_t at = 1 + rnd(unsigned(n - 1));
 		switch (rnd(3)) {
 		case 0:

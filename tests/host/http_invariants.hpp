@@ -13,8 +13,8 @@
 
 #include <kstd/http.hpp>
 
-#include <stdlib.h>
-#include <string.h>
+#include <cstdlib>
+#include <cstring>
 
 namespace http_inv {
 
@@ -164,7 +164,7 @@ inline const char *check_request(string_view buf, const kstd::http::limits &lim,
 			break;
 	if (!same(a, take(bytes)))
 		return "byte-by-byte parse differs from one-shot parse";
-	if (buf.size()) {
+	if (!buf.empty()) {
 		size_t s1 = split_seed % (buf.size() + 1);
 		size_t s2 = s1 + (split_seed / 7919) % (buf.size() - s1 + 1);
 		request_parser parts(lim);
@@ -220,7 +220,7 @@ inline const char *check_request(string_view buf, const kstd::http::limits &lim,
 		if (r.method != kstd::http::method::connect && r.path != "*" &&
 		    (r.path.empty() || r.path[0] != '/'))
 			return "path does not start with /";
-		if (r.path.size() && r.path[0] == '/')
+		if (!r.path.empty() && r.path[0] == '/')
 			if (const char *bad = check_path(r.path))
 				return bad;
 		if (r.range.present() && r.range.type == kstd::http::byte_range::kind::from_to &&
@@ -249,7 +249,7 @@ inline const char *check_http_input(const unsigned char *data, size_t size)
 	string_view all(buf, size - 1);
 	const char *bad = check_date_and_range(all);
 	if (!bad)
-		bad = check_path(all.size() && all[0] == '/' ? all : string_view());
+		bad = check_path(!all.empty() && all[0] == '/' ? all : string_view());
 	/* Up to 8 pipelined requests. */
 	size_t at = 0;
 	for (int n = 0; !bad && n < 8 && at <= all.size(); n++) {

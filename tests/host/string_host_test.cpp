@@ -8,12 +8,13 @@
 #include "host_test.hpp"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
-#include "../../kunit/string_test.cpp"
+/* The KUnit suite's cases, run on the host. */
+#include "../../kunit/string_test.cpp" // NOLINT(bugprone-suspicious-include)
 
 namespace {
 using host_test::checks;
@@ -49,7 +50,7 @@ void fuzz(int rounds)
 		bool want = inet_pton(AF_INET, z, ref) == 1;
 		auto v4 = kstd::parse_ipv4(
 			string_view(s, n)); /* exact-size buffer: ASan sees overreads */
-		if (bool(v4) != want || (want && memcmp(ref, v4->bytes, 4))) {
+		if (bool(v4) != want || (want && memcmp(ref, v4->bytes, 4) != 0)) {
 			failures++;
 			printf("FAIL ipv4 differs from inet_pton on \"%s\" (%d vs %d)\n", z,
 			       bool(v4), want);
@@ -64,7 +65,7 @@ void fuzz(int rounds)
 		z[n] = 0;
 		want = inet_pton(AF_INET6, z, ref) == 1;
 		auto v6 = kstd::parse_ipv6(string_view(s, n));
-		if (bool(v6) != want || (want && memcmp(ref, v6->bytes, 16))) {
+		if (bool(v6) != want || (want && memcmp(ref, v6->bytes, 16) != 0)) {
 			failures++;
 			printf("FAIL ipv6 differs from inet_pton on \"%s\" (%d vs %d)\n", z,
 			       bool(v6), want);

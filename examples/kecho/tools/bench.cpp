@@ -68,7 +68,7 @@ double now_us()
 {
 	timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+	return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
 // The message a thread sends in a round: distinct per thread and round, and
@@ -171,7 +171,8 @@ double percentile(const std::vector<double> &sorted, double p)
 {
 	if (sorted.empty())
 		return 0;
-	size_t i = std::min(sorted.size() - 1, (size_t)std::ceil(p / 100 * sorted.size()) - 1);
+	size_t i = std::min(sorted.size() - 1,
+			    (size_t)std::ceil(p / 100 * static_cast<double>(sorted.size())) - 1);
 	return sorted[i];
 }
 
@@ -186,9 +187,9 @@ summary summarize(const std::vector<sample> &s)
 	double sum = 0;
 	for (double v : rtt)
 		sum += v;
-	r.total = s.size();
-	r.failures = s.size() - rtt.size();
-	r.mean = rtt.empty() ? 0 : sum / rtt.size();
+	r.total = static_cast<long>(s.size());
+	r.failures = static_cast<long>(s.size() - rtt.size());
+	r.mean = rtt.empty() ? 0 : sum / static_cast<double>(rtt.size());
 	r.median = percentile(rtt, 50);
 	r.p90 = percentile(rtt, 90);
 	r.p99 = percentile(rtt, 99);
@@ -209,6 +210,7 @@ bool run(const options &o, int port, std::vector<sample> &out)
 	st.start = &start;
 	st.samples.assign((size_t)o.threads * o.rounds, sample{});
 	std::vector<std::pair<run_state *, int>> args;
+	args.reserve(o.threads);
 	std::vector<pthread_t> tids(o.threads);
 	for (int i = 0; i < o.threads; i++)
 		args.emplace_back(&st, i);

@@ -51,6 +51,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cinttypes>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -60,6 +61,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <ctime>
 #include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -67,7 +69,6 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 namespace {
@@ -337,7 +338,7 @@ private:
 	/* "HTTP/1.x NNN": the status, or 0 if that is not how it starts. */
 	static int status_of(const char *p, size_t n)
 	{
-		if (n < 12 || memcmp(p, "HTTP/1.", 7) || p[8] != ' ')
+		if (n < 12 || memcmp(p, "HTTP/1.", 7) != 0 || p[8] != ' ')
 			return 0;
 		int s = 0;
 		for (int i = 9; i < 12; i++) {
@@ -712,7 +713,7 @@ int main(int argc, char **argv)
 	auto at = [&lat](double q) {
 		if (lat.empty())
 			return 0.0;
-		size_t i = size_t(q * double(lat.size() - 1) + 0.5);
+		auto i = static_cast<size_t>(std::lround(q * double(lat.size() - 1)));
 		return lat[std::min(i, lat.size() - 1)] / 1000.0;
 	};
 	printf("latency p50:   %.3f ms\n"
