@@ -537,6 +537,43 @@ KSTD_TEST(workqueue, destroyed_item_not_requeued_by_sibling)
 	EXPECT_EQ(atomic_read(idle_runs), 0);
 }
 
+/* Two items of one object: each callback asks is_current() of both. */
+struct which {
+	void first_fn()
+	{
+		first_saw = first.is_current() ? 1 : 0;
+		first_saw_second = second.is_current() ? 1 : 0;
+		done.complete();
+	}
+	void second_fn()
+	{
+		second_saw = second.is_current() ? 1 : 0;
+		done.complete();
+	}
+	int first_saw = -1, first_saw_second = -1, second_saw = -1;
+	kstd::completion done{"which.done"};
+	kstd::work<which, &which::first_fn> first{this};
+	kstd::delayed_work<which, &which::second_fn> second{this};
+};
+
+KSTD_TEST(workqueue, is_current_only_inside_own_callback)
+{
+	which w;
+	EXPECT(!w.first.is_current()); /* the test's own thread */
+	EXPECT(!w.second.is_current());
+	auto sys = kstd::workqueue_ref<which>::system();
+	EXPECT(sys.queue(w.first));
+	EXPECT(w.done.wait_for(kstd::secs(10)).has_value());
+	w.first.flush();
+	EXPECT_EQ(w.first_saw, 1);
+	EXPECT_EQ(w.first_saw_second, 0);
+	w.done.reinit();
+	EXPECT(sys.queue(w.second, kstd::msecs(1)));
+	EXPECT(w.done.wait_for(kstd::secs(10)).has_value());
+	w.second.flush();
+	EXPECT_EQ(w.second_saw, 1); /* a delayed item too */
+}
+
 KSTD_TEST(workqueue, delayed_work_fires_after_delay)
 {
 	kstd::completion done{"delayed.done"};

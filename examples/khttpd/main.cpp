@@ -277,6 +277,7 @@ struct connection {
 	{
 		touch();
 	}
+	~connection();
 
 	/* Socket hook: softirq context, must not sleep.  Just schedule run(). */
 	void on_socket(kstd::socket_events) noexcept;
@@ -335,6 +336,7 @@ struct connection {
 	bool closing = false;	       /* FIN sent; dropping input until EOF */
 	bool nodelay = false;	       /* TCP_NODELAY set (second request on) */
 	bool timed_out = false;	       /* set by on_idle(), taken by run() */
+	bool dying = false;	       /* being destroyed from outside: run nothing */
 	unsigned long last_active = 0; /* jiffies of the last progress */
 	u32 served = 0;
 	kstd::list_node link; /* in the server's live list */
@@ -386,8 +388,32 @@ void connection::wait() noexcept
 		srv.tcp.queue().queue(idle, srv.idle_timeout);
 }
 
+/*
+ * The work arms the idle timer and the timer's work queues the work.  Since
+ * Linux 6.10 destroying them disables each for good, so that ping-pong ends
+ * by itself (kstd::work_destructor_disables()).  Before, when the server
+ * destroys a connection from outside (unloading) while one of them runs,
+ * cancelling one then the other could leave the first queued again in
+ * freed memory: stop the hooks, make every later run a no-op, then cancel
+ * in an order that catches what the runs in flight queued.  A connection
+ * that ends itself does so from its work: nothing else arms the timer then,
+ * and the members' destructors suffice.
+ */
+connection::~connection()
+{
+	if (kstd::work_destructor_disables() || work.is_current())
+		return;
+	notifier.remove();
+	__atomic_store_n(&dying, true, __ATOMIC_SEQ_CST);
+	work.cancel_sync(); /* the run in flight, which may have armed the timer */
+	idle.cancel_sync(); /* that arming, or the timer work in flight ... */
+	work.cancel_sync(); /* ... which may have queued the work */
+}
+
 void connection::on_idle() noexcept
 {
+	if (__atomic_load_n(&dying, __ATOMIC_SEQ_CST))
+		return;
 	unsigned long last = __atomic_load_n(&last_active, __ATOMIC_RELAXED);
 	kstd::jiffies idle_for = kstd::jiffies::now().since({last});
 	if (idle_for < srv.idle_timeout) {
@@ -400,6 +426,8 @@ void connection::on_idle() noexcept
 
 void connection::run() noexcept
 {
+	if (__atomic_load_n(&dying, __ATOMIC_SEQ_CST))
+		return;
 	if (__atomic_exchange_n(&timed_out, false, __ATOMIC_ACQ_REL))
 		return on_timeout();
 	size_t budget = 0;

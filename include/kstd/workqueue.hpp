@@ -228,6 +228,19 @@ public:
 			kstd_work_exit(raw(), is_by_ref<T, Fn>);
 	}
 
+	/**
+	 * Is the caller this item's callback (current_work())?  An object
+	 * that is destroyed either by its own work (a connection that ends
+	 * itself) or by someone else (a module unloading) tells the two
+	 * apart with it: only the other thread may wait for the work.
+	 * Process context; doesn't sleep.
+	 * @code
+	 * if (!work.is_current())
+	 *         work.cancel_sync(); // not from inside the callback: it would wait for itself
+	 * @endcode
+	 */
+	[[nodiscard]] bool is_current() noexcept { return current_work() == raw(); }
+
 	/** work_pending(): queued (or its delay timer armed) and not yet started? */
 	[[nodiscard]] bool pending() const noexcept
 	{
