@@ -519,7 +519,7 @@ def plot_echo(outdir, d, threads_list):
             rtts = []
             for line in read(path).splitlines():
                 f = line.split()
-                if len(f) == 5 and not line.startswith("#") and f[4] == "1":
+                if len(f) >= 5 and not line.startswith("#") and f[4] == "1":
                     rtts.append(float(f[3]))
             dat = f"echo-cdf-t{t}-{s}.dat"
             if cdf_file(os.path.join(outdir, dat), rtts, 1e-3):

@@ -12,7 +12,9 @@
  *   bench [-H HOST] [-p PORT] [-t THREADS] [-r ROUNDS] [-s BYTES] [-o PREFIX]
  *         [-c PORT2 [-l LABEL1,LABEL2]]
  *
- * Writes PREFIX.dat ("round thread connect_us rtt_us ok" per line) and
+ * Writes PREFIX.dat ("round thread connect_us rtt_us ok start_us" per line,
+ * start_us: when the thread began its round trip, from the round's release,
+ * which shows where in the round the time went) and
  * prints mean, median, p90, p99 and max of the round-trip time plus the
  * failure count.  With -c it runs the same workload against a second server
  * (same host, port PORT2), prints both summaries side by side, and writes
@@ -51,7 +53,7 @@ struct options {
 };
 
 struct sample {
-	double connect_us = 0, rtt_us = 0;
+	double connect_us = 0, rtt_us = 0, start_us = 0;
 	bool ok = false;
 };
 
@@ -62,6 +64,7 @@ struct run_state {
 	std::barrier<> *start;
 	std::vector<sample> samples; // [round * threads + thread]
 	int round;
+	double round_start;
 };
 
 double now_us()
@@ -116,6 +119,7 @@ sample one_trip(run_state &st, int thread, std::vector<unsigned char> &msg,
 	sample s;
 	fill_message(msg, thread, st.round);
 	double t0 = now_us();
+	s.start_us = t0 - st.round_start;
 	int fd = socket(st.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return s;
@@ -224,6 +228,7 @@ bool run(const options &o, int port, std::vector<sample> &out)
 		}
 	for (int r = 0; r < o.rounds; r++) {
 		st.round = r;
+		st.round_start = now_us();
 		start.arrive_and_wait(); // release the round
 		start.arrive_and_wait(); // wait for it to finish
 	}
@@ -240,10 +245,10 @@ void write_data(const std::string &path, const std::vector<sample> &s, int threa
 		perror(path.c_str());
 		return;
 	}
-	fprintf(f, "# round thread connect_us rtt_us ok\n");
+	fprintf(f, "# round thread connect_us rtt_us ok start_us\n");
 	for (size_t i = 0; i < s.size(); i++)
-		fprintf(f, "%zu %zu %.1f %.1f %d\n", i / threads, i % threads, s[i].connect_us,
-			s[i].rtt_us, s[i].ok);
+		fprintf(f, "%zu %zu %.1f %.1f %d %.1f\n", i / threads, i % threads, s[i].connect_us,
+			s[i].rtt_us, s[i].ok, s[i].start_us);
 	fclose(f);
 }
 
