@@ -221,6 +221,7 @@ def echo_section(d, threads_list):
         "reads the whole echo back, compares it and closes, for R rounds (a barrier "
         "between rounds); kecho's run first (`bench=1`: a per-CPU workqueue, as in make "
         "demo), then user-echo-server's (epoll, one thread), same boot "
+        "(after an unmeasured warm-up of both at 1000 threads x 2 rounds) "
         f"({meta.get('vcpus', '?')} vCPUs). Round trip (send to last echoed byte) in "
         "microseconds; ratio = kecho / user-echo-server, below 1 means kecho is faster.",
         "",
