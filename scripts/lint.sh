@@ -10,7 +10,9 @@
 #    database, generated for KDIR by scripts/compile-commands.sh into
 #    build/lint/ (default KDIR as there);
 # 3. the kernel's checkpatch.pl --no-tree on the C helpers, the bindings
-#    headers and the other C files.
+#    headers and the other C files;
+# 4. an SPDX license line in every tracked file (images, fuzzing corpus and
+#    LICENSE excepted).
 # Prints one PASS/FAIL line per step with its time; fails if any step does.
 # Logs: build/lint/.  KSTD_TIDY_CHECKS is passed to clang-tidy as -checks=
 # (appended to .clang-tidy's): '-clang-analyzer-*' skips the static
@@ -110,5 +112,19 @@ run_checkpatch() {
 	return $rc
 }
 step "checkpatch" "$out/checkpatch.log" run_checkpatch
+
+# --- 4. license lines -------------------------------------------------------
+# Every tracked file names its license (SPDX) in its first lines, except
+# what cannot carry a comment: images, fuzzing corpus entries, LICENSE.
+run_spdx() {
+	local f missing=0
+	while IFS= read -r f; do
+		case $f in *.png | tests/host/corpus/* | LICENSE) continue ;; esac
+		head -3 "$f" | grep -q 'SPDX-License-Identifier:' ||
+			{ echo "error: no SPDX-License-Identifier line: $f"; missing=1; }
+	done < <(git ls-files)
+	return $missing
+}
+step "SPDX license lines" "$out/spdx.log" run_spdx
 
 [ "$failed" -eq 0 ] || die "lint: $failed step(s) failed"
