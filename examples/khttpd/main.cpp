@@ -110,10 +110,15 @@ constexpr size_t in_size = 8192;
  */
 constexpr size_t out_size = 8192;
 constexpr size_t name_offset = 4096;
-/* Bytes one work run may move before it requeues itself (fairness). */
-constexpr size_t run_budget = 256 * 1024;
-/* The largest piece of a file spliced in one call. */
-constexpr size_t splice_chunk = 256 * 1024;
+/*
+ * Bytes one work run may move before it requeues itself (fairness), and the
+ * largest piece of a file spliced in one call: 2 MiB, nginx's default
+ * sendfile_max_chunk.  A whole 1 MiB response then goes out in one run,
+ * and a keep-alive connection reads its next request in the same run;
+ * 256 KiB (four runs and a requeue per MiB) was up to 1.5x slower.
+ */
+constexpr size_t run_budget = 2048 * 1024;
+constexpr size_t splice_chunk = 2048 * 1024;
 constexpr http::limits request_limits{
 	.max_request_line = 4096, .max_head = in_size, .max_headers = 64, .max_body = 1 << 20};
 
