@@ -373,6 +373,36 @@ KSTD_TEST(socket, connect_timeout)
 		EXPECT_EQ(first->send_timeout().value_or(-1), 0);
 }
 
+KSTD_TEST(socket, defer_accept_waits_for_data)
+{
+	if (!net_ready(test, false))
+		return;
+	auto plain = kstd::tcp_listener::bind(kstd::inaddr_loopback(0));
+	EXPECT(plain && plain->defer_accept().value_or(-1) == 0);
+	auto l = kstd::tcp_listener::bind(kstd::inaddr_loopback(0), 16, {.defer_accept_s = 1});
+	EXPECT(l.has_value());
+	if (!l)
+		return;
+	EXPECT_EQ(l->defer_accept().value_or(-1), 1);
+	auto c = kstd::tcp_stream::connect(l->local_address().value());
+	EXPECT(c.has_value());
+	if (!c)
+		return;
+	/* Connected, but nothing sent: not ready to accept (for about 1 s). */
+	EXPECT(l->set_accept_timeout(100).has_value());
+	EXPECT_EQ(l->accept().to_errno(), -KSTD_EAGAIN);
+	/* The first data makes it acceptable, and it is there at once. */
+	EXPECT(c->send_all("GET", 3).has_value());
+	EXPECT(l->set_accept_timeout(timeout_ms).has_value());
+	auto s = l->accept();
+	EXPECT(s.has_value());
+	if (!s)
+		return;
+	char buf[8];
+	auto got = s->try_recv(buf, sizeof(buf));
+	EXPECT(got && *got == 3);
+}
+
 KSTD_TEST(socket, peer_close_is_eof)
 {
 	if (!net_ready(test, false))

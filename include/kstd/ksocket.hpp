@@ -154,6 +154,19 @@ struct listen_options {
 	/** IPV6_V6ONLY choice; ignored for IPv4 addresses. */
 	kstd::v6only v6only = kstd::v6only::system_default;
 	/**
+	 * TCP_DEFER_ACCEPT, in seconds (0: off): a connection is queued for
+	 * accept only once its first data has arrived, so a server that
+	 * speaks second (HTTP) finds the request already there and accepts no
+	 * connection that would only sit idle.  A client that sends nothing
+	 * is accepted after about this long anyway (the kernel rounds it up to
+	 * a count of SYN-ACK retransmissions: 1 s is one), or dropped if the
+	 * SYN-ACK retries (net.ipv4.tcp_synack_retries) run out first.
+	 * @code
+	 * auto l = kstd::tcp_listener::bind(kstd::inaddr_any(80), 1024, {.defer_accept_s = 1});
+	 * @endcode
+	 */
+	unsigned int defer_accept_s = 0;
+	/**
 	 * Network namespace, nullptr for init_net.  The listener and every
 	 * connection it accepts hold a reference on it, as a process's
 	 * sockets do (a closed connection must still be able to retransmit:
@@ -572,6 +585,9 @@ public:
 			KSTD_TRY(l.sock_.setopt(KSTD_SOCKOPT_REUSEPORT, 1));
 		if (addr.is_ipv6() && opts.v6only != v6only::system_default)
 			KSTD_TRY(l.sock_.setopt(KSTD_SOCKOPT_V6ONLY, opts.v6only == v6only::on));
+		if (opts.defer_accept_s)
+			KSTD_TRY(l.sock_.setopt(KSTD_SOCKOPT_DEFER_ACCEPT,
+						static_cast<int>(opts.defer_accept_s)));
 		KSTD_TRY(to_result(kstd_sock_bind(raw, &addr.raw())));
 		KSTD_TRY(to_result(kernel_listen(raw, backlog)));
 		return l;
@@ -618,6 +634,14 @@ public:
 	[[nodiscard]] result<bool> v6only() const noexcept
 	{
 		return sock_.getopt_bool(KSTD_SOCKOPT_V6ONLY);
+	}
+	/**
+	 * TCP_DEFER_ACCEPT in seconds as the kernel has it (rounded up to
+	 * whole SYN-ACK retransmissions: 1, 3, 7, 15 ...; 0 = off).
+	 */
+	[[nodiscard]] result<int> defer_accept() const noexcept
+	{
+		return sock_.getopt(KSTD_SOCKOPT_DEFER_ACCEPT);
 	}
 
 	/** Stop listening and release the socket now. Might sleep. */

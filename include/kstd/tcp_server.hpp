@@ -101,6 +101,14 @@ struct tcp_server_options {
 	 * falling back to 0.0.0.0 if the kernel has no IPv6.  false: IPv4 only.
 	 */
 	bool ipv6 = true;
+	/**
+	 * TCP_DEFER_ACCEPT in seconds (see listen_options::defer_accept_s):
+	 * for protocols where the client speaks first, the accept run then
+	 * finds each connection's first data already there, and the
+	 * connection's first work run serves it instead of finding nothing.
+	 * 0: off.
+	 */
+	unsigned int defer_accept_s = 0;
 };
 
 /** The server's own counters (the owner adds its own). */
@@ -156,7 +164,9 @@ public:
 			return error::inval();
 		batch_ = opts.accept_batch;
 		auto q = KSTD_TRY(workqueue<Conn>::create(name, opts.queue_flags));
-		listen_options lo{.reuse_addr = true, .v6only = v6only::off};
+		listen_options lo{.reuse_addr = true,
+				  .v6only = v6only::off,
+				  .defer_accept_s = opts.defer_accept_s};
 		result<tcp_listener> l = error::afnosupport();
 		if (opts.ipv6)
 			l = tcp_listener::bind(in6addr_any(opts.port), opts.backlog, lo);

@@ -16,6 +16,7 @@
  * effects).  The lookup runs with the caller's credentials (a kworker's are
  * root's): permission bits are the caller's business.
  */
+#include <linux/bvec.h>
 #include <linux/cred.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -29,6 +30,7 @@
 #include <linux/splice.h>
 #include <linux/stat.h>
 #include <linux/timekeeping.h>
+#include <linux/uio.h>
 
 /*
  * Exported by both kernels, but declared in <linux/namei.h> by 6.12 and
@@ -163,6 +165,84 @@ struct kstd_splice_target {
 	unsigned int flags;
 };
 
+#ifdef MSG_SPLICE_PAGES
+/*
+ * What the internal pipe holds (referenced page-cache pages) into the
+ * socket, up to 16 buffers per sendmsg(MSG_SPLICE_PAGES), as the kernel's
+ * own splice_to_socket() does for sendfile(): one socket lock and one push
+ * decision per batch instead of per page (measured: per-page sends cost
+ * twice the CPU time of sendfile() for a 1 MiB response).  The pipe is this
+ * task's private one (splice_direct_to_actor()): no pipe lock.  Returns the
+ * bytes sent (short when the socket is full); splice_direct_to_actor()
+ * releases what is left.
+ */
+static int kstd_splice_socket_actor(struct pipe_inode_info *pipe, struct splice_desc *sd)
+{
+	struct kstd_splice_target *t = sd->u.data;
+	unsigned int mask = pipe->ring_size - 1;
+	size_t left = sd->total_len;
+	int spliced = 0, ret = 0, sent;
+
+	while (left) {
+		struct msghdr msg = {};
+		struct bio_vec bvec[16];
+		unsigned int tail = pipe->tail, bc = 0;
+		size_t remain = left, asked;
+
+		while (!pipe_empty(pipe->head, tail) && remain && bc < ARRAY_SIZE(bvec)) {
+			struct pipe_buffer *buf = &pipe->bufs[tail & mask];
+			size_t seg = min_t(size_t, remain, buf->len);
+
+			if (!buf->len) {
+				tail++;
+				continue;
+			}
+			ret = pipe_buf_confirm(pipe, buf);
+			if (ret || !sendpage_ok(buf->page)) {
+				if (ret == -ENODATA)
+					ret = 0;
+				else if (!ret)
+					ret = -EINVAL; /* a slab page cannot be referenced */
+				break;
+			}
+			bvec_set_page(&bvec[bc++], buf->page, seg, buf->offset);
+			remain -= seg;
+			tail++;
+		}
+		if (!bc)
+			break;
+		asked = left - remain;
+		msg.msg_flags = t->flags | MSG_SPLICE_PAGES | MSG_NOSIGNAL;
+		if (remain || (sd->flags & SPLICE_F_MORE))
+			msg.msg_flags |= MSG_MORE;
+		iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bvec, bc, asked);
+		sent = sock_sendmsg(t->sock, &msg);
+		if (sent <= 0) {
+			ret = sent == -ERESTARTSYS ? -EINTR : sent;
+			break;
+		}
+		spliced += sent;
+		left -= sent;
+		/* Consume what was sent; a partly sent buffer stays, advanced. */
+		for (tail = pipe->tail, ret = sent; ret > 0;) {
+			struct pipe_buffer *buf = &pipe->bufs[tail & mask];
+			size_t seg = min_t(size_t, ret, buf->len);
+
+			buf->offset += seg;
+			buf->len -= seg;
+			ret -= seg;
+			if (!buf->len) {
+				pipe_buf_release(pipe, buf);
+				tail++;
+			}
+		}
+		pipe->tail = tail;
+		if ((size_t)sent < asked) /* the socket is full */
+			break;
+	}
+	return spliced ? spliced : ret;
+}
+#else
 /* One pipe buffer (page-cache pages, referenced) into the socket. */
 static int kstd_splice_page_actor(struct pipe_inode_info *pipe, struct pipe_buffer *buf,
 				  struct splice_desc *sd)
@@ -179,6 +259,7 @@ static int kstd_splice_socket_actor(struct pipe_inode_info *pipe, struct splice_
 {
 	return __splice_from_pipe(pipe, sd, kstd_splice_page_actor);
 }
+#endif
 
 long kstd_file_splice_to_socket(struct file *file, long long *pos, size_t len,
 				struct socket *sock, unsigned int msg_flags)

@@ -312,8 +312,32 @@ int kstd_sock_setopt(struct socket *sock, int opt, int val)
 			return -EINVAL;
 		kstd_sock_set_timeout(sk, &sk->sk_sndtimeo, val);
 		return 0;
+	case KSTD_SOCKOPT_DEFER_ACCEPT:
+		if (val < 0)
+			return -EINVAL;
+		return kstd_setsockopt_int(sock, SOL_TCP, TCP_DEFER_ACCEPT, val);
 	}
 	return -ENOPROTOOPT;
+}
+
+/*
+ * TCP_DEFER_ACCEPT is kept as a count of SYN-ACK retransmissions: back to
+ * seconds as getsockopt() does it (retrans_to_secs() in net/ipv4/tcp.c).
+ */
+static int kstd_retrans_to_secs(u8 retrans, int timeout, int rto_max)
+{
+	int period = 0;
+
+	if (retrans > 0) {
+		period = timeout;
+		while (--retrans) {
+			timeout <<= 1;
+			if (timeout > rto_max)
+				timeout = rto_max;
+			period += timeout;
+		}
+	}
+	return period;
 }
 
 /* Read the fields the setters write (several are bitfields: no READ_ONCE). */
@@ -350,6 +374,9 @@ int kstd_sock_getopt(struct socket *sock, int opt)
 		return kstd_sock_get_timeout(READ_ONCE(sk->sk_rcvtimeo));
 	case KSTD_SOCKOPT_SNDTIMEO_MS:
 		return kstd_sock_get_timeout(READ_ONCE(sk->sk_sndtimeo));
+	case KSTD_SOCKOPT_DEFER_ACCEPT:
+		return kstd_retrans_to_secs(READ_ONCE(inet_csk(sk)->icsk_accept_queue.rskq_defer_accept),
+					    TCP_TIMEOUT_INIT / HZ, TCP_RTO_MAX / HZ);
 	}
 	return -ENOPROTOOPT;
 }

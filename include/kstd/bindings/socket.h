@@ -61,6 +61,7 @@ enum kstd_sockopt {
 	KSTD_SOCKOPT_KEEPCNT,		/* TCP_KEEPCNT, probes */
 	KSTD_SOCKOPT_RCVTIMEO_MS,	/* blocking recv/accept timeout, ms, 0 = none */
 	KSTD_SOCKOPT_SNDTIMEO_MS,	/* blocking send/connect timeout, ms, 0 = none */
+	KSTD_SOCKOPT_DEFER_ACCEPT,	/* TCP_DEFER_ACCEPT, seconds, listeners */
 };
 
 /*
