@@ -164,7 +164,7 @@ public:
 				event(*static_cast<conn *>(evs[size_t(i)].data.ptr),
 				      evs[size_t(i)].events);
 			if (opt.timeout && now_ns() >= next_check) {
-				expire(now_ns() - uint64_t(opt.timeout) * 1000000000u);
+				expire(now_ns());
 				next_check = now_ns() + 1000000000u;
 			}
 		}
@@ -175,14 +175,36 @@ public:
 	uint64_t received = 0; /* bytes, headers included */
 
 private:
-	/* -T: the connections without progress since @before fail. */
-	void expire(uint64_t before)
+	/*
+	 * -T: the connections without progress for the timeout fail.  As an
+	 * age, not as "active before now - timeout": CLOCK_MONOTONIC starts
+	 * near 0 at boot, so in a guest that booted less than the timeout ago
+	 * that difference wrapped around and every connection "timed out".
+	 */
+	void expire(uint64_t now)
 	{
+		const uint64_t limit = uint64_t(opt.timeout) * 1000000000u;
 		for (conn &c : conns_)
-			if (c.fd >= 0 && c.active < before) {
+			if (c.fd >= 0 && now - c.active >= limit) {
 				timeouts.fetch_add(1, std::memory_order_relaxed);
-				fail(c, "no progress", ETIMEDOUT);
+				fail(c, local_port(c.fd, "no progress"), ETIMEDOUT);
 			}
+	}
+
+	/* "@what (local port N)": which connection, to find it in ss or a capture. */
+	static const char *local_port(int fd, const char *what)
+	{
+		static thread_local char buf[64];
+		sockaddr_storage a{};
+		socklen_t len = sizeof(a);
+		if (getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) ||
+		    (a.ss_family != AF_INET && a.ss_family != AF_INET6))
+			return what;
+		unsigned port = ntohs(a.ss_family == AF_INET
+					      ? reinterpret_cast<sockaddr_in *>(&a)->sin_port
+					      : reinterpret_cast<sockaddr_in6 *>(&a)->sin6_port);
+		snprintf(buf, sizeof(buf), "%s (local port %u)", what, port);
+		return buf;
 	}
 
 	void open(conn &c)
