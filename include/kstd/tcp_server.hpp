@@ -94,7 +94,13 @@ struct tcp_server_options {
 	int backlog = 128;
 	/** Flags of the server's workqueue (wq::unbound, wq::highpri, ...). */
 	wq_flags queue_flags = wq::none;
-	/** Connections one accept run takes before it requeues itself (>= 1). */
+	/**
+	 * Connections one accept run takes before it requeues itself (>= 1).
+	 * The requeued run waits behind all the connection work queued
+	 * meanwhile, so under load a burst of N connections takes N /
+	 * accept_batch such rounds to be accepted: a server whose runs are
+	 * long (large responses) wants a batch near its backlog.
+	 */
 	int accept_batch = 16;
 	/**
 	 * true: one dual-stack listener on [::] (IPv4 as mapped addresses),
