@@ -187,7 +187,7 @@ static int kstd_splice_socket_actor(struct pipe_inode_info *pipe, struct splice_
 		struct msghdr msg = {};
 		struct bio_vec bvec[16];
 		unsigned int tail = pipe->tail, bc = 0;
-		size_t remain = left, asked;
+		size_t remain = left, asked, unconsumed;
 
 		while (!pipe_empty(pipe->head, tail) && remain && bc < ARRAY_SIZE(bvec)) {
 			struct pipe_buffer *buf = &pipe->bufs[tail & mask];
@@ -224,13 +224,13 @@ static int kstd_splice_socket_actor(struct pipe_inode_info *pipe, struct splice_
 		spliced += sent;
 		left -= sent;
 		/* Consume what was sent; a partly sent buffer stays, advanced. */
-		for (tail = pipe->tail, ret = sent; ret > 0;) {
+		for (tail = pipe->tail, unconsumed = sent; unconsumed;) {
 			struct pipe_buffer *buf = &pipe->bufs[tail & mask];
-			size_t seg = min_t(size_t, ret, buf->len);
+			size_t seg = min_t(size_t, unconsumed, buf->len);
 
 			buf->offset += seg;
 			buf->len -= seg;
-			ret -= seg;
+			unconsumed -= seg;
 			if (!buf->len) {
 				pipe_buf_release(pipe, buf);
 				tail++;
