@@ -116,6 +116,18 @@ uint64_t now_ns()
 
 constexpr uint64_t ms = 1000000u, sec = 1000000000u;
 
+/* Index of the first byte where @expected and @got differ, @n if none. */
+size_t first_difference(const void *expected, const void *got, size_t n)
+{
+	auto *a = static_cast<const uint8_t *>(expected), *b = static_cast<const uint8_t *>(got);
+	if (memcmp(a, b, n) == 0) /* the common case, at memcmp's speed */
+		return n;
+	size_t i = 0;
+	while (a[i] == b[i])
+		i++;
+	return i;
+}
+
 /* ---- options ---- */
 
 enum klass { well, malformed, slow, reset_class, tw_drop, abort_class, n_classes };
@@ -530,12 +542,8 @@ public:
 				return corrupt("echo of bytes never sent");
 			size_t m = std::min({n, sizeof(want), size_t(round_end_ - got)});
 			rx_.fill(want, m);
-			if (memcmp(want, p, m) != 0) {
-				size_t i = 0;
-				while (want[i] == p[i])
-					i++;
+			if (size_t i = first_difference(want, p, m); i < m)
 				return corrupt("echo differs at byte " + std::to_string(got + i));
-			}
 			got += m;
 			bytes_checked += m;
 			p += m;
@@ -754,13 +762,13 @@ public:
 				body_pos_ = 0;
 			}
 			uint64_t m = std::min<uint64_t>(n, body_len_ - body_pos_);
-			if (x.check_body &&
-			    memcmp(p, x.file->data.data() + x.off + body_pos_, size_t(m)) != 0) {
-				size_t i = 0;
-				while (p[i] == uint8_t(x.file->data[size_t(x.off + body_pos_ + i)]))
-					i++;
-				return corrupt("body of /" + x.file->name + " differs at byte " +
-					       std::to_string(x.off + body_pos_ + i));
+			if (x.check_body) {
+				size_t i = first_difference(x.file->data.data() + x.off + body_pos_,
+							    p, size_t(m));
+				if (i < m)
+					return corrupt("body of /" + x.file->name +
+						       " differs at byte " +
+						       std::to_string(x.off + body_pos_ + i));
 			}
 			if (x.check_body)
 				bytes_checked += m;
