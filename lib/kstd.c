@@ -176,6 +176,12 @@ void kstd_lockdep_assert_held(const void *lock, int is_mutex)
 
 /* ---- struct mutex ------------------------------------------------------ */
 
+/* mutex_init() with the caller's class: a macro over rt_mutex code on RT. */
+void kstd_mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
+{
+	__mutex_init(lock, name, key);
+}
+
 /* With lockdep, mutex_lock() and friends are macros over *_nested(). */
 void kstd_mutex_lock(struct mutex *lock)
 {

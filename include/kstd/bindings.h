@@ -83,8 +83,9 @@ void _raw_spin_unlock_irqrestore(struct raw_spinlock *lock, unsigned long flags)
 #endif
 
 /* --- struct mutex --- */
-void __mutex_init(struct mutex *lock, const char *name,
-		  struct lock_class_key *key) KSTD_NOEXCEPT;
+/* __mutex_init() is a function on most configs but a macro on PREEMPT_RT. */
+void kstd_mutex_init(struct mutex *lock, const char *name,
+		     struct lock_class_key *key) KSTD_NOEXCEPT;
 void kstd_mutex_lock(struct mutex *lock) KSTD_NOEXCEPT;
 #if !KSTD_CONFIG_DEBUG_LOCK_ALLOC
 /* Without lockdep, mutex_lock() is an exported function: no helper hop. */

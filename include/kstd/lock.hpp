@@ -339,7 +339,7 @@ public:
 private:
 	void init(const char *name, lock_class &cls) noexcept
 	{
-		__mutex_init(raw(), cls.bind_name(name), cls.key());
+		kstd_mutex_init(raw(), cls.bind_name(name), cls.key());
 	}
 
 	opaque<KSTD_SIZEOF_MUTEX, KSTD_ALIGNOF_MUTEX> storage_;
