@@ -21,6 +21,30 @@ ifndef KSTD_ROOT
 KSTD_ROOT := $(realpath $(dir $(lastword $(MAKEFILE_LIST))))
 endif
 
+# What `make -C <kernel> M=<module>` needs besides: the pahole that leaves
+# C++ units out of module BTF (lib/kstd-pahole; kernels with
+# CONFIG_DEBUG_INFO_BTF_MODULES run pahole in the final module link, a make
+# pass that never reads this file, so it has to come from the command line).
+KSTD_PAHOLE     := $(KSTD_ROOT)/lib/kstd-pahole
+KSTD_KBUILD_ARGS = PAHOLE=$(KSTD_PAHOLE)
+
+# Included from a module's own Makefile (not by Kbuild, which exports
+# KERNELRELEASE): only the variables above, for its `$(MAKE) -C $(KDIR)
+# M=$(CURDIR) $(KSTD_KBUILD_ARGS)` line.
+ifneq ($(KERNELRELEASE),)
+
+# Module BTF: without kstd's pahole the build would fail at its very end,
+# in pahole ("Unsupported DW_TAG_reference_type"); say so up front.
+ifdef CONFIG_DEBUG_INFO_BTF_MODULES
+ifneq ($(wildcard $(objtree)/vmlinux),)
+ifneq ($(PAHOLE),$(KSTD_PAHOLE))
+$(error kstd: this kernel encodes BTF for its modules and pahole cannot \
+	encode C++; build with: make -C $(abspath $(objtree)) M=$(KBUILD_EXTMOD) $(KSTD_KBUILD_ARGS) \
+	(or use $$(KSTD_KBUILD_ARGS) from kstd.mk in your Makefile))
+endif
+endif
+endif
+
 # Kbuild runs make with -rR, so there is no $(CXX): derive it from $(CC).
 # Only the compiler's file name is rewritten (a wrapper such as ccache and
 # the directory stay), so every spelling the kernel's Makefile produces
@@ -170,3 +194,5 @@ quiet_cmd_kstd_cxx_ii_cpp = CPP C++ $@
 
 $(obj)/%.ii: $(src)/%.cpp $(kstd_layout) FORCE
 	$(call if_changed_dep,kstd_cxx_ii_cpp)
+
+endif # KERNELRELEASE

@@ -29,11 +29,15 @@ find "$out" -xtype l -delete 2>/dev/null || true
 	done
 
 log "building modules against $kdir"
-if ! make -C "$kdir" M="$out" -j"$KSTD_JOBS" "$@" >"$out/build.log" 2>&1; then
+# PAHOLE: kstd.mk's KSTD_KBUILD_ARGS (module BTF without the C++ units).
+if ! make -C "$kdir" M="$out" PAHOLE="$KSTD_ROOT/lib/kstd-pahole" -j"$KSTD_JOBS" "$@" \
+	>"$out/build.log" 2>&1; then
 	grep -E 'error|Error' "$out/build.log" | head -30 >&2
 	die "module build failed against $kdir (log: $out/build.log)"
 fi
-if grep -iE 'warning:|objtool' "$out/build.log" >&2; then
+# pahole's complaints count too (module BTF: see lib/kstd-pahole).
+if grep -iE 'warning:|objtool|tag not supported|Unsupported DW_TAG|error while encoding BTF' \
+	"$out/build.log" >&2; then
 	die "module build against $kdir printed warnings (log: $out/build.log)"
 fi
 echo "$out"

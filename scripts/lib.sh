@@ -80,3 +80,25 @@ hook_kunit_tree() {
 }
 
 kernel_version() { make -s -C "$1" kernelversion 2>/dev/null; }
+
+# Installs one of Debian's kernel-headers meta-packages (linux-headers-amd64
+# for 6.1, linux-headers-6.12-amd64, linux-headers-6.12-rt-amd64, ...) and
+# prints the headers directory of the release it depends on.  Without its
+# Recommends: those are the kernel image, which the host must not install.
+debian_headers() { # meta-package
+	local meta=$1 release sudo=
+	if ! dpkg-query -W -f '${Status}\n' "$meta" 2>/dev/null | grep -q 'install ok installed'; then
+		[ "$(id -u)" -eq 0 ] || sudo=sudo
+		log "installing $meta"
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
+			"$meta" >/dev/null ||
+			{ $sudo apt-get update -q >/dev/null &&
+			  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+				--no-install-recommends "$meta" >/dev/null; } ||
+			die "apt-get install $meta failed"
+	fi
+	release=$(dpkg-query -W -f '${Depends}' "$meta" | grep -oE 'linux-headers-[0-9][^ ,]*' | head -1)
+	[ -n "$release" ] && [ -f "/usr/src/$release/Makefile" ] ||
+		die "$meta depends on no installed linux-headers-<release>"
+	echo "/usr/src/$release"
+}

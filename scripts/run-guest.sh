@@ -8,6 +8,12 @@
 #   --kernel BZIMAGE  kernel to boot (default: built by scripts/build-kernel.sh)
 #   --flavor F        x86 or x86-debug, for build-kernel.sh (default x86-debug)
 #   --smp N           guest CPUs (default 2)
+#   --tcg-single      run all guest CPUs in one host thread (TCG
+#                     thread=single) instead of one thread each: slower, but
+#                     code that the guest patches while another CPU runs it
+#                     (text_poke_bp(), static keys) is seen coherently; with
+#                     thread=multi Debian's 6.12 kernels die at boot with
+#                     "Oops: int3" in patched code on the other CPU
 #   --mem MIB         guest memory (default 2048)
 #   --timeout S       kill the guest after S seconds (default 600)
 #   --out DIR         host directory the guest sees as /out (default: a new
@@ -72,7 +78,7 @@ show_console() {
 	done
 }
 
-usage() { sed -n '3,23s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '3,29s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 # Writes an initramfs (uncompressed newc cpio) for --modules: static
 # busybox, scripts/initrd-init.sh as /init, and the modules that mounting
@@ -113,12 +119,13 @@ make_initrd() { # module-tree cpio-file
 	rm -rf "$stage"
 }
 
-kernel='' flavor=x86-debug smp=2 mem=2048 timeout=600 out='' extra='' ktap=0 verbose=0 modules=
+kernel='' flavor=x86-debug smp=2 tcg_threads=multi mem=2048 timeout=600 out='' extra='' ktap=0 verbose=0 modules=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
 	--flavor) flavor=$2; shift ;;
 	--smp) smp=$2; shift ;;
+	--tcg-single) tcg_threads=single ;;
 	--mem) mem=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--out) out=$2; shift ;;
@@ -182,7 +189,7 @@ append+=" root=hostroot rootfstype=9p ro"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$KSTD_ROOT/scripts/guest-init.sh $extra"
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
-      -accel "tcg,thread=multi" -cpu qemu64 -smp "$smp" -m "$mem"
+      -accel "tcg,thread=$tcg_threads" -cpu qemu64 -smp "$smp" -m "$mem"
       -bios /usr/share/qemu/qboot.rom
       -chardev "stdio,id=con,logfile=${out//,/,,}/console.log" -serial chardev:con
       -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
