@@ -5,6 +5,7 @@
 #   scripts/build-kernel.sh x86        x86_64 SMP guest (modules, IPv4/6, KUnit)
 #   scripts/build-kernel.sh x86-debug  the same plus KASAN, kmemleak, lockdep, ...
 #   scripts/build-kernel.sh x86-debug-clang  x86-debug built with clang 14 (LLVM=-14)
+#   scripts/build-kernel.sh x86-rt-debug     x86-debug with PREEMPT_RT
 #
 # Kernels are cached in $KSTD_CACHE/build/<version>-<flavor>-<config hash>, so
 # a rerun, or a second checkout on the same machine, reuses them.  The source
@@ -12,12 +13,13 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-flavor=${1:?usage: build-kernel.sh x86|x86-debug|x86-debug-clang}
+flavor=${1:?usage: build-kernel.sh x86|x86-debug|x86-debug-clang|x86-rt-debug}
 llvm= # the kernel's LLVM= (its modules need the same)
 case $flavor in
 x86) frags=(guest.config) ;;
 x86-debug) frags=(guest.config debug.config) ;;
 x86-debug-clang) frags=(guest.config debug.config) llvm=-14 ;;
+x86-rt-debug) frags=(guest.config debug.config rt.config) ;;
 *) die "unknown kernel flavor '$flavor'" ;;
 esac
 

@@ -7,15 +7,19 @@
 #   1. the KUnit suites under kunit.py on UML (the kernel's own runner),
 #      built with gcc and again with clang 14 (LLVM=-14);
 #   2. module builds with W=1 against the 6.12 x86_64 debug kernel, the 6.12
-#      UML kernels (gcc, clang) and Debian's linux-headers-6.1 (no warning
-#      allowed), and dkms.conf through dkms build/install in a private DKMS
-#      tree;
+#      UML kernels (gcc, clang) and Debian's own headers: 6.1 and 6.1 RT,
+#      6.12, 6.12 RT and 6.12 cloud (no warning allowed, pahole's included),
+#      and dkms.conf through dkms build/install in a private DKMS tree;
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
 #      KUnit suites as kstd_test.ko, the module-entry test, the reference
 #      modules' tests, and the short form of `make stress` (25 s per server);
-#   5. on Debian's own 6.1 kernel image: the module-entry, params and /proc
-#      tests and the reference modules' integration tests;
+#      then in the x86_64 RT debug guest (the same plus PREEMPT_RT): the
+#      KUnit suites, the module-entry test and the short stress run;
+#   5. on Debian's own 6.1, 6.12 and 6.12 RT kernel images: the module-entry,
+#      params and /proc tests, the reference modules' integration tests,
+#      each module's taint and BTF, and a C++ stack decoded by
+#      decode_stacktrace.sh;
 # and ends with the line "N passed, N failed".  Logs: build/check/.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -120,8 +124,7 @@ fi
 
 # 2. Module builds, W=1, no warnings.
 kdebug=$(scripts/build-kernel.sh x86-debug) || { record FAIL "build x86_64 debug kernel"; kdebug=; }
-need_pkgs linux-headers-amd64
-deb_headers=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -1)
+deb_headers=$(debian_headers linux-headers-amd64)
 build_ok() { # name kdir make-args...
 	local name=$1 kdir=$2
 	shift 2
@@ -142,7 +145,44 @@ if cxx_by_clang $(cxx_objects_of_modules "$mods") >"$results/modules-clang-cxx.l
 else
 	record FAIL "modules against UML clang: C++ by clang++" "$(tail -1 "$results/modules-clang-cxx.log")"
 fi
-build_ok "modules W=1 against Debian $(basename "$deb_headers")" "$deb_headers" W=1
+# Debian's own kernels, as users have them: 6.1 and 6.12, generic, PREEMPT_RT
+# and cloud (6.12's headers ship a vmlinux, so these builds encode module
+# BTF through lib/kstd-pahole; build-modules.sh fails on pahole's complaints).
+for meta in linux-headers-amd64 linux-headers-rt-amd64 linux-headers-6.12-amd64 \
+	linux-headers-6.12-rt-amd64 linux-headers-6.12-cloud-amd64; do
+	if kd=$(debian_headers "$meta" 2>"$results/$meta.log"); then
+		build_ok "modules W=1 against Debian $(basename "$kd")" "$kd" W=1
+	else
+		record FAIL "modules W=1 against Debian $meta" "cannot install it; see $results/$meta.log"
+	fi
+done
+
+# A module outside this tree, built as docs/getting-started.md says, against
+# Debian's 6.12 headers (module BTF): its own Makefile passes
+# $(KSTD_KBUILD_ARGS) and the .ko gets BTF and keeps its C++ DWARF; the bare
+# `make -C ... M=...` stops at once with kstd.mk's message, not in pahole.
+outside_module_btf() { # kdir
+	local d=$KSTD_ROOT/build/outside-hello
+	rm -rf "$d" && mkdir -p "$d" && cp "$KSTD_ROOT/examples/hello/main.cpp" "$d/" &&
+	printf 'include %s/kstd.mk\nobj-m += hello.o\nhello-y := main.o kstd.o\n' "$KSTD_ROOT" >"$d/Kbuild" &&
+	printf 'KDIR ?= %s\ninclude %s/kstd.mk\nall:\n\t$(MAKE) -C $(KDIR) M=$(CURDIR) $(KSTD_KBUILD_ARGS)\n' \
+		"$1" "$KSTD_ROOT" >"$d/Makefile" || return 1
+	if make -C "$1" M="$d" >"$d/bare.log" 2>&1 ||
+		! grep -q 'kstd: this kernel encodes BTF for its modules' "$d/bare.log"; then
+		echo "bare make did not stop with kstd.mk's message"; return 1
+	fi
+	make -C "$d" >"$d/build.log" 2>&1 || { tail -5 "$d/build.log"; return 1; }
+	! grep -qE 'warning:|tag not supported|error while encoding BTF' "$d/build.log" &&
+	readelf -S "$d/hello.ko" | grep -q ' \.BTF ' &&
+	readelf --debug-dump=info "$d/hello.ko" | grep -q 'DW_AT_language.*C++'
+}
+kd612=$(debian_headers linux-headers-6.12-amd64 2>/dev/null)
+if [ -n "$kd612" ] && outside_module_btf "$kd612" >"$results/outside-module-btf.log" 2>&1; then
+	record PASS "module outside the tree, its Makefile with KSTD_KBUILD_ARGS: BTF and C++ DWARF (Debian 6.12)"
+else
+	record FAIL "module outside the tree, its Makefile with KSTD_KBUILD_ARGS: BTF and C++ DWARF (Debian 6.12)" \
+		"see $results/outside-module-btf.log"
+fi
 
 # dkms.conf: dkms add, build (signed), install into a private DKMS tree.
 if "$KSTD_ROOT/scripts/dkms-test.sh" "${deb_headers##*/linux-headers-}" >"$results/dkms.log" 2>&1; then
@@ -231,19 +271,53 @@ if [ -n "$kdebug" ]; then
 	fi
 fi
 
-# 5. Debian's own 6.1 kernel (the signed image, virtio and 9p as modules):
-# the reference modules built against its headers, unsigned, loaded with a
-# taint.  No KASAN or lockdep there; this is about the 6.1 API for real.
-log "Debian 6.1 guest: module entry, params and /proc, the reference modules"
-"$KSTD_ROOT/scripts/debian-guest.sh" "$results/guest-debian61" >"$results/guest-debian61.log" 2>&1
-rc=$?
-record_tap "Debian 6.1 guest" "$results/guest-debian61.log"
-if [ $rc -eq 0 ]; then
-	record PASS "Debian 6.1 guest run clean (no kernel reports)"
-else
-	record FAIL "Debian 6.1 guest run clean (no kernel reports)" \
-		"$(grep -a "\[kstd\] error" "$results/guest-debian61.log" | tail -3 | tr '\n' ' ')"
+# 4b. The x86_64 RT debug guest: the same bug finders on PREEMPT_RT, where
+# spinlock_t sleeps and interrupts and softirqs run in threads.
+krt=$(scripts/build-kernel.sh x86-rt-debug) || { record FAIL "build x86_64 RT debug kernel"; krt=; }
+if [ -n "$krt" ] && build_ok "modules W=1 against 6.12 x86_64 RT debug" "$krt" W=1; then
+	rtmods=$KSTD_ROOT/build/modules/$(basename "$krt")
+	tools=${tools:-$("$KSTD_ROOT/scripts/build-tools.sh")}
+	log "x86_64 RT debug guest: kstd_test.ko, module entry, stress"
+	"$KSTD_ROOT/scripts/run-guest.sh" --kernel "$krt/arch/x86/boot/bzImage" --ktap \
+		--timeout 1800 --out "$results/guest-rt-debug" -- \
+		bash -c "insmod $rtmods/kunit/kstd_test.ko && rmmod kstd_test;
+			 t=$KSTD_ROOT/scripts/guest-tests; r=0
+			 grep -q PREEMPT_RT /proc/version || { echo 'not ok - kernel is PREEMPT_RT'; r=1; }
+			 \$t/module-entry.sh $rtmods || r=1
+			 DURATION=25 \$t/stress.sh $rtmods $tools || r=1
+			 exit \$r" \
+		>"$results/guest-rt-debug.log" 2>&1
+	rc=$?
+	record_kunit "KUnit in the x86_64 RT debug guest" "$results/guest-rt-debug.log"
+	record_tap "RT debug guest" "$results/guest-rt-debug.log"
+	if [ $rc -eq 0 ]; then
+		record PASS "RT debug guest run clean (no kernel reports, no leaks)"
+	else
+		record FAIL "RT debug guest run clean (no kernel reports, no leaks)" \
+			"$(grep -a "\[kstd\] error" "$results/guest-rt-debug.log" | tail -3 | tr '\n' ' ')"
+	fi
 fi
+
+# 5. Debian's own kernels (the signed images, virtio and 9p as modules):
+# 6.1, 6.12 and 6.12 PREEMPT_RT, each with the reference modules built
+# against its headers, unsigned, loaded with a taint; module BTF and a
+# decoded C++ stack where the kernel has them.  No KASAN or lockdep there:
+# this is about the distributions' APIs and configurations for real.
+for meta in linux-headers-amd64 linux-headers-6.12-amd64 linux-headers-6.12-rt-amd64; do
+	kd=$(debian_headers "$meta" 2>/dev/null) || { record FAIL "Debian guest for $meta" "no headers"; continue; }
+	name="Debian ${kd##*/linux-headers-} guest"
+	log "$name: module entry, params and /proc, the reference modules, BTF, a C++ stack"
+	"$KSTD_ROOT/scripts/debian-guest.sh" "$meta" "$results/guest-${kd##*/linux-headers-}" \
+		>"$results/guest-${kd##*/linux-headers-}.log" 2>&1
+	rc=$?
+	record_tap "$name" "$results/guest-${kd##*/linux-headers-}.log"
+	if [ $rc -eq 0 ]; then
+		record PASS "$name run clean (no kernel reports)"
+	else
+		record FAIL "$name run clean (no kernel reports)" \
+			"$(grep -a "\[kstd\] error" "$results/guest-${kd##*/linux-headers-}.log" | tail -3 | tr '\n' ' ')"
+	fi
+done
 
 echo
 echo "check took $(($(date +%s) - start)) s; $skipped skipped; logs in $results"

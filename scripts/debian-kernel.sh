@@ -4,7 +4,7 @@
 # installed, unpacked (not installed) into the cache:
 #
 #   scripts/debian-kernel.sh [RELEASE]   (default: the newest installed
-#                                         linux-headers-6.1.*-amd64)
+#                                         6.1 headers, linux-headers-amd64)
 #
 # Prints the directory, which holds boot/vmlinuz-RELEASE and
 # lib/modules/RELEASE/ (the .ko files, and modules.dep that depmod makes
@@ -17,8 +17,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-need_pkgs linux-headers-amd64 kmod
-kver=${1:-$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -1)}
+need_pkgs kmod
+kver=${1:-$(debian_headers linux-headers-amd64)}
 kver=${kver##*/linux-headers-}
 [ -n "$kver" ] || die "no linux-headers-6.1.*-amd64 installed"
 hver=$(dpkg-query -W -f '${Version}' "linux-headers-$kver" 2>/dev/null) ||

@@ -4,7 +4,7 @@
 # installs them, against Debian's 6.1 headers:
 #
 #   scripts/dkms-test.sh [KERNEL_RELEASE]   (default: the newest installed
-#                                            linux-headers-6.1.*-amd64)
+#                                            6.1 headers, linux-headers-amd64)
 #
 # Everything happens in a private DKMS tree under build/dkms (--dkmstree,
 # --sourcetree, --installtree, and a private signing key), never in
@@ -21,8 +21,8 @@ source "$(dirname "$0")/lib.sh"
 # What README.md's "Install with DKMS" section copies to /usr/src/kstd-<v>.
 DKMS_SOURCES=(dkms.conf kstd.mk LICENSE include lib examples)
 
-need_pkgs dkms linux-headers-amd64 openssl kmod
-kver=${1:-$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -1)}
+need_pkgs dkms openssl kmod
+kver=${1:-$(debian_headers linux-headers-amd64)}
 kver=${kver##*/linux-headers-}
 [ -n "$kver" ] || die "no linux-headers-6.1.*-amd64 installed"
 kdir=/lib/modules/$kver/build
