@@ -60,11 +60,28 @@ clean-files += kstd-layout.s kstd-generated
 
 CFLAGS_kstd.o += -I$(KSTD_ROOT)/include -I$(kstd_gendir)
 
-# Functions that stable kernels gained by backport, which no version number
-# tells: looked up in the headers the helpers are compiled against.
-kstd_have = $(if $(shell grep -qsw '$(1)' $(srctree)/$(2) && echo y),-DKSTD_HAVE_$(3))
-CFLAGS_kstd.o += $(call kstd_have,sk_net_refcnt_upgrade,include/net/sock.h,SK_NET_REFCNT_UPGRADE)
-CFLAGS_kstd.o += $(call kstd_have,__netns_tracker_free,include/net/net_namespace.h,NETNS_TRACKER_FREE)
+# Kernel features, not version numbers: distribution and stable kernels
+# backport them (Debian's 6.1 has timer_shutdown_sync(), a 6.2 function),
+# so each feature a helper depends on is looked up in the headers the
+# helpers are compiled against, $(srctree) (on Debian the -common package,
+# not the flavour's directory), and passed on as -DKSTD_HAVE_<FEATURE>.
+# A test matches the declaration itself: the function's name followed by
+# '(' on a line that starts a prototype, a definition or a function-like
+# macro, never a comment, a call or another macro's body.  A header that is
+# not there stops the build: it must not read as "feature absent".
+# docs/design.md lists every test and its fallback.
+kstd_lp := (
+kstd_header = $(or $(wildcard $(srctree)/$(1)),$(error kstd: $(srctree)/$(1) \
+	not found: cannot tell whether this kernel has KSTD_HAVE_$(2)))
+kstd_decl_re = ^($(pound)[[:space:]]*define[[:space:]]+|[^[:space:]$(pound)/*].*[^[:alnum:]_])?$(strip $(1))[$(kstd_lp)]
+# $(call kstd_have,FEATURE,header,functions): the header declares them all.
+kstd_have = $(if $(strip $(foreach f,$(3),$(if $(shell grep -Eq \
+	'$(call kstd_decl_re,$(f))' $(call kstd_header,$(2),$(1)) && echo y),,n))),,-DKSTD_HAVE_$(1))
+
+kstd_features := \
+	$(call kstd_have,SK_NET_REFCNT_UPGRADE,include/net/sock.h,sk_net_refcnt_upgrade) \
+	$(call kstd_have,NETNS_TRACKER_FREE,include/net/net_namespace.h,__netns_tracker_free)
+CFLAGS_kstd.o += $(kstd_features)
 
 $(obj)/kstd.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
 	$(call if_changed_rule,cc_o_c)
