@@ -82,6 +82,8 @@ kstd_features := \
 	$(call kstd_have,KTHREAD_STOP_PUT,include/linux/kthread.h,kthread_stop_put) \
 	$(call kstd_have,TIMER_DELETE,include/linux/timer.h,timer_delete timer_delete_sync) \
 	$(call kstd_have,TIMER_SHUTDOWN,include/linux/timer.h,timer_shutdown_sync) \
+	$(call kstd_have,DISABLE_WORK,include/linux/workqueue.h,disable_work \
+		disable_work_sync disable_delayed_work disable_delayed_work_sync) \
 	$(call kstd_have,SK_NET_REFCNT_UPGRADE,include/net/sock.h,sk_net_refcnt_upgrade) \
 	$(call kstd_have,NETNS_TRACKER_FREE,include/net/net_namespace.h,__netns_tracker_free)
 CFLAGS_kstd.o += $(kstd_features)
