@@ -77,6 +77,10 @@ kstd_decl_re = ^($(pound)[[:space:]]*define[[:space:]]+|[^[:space:]$(pound)/*].*
 # $(call kstd_have,FEATURE,header,functions): the header declares them all.
 kstd_have = $(if $(strip $(foreach f,$(3),$(if $(shell grep -Eq \
 	'$(call kstd_decl_re,$(f))' $(call kstd_header,$(2),$(1)) && echo y),,n))),,-DKSTD_HAVE_$(1))
+# $(call kstd_have_arg,FEATURE,header,function,word): the function's
+# declaration, from its first line to the ';', contains the word.
+kstd_have_arg = $(if $(shell sed -En '\%$(call kstd_decl_re,$(3))%{:a;/;/!{N;ba};p;q}' \
+	$(call kstd_header,$(2),$(1)) | grep -qw '$(4)' && echo y),-DKSTD_HAVE_$(1))
 
 kstd_features := \
 	$(call kstd_have,KTHREAD_STOP_PUT,include/linux/kthread.h,kthread_stop_put) \
@@ -85,7 +89,11 @@ kstd_features := \
 	$(call kstd_have,DISABLE_WORK,include/linux/workqueue.h,disable_work \
 		disable_work_sync disable_delayed_work disable_delayed_work_sync) \
 	$(call kstd_have,SK_NET_REFCNT_UPGRADE,include/net/sock.h,sk_net_refcnt_upgrade) \
-	$(call kstd_have,NETNS_TRACKER_FREE,include/net/net_namespace.h,__netns_tracker_free)
+	$(call kstd_have,NETNS_TRACKER_FREE,include/net/net_namespace.h,__netns_tracker_free) \
+	$(call kstd_have_arg,INET_LOOKUP_HASHINFO,include/net/inet_hashtables.h, \
+		__inet_lookup_established,inet_hashinfo) \
+	$(call kstd_have_arg,INET6_LOOKUP_HASHINFO,include/net/inet6_hashtables.h, \
+		__inet6_lookup_established,inet_hashinfo)
 CFLAGS_kstd.o += $(kstd_features)
 
 $(obj)/kstd.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
