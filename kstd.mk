@@ -88,6 +88,7 @@ kstd_features := \
 	$(call kstd_have,TIMER_SHUTDOWN,include/linux/timer.h,timer_shutdown_sync) \
 	$(call kstd_have,DISABLE_WORK,include/linux/workqueue.h,disable_work \
 		disable_work_sync disable_delayed_work disable_delayed_work_sync) \
+	$(call kstd_have,KERNEL_SENDPAGE,include/linux/net.h,kernel_sendpage) \
 	$(call kstd_have,SK_NET_REFCNT_UPGRADE,include/net/sock.h,sk_net_refcnt_upgrade) \
 	$(call kstd_have,NETNS_TRACKER_FREE,include/net/net_namespace.h,__netns_tracker_free) \
 	$(call kstd_have_arg,INET_LOOKUP_HASHINFO,include/net/inet_hashtables.h, \
