@@ -84,11 +84,42 @@ clean-files += kstd-layout.s kstd-generated
 
 CFLAGS_kstd.o += -I$(KSTD_ROOT)/include -I$(kstd_gendir)
 
-# Functions that stable kernels gained by backport, which no version number
-# tells: looked up in the headers the helpers are compiled against.
-kstd_have = $(if $(shell grep -qsw '$(1)' $(srctree)/$(2) && echo y),-DKSTD_HAVE_$(3))
-CFLAGS_kstd.o += $(call kstd_have,sk_net_refcnt_upgrade,include/net/sock.h,SK_NET_REFCNT_UPGRADE)
-CFLAGS_kstd.o += $(call kstd_have,__netns_tracker_free,include/net/net_namespace.h,NETNS_TRACKER_FREE)
+# Kernel features, not version numbers: distribution and stable kernels
+# backport them (Debian's 6.1 has timer_shutdown_sync(), a 6.2 function),
+# so each feature a helper depends on is looked up in the headers the
+# helpers are compiled against, $(srctree) (on Debian the -common package,
+# not the flavour's directory), and passed on as -DKSTD_HAVE_<FEATURE>.
+# A test matches the declaration itself: the function's name followed by
+# '(' on a line that starts a prototype, a definition or a function-like
+# macro, never a comment, a call or another macro's body.  A header that is
+# not there stops the build: it must not read as "feature absent".
+# docs/design.md lists every test and its fallback.
+kstd_lp := (
+kstd_header = $(or $(wildcard $(srctree)/$(1)),$(error kstd: $(srctree)/$(1) \
+	not found: cannot tell whether this kernel has KSTD_HAVE_$(2)))
+kstd_decl_re = ^($(pound)[[:space:]]*define[[:space:]]+|[^[:space:]$(pound)/*].*[^[:alnum:]_])?$(strip $(1))[$(kstd_lp)]
+# $(call kstd_have,FEATURE,header,functions): the header declares them all.
+kstd_have = $(if $(strip $(foreach f,$(3),$(if $(shell grep -Eq \
+	'$(call kstd_decl_re,$(f))' $(call kstd_header,$(2),$(1)) && echo y),,n))),,-DKSTD_HAVE_$(1))
+# $(call kstd_have_arg,FEATURE,header,function,word): the function's
+# declaration, from its first line to the ';', contains the word.
+kstd_have_arg = $(if $(shell sed -En '\%$(call kstd_decl_re,$(3))%{:a;/;/!{N;ba};p;q}' \
+	$(call kstd_header,$(2),$(1)) | grep -qw '$(4)' && echo y),-DKSTD_HAVE_$(1))
+
+kstd_features := \
+	$(call kstd_have,KTHREAD_STOP_PUT,include/linux/kthread.h,kthread_stop_put) \
+	$(call kstd_have,TIMER_DELETE,include/linux/timer.h,timer_delete timer_delete_sync) \
+	$(call kstd_have,TIMER_SHUTDOWN,include/linux/timer.h,timer_shutdown_sync) \
+	$(call kstd_have,DISABLE_WORK,include/linux/workqueue.h,disable_work \
+		disable_work_sync disable_delayed_work disable_delayed_work_sync) \
+	$(call kstd_have,KERNEL_SENDPAGE,include/linux/net.h,kernel_sendpage) \
+	$(call kstd_have,SK_NET_REFCNT_UPGRADE,include/net/sock.h,sk_net_refcnt_upgrade) \
+	$(call kstd_have,NETNS_TRACKER_FREE,include/net/net_namespace.h,__netns_tracker_free) \
+	$(call kstd_have_arg,INET_LOOKUP_HASHINFO,include/net/inet_hashtables.h, \
+		__inet_lookup_established,inet_hashinfo) \
+	$(call kstd_have_arg,INET6_LOOKUP_HASHINFO,include/net/inet6_hashtables.h, \
+		__inet6_lookup_established,inet_hashinfo)
+CFLAGS_kstd.o += $(kstd_features)
 
 $(obj)/kstd.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
 	$(call if_changed_rule,cc_o_c)

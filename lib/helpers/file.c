@@ -165,7 +165,12 @@ struct kstd_splice_target {
 	unsigned int flags;
 };
 
-#ifdef MSG_SPLICE_PAGES
+/*
+ * Where the kernel has kernel_sendpage() (before 6.5: KSTD_HAVE_KERNEL_SENDPAGE,
+ * see kstd_sock_send_page()), TCP sends a page without copying only through
+ * it, one pipe buffer at a time, as the kernel's own sendfile() does there.
+ */
+#ifndef KSTD_HAVE_KERNEL_SENDPAGE
 /*
  * What the internal pipe holds (referenced page-cache pages) into the
  * socket, up to 16 buffers per sendmsg(MSG_SPLICE_PAGES), as the kernel's

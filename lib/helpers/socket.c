@@ -207,9 +207,12 @@ int kstd_sock_recv(struct socket *sock, void *buf, size_t len, unsigned int flag
 
 /*
  * Zero-copy: the socket takes its own reference on @page and transmits from
- * it.  Since 6.5 that is sendmsg() with MSG_SPLICE_PAGES over a bvec (and
- * kernel_sendpage() is gone); before, kernel_sendpage().  Slab pages can't
- * be referenced that way (6.12 WARNs, 6.1 silently copies): refused.
+ * it.  Before 6.5 that is kernel_sendpage(); since, sendmsg() with
+ * MSG_SPLICE_PAGES over a bvec, and kernel_sendpage() is gone.  The test is
+ * for kernel_sendpage() (KSTD_HAVE_KERNEL_SENDPAGE, from kstd.mk), not for
+ * MSG_SPLICE_PAGES: stable 6.1 (6.1.72) defines that flag for UDP and
+ * af_alg, but its TCP ignores it and copies the data.  Slab pages can't be
+ * referenced that way (6.12 WARNs): refused.
  */
 int kstd_sock_send_page(struct socket *sock, struct page *page, size_t offset, size_t len,
 			unsigned int flags)
@@ -217,7 +220,7 @@ int kstd_sock_send_page(struct socket *sock, struct page *page, size_t offset, s
 	if (!sendpage_ok(page) || offset > page_size(page) || len > page_size(page) - offset)
 		return -EINVAL;
 	len = min_t(size_t, len, MAX_RW_COUNT);
-#ifdef MSG_SPLICE_PAGES
+#ifndef KSTD_HAVE_KERNEL_SENDPAGE
 	{
 		struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES | MSG_NOSIGNAL };
 		struct bio_vec bvec;

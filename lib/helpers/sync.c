@@ -47,9 +47,10 @@ struct task_struct *kstd_kthread_run(int (*fn)(void *data), void *data, const ch
 	return task;
 }
 
+/* kthread_stop_put() (6.6): KSTD_HAVE_KTHREAD_STOP_PUT from kstd.mk. */
 int kstd_kthread_stop_put(struct task_struct *task)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#ifdef KSTD_HAVE_KTHREAD_STOP_PUT
 	return kthread_stop_put(task);
 #else
 	int ret = kthread_stop(task);
@@ -118,10 +119,15 @@ void kstd_timer_init(struct timer_list *timer, void (*func)(struct timer_list *)
 		init_timer_key(timer, func, flags, name, key);
 }
 
-/* del_timer()/del_timer_sync() became timer_delete()/timer_delete_sync() in 6.2. */
+/*
+ * del_timer()/del_timer_sync() became timer_delete()/timer_delete_sync() in
+ * 6.2, and 6.1.y has them by backport; timer_shutdown_sync() likewise.
+ * kstd.mk finds them in the headers (KSTD_HAVE_TIMER_DELETE and
+ * KSTD_HAVE_TIMER_SHUTDOWN).
+ */
 int kstd_timer_delete(struct timer_list *timer)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef KSTD_HAVE_TIMER_DELETE
 	return timer_delete(timer);
 #else
 	return del_timer(timer);
@@ -130,7 +136,7 @@ int kstd_timer_delete(struct timer_list *timer)
 
 int kstd_timer_delete_sync(struct timer_list *timer)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef KSTD_HAVE_TIMER_DELETE
 	return timer_delete_sync(timer);
 #else
 	return del_timer_sync(timer);
@@ -144,7 +150,7 @@ bool kstd_timer_pending(const struct timer_list *timer)
 
 void kstd_timer_exit(struct timer_list *timer)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef KSTD_HAVE_TIMER_SHUTDOWN
 	timer_shutdown_sync(timer);
 #else
 	del_timer_sync(timer);

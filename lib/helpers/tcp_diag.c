@@ -5,18 +5,26 @@
  * in <kstd/bindings/tcp_diag.h>.
  *
  * This is what sock_diag's SOCK_DESTROY (`ss -K`) does for one socket:
- * inet_diag_find_one_icsk() + tcp_abort(), with the version drift kept
+ * inet_diag_find_one_icsk() + tcp_abort(), with the kernel drift kept
  * here:
- *  - the established-hash lookups take the namespace's own hash table,
- *    net->ipv4.tcp_death_row.hashinfo, since 6.1 (per-netns ehash); their
- *    net argument became const after 6.1 (a non-const one fits both);
+ *  - the established-hash lookups take the hash table as an argument,
+ *    the namespace's own one, net->ipv4.tcp_death_row.hashinfo (per-netns
+ *    ehash, 6.1, the oldest kernel kstd supports), until upstream dropped
+ *    that argument ("tcp: Don't pass hashinfo to socket lookup helpers",
+ *    net-next, August 2025): KSTD_HAVE_INET{,6}_LOOKUP_HASHINFO from
+ *    kstd.mk, which reads the declarations.  Their net argument became
+ *    const after 6.1 (a non-const one fits both);
  *  - tcp_abort() learned TIME-WAIT sockets after 6.1 (6.1's returns
  *    -EOPNOTSUPP for them), so TIME-WAIT is always handled here, the way
  *    6.12's tcp_abort() does it;
  *  - before 6.11 (commit bac76cf89816, "tcp: fix forever orphan socket
  *    caused by tcp_abort"), tcp_abort() on an orphaned socket purged its
  *    write queue without closing it, leaving a socket nothing frees: such
- *    sockets are refused there.
+ *    sockets are refused there.  That fix changed net/ipv4/tcp.c only,
+ *    so no header tells whether a kernel has it, and this one test stays
+ *    a version number.  It errs on the safe side: a kernel with the fix
+ *    backported (Debian's 6.1 since 6.1.132, per its changelog) still
+ *    refuses orphans, where the opposite mistake would strand a socket.
  */
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -54,15 +62,31 @@ KSTD_TCP_STATE_CHECK(CLOSING);
 KSTD_TCP_STATE_CHECK(NEW_SYN_RECV);
 #undef KSTD_TCP_STATE_CHECK
 
-/* The established hash TCP uses in @net. */
-static struct inet_hashinfo *kstd_tcp_hashinfo(struct net *net)
+/* The established-hash lookups, for an incoming segment: the source is the peer. */
+static struct sock *kstd_tcp_lookup4(struct net *net, __be32 saddr, __be16 sport,
+				     __be32 daddr, __be16 dport, int ifindex)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
-	return net->ipv4.tcp_death_row.hashinfo;
+#ifdef KSTD_HAVE_INET_LOOKUP_HASHINFO
+	return __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo, saddr, sport,
+					 daddr, ntohs(dport), ifindex, 0);
 #else
-	return &tcp_hashinfo;
+	return __inet_lookup_established(net, saddr, sport, daddr, ntohs(dport), ifindex, 0);
 #endif
 }
+
+#if IS_ENABLED(CONFIG_IPV6)
+static struct sock *kstd_tcp_lookup6(struct net *net, const struct in6_addr *saddr,
+				     __be16 sport, const struct in6_addr *daddr, __be16 dport,
+				     int ifindex)
+{
+#ifdef KSTD_HAVE_INET6_LOOKUP_HASHINFO
+	return __inet6_lookup_established(net, net->ipv4.tcp_death_row.hashinfo, saddr, sport,
+					  daddr, ntohs(dport), ifindex, 0);
+#else
+	return __inet6_lookup_established(net, saddr, sport, daddr, ntohs(dport), ifindex, 0);
+#endif
+}
+#endif
 
 /*
  * One end of a connection: an IPv4 address (an IPv4-mapped IPv6 one
@@ -109,15 +133,12 @@ struct sock *kstd_tcp_lookup(struct net *net, const struct kstd_sockaddr *local,
 		return ERR_PTR(-EAFNOSUPPORT);
 #endif
 
-	/* As for an incoming segment: the source is the peer. */
 	rcu_read_lock();
 	if (l.family == AF_INET)
-		sk = __inet_lookup_established(net, kstd_tcp_hashinfo(net), p.v4, p.port,
-					       l.v4, ntohs(l.port), ifindex, 0);
+		sk = kstd_tcp_lookup4(net, p.v4, p.port, l.v4, l.port, ifindex);
 #if IS_ENABLED(CONFIG_IPV6)
 	else
-		sk = __inet6_lookup_established(net, kstd_tcp_hashinfo(net), &p.v6, p.port,
-						&l.v6, ntohs(l.port), ifindex, 0);
+		sk = kstd_tcp_lookup6(net, &p.v6, p.port, &l.v6, l.port, ifindex);
 #endif
 	rcu_read_unlock();
 	return sk ? sk : ERR_PTR(-ENOENT);
@@ -147,6 +168,7 @@ int kstd_tcp_destroy(struct sock *sk, int err)
 	}
 	if (state == TCP_CLOSE)
 		return -ENOENT;
+	/* A version, not a feature: no header shows the fix (see the top). */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
 	if (sk_fullsock(sk) && sock_flag(sk, SOCK_DEAD))
 		return -EBUSY;

@@ -12,7 +12,6 @@
 #include <linux/lockdep.h>
 #include <linux/sched/task_stack.h>
 #include <linux/timer.h>
-#include <linux/version.h>
 #include <linux/workqueue.h>
 
 CHECK_LAYOUT(WORK_STRUCT, struct work_struct);
@@ -88,9 +87,11 @@ void kstd_init_delayed_work(struct delayed_work *dwork, work_func_t func, const 
  * queue one that is already gone: a connection's work re-arming the idle
  * timer that the connection's destructor has just cancelled left the timer
  * armed in freed memory (found by `make stress`, khttpd unloaded under
- * load).  Before 6.10 the kernel can only cancel.
+ * load).  KSTD_HAVE_DISABLE_WORK (kstd.mk) says whether <linux/workqueue.h>
+ * declares disable_work() and its three siblings; without them the kernel
+ * can only cancel.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef KSTD_HAVE_DISABLE_WORK
 static void kstd_stop_work(struct work_struct *work, bool sync)
 {
 	if (sync)
@@ -127,16 +128,21 @@ static void kstd_stop_delayed_work(struct delayed_work *dwork, bool sync)
 /* Whether a destroyed work item is disabled for good (see above). */
 bool kstd_work_exit_disables(void)
 {
-	return LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0);
+#ifdef KSTD_HAVE_DISABLE_WORK
+	return true;
+#else
+	return false;
+#endif
 }
 
 /*
  * A work item is going away.  @cancel (work owned by reference): make sure
- * it is neither pending nor running, nor ever queued again (6.10+).  From
- * inside its own callback only the pending instance is cancelled: waiting
- * for the running one would wait for ourselves, and the kernel allows a
- * work item to be freed by its callback.  Otherwise (work that owned its
- * object): it must not be pending, the queue owns whatever is queued.
+ * it is neither pending nor running, nor ever queued again (where the
+ * kernel can disable work).  From inside its own callback only the pending
+ * instance is cancelled: waiting for the running one would wait for
+ * ourselves, and the kernel allows a work item to be freed by its callback.
+ * Otherwise (work that owned its object): it must not be pending, the queue
+ * owns whatever is queued.
  */
 void kstd_work_exit(struct work_struct *work, bool cancel)
 {
