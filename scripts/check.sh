@@ -28,6 +28,8 @@ results=$KSTD_ROOT/build/check
 rm -rf "$results" && mkdir -p "$results"
 passed=0 failed=0 skipped=0
 start=$(date +%s)
+# Each step's start, in seconds since the check began: what each step costs.
+log() { printf '[kstd] %5d s: %s\n' "$(($(date +%s) - start))" "$*" >&2; }
 
 record() { # status name detail
 	case $1 in
@@ -64,6 +66,16 @@ record_tap() { # prefix log
 		"ok - "*) record PASS "$1: ${l#ok - }" ;;
 		esac
 	done < <(grep -aE '^(not )?ok - ' "$2" | tr -d '\r')
+}
+
+# One line for a whole guest run: its exit status (a kernel report, a leak
+# or a failed command fails it) and, on failure, the script's last errors.
+record_guest_run() { # name status log
+	if [ "$2" -eq 0 ]; then
+		record PASS "$1"
+	else
+		record FAIL "$1" "$(grep -a "\[kstd\] error" "$3" | tail -3 | tr '\n' ' ')"
+	fi
 }
 
 # Prints "N C++ objects compiled by clang++" when clang++ made every object
@@ -123,6 +135,7 @@ else
 fi
 
 # 2. Module builds, W=1, no warnings.
+log "x86_64 debug kernel (built or reused), then module builds"
 kdebug=$(scripts/build-kernel.sh x86-debug) || { record FAIL "build x86_64 debug kernel"; kdebug=; }
 deb_headers=$(debian_headers linux-headers-amd64)
 build_ok() { # name kdir make-args...
@@ -185,6 +198,7 @@ else
 fi
 
 # dkms.conf: dkms add, build (signed), install into a private DKMS tree.
+log "DKMS"
 if "$KSTD_ROOT/scripts/dkms-test.sh" "${deb_headers##*/linux-headers-}" >"$results/dkms.log" 2>&1; then
 	record PASS "DKMS: reference modules built, signed, installed for Debian 6.1 (private tree)"
 else
@@ -204,6 +218,7 @@ then record PASS "README example is examples/hello/main.cpp"
 else record FAIL "README example is examples/hello/main.cpp"; fi
 
 # Host-side tests of the freestanding headers (parsers), ASan + UBSan.
+log "host tests and fuzzing"
 if make -C "$KSTD_ROOT/tests/host" OUT="$KSTD_ROOT/build/host-tests" >"$results/host-tests.log" 2>&1; then
 	record PASS "host tests of the freestanding headers (ASan, UBSan)"
 else
@@ -221,6 +236,7 @@ for target in fuzz-http fuzz-drop; do
 	fi
 done
 
+log "docs, lint, header dependencies"
 # Documentation and lint: Doxygen without a warning; clang-format,
 # clang-tidy (without the slow static analyzer) and checkpatch.
 if "$KSTD_ROOT/scripts/docs.sh" >"$results/docs.log" 2>&1; then
@@ -263,16 +279,12 @@ if [ -n "$kdebug" ]; then
 	rc=$?
 	record_kunit "KUnit in the x86_64 debug guest" "$results/guest-debug.log"
 	record_tap "debug guest" "$results/guest-debug.log"
-	if [ $rc -eq 0 ]; then
-		record PASS "debug guest run clean (no kernel reports, no leaks)"
-	else
-		record FAIL "debug guest run clean (no kernel reports, no leaks)" \
-			"$(grep -a "\[kstd\] error" "$results/guest-debug.log" | tail -3 | tr '\n' ' ')"
-	fi
+	record_guest_run "debug guest run clean (no kernel reports, no leaks)" $rc "$results/guest-debug.log"
 fi
 
 # 4b. The x86_64 RT debug guest: the same bug finders on PREEMPT_RT, where
 # spinlock_t sleeps and interrupts and softirqs run in threads.
+log "x86_64 RT debug kernel (built or reused)"
 krt=$(scripts/build-kernel.sh x86-rt-debug) || { record FAIL "build x86_64 RT debug kernel"; krt=; }
 if [ -n "$krt" ] && build_ok "modules W=1 against 6.12 x86_64 RT debug" "$krt" W=1; then
 	rtmods=$KSTD_ROOT/build/modules/$(basename "$krt")
@@ -290,12 +302,7 @@ if [ -n "$krt" ] && build_ok "modules W=1 against 6.12 x86_64 RT debug" "$krt" W
 	rc=$?
 	record_kunit "KUnit in the x86_64 RT debug guest" "$results/guest-rt-debug.log"
 	record_tap "RT debug guest" "$results/guest-rt-debug.log"
-	if [ $rc -eq 0 ]; then
-		record PASS "RT debug guest run clean (no kernel reports, no leaks)"
-	else
-		record FAIL "RT debug guest run clean (no kernel reports, no leaks)" \
-			"$(grep -a "\[kstd\] error" "$results/guest-rt-debug.log" | tail -3 | tr '\n' ' ')"
-	fi
+	record_guest_run "RT debug guest run clean (no kernel reports, no leaks)" $rc "$results/guest-rt-debug.log"
 fi
 
 # 5. Debian's own kernels (the signed images, virtio and 9p as modules):
@@ -311,12 +318,7 @@ for meta in linux-headers-amd64 linux-headers-6.12-amd64 linux-headers-6.12-rt-a
 		>"$results/guest-${kd##*/linux-headers-}.log" 2>&1
 	rc=$?
 	record_tap "$name" "$results/guest-${kd##*/linux-headers-}.log"
-	if [ $rc -eq 0 ]; then
-		record PASS "$name run clean (no kernel reports)"
-	else
-		record FAIL "$name run clean (no kernel reports)" \
-			"$(grep -a "\[kstd\] error" "$results/guest-${kd##*/linux-headers-}.log" | tail -3 | tr '\n' ' ')"
-	fi
+	record_guest_run "$name run clean (no kernel reports)" $rc "$results/guest-${kd##*/linux-headers-}.log"
 done
 
 echo
