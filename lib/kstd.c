@@ -113,10 +113,23 @@ void *kstd_kmalloc_array(size_t n, size_t size, unsigned int gfp)
 
 /* ---- spinlock_t -------------------------------------------------------- */
 
+/*
+ * spin_lock_init() with the caller's lockdep class.  On PREEMPT_RT a
+ * spinlock_t is an rt_mutex: spinlock_check() does not exist there and
+ * __raw_spin_lock_init() would write a raw_spinlock_t over it, so that
+ * branch comes first.  __spin_lock_init() is the RT macro that takes a
+ * name and key (6.12 has it); RT kernels without it get its expansion,
+ * spelled out in the second branch.
+ */
 void kstd_spin_lock_init(spinlock_t *lock, const char *name,
 			 struct lock_class_key *key)
 {
-#ifdef CONFIG_DEBUG_SPINLOCK
+#if defined(CONFIG_PREEMPT_RT) && defined(__spin_lock_init)
+	__spin_lock_init(lock, name, key, false);
+#elif defined(CONFIG_PREEMPT_RT)
+	rt_mutex_base_init(&lock->lock);
+	__rt_spin_lock_init(lock, name, key, false);
+#elif defined(CONFIG_DEBUG_SPINLOCK)
 	__raw_spin_lock_init(spinlock_check(lock), name, key, LD_WAIT_CONFIG);
 #else
 	spin_lock_init(lock);
