@@ -42,6 +42,7 @@ int __printk_ratelimit(const char *func) KSTD_NOEXCEPT;
 void kstd_warn(const char *file, int line, const char *what) KSTD_NOEXCEPT;
 void kstd_might_sleep(const char *file, int line) KSTD_NOEXCEPT;
 int kstd_irqs_disabled(void) KSTD_NOEXCEPT;
+/* !preemptible(): false under an RT spinlock_t and in RT's softirq threads. */
 int kstd_in_atomic(void) KSTD_NOEXCEPT;
 
 /* --- memory --- */
