@@ -52,6 +52,15 @@ const void *kstd_kunit_spinlock_class(spinlock_t *lock)
 #endif
 }
 
+const void *kstd_kunit_raw_spinlock_class(raw_spinlock_t *lock)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	return lock->dep_map.key;
+#else
+	return NULL;
+#endif
+}
+
 const void *kstd_kunit_mutex_class(struct mutex *lock)
 {
 #ifdef CONFIG_DEBUG_LOCK_ALLOC

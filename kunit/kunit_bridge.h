@@ -16,6 +16,7 @@ extern "C" {
 
 struct kunit;
 struct spinlock;
+struct raw_spinlock;
 struct mutex;
 
 void kstd_kunit_check(struct kunit *test, int ok, const char *file, int line,
@@ -27,6 +28,7 @@ void kstd_kunit_skip(struct kunit *test, const char *why) KSTD_NOEXCEPT;
 /* Kernel state the lock tests look at. */
 int kstd_kunit_in_softirq(void) KSTD_NOEXCEPT;
 const void *kstd_kunit_spinlock_class(struct spinlock *lock) KSTD_NOEXCEPT;
+const void *kstd_kunit_raw_spinlock_class(struct raw_spinlock *lock) KSTD_NOEXCEPT;
 const void *kstd_kunit_mutex_class(struct mutex *lock) KSTD_NOEXCEPT;
 
 /* Run fn(arg) on @nr kernel threads concurrently and wait for all. */

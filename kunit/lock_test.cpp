@@ -9,6 +9,8 @@ struct two_locks {
 	kstd::spinlock a{"two_locks.a"};
 	kstd::spinlock b{"two_locks.b"};
 	kstd::mutex m{"two_locks.m"};
+	kstd::raw_spinlock ra{"two_locks.ra"};
+	kstd::raw_spinlock rb{"two_locks.rb"};
 };
 
 struct counter {
@@ -20,6 +22,11 @@ struct contention {
 	int iterations;
 };
 
+struct raw_contention {
+	kstd::raw_locked<counter> total{"raw_contention.total"};
+	int iterations;
+};
+
 void hammer(void *arg)
 {
 	auto *c = static_cast<contention *>(arg);
@@ -28,6 +35,21 @@ void hammer(void *arg)
 		long v = t->value;
 		/* A lost update would show if the lock did not exclude. */
 		t->value = v + 1;
+	}
+}
+
+void raw_hammer(void *arg)
+{
+	auto *c = static_cast<raw_contention *>(arg);
+	for (int i = 0; i < c->iterations; i++) {
+		/* Alternate the guards: both must exclude each other. */
+		if (i & 1) {
+			auto t = c->total.lock_irqsave();
+			t->value = t->value + 1;
+		} else {
+			auto t = c->total.lock();
+			t->value = t->value + 1;
+		}
 	}
 }
 
@@ -72,8 +94,10 @@ KSTD_TEST(lock, spinlock_irqsave_restores)
 	EXPECT(!kstd_irqs_disabled());
 	{
 		auto g = lock.lock_irqsave();
-		EXPECT(kstd_irqs_disabled());
-		EXPECT(kstd_in_atomic());
+		/* PREEMPT_RT: spin_lock_irqsave() leaves interrupts (and preemption) on. */
+		EXPECT_EQ(kstd_irqs_disabled(), !KSTD_CONFIG_PREEMPT_RT);
+		if (!KSTD_CONFIG_PREEMPT_RT)
+			EXPECT(kstd_in_atomic());
 	}
 	EXPECT(!kstd_irqs_disabled());
 }
@@ -154,7 +178,7 @@ KSTD_TEST(lock, locked_data_access)
 	EXPECT_EQ(c.lock()->value, 42);
 	{
 		auto a = c.lock_irqsave();
-		EXPECT(kstd_irqs_disabled());
+		EXPECT_EQ(kstd_irqs_disabled(), !KSTD_CONFIG_PREEMPT_RT);
 		EXPECT_EQ(a->value, 42);
 	}
 	{
@@ -194,6 +218,11 @@ KSTD_TEST(lock, lockdep_class_per_declaration)
 	EXPECT(kstd_kunit_mutex_class(x.m.raw()) != nullptr);
 	kstd::spinlock local{"local"};
 	EXPECT(kstd_kunit_spinlock_class(local.raw()) != xa);
+	const void *xra = kstd_kunit_raw_spinlock_class(x.ra.raw());
+	EXPECT(xra != nullptr);
+	EXPECT(xra != kstd_kunit_raw_spinlock_class(x.rb.raw()));
+	EXPECT(xra == kstd_kunit_raw_spinlock_class(y.ra.raw()));
+	EXPECT(xra != xa);
 }
 
 KSTD_TEST(lock, spinlock_contended_by_kthreads)
@@ -240,4 +269,110 @@ KSTD_TEST(lock, lock_class_keeps_first_name)
 	       kstd_kunit_spinlock_class(two.raw_lock().raw()));
 	EXPECT(kstd_kunit_spinlock_class(own.raw_lock().raw()) !=
 	       kstd_kunit_spinlock_class(one.raw_lock().raw()));
+}
+
+KSTD_TEST(lock, raw_spinlock_guard_releases)
+{
+	kstd::raw_spinlock lock{"raw_guard_test"};
+	EXPECT(!lock.is_locked());
+	{
+		auto g = lock.lock();
+		EXPECT(static_cast<bool>(g));
+		lock.assert_held();
+		/* A raw spinlock disables preemption on every kernel, RT included. */
+		EXPECT(kstd_in_atomic());
+		EXPECT(!kstd_irqs_disabled());
+		/* raw_spin_is_locked() is constant 0 on UP without debugging. */
+		if (KSTD_CONFIG_SMP || KSTD_CONFIG_DEBUG_SPINLOCK)
+			EXPECT(lock.is_locked());
+	}
+	EXPECT(!lock.is_locked());
+	auto again = lock.try_lock();
+	EXPECT(static_cast<bool>(again));
+	again.unlock();
+	EXPECT(!again);
+}
+
+KSTD_TEST(lock, raw_spinlock_try_lock_fails_when_held)
+{
+	if (!KSTD_CONFIG_SMP && !KSTD_CONFIG_DEBUG_SPINLOCK) {
+		SKIP("raw_spin_trylock always succeeds on UP without spinlock debugging");
+		return;
+	}
+	kstd::raw_spinlock lock{"raw_trylock_test"};
+	auto held = lock.try_lock();
+	EXPECT(static_cast<bool>(held));
+	auto second = lock.try_lock();
+	EXPECT(!second);
+	held.unlock();
+	auto third = lock.try_lock();
+	EXPECT(static_cast<bool>(third));
+}
+
+KSTD_TEST(lock, raw_spinlock_irqsave_disables_irqs)
+{
+	kstd::raw_spinlock lock{"raw_irqsave_test"};
+	EXPECT(!kstd_irqs_disabled());
+	{
+		/* Unlike spinlock::lock_irqsave(), also on PREEMPT_RT. */
+		auto g = lock.lock_irqsave();
+		EXPECT(kstd_irqs_disabled());
+		EXPECT(kstd_in_atomic());
+		lock.assert_held();
+		{
+			/* Nested irqsave restores the outer (disabled) state. */
+			kstd::raw_spinlock inner{"raw_irqsave_inner"};
+			auto gi = inner.lock_irqsave();
+			EXPECT(kstd_irqs_disabled());
+		}
+		EXPECT(kstd_irqs_disabled());
+	}
+	EXPECT(!kstd_irqs_disabled());
+	{
+		auto g = lock.lock_irqsave();
+		auto moved = kstd::move(g);
+		EXPECT(!g);
+		moved.unlock(); /* early unlock restores interrupts */
+		EXPECT(!kstd_irqs_disabled());
+	}
+}
+
+KSTD_TEST(lock, raw_spinlock_nests_in_spinlock)
+{
+	/* spinlock_t -> raw_spinlock_t is the allowed order, RT included. */
+	kstd::spinlock outer{"raw_nest_outer"};
+	kstd::raw_spinlock inner{"raw_nest_inner"};
+	auto o = outer.lock_bh();
+	auto i = inner.lock_irqsave();
+	EXPECT(kstd_irqs_disabled());
+	i.unlock();
+	EXPECT(!kstd_irqs_disabled());
+}
+
+KSTD_TEST(lock, raw_locked_data_access)
+{
+	kstd::raw_locked<counter> c{"raw_locked_test"};
+	{
+		auto a = c.lock();
+		a->value = 41;
+		(*a).value++;
+		EXPECT(kstd_in_atomic());
+	}
+	EXPECT_EQ(c.lock()->value, 42);
+	{
+		auto a = c.lock_irqsave();
+		EXPECT(kstd_irqs_disabled());
+		EXPECT_EQ(a->value, 42);
+	}
+	EXPECT(!kstd_irqs_disabled());
+	auto t = c.try_lock();
+	EXPECT(static_cast<bool>(t));
+}
+
+KSTD_TEST(lock, raw_spinlock_contended_by_kthreads)
+{
+	raw_contention c{.iterations = 20000};
+	int err = kstd_kunit_run_threads(4, raw_hammer, &c);
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(c.total.lock()->value, 4 * 20000);
 }

@@ -34,15 +34,21 @@
 		      KSTD_ALIGNOF_##name == __alignof__(type),			\
 		      "kstd/layout.h is stale for " #type)
 CHECK_LAYOUT(SPINLOCK, spinlock_t);
+CHECK_LAYOUT(RAW_SPINLOCK, raw_spinlock_t);
 CHECK_LAYOUT(MUTEX, struct mutex);
 CHECK_LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
 CHECK_LAYOUT(LIST_HEAD, struct list_head);
 static_assert(KSTD_GFP_KERNEL == (__force unsigned int)GFP_KERNEL, "stale layout");
 static_assert(KSTD_EAGAIN == EAGAIN && KSTD_MAX_ERRNO == MAX_ERRNO, "stale layout");
 #ifndef CONFIG_PREEMPT_RT
-/* lock.hpp hands spinlock_t's address to _raw_spin_lock() & co. */
+/*
+ * lock.hpp hands spinlock_t's address to _raw_spin_lock() & co., but only
+ * without PREEMPT_RT (KSTD_CONFIG_PREEMPT_RT): there spinlock_t is an
+ * rt_mutex, not a raw_spinlock_t.
+ */
 static_assert(offsetof(spinlock_t, rlock) == 0, "spinlock_t must start with rlock");
 #endif
+static_assert(KSTD_CONFIG_PREEMPT_RT == IS_ENABLED(CONFIG_PREEMPT_RT), "stale layout");
 /* C++ mirrors struct list_head as two pointers, next first. */
 static_assert(offsetof(struct list_head, next) == 0 &&
 	      offsetof(struct list_head, prev) == sizeof(void *), "list_head");
@@ -113,10 +119,23 @@ void *kstd_kmalloc_array(size_t n, size_t size, unsigned int gfp)
 
 /* ---- spinlock_t -------------------------------------------------------- */
 
+/*
+ * spin_lock_init() with the caller's lockdep class.  On PREEMPT_RT a
+ * spinlock_t is an rt_mutex: spinlock_check() does not exist there and
+ * __raw_spin_lock_init() would write a raw_spinlock_t over it, so that
+ * branch comes first.  __spin_lock_init() is the RT macro that takes a
+ * name and key (6.12 has it); RT kernels without it get its expansion,
+ * spelled out in the second branch.
+ */
 void kstd_spin_lock_init(spinlock_t *lock, const char *name,
 			 struct lock_class_key *key)
 {
-#ifdef CONFIG_DEBUG_SPINLOCK
+#if defined(CONFIG_PREEMPT_RT) && defined(__spin_lock_init)
+	__spin_lock_init(lock, name, key, false);
+#elif defined(CONFIG_PREEMPT_RT)
+	rt_mutex_base_init(&lock->lock);
+	__rt_spin_lock_init(lock, name, key, false);
+#elif defined(CONFIG_DEBUG_SPINLOCK)
 	__raw_spin_lock_init(spinlock_check(lock), name, key, LD_WAIT_CONFIG);
 #else
 	spin_lock_init(lock);
@@ -165,6 +184,64 @@ int kstd_spin_is_locked(spinlock_t *lock)
 {
 	return spin_is_locked(lock);
 }
+
+/* ---- raw_spinlock_t ---------------------------------------------------- */
+
+/*
+ * A spinning lock with interrupts/preemption off on every kernel,
+ * PREEMPT_RT included.  raw_spin_lock_init() with the caller's class:
+ * LD_WAIT_SPIN tells lockdep that nothing under it may sleep, not even an
+ * RT spinlock_t.
+ */
+void kstd_raw_spin_lock_init(raw_spinlock_t *lock, const char *name,
+			     struct lock_class_key *key)
+{
+#ifdef CONFIG_DEBUG_SPINLOCK
+	__raw_spin_lock_init(lock, name, key, LD_WAIT_SPIN);
+#else
+	raw_spin_lock_init(lock);
+#endif
+}
+
+void kstd_raw_spin_lock(raw_spinlock_t *lock)
+{
+	raw_spin_lock(lock);
+}
+
+void kstd_raw_spin_unlock(raw_spinlock_t *lock)
+{
+	raw_spin_unlock(lock);
+}
+
+unsigned long kstd_raw_spin_lock_irqsave(raw_spinlock_t *lock)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(lock, flags);
+	return flags;
+}
+
+void kstd_raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
+{
+	raw_spin_unlock_irqrestore(lock, flags);
+}
+
+int kstd_raw_spin_trylock(raw_spinlock_t *lock)
+{
+	return raw_spin_trylock(lock);
+}
+
+int kstd_raw_spin_is_locked(raw_spinlock_t *lock)
+{
+	return raw_spin_is_locked(lock);
+}
+
+void kstd_raw_spin_assert_held(raw_spinlock_t *lock)
+{
+	lockdep_assert_held(lock);
+}
+
+/* ---- lockdep ----------------------------------------------------------- */
 
 void kstd_lockdep_assert_held(const void *lock, int is_mutex)
 {

@@ -40,10 +40,13 @@
 
 /*
  * _raw_spin_lock() and friends are real, exported functions only with
- * spinlock_api_smp.h (SMP or spinlock debugging), not on PREEMPT_RT, and
- * only where the config does not inline them (see kernel/Kconfig.locks).
+ * spinlock_api_smp.h (SMP or spinlock debugging), and only where the
+ * config does not inline them (see kernel/Kconfig.locks).  They exist on
+ * PREEMPT_RT too, for raw_spinlock_t; lock.hpp hands them a spinlock_t
+ * only without PREEMPT_RT (KSTD_CONFIG_PREEMPT_RT), where spinlock_t
+ * wraps a raw_spinlock_t.
  */
-#if (defined(CONFIG_SMP) || defined(CONFIG_DEBUG_SPINLOCK)) && !defined(CONFIG_PREEMPT_RT)
+#if defined(CONFIG_SMP) || defined(CONFIG_DEBUG_SPINLOCK)
 #define KSTD_SPIN_FN(cond) (cond)
 #else
 #define KSTD_SPIN_FN(cond) (0 && (cond))
@@ -54,6 +57,7 @@ int main(void)
 {
 	COMMENT("Embeddable kernel types: size and alignment (size may be 0)");
 	LAYOUT(SPINLOCK, spinlock_t);
+	LAYOUT(RAW_SPINLOCK, raw_spinlock_t);
 	LAYOUT(MUTEX, struct mutex);
 	LAYOUT(LOCK_CLASS_KEY, struct lock_class_key);
 	LAYOUT(LIST_HEAD, struct list_head);

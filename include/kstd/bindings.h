@@ -42,6 +42,7 @@ int __printk_ratelimit(const char *func) KSTD_NOEXCEPT;
 void kstd_warn(const char *file, int line, const char *what) KSTD_NOEXCEPT;
 void kstd_might_sleep(const char *file, int line) KSTD_NOEXCEPT;
 int kstd_irqs_disabled(void) KSTD_NOEXCEPT;
+/* !preemptible(): false under an RT spinlock_t and in RT's softirq threads. */
 int kstd_in_atomic(void) KSTD_NOEXCEPT;
 
 /* --- memory --- */
@@ -63,12 +64,26 @@ int kstd_spin_trylock(struct spinlock *lock) KSTD_NOEXCEPT;
 int kstd_spin_is_locked(struct spinlock *lock) KSTD_NOEXCEPT;
 void kstd_lockdep_assert_held(const void *lockdep_owner, int is_mutex) KSTD_NOEXCEPT;
 
-/*
- * The kernel's out-of-line spinlock functions, called directly (no helper
- * hop) where the configuration has them; spinlock_t starts with its
- * raw_spinlock on !PREEMPT_RT (checked in kstd.c).
- */
+/* --- raw_spinlock_t: spins on every kernel, PREEMPT_RT included --- */
 struct raw_spinlock;
+void kstd_raw_spin_lock_init(struct raw_spinlock *lock, const char *name,
+			     struct lock_class_key *key) KSTD_NOEXCEPT;
+void kstd_raw_spin_lock(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+void kstd_raw_spin_unlock(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+unsigned long kstd_raw_spin_lock_irqsave(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+void kstd_raw_spin_unlock_irqrestore(struct raw_spinlock *lock,
+				     unsigned long flags) KSTD_NOEXCEPT;
+int kstd_raw_spin_trylock(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+int kstd_raw_spin_is_locked(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+void kstd_raw_spin_assert_held(struct raw_spinlock *lock) KSTD_NOEXCEPT;
+
+/*
+ * The kernel's out-of-line raw spinlock functions, called directly (no
+ * helper hop) where the configuration has them (KSTD_HAVE_RAW_SPIN_*_FN,
+ * PREEMPT_RT included).  kstd::spinlock passes its spinlock_t to them only
+ * without PREEMPT_RT, where spinlock_t starts with its raw_spinlock
+ * (checked in kstd.c); on RT it is an rt_mutex.
+ */
 #if KSTD_HAVE_RAW_SPIN_LOCK_FN
 void _raw_spin_lock(struct raw_spinlock *lock) KSTD_NOEXCEPT;
 #endif

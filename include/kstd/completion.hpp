@@ -20,7 +20,10 @@
  *
  * complete(), complete_all(), try_wait() and done() never sleep and are safe
  * in any context (hardirq included); every wait*() may sleep (process
- * context only).  A completion is neither copyable nor movable: waiters are
+ * context only).  PREEMPT_RT keeps that (the lock inside is raw), except
+ * that complete_all() must not run in true hard-interrupt context there
+ * (lockdep_assert_RT_in_threaded_ctx()): its wakeups are unbounded.  A
+ * completion is neither copyable nor movable: waiters are
  * linked to its address.  Each declaration gets its own lockdep class for
  * the completion's internal wait lock (see lock.hpp).
  */
@@ -51,7 +54,10 @@ public:
 
 	/** complete(): wake one waiter (or let the next wait() pass). Any context. */
 	void complete() noexcept { ::complete(raw()); }
-	/** complete_all(): every current and future waiter passes until reinit(). Any context. */
+	/**
+	 * complete_all(): every current and future waiter passes until
+	 * reinit().  Any context; on PREEMPT_RT not in true hardirq context.
+	 */
 	void complete_all() noexcept { ::complete_all(raw()); }
 	/** reinit_completion(): back to not done.  No one may be waiting. */
 	void reinit() noexcept { kstd_reinit_completion(raw()); }

@@ -739,6 +739,12 @@ concept free_socket_callback = requires(T &t, socket_events ev)
  * same socket (e.g. data_ready on one, write_space on another); events can
  * be coalesced or spurious, so re-check the socket in the work.
  *
+ * **On PREEMPT_RT** softirqs run in threads and sk_callback_lock is a
+ * sleeping rwlock: the callback runs in a preemptible thread with BH
+ * disabled (a per-CPU lock there), not atomically.  The rules above are
+ * unchanged: taking a kstd::spinlock in it is fine (it sleeps on RT, as
+ * the callback lock does), anything else that sleeps is not.
+ *
  * **The guarantee.**  Once remove() (or the destructor) returns, the
  * callback is not running and will not run again: the hooks call it under
  * the read side of sk_callback_lock and removal restores the original
@@ -759,6 +765,9 @@ concept free_socket_callback = requires(T &t, socket_events ev)
  * the stream object is fine; the notifier itself cannot move (the socket
  * points at it).  install() and remove() don't sleep (they spin on the
  * callback lock): any context but hardirq and this socket's own callback.
+ * On PREEMPT_RT they may block on that lock (an rwlock that sleeps there):
+ * fine in process context and under a kstd::spinlock, not under a
+ * kstd::raw_spinlock or with interrupts or preemption disabled.
  */
 class socket_notifier {
 public:
@@ -799,7 +808,7 @@ public:
 	/**
 	 * Restore the socket's callbacks.  Waits for a callback in flight on
 	 * another CPU; afterwards none runs.  Idempotent; re-install()
-	 * allowed.  Doesn't sleep.
+	 * allowed.  Doesn't sleep (PREEMPT_RT: may block on the callback lock).
 	 */
 	void remove() noexcept { kstd_sk_notifier_remove(&n_); }
 

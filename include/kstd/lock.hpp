@@ -1,8 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * @file lock.hpp
- * @brief spinlock_t and struct mutex with [[nodiscard]] RAII guards, and
- *        kstd::locked<T>, a lock that owns the data it protects.
+ * @brief spinlock_t, raw_spinlock_t and struct mutex with [[nodiscard]]
+ *        RAII guards, and kstd::locked<T>, a lock that owns the data it
+ *        protects.
+ *
+ * Which lock, on a normal kernel and on PREEMPT_RT (where spinlock_t is a
+ * sleeping, priority-inheriting rt_mutex, spin_lock_irqsave() leaves
+ * interrupts on, and softirqs and request_irq() handlers run in threads):
+ *
+ * | guard                        | !PREEMPT_RT                  | PREEMPT_RT                        |
+ * |------------------------------|------------------------------|-----------------------------------|
+ * | mutex::lock()                | process context, may sleep   | the same                          |
+ * | spinlock::lock()             | data no (soft)irq touches    | the same; sleeps when contended   |
+ * | spinlock::lock_bh()          | + softirqs, timers, sockets  | the same (they are threads)       |
+ * | spinlock::lock_irqsave()     | + hardirq handlers           | IRQs stay on: threaded ones only  |
+ * | raw_spinlock::lock()         | as spinlock::lock()          | spins, preemption off             |
+ * | raw_spinlock::lock_irqsave() | as spinlock::lock_irqsave()  | IRQs off: true hardirq context    |
+ *
+ * Use kstd::spinlock by default; kstd::raw_spinlock only for data touched
+ * in true hard-interrupt context on RT or under another raw lock, with
+ * short critical sections and nothing in them that sleeps on RT (no
+ * spinlock_t, mutex, allocation or kfree, wait_queue::wake_up()).
  *
  * Each spinlock or mutex *declaration* gets its own lockdep class, as the
  * kernel's spin_lock_init()/mutex_init() macros do for each call site: two
@@ -17,7 +36,7 @@
  * };
  * kstd::locked<stats> counters{"counters"};   // spinlock + the data it guards
  *
- * void on_rx(u64 n)                            // any context
+ * void on_rx(u64 n)                            // also from IRQ handlers (threaded on RT)
  * {
  *         auto s = counters.lock_irqsave();    // unlocked at end of scope
  *         s->rx += n;
@@ -121,6 +140,15 @@ private:
 	unsigned long flags_;
 };
 
+/**
+ * Internal: does kstd::spinlock call the kernel's out-of-line
+ * _raw_spin_*() function @p fn (LOCK, UNLOCK, LOCK_IRQSAVE,
+ * UNLOCK_IRQRESTORE) directly?  Only without PREEMPT_RT, where spinlock_t
+ * wraps a raw_spinlock_t (on RT it is an rt_mutex), and only where the
+ * configuration has that function out of line.
+ */
+#define KSTD_SPINLOCK_DIRECT(fn) (KSTD_HAVE_RAW_SPIN_##fn##_FN && !KSTD_CONFIG_PREEMPT_RT)
+
 class spinlock;
 
 /** How a spinlock guard releases: must match how the lock was taken. */
@@ -147,6 +175,13 @@ struct irqsave {
  * lock is never taken from softirq or hardirq context, lock_bh() when it is
  * also taken in softirq context (socket callbacks, timers), lock_irqsave()
  * when it is taken from hardirq context.
+ *
+ * On PREEMPT_RT spinlock_t is an rt_mutex: a contended lock() sleeps (with
+ * priority inheritance), the holder stays preemptible but on its CPU, and
+ * it must still not sleep otherwise (no mutex, no gfp::kernel).  So never
+ * take it in true hard-interrupt context (IRQF_NO_THREAD handlers, hard
+ * hrtimers), with interrupts or preemption disabled, or under a
+ * kstd::raw_spinlock: use kstd::raw_spinlock there.
  */
 class spinlock {
 public:
@@ -171,33 +206,49 @@ public:
 	/// Holds the lock taken by lock_irqsave() and the saved interrupt state.
 	using irqsave_guard = lock_guard<spinlock, spin_policy::irqsave>;
 
-	/** spin_lock(): disables preemption. */
+	/**
+	 * spin_lock(): disables preemption.  For data never touched in
+	 * softirq or hardirq context.  RT: may sleep while contended;
+	 * preemption stays on (migration is off).
+	 */
 	guard lock() noexcept
 	{
-#if KSTD_HAVE_RAW_SPIN_LOCK_FN
+#if KSTD_SPINLOCK_DIRECT(LOCK)
 		_raw_spin_lock(raw_lock());
 #else
 		kstd_spin_lock(raw());
 #endif
 		return guard(this);
 	}
-	/** spin_lock_bh(): also disables softirqs on this CPU. */
+	/**
+	 * spin_lock_bh(): also disables softirqs on this CPU.  For data shared
+	 * with softirqs: timers, socket callbacks.  RT: the same, and they
+	 * run in threads; disabling BH takes a per-CPU lock (preemptible).
+	 */
 	bh_guard lock_bh() noexcept
 	{
 		kstd_spin_lock_bh(raw());
 		return bh_guard(this);
 	}
-	/** spin_lock_irqsave(): also disables local interrupts, restoring them on release. */
+	/**
+	 * spin_lock_irqsave(): also disables local interrupts, restoring
+	 * them on release.  For data shared with interrupt handlers.  RT:
+	 * interrupts stay enabled (handlers are threads there), so this is
+	 * lock(); data a true hardirq context touches needs raw_spinlock.
+	 */
 	irqsave_guard lock_irqsave() noexcept
 	{
-#if KSTD_HAVE_RAW_SPIN_LOCK_IRQSAVE_FN
+#if KSTD_SPINLOCK_DIRECT(LOCK_IRQSAVE)
 		unsigned long flags = _raw_spin_lock_irqsave(raw_lock());
 #else
 		unsigned long flags = kstd_spin_lock_irqsave(raw());
 #endif
 		return irqsave_guard(this, flags);
 	}
-	/** spin_trylock(): never spins; the guard is empty if the lock was busy. */
+	/**
+	 * spin_trylock(): never spins; the guard is empty if the lock was
+	 * busy.  RT: never sleeps either, but is still not for hardirq context.
+	 */
 	guard try_lock() noexcept
 	{
 		return guard(kstd_spin_trylock(raw()) ? this : nullptr);
@@ -225,7 +276,10 @@ private:
 	{
 		kstd_spin_lock_init(raw(), cls.bind_name(name), cls.key());
 	}
-	/* spinlock_t begins with its raw_spinlock_t (static_assert in kstd.c). */
+	/*
+	 * spinlock_t begins with its raw_spinlock_t (static_assert in kstd.c),
+	 * except on PREEMPT_RT, where KSTD_SPINLOCK_DIRECT() keeps this unused.
+	 */
 	::raw_spinlock *raw_lock() noexcept
 	{
 		return reinterpret_cast<::raw_spinlock *>(raw());
@@ -236,7 +290,7 @@ private:
 
 inline void spin_policy::plain::release(spinlock &l, unsigned long) noexcept
 {
-#if KSTD_HAVE_RAW_SPIN_UNLOCK_FN
+#if KSTD_SPINLOCK_DIRECT(UNLOCK)
 	_raw_spin_unlock(reinterpret_cast<::raw_spinlock *>(l.raw()));
 #else
 	kstd_spin_unlock(l.raw());
@@ -248,10 +302,139 @@ inline void spin_policy::bh::release(spinlock &l, unsigned long) noexcept
 }
 inline void spin_policy::irqsave::release(spinlock &l, unsigned long flags) noexcept
 {
-#if KSTD_HAVE_RAW_SPIN_UNLOCK_IRQRESTORE_FN
+#if KSTD_SPINLOCK_DIRECT(UNLOCK_IRQRESTORE)
 	_raw_spin_unlock_irqrestore(reinterpret_cast<::raw_spinlock *>(l.raw()), flags);
 #else
 	kstd_spin_unlock_irqrestore(l.raw(), flags);
+#endif
+}
+
+class raw_spinlock;
+
+/** How a raw_spinlock guard releases: must match how the lock was taken. */
+namespace raw_spin_policy {
+/** Taken with lock() or try_lock(). */
+struct plain {
+	/** raw_spin_unlock(). */
+	static void release(raw_spinlock &l, unsigned long) noexcept;
+};
+/** Taken with lock_irqsave(); the guard keeps the saved IRQ flags. */
+struct irqsave {
+	/** raw_spin_unlock_irqrestore() with the @p flags saved by lock_irqsave(). */
+	static void release(raw_spinlock &l, unsigned long flags) noexcept;
+};
+} // namespace raw_spin_policy
+
+/**
+ * raw_spinlock_t: a spinlock that spins, with preemption (lock()) or
+ * interrupts (lock_irqsave()) disabled, on every kernel, PREEMPT_RT
+ * included.  Without RT it behaves like kstd::spinlock.
+ *
+ * Only for code that truly runs in hard-interrupt context on RT
+ * (IRQF_NO_THREAD handlers, hrtimers in hard mode) or under another raw
+ * lock.  Keep the critical section short and bounded: it adds to RT's
+ * worst-case latency.  Nothing in it may sleep on RT: no kstd::spinlock
+ * or kstd::locked (spinlock_t sleeps there), no mutex, no allocation or
+ * kfree (not even gfp::atomic), no wait_queue::wake_up().  complete(),
+ * wake_up_process(), queue() of a work item and timer arming are fine
+ * (the kernel protects them with raw locks).  Everything else wants
+ * kstd::spinlock.
+ */
+class raw_spinlock {
+public:
+	/**
+	 * Initialise; @p name shows up in lockdep reports and must outlive
+	 * the module (a string literal).  Any context.
+	 */
+	template <class Site = decltype([] {})>
+	explicit raw_spinlock(const char *name = "kstd::raw_spinlock", Site = {}) noexcept
+	{
+		init(name, detail::site_class<Site>);
+	}
+	/** Initialise in an explicit lockdep class (see KSTD_LOCK_CLASS()). */
+	raw_spinlock(const char *name, lock_class &cls) noexcept { init(name, cls); }
+	raw_spinlock(const raw_spinlock &) = delete;
+	raw_spinlock &operator=(const raw_spinlock &) = delete;
+
+	/// Holds the lock taken by lock() or try_lock().
+	using guard = lock_guard<raw_spinlock, raw_spin_policy::plain>;
+	/// Holds the lock taken by lock_irqsave() and the saved interrupt state.
+	using irqsave_guard = lock_guard<raw_spinlock, raw_spin_policy::irqsave>;
+
+	/**
+	 * raw_spin_lock(): disables preemption and spins, RT included.  For
+	 * data never touched in softirq or hardirq context (lock_irqsave()
+	 * covers both).
+	 */
+	guard lock() noexcept
+	{
+#if KSTD_HAVE_RAW_SPIN_LOCK_FN
+		_raw_spin_lock(raw());
+#else
+		kstd_raw_spin_lock(raw());
+#endif
+		return guard(this);
+	}
+	/**
+	 * raw_spin_lock_irqsave(): also disables local interrupts, restoring
+	 * them on release, RT included.  For data shared with any context,
+	 * true hardirq included; usable in any context.
+	 */
+	irqsave_guard lock_irqsave() noexcept
+	{
+#if KSTD_HAVE_RAW_SPIN_LOCK_IRQSAVE_FN
+		unsigned long flags = _raw_spin_lock_irqsave(raw());
+#else
+		unsigned long flags = kstd_raw_spin_lock_irqsave(raw());
+#endif
+		return irqsave_guard(this, flags);
+	}
+	/** raw_spin_trylock(): never spins; the guard is empty if the lock was busy. Any context. */
+	guard try_lock() noexcept
+	{
+		return guard(kstd_raw_spin_trylock(raw()) ? this : nullptr);
+	}
+
+	/** Is the lock held by anyone (a hint only, for assertions)? */
+	[[nodiscard]] bool is_locked() noexcept
+	{
+		return kstd_raw_spin_is_locked(raw());
+	}
+	/** lockdep_assert_held(): warns under lockdep if this context does not hold it. */
+	void assert_held() noexcept
+	{
+		kstd_raw_spin_assert_held(raw());
+	}
+
+	/** The kernel's raw_spinlock_t, for passing to C APIs. */
+	[[nodiscard]] ::raw_spinlock *raw() noexcept
+	{
+		return storage_.as<::raw_spinlock>();
+	}
+
+private:
+	void init(const char *name, lock_class &cls) noexcept
+	{
+		kstd_raw_spin_lock_init(raw(), cls.bind_name(name), cls.key());
+	}
+
+	opaque<KSTD_SIZEOF_RAW_SPINLOCK, KSTD_ALIGNOF_RAW_SPINLOCK> storage_;
+};
+
+inline void raw_spin_policy::plain::release(raw_spinlock &l, unsigned long) noexcept
+{
+#if KSTD_HAVE_RAW_SPIN_UNLOCK_FN
+	_raw_spin_unlock(l.raw());
+#else
+	kstd_raw_spin_unlock(l.raw());
+#endif
+}
+inline void raw_spin_policy::irqsave::release(raw_spinlock &l, unsigned long flags) noexcept
+{
+#if KSTD_HAVE_RAW_SPIN_UNLOCK_IRQRESTORE_FN
+	_raw_spin_unlock_irqrestore(l.raw(), flags);
+#else
+	kstd_raw_spin_unlock_irqrestore(l.raw(), flags);
 #endif
 }
 
@@ -267,7 +450,8 @@ struct plain {
 
 /**
  * struct mutex: a sleeping lock.  Process context only; the holder may
- * sleep but must release it in the same task.
+ * sleep but must release it in the same task.  On PREEMPT_RT it is an
+ * rt_mutex (priority inheritance); the rules are the same.
  */
 class mutex {
 public:
@@ -371,9 +555,18 @@ private:
 	T *data_;
 };
 
+namespace detail {
+/* The locks with lock_irqsave(). */
+template <class Lock>
+inline constexpr bool spinning_lock = is_same_v<Lock, spinlock> || is_same_v<Lock, raw_spinlock>;
+} // namespace detail
+
 /**
  * A lock together with the data it protects: the data is reachable only
- * through a guard, so it cannot be touched unlocked by mistake.
+ * through a guard, so it cannot be touched unlocked by mistake.  @p Lock
+ * is kstd::spinlock (the default), kstd::raw_spinlock (raw_locked<T>) or
+ * kstd::mutex (mutex_locked<T>); see the table at the top of lock.hpp for
+ * which one a context needs on PREEMPT_RT.
  *
  * @code
  * kstd::locked<kstd::intrusive_list<&conn::link>> live{"live_conns"};
@@ -401,7 +594,8 @@ public:
 	/**
 	 * Lock and return a locked_access to the data.  Spinlock: never sleeps,
 	 * not for data also touched in softirq/hardirq context (use lock_bh() or
-	 * lock_irqsave()).  Mutex: may sleep.
+	 * lock_irqsave()); on RT it may sleep while contended (see
+	 * spinlock::lock()).  Raw spinlock: spins, RT included.  Mutex: may sleep.
 	 */
 	auto lock() noexcept { return make_access(lock_.lock()); }
 	/** Try to lock without waiting: the access is empty (false) if the lock was busy. */
@@ -411,8 +605,11 @@ public:
 	{
 		return make_access(lock_.lock_bh());
 	}
-	/** spinlock only: see spinlock::lock_irqsave(). */
-	auto lock_irqsave() noexcept requires is_same_v<Lock, spinlock>
+	/**
+	 * spinlock or raw_spinlock: see spinlock::lock_irqsave() (interrupts
+	 * stay on on RT) and raw_spinlock::lock_irqsave() (always off).
+	 */
+	auto lock_irqsave() noexcept requires detail::spinning_lock<Lock>
 	{
 		return make_access(lock_.lock_irqsave());
 	}
@@ -441,6 +638,14 @@ private:
 /** kstd::locked with a mutex. */
 template <class T>
 using mutex_locked = locked<T, mutex>;
+
+/**
+ * kstd::locked with a raw_spinlock: for data touched in true hardirq
+ * context on PREEMPT_RT.  Same rules as kstd::raw_spinlock: short, and
+ * nothing under it that sleeps on RT.
+ */
+template <class T>
+using raw_locked = locked<T, raw_spinlock>;
 
 } // namespace kstd
 

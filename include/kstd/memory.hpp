@@ -21,7 +21,10 @@
  * Context: gfp::kernel may sleep (process context only); gfp::atomic and
  * gfp::nowait never sleep and may be used under spinlocks and in IRQs.
  * Destroying a unique_ptr calls the destructor and kfree(), which is safe in
- * any context.
+ * any context.  On PREEMPT_RT the allocator takes locks that sleep there:
+ * no allocation (any flags) and no kfree() under a kstd::raw_spinlock, with
+ * interrupts disabled or in true hard-interrupt context (IRQF_NO_THREAD);
+ * under a kstd::spinlock and in (threaded) IRQ handlers they are fine.
  */
 #ifndef KSTD_MEMORY_HPP
 #define KSTD_MEMORY_HPP
@@ -40,7 +43,10 @@ using gfp_t = flag_set<struct gfp_tag>;
 namespace gfp {
 /** May sleep and reclaim: process context without spinlocks held. */
 inline constexpr gfp_t kernel{KSTD_GFP_KERNEL};
-/** Never sleeps, may use emergency reserves: IRQ or spinlocked context. */
+/**
+ * Never sleeps, may use emergency reserves: IRQ or spinlocked context.
+ * PREEMPT_RT: not under a raw_spinlock or in true hardirq context.
+ */
 inline constexpr gfp_t atomic{KSTD_GFP_ATOMIC};
 /** Never sleeps, no reserves: opportunistic allocations. */
 inline constexpr gfp_t nowait{KSTD_GFP_NOWAIT};
@@ -65,7 +71,7 @@ struct kfree_deleter {
 	// clang-format on
 	{
 	}
-	/** Destroy *@p p and kfree() it.  Any context. */
+	/** Destroy *@p p and kfree() it.  Any context; on PREEMPT_RT not under a raw_spinlock. */
 	void operator()(T *p) const noexcept
 	{
 		p->~T();

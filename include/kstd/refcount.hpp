@@ -30,7 +30,10 @@
  * @endcode
  *
  * All operations are atomic-safe (no sleeping); dropping the last
- * reference runs the destructor in the caller's context.
+ * reference runs the destructor in the caller's context.  The counting
+ * itself is lock-free, so PREEMPT_RT changes nothing, except that the
+ * kfree() of the last drop must not happen under a kstd::raw_spinlock there
+ * (see memory.hpp).
  */
 #ifndef KSTD_REFCOUNT_HPP
 #define KSTD_REFCOUNT_HPP

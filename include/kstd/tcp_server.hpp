@@ -11,10 +11,10 @@
  * of connections just accepted runs in between) and hands each stream to
  * `Owner::on_accept()`, which builds the connection object.  The server
  * links it into its live list, installs the connection's socket hooks
- * (`Conn::on_socket`, softirq context: it should only queue the
- * connection's work on queue()) and calls the hook once, because data may
- * have arrived before the hooks were in.  An idle connection costs its
- * memory, never a thread.
+ * (`Conn::on_socket`, softirq context, a thread with BH disabled on
+ * PREEMPT_RT: it should only queue the connection's work on queue()) and
+ * calls the hook once, because data may have arrived before the hooks were
+ * in.  An idle connection costs its memory, never a thread.
  *
  * A connection ends itself, from its own work: `auto self =
  * srv.tcp.release(*this);` takes it off the live list and hands back
@@ -217,7 +217,8 @@ public:
 	/**
 	 * Take @p c off the live list and hand back its ownership: the
 	 * connection's way to end itself.  Null if stop() got it first (it
-	 * owns and destroys it then: touch nothing more).  Doesn't sleep;
+	 * owns and destroys it then: touch nothing more).  Doesn't sleep (on
+	 * PREEMPT_RT it may block on the live list's kstd::spinlock);
 	 * destroying what it returns may (do that outside spinlocks).
 	 */
 	[[nodiscard]] unique_ptr<Conn> release(Conn &c) noexcept
@@ -282,7 +283,9 @@ private:
 		 * All under the lock release() takes: once the hooks are in, the
 		 * connection's work may run on another CPU and end it, but not
 		 * before this is done with it.  Neither install() nor the hook
-		 * sleeps, and the hooks never take this lock.
+		 * sleeps (on PREEMPT_RT both may block on the socket's callback
+		 * rwlock, which is allowed under this spinlock_t there), and the
+		 * hooks never take this lock.
 		 */
 		auto l = live_.lock();
 		l->push_back(*c.release());

@@ -5,7 +5,9 @@
  *        callback receives the T.
  *
  * A timer callback runs in softirq context: it must not sleep, and data it
- * shares with process context needs spinlock::lock_bh() there.  For
+ * shares with process context needs spinlock::lock_bh() there.  On
+ * PREEMPT_RT it runs in a softirq thread (preemptible, BH disabled): the
+ * same rules, and lock_bh() is still right.  For
  * timeouts whose handler does real work (closing a connection, I/O), prefer
  * kstd::delayed_work (workqueue.hpp): same arming API, and the handler runs
  * in process context where it may sleep.
@@ -112,7 +114,8 @@ public:
 	/**
 	 * timer_delete_sync(): disarm and wait for a running callback; true
 	 * if it was pending.  Might sleep (not from the callback itself, nor
-	 * under a lock the callback takes).
+	 * under a lock the callback takes; on PREEMPT_RT it sleeps on the
+	 * timer base's expiry lock).
 	 */
 	bool cancel_sync() noexcept { return kstd_timer_delete_sync(raw()) != 0; }
 

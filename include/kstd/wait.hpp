@@ -27,6 +27,9 @@
  * in its predicate: kthread_stop() wakes it.
  *
  * wake_up*() are safe in any context; wait*() might sleep (process context).
+ * On PREEMPT_RT the queue's lock is a spinlock_t, which sleeps there:
+ * wake_up*() then not under a kstd::raw_spinlock or in true hard-interrupt
+ * context (use a kstd::completion there, whose lock is raw).
  * Neither copyable nor movable; one lockdep class per declaration.
  */
 #ifndef KSTD_WAIT_HPP
@@ -54,9 +57,13 @@ public:
 	wait_queue(const wait_queue &) = delete;
 	wait_queue &operator=(const wait_queue &) = delete;
 
-	/** wake_up(): wake one exclusive waiter and all non-exclusive ones. Any context. */
+	/**
+	 * wake_up(): wake one exclusive waiter and all non-exclusive ones.
+	 * Any context; on PREEMPT_RT not in true hardirq context or under a
+	 * raw_spinlock.
+	 */
 	void wake_up() noexcept { __wake_up(raw(), KSTD_TASK_NORMAL, 1, nullptr); }
-	/** wake_up_all(): wake every waiter.  Any context. */
+	/** wake_up_all(): wake every waiter.  Any context; on PREEMPT_RT as wake_up(). */
 	void wake_up_all() noexcept { __wake_up(raw(), KSTD_TASK_NORMAL, 0, nullptr); }
 
 	/** wait_event(): sleep uninterruptibly until pred() is true. Might sleep. */

@@ -50,6 +50,9 @@
  *
  * Callbacks run in process context (a kworker) and may sleep.  Callbacks
  * are template arguments, so they must be declared before the work member.
+ * PREEMPT_RT changes none of this: queueing, arming and cancel() take only
+ * the kernel's raw locks, so they stay usable in any context there, true
+ * hard-interrupt context and kstd::raw_spinlock sections included.
  * The default callback (no second template argument) is `T::run`.
  *
  * Rules of the by-reference mode: members are destroyed in reverse order,

@@ -82,7 +82,9 @@ enum {
  * One readiness registration.  Owned by its user (C++ embeds it in
  * kstd::socket_notifier); the helpers fill in everything but fn and ctx.
  * fn(ctx, events) runs in softirq context or with BH disabled, under
- * read_lock_bh(&sk->sk_callback_lock): it must not sleep.
+ * read_lock_bh(&sk->sk_callback_lock): it must not sleep.  On PREEMPT_RT
+ * that is a preemptible thread (softirqs are threads, the rwlock sleeps)
+ * with BH still disabled.
  */
 struct kstd_sk_notifier {
 	void (*fn)(void *ctx, unsigned int events);
