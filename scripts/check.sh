@@ -283,7 +283,9 @@ if [ -n "$kdebug" ]; then
 fi
 
 # 4b. The x86_64 RT debug guest: the same bug finders on PREEMPT_RT, where
-# spinlock_t sleeps and interrupts and softirqs run in threads.
+# spinlock_t sleeps and interrupts and softirqs run in threads.  The stress
+# run holds 300 connections, not 1000: under TCG, RT with KASAN and lockdep
+# took 40 s to open 1000 and 11 min for the whole run (measured).
 log "x86_64 RT debug kernel (built or reused)"
 krt=$(scripts/build-kernel.sh x86-rt-debug) || { record FAIL "build x86_64 RT debug kernel"; krt=; }
 if [ -n "$krt" ] && build_ok "modules W=1 against 6.12 x86_64 RT debug" "$krt" W=1; then
@@ -296,7 +298,7 @@ if [ -n "$krt" ] && build_ok "modules W=1 against 6.12 x86_64 RT debug" "$krt" W
 			 t=$KSTD_ROOT/scripts/guest-tests; r=0
 			 grep -q PREEMPT_RT /proc/version || { echo 'not ok - kernel is PREEMPT_RT'; r=1; }
 			 \$t/module-entry.sh $rtmods || r=1
-			 DURATION=25 \$t/stress.sh $rtmods $tools || r=1
+			 DURATION=25 CONNS=300 \$t/stress.sh $rtmods $tools || r=1
 			 exit \$r" \
 		>"$results/guest-rt-debug.log" 2>&1
 	rc=$?
