@@ -73,7 +73,7 @@ check() { # name, then a command that must succeed
 # stack_trace.cpp:NN".  decode_stacktrace.sh wants a vmlinux even for
 # module frames; the headers' (BTF only) does, or the module itself.
 ko=$mods/kunit/stack-trace/kstd_stack_trace.ko
-if readelf -S "$ko" | grep -q ' \.debug_info '; then
+if readelf -S "$ko" | grep -c ' \.debug_info ' >/dev/null; then # -c: no SIGPIPE
 	vmlinux=$kdir/vmlinux
 	[ -f "$vmlinux" ] || vmlinux=$ko
 	"$(kernel_src)/scripts/decode_stacktrace.sh" "$vmlinux" auto "$mods/kunit/stack-trace" \
