@@ -28,6 +28,8 @@ struct echo_conn {
 	kstd::tcp_stream stream;
 	kstd::list_node link;
 	kstd::work<echo_conn, &echo_conn::run> work{this};
+	/* Set by on_accept() when asked to: then the server's hooks cannot go in. */
+	kstd::socket_notifier squatter;
 	kstd::socket_notifier notifier;
 };
 
@@ -37,10 +39,15 @@ struct echo_server {
 		if (refuse)
 			return nullptr; /* s still holds the stream: the server closes it */
 		auto c = kstd::make_unique<echo_conn>(kstd::gfp::kernel, *this, kstd::move(s));
+		if (c && occupy_hooks)
+			squatter_installed =
+				(*c)->squatter.install<&echo_conn::on_socket>((*c)->stream, **c)
+					.has_value();
 		return c ? kstd::move(*c) : nullptr;
 	}
 
 	bool refuse = false;
+	bool occupy_hooks = false, squatter_installed = false;
 	kstd::stat_counter built, destroyed, ended_by_peer;
 	kstd::tcp_server<echo_server, echo_conn> tcp{*this}; /* last */
 };
@@ -210,6 +217,33 @@ KSTD_TEST(tcp_server, refused_connection_is_closed)
 	EXPECT_EQ(s.tcp.stats().accepted.get(), 1);
 	EXPECT_EQ(s.tcp.open_connections(), 0);
 	EXPECT_EQ(s.built.get(), 0);
+}
+
+KSTD_TEST(tcp_server, connection_without_hooks_is_closed)
+{
+	/*
+	 * The socket's sk_user_data is taken before the server installs its
+	 * hooks (as a BPF sockmap would), so install() fails with -EBUSY:
+	 * the connection must be closed outside the live list's spinlock
+	 * (closing takes lock_sock(), which sleeps: DEBUG_ATOMIC_SLEEP
+	 * reports it otherwise).
+	 */
+	auto srv = start(test, {.port = 0});
+	if (!srv)
+		return;
+	echo_server &s = *srv;
+	s.occupy_hooks = true; /* before any client connects */
+	auto c = connect_to(s);
+	EXPECT(c.has_value());
+	if (!c)
+		return;
+	EXPECT(sees_end(*c));
+	EXPECT(eventually([&] { return s.destroyed.get() == 1; }));
+	EXPECT(s.squatter_installed);
+	EXPECT_EQ(s.built.get(), 1);
+	EXPECT_EQ(s.tcp.stats().errors.get(), 1);
+	EXPECT_EQ(s.tcp.open_connections(), 0);
+	EXPECT_EQ(s.tcp.stop(), 0);
 }
 
 KSTD_TEST(tcp_server, stop_closes_live_connections)

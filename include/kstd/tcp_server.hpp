@@ -14,7 +14,9 @@
  * (`Conn::on_socket`, softirq context, a thread with BH disabled on
  * PREEMPT_RT: it should only queue the connection's work on queue()) and
  * calls the hook once, because data may have arrived before the hooks were
- * in.  An idle connection costs its memory, never a thread.
+ * in; a connection whose hooks cannot be installed is destroyed at once
+ * (counted in stats().errors).  An idle connection costs its memory, never
+ * a thread.
  *
  * A connection ends itself, from its own work: `auto self =
  * srv.tcp.release(*this);` takes it off the live list and hands back
@@ -123,7 +125,11 @@ struct tcp_server_stats {
 	stat_counter accepted;
 	/** Connections on the live list now. */
 	stat_counter open;
-	/** accept() failures other than -EAGAIN, and hooks that failed to install. */
+	/**
+	 * accept() failures other than -EAGAIN, and connections destroyed
+	 * at once because their hooks could not be installed (another layer
+	 * already owns the socket's sk_user_data: -EBUSY).
+	 */
 	stat_counter errors;
 };
 
@@ -279,23 +285,32 @@ private:
 	void adopt(unique_ptr<Conn> c) noexcept
 	{
 		Conn &conn = *c;
-		/*
-		 * All under the lock release() takes: once the hooks are in, the
-		 * connection's work may run on another CPU and end it, but not
-		 * before this is done with it.  Neither install() nor the hook
-		 * sleeps (on PREEMPT_RT both may block on the socket's callback
-		 * rwlock, which is allowed under this spinlock_t there), and the
-		 * hooks never take this lock.
-		 */
-		auto l = live_.lock();
-		l->push_back(*c.release());
-		stats_.open.add();
-		if (!conn.notifier.template install<&Conn::on_socket>(conn.stream, conn)) {
-			/* Without hooks the work sees only this: it ends the connection. */
-			stats_.errors.add();
-			(void)conn.stream.shutdown(shutdown_how::both);
+		{
+			/*
+			 * Under the lock release() takes: once the hooks are in,
+			 * the connection's work may run on another CPU and end
+			 * it, but not before this is done with it.  Neither
+			 * install() nor the hook sleeps (on PREEMPT_RT both may
+			 * block on the socket's callback rwlock, which is
+			 * allowed under this spinlock_t there), and the hooks
+			 * never take this lock.
+			 */
+			auto l = live_.lock();
+			if (conn.notifier.template install<&Conn::on_socket>(conn.stream, conn)) {
+				l->push_back(*c.release());
+				stats_.open.add();
+				conn.on_socket(
+					socket_events{}); /* data may have come before the hooks */
+				return;
+			}
 		}
-		conn.on_socket(socket_events{}); /* data may have come before the hooks */
+		/*
+		 * No hooks (another layer, a BPF sockmap say, owns the socket's
+		 * sk_user_data): nothing would ever run the connection.  It
+		 * goes here, outside the spinlock, because closing the socket
+		 * sleeps (lock_sock()).
+		 */
+		stats_.errors.add();
 	}
 
 	Owner &owner_;
