@@ -13,9 +13,11 @@
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
 #      KUnit suites as kstd_test.ko, the module-entry test, the reference
-#      modules' tests, and the short form of `make stress` (25 s per server);
-#      then in the x86_64 RT debug guest (the same plus PREEMPT_RT): the
-#      KUnit suites, the module-entry test and the short stress run;
+#      modules' tests, the short form of `make stress` (25 s per server),
+#      and khttpd unloaded in a loop while `ss -K` and drop_tcp_sock abort
+#      its connections; then in the x86_64 RT debug guest (the same plus
+#      PREEMPT_RT): the KUnit suites, the module-entry test, the short
+#      stress run and two rounds of the unload race;
 #   5. on Debian's own 6.1, 6.12 and 6.12 RT kernel images: the module-entry,
 #      params and /proc tests, the reference modules' integration tests,
 #      each module's taint and BTF, and a C++ stack decoded by
@@ -276,6 +278,7 @@ if [ -n "$kdebug" ]; then
 			 \$t/khttpd.sh $moddir $tools || r=1
 			 \$t/drop-tcp-socket.sh $moddir || r=1
 			 DURATION=25 \$t/stress.sh $moddir $tools || r=1
+			 \$t/unload-race.sh $moddir $tools || r=1
 			 exit \$r" \
 		>"$results/guest-debug.log" 2>&1
 	rc=$?
@@ -293,7 +296,7 @@ krt=$(scripts/build-kernel.sh x86-rt-debug) || { record FAIL "build x86_64 RT de
 if [ -n "$krt" ] && build_ok "modules W=1 against 6.12 x86_64 RT debug" "$krt" W=1; then
 	rtmods=$KSTD_ROOT/build/modules/$(basename "$krt")
 	tools=${tools:-$("$KSTD_ROOT/scripts/build-tools.sh")}
-	log "x86_64 RT debug guest: kstd_test.ko, module entry, stress"
+	log "x86_64 RT debug guest: kstd_test.ko, module entry, stress, unload race"
 	"$KSTD_ROOT/scripts/run-guest.sh" --kernel "$krt/arch/x86/boot/bzImage" --ktap \
 		--timeout 1800 --out "$results/guest-rt-debug" -- \
 		bash -c "insmod $rtmods/kunit/kstd_test.ko && rmmod kstd_test;
@@ -301,6 +304,7 @@ if [ -n "$krt" ] && build_ok "modules W=1 against 6.12 x86_64 RT debug" "$krt" W
 			 grep -q PREEMPT_RT /proc/version || { echo 'not ok - kernel is PREEMPT_RT'; r=1; }
 			 \$t/module-entry.sh $rtmods || r=1
 			 DURATION=25 CONNS=300 \$t/stress.sh $rtmods $tools || r=1
+			 ROUNDS=2 \$t/unload-race.sh $rtmods $tools || r=1
 			 exit \$r" \
 		>"$results/guest-rt-debug.log" 2>&1
 	rc=$?
