@@ -4,7 +4,8 @@
  * private ramfs instance (tmpfs cannot hold directories without
  * CONFIG_TMPFS, as in kunit.py's UML): reads and attributes, confinement
  * beneath the root (.., absolute and relative symbolic links, FIFOs),
- * resumable directory listings, and zero-copy sends over loopback.
+ * resumable directory listings, zero-copy sends over loopback, and
+ * permissions checked as an unprivileged user (kstd::credentials).
  */
 #include <kstd/file.hpp>
 #include <kstd/ksocket.hpp>
@@ -34,6 +35,8 @@ constexpr size_t big_size = 200 * 1024 + 123;
  *   root/sub/up-link        -> ../a.txt (inside)
  *   root/fifo               a FIFO
  *   root/big.bin            big_size bytes of a pattern
+ *   root/sub/closed/        0700 (owner root)
+ *   root/sub/closed/c.txt   0644
  */
 struct tree {
 	::vfsmount *mnt;
@@ -71,6 +74,8 @@ struct tree {
 			{"root/sub/up-link", 'l', "../a.txt", 0, 0},
 			{"root/fifo", 'p', nullptr, 0, 0644},
 			{"root/big.bin", 'f', big->get(), big_size, 0644},
+			{"root/sub/closed", 'd', nullptr, 0, 0700},
+			{"root/sub/closed/c.txt", 'f', "c", 1, 0644},
 		};
 		for (const auto &it : items) {
 			int err =
@@ -328,4 +333,52 @@ KSTD_TEST(file, open_by_name_and_time)
 	kstd::s64 t0 = kstd::real_seconds();
 	EXPECT(t0 > 1577836800LL);
 	EXPECT(kstd::real_seconds() >= t0);
+}
+
+KSTD_TEST(file, permissions_of_an_unprivileged_user)
+{
+	tree t(test);
+	auto r = t.root();
+	EXPECT(t.ok && r);
+	if (!t.ok || !r)
+		return;
+	EXPECT_EQ(kstd::credentials::unprivileged(0xffffffffu, 0).to_errno(), -KSTD_EINVAL);
+	EXPECT_EQ(kstd::credentials::unprivileged(0, 0xffffffffu).to_errno(), -KSTD_EINVAL);
+	auto nobody = kstd::credentials::unprivileged(65534, 65534);
+	EXPECT(nobody);
+	if (!nobody)
+		return;
+	/* The test's own (kernel) credentials pass every check. */
+	EXPECT_EQ(kstd::override_credentials::current_fsuid(), 0);
+	EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), 0);
+	EXPECT_EQ(open_errno(*r, "private.txt"), 0);
+	{
+		kstd::override_credentials as(*nobody);
+		EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
+		/* Search permission on the directory above, read on the file. */
+		EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), -KSTD_EACCES);
+		EXPECT_EQ(open_errno(*r, "sub/closed"), -KSTD_EACCES);
+		EXPECT_EQ(open_errno(*r, "private.txt"), -KSTD_EACCES);
+		EXPECT_EQ(open_errno(*r, "a.txt"), 0);
+		EXPECT_EQ(open_errno(*r, "sub/b.txt"), 0);
+		auto other = kstd::credentials::unprivileged(1000, 1000);
+		EXPECT(other);
+		if (other) {
+			/* Nested scopes: back to nobody at the inner one's end. */
+			kstd::override_credentials inner(*other);
+			EXPECT_EQ(kstd::override_credentials::current_fsuid(), 1000);
+		}
+		EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
+		{
+			/* Empty credentials change nothing. */
+			kstd::credentials none;
+			kstd::override_credentials same(none);
+			EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
+		}
+	}
+	EXPECT_EQ(kstd::override_credentials::current_fsuid(), 0);
+	EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), 0);
+	/* Moves: one reference, released once. */
+	kstd::credentials moved = kstd::move(*nobody);
+	EXPECT(moved && !*nobody);
 }

@@ -24,6 +24,14 @@
  * RESOLVE_BENEATH rules (kstd::directory_root), so neither ".." nor a
  * symbolic link can reach outside the root (403).  Only regular files and
  * directories readable by others (S_IROTH) are served (403 otherwise).
+ * Lookups, opens and listing reads run as the user and group ids user and
+ * group (nobody/nogroup; no supplementary groups, no capabilities), not as
+ * the kworker's root, so directory search permission, read permission,
+ * ACLs and LSM file checks apply as to a user-space server (403); the
+ * directories above the root are checked once, at load.  A path with a
+ * component starting with '.' is 404 unless dotfiles is set.  Opens are
+ * non-blocking: a file under another process's write lease is 503 with
+ * Retry-After: 1 at once (the lease break is started, not waited for).
  * Small files go out with their head in one send; larger ones are spliced
  * from the page cache into the socket (zero-copy, sendfile's path) a piece
  * at a time, never buffered whole.  Exact Content-Length, Last-Modified and
@@ -43,12 +51,13 @@
  * until EOF, so a late request cannot turn into a reset that destroys the
  * response (lingering close).  Unloading closes every connection.
  *
- * Counters: /proc/khttpd.
+ * Counters: /proc/khttpd (files_busy: the 503s for leased files).
  *
  * Open files are cached by name for cache_ms (like nginx's
  * open_file_cache): a hit skips the lookup and the open, not the stat, so
  * the length, time and permissions served are always current; a file
- * renamed, replaced or deleted may still be served for up to cache_ms.
+ * renamed, replaced or deleted may still be served for up to cache_ms, as
+ * may a cached file whose directory user has lost search permission on.
  *
  * The listener defers accepting (TCP_DEFER_ACCEPT, defer_accept seconds)
  * until a connection's request has arrived, so a connection is served in
@@ -58,8 +67,9 @@
  *
  * Parameters: port (8081), backlog (1024), docroot (/var/www/html),
  * timeout (10 s), max_connections (10000), listing (true), cache_ms
- * (1000), defer_accept (1 s), highpri (false) and unbound (false): the
- * workqueue's kind.
+ * (1000), user (65534) and group (65534): numeric ids in the initial user
+ * namespace, an invalid one fails the load; dotfiles (false), defer_accept
+ * (1 s), highpri (false) and unbound (false): the workqueue's kind.
  */
 #include <kstd/counter.hpp>
 #include <kstd/file.hpp>
@@ -89,6 +99,12 @@ KSTD_MODULE_PARAM_RANGE(cache_ms, int, 1000, 0, 60000, 0444,
 KSTD_MODULE_PARAM_RANGE(defer_accept, int, 1, 0, 60, 0444,
 			"seconds a connection may wait for its request before it is accepted "
 			"(TCP_DEFER_ACCEPT; 0: accept at once)");
+KSTD_MODULE_PARAM(user, u32, 65534, 0444,
+		  "numeric user id that files are looked up, opened and listed as (nobody)");
+KSTD_MODULE_PARAM(group, u32, 65534, 0444,
+		  "numeric group id that files are looked up, opened and listed as (nogroup)");
+KSTD_MODULE_PARAM(dotfiles, bool, false, 0444,
+		  "serve paths with a component starting with '.' (default: 404)");
 KSTD_MODULE_PARAM(highpri, bool, false, 0444, "serve from high-priority workers");
 KSTD_MODULE_PARAM(unbound, bool, false, 0444,
 		  "serve from unbound workers (default: on the CPU that took the packets)");
@@ -125,6 +141,7 @@ constexpr http::limits request_limits{
 struct stats {
 	kstd::stat_counter responses[6]; /* by status class: [1] 1xx ... [5] 5xx */
 	kstd::stat_counter rejected, timeouts, resets, errors, bytes_sent;
+	kstd::stat_counter busy; /* 503: a file's open would have waited (a lease) */
 
 	void count_status(unsigned int status) noexcept
 	{
@@ -143,6 +160,7 @@ struct stats {
 		m.printf("timeouts: %llu\n", timeouts.get());
 		m.printf("peer_resets: %llu\n", resets.get());
 		m.printf("errors: %llu\n", errors.get() + t.errors.get());
+		m.printf("files_busy: %llu\n", busy.get());
 	}
 };
 
@@ -323,6 +341,7 @@ struct connection {
 	void respond_directory(const http::request &r, kstd::file dir,
 			       const http::normalized_path &path) noexcept;
 	void respond_error(unsigned int status, bool head, string_view extra = {}) noexcept;
+	void respond_open_error(const kstd::error &e, bool head) noexcept;
 	template <class Extra>
 	void respond_error_with(unsigned int status, bool head, Extra &&extra) noexcept;
 	void fill_listing() noexcept;
@@ -362,6 +381,11 @@ struct connection {
 
 struct server {
 	kstd::directory_root root;
+	/*
+	 * user/group: every lookup, open and listing read runs with these
+	 * (override_credentials); before the connections, so they outlive them.
+	 */
+	kstd::credentials creds;
 	stats counters;
 	kstd::jiffies idle_timeout;
 	file_cache cache{kstd::msecs(static_cast<unsigned int>(cache_ms.get()))};
@@ -684,6 +708,32 @@ unsigned int status_for(const kstd::error &e) noexcept
 	return 500;
 }
 
+/*
+ * Does a segment of @path (normalised: "/a/b", no "." or "..") start with
+ * '.'?  .git/, .htpasswd, .env and the like are not served by default.
+ */
+bool has_dot_segment(string_view path) noexcept
+{
+	for (size_t i = 0; i + 1 < path.size(); i++)
+		if (path[i] == '/' && path[i + 1] == '.')
+			return true;
+	return false;
+}
+
+/*
+ * A failed open.  -EAGAIN: a lease on the file is being broken (the open
+ * does not wait for its holder, up to lease-break-time), or a rename raced
+ * twice: 503, try again in a second.
+ */
+void connection::respond_open_error(const kstd::error &e, bool head) noexcept
+{
+	if (e == kstd::error::again()) {
+		srv.counters.busy.add();
+		return respond_error(503, head, "Retry-After: 1\r\n");
+	}
+	respond_error(status_for(e), head);
+}
+
 void connection::respond(const http::request &r) noexcept
 {
 	keep_alive = r.keep_alive;
@@ -699,11 +749,13 @@ void connection::respond(const http::request &r) noexcept
 		return respond_error(path.error == http::path_error::too_long ? 414 : 400, head);
 	/* Relative to the root: without the leading '/'; the root itself is ".". */
 	string_view name = path.path.size() > 1 ? path.path.substr(1) : string_view(".");
+	if (!dotfiles.get() && has_dot_segment(path.path))
+		return respond_error(404, head);
 
 	kstd::file_attr attr;
 	auto f = srv.lookup(name, attr);
 	if (!f)
-		return respond_error(status_for(f.error()), head);
+		return respond_open_error(f.error(), head);
 	if (!attr.others_can_read())
 		return respond_error(403, head);
 	if (attr.is_directory())
@@ -823,7 +875,7 @@ void connection::respond_directory(const http::request &r, kstd::file dir,
 			return respond_file(r, kstd::move(*f), attr, "text/html; charset=utf-8");
 		}
 		if (!f && f.error() != kstd::error::noent())
-			return respond_error(status_for(f.error()), head);
+			return respond_open_error(f.error(), head);
 	}
 	if (!listing.get())
 		return respond_error(403, head);
@@ -905,7 +957,10 @@ void connection::fill_listing() noexcept
 			}
 			return true;
 		};
-		auto done = body_dir.read_dir(entry);
+		auto done = [&] {
+			kstd::override_credentials as(srv.creds);
+			return body_dir.read_dir(entry);
+		}();
 		if (!done) {
 			/* The head is out: all we can do is cut the body short. */
 			srv.counters.errors.add();
@@ -1037,6 +1092,7 @@ kstd::result<kstd::ref<cached_file>> server::lookup(string_view name,
 {
 	bool cacheable = cache.enabled() && name.size() <= cache_name_max;
 	u32 hash = cacheable ? name_hash(name) : 0;
+	kstd::override_credentials as(creds); /* as user/group, not the kworker's root */
 	if (cacheable) {
 		if (auto e = cache.find(name, hash)) {
 			/* The name is known: stat again, so that what is served is current. */
@@ -1110,13 +1166,25 @@ kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
 
 kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 {
-	auto root = kstd::directory_root::open(docroot.view().data());
+	auto creds = kstd::credentials::unprivileged(user.get(), group.get());
+	if (!creds) {
+		if (creds.error() == kstd::error::inval())
+			kstd_pr_err("user=%u group=%u: not a valid user and group id\n", user.get(),
+				    group.get());
+		return creds.error();
+	}
+	/* The directories above the root are checked once, here, as user/group. */
+	auto root = [&] {
+		kstd::override_credentials as(*creds);
+		return kstd::directory_root::open(docroot.view().data());
+	}();
 	if (!root) {
-		kstd_pr_err("cannot open the document root %s: %d\n", docroot.view().data(),
-			    root.to_errno());
+		kstd_pr_err("cannot open the document root %s as user %u group %u: %d\n",
+			    docroot.view().data(), user.get(), group.get(), root.to_errno());
 		return root.error();
 	}
 	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(*root)));
+	self->creds = kstd::move(*creds);
 	self->proc = KSTD_TRY(kstd::proc_entry::create("khttpd", 0444, *self));
 	/*
 	 * Per-CPU workers: a request's work runs on the CPU that took its

@@ -30,9 +30,27 @@
  * root is not a chroot: nothing is re-rooted, it is refused), magic links
  * such as /proc/self/fd/N with -ELOOP, a rename racing with a ".." step
  * with -EAGAIN (retry).  Only regular files and directories open (-EACCES
- * for FIFOs, devices, sockets).  Lookups and opens use the caller's
- * credentials; a workqueue's are root's, so check attr.mode if only
- * world-readable files may be served.
+ * for FIFOs, devices, sockets).  Lookups and opens check permissions with
+ * the caller's credentials, as openat2() would: search permission on every
+ * directory walked, read permission on what is opened.  A workqueue's
+ * credentials are the kernel's (root, every capability: nothing is
+ * refused), so a server serves as a user-space one would by running its
+ * file-system calls as an unprivileged user:
+ *
+ * @code
+ * // At load: nobody/nogroup, no groups, no capabilities.
+ * auto creds = KSTD_TRY(kstd::credentials::unprivileged(65534, 65534));
+ * // Per request:
+ * {
+ *         kstd::override_credentials as(creds);
+ *         auto f = root.open_beneath(name, &attr);    // -EACCES as nobody
+ * }
+ * @endcode
+ *
+ * Opens are non-blocking: a file under a lease that another opener holds
+ * (fcntl(F_SETLEASE)) gives -EWOULDBLOCK (== -EAGAIN) at once while the
+ * lease is being broken, where a blocking open would wait for the holder
+ * (up to /proc/sys/fs/lease-break-time, 45 s by default).
  *
  * Context: everything here may sleep (process context); a kstd::file may
  * be moved between work items.  The same code builds against Linux 6.1 and
@@ -70,6 +88,82 @@ struct file_attr {
 	{
 		return mode & KSTD_S_IROTH;
 	}
+};
+
+/**
+ * Credentials to access files with (a counted reference to a struct cred),
+ * released when destroyed.  Move-only; an empty object holds none.  Apply
+ * them around file-system calls with kstd::override_credentials.
+ */
+class credentials {
+public:
+	constexpr credentials() noexcept = default;
+	/** Take over @p o's credentials; @p o is left empty. */
+	credentials(credentials &&o) noexcept : c_(exchange(o.c_, nullptr)) {}
+	/** Release ours, take over @p o's. */
+	credentials &operator=(credentials &&o) noexcept
+	{
+		if (this != &o)
+			kstd_cred_put(exchange(c_, exchange(o.c_, nullptr)));
+		return *this;
+	}
+	credentials(const credentials &) = delete;
+	credentials &operator=(const credentials &) = delete;
+	~credentials() { kstd_cred_put(c_); }
+
+	/**
+	 * An unprivileged user's credentials, as a user-space server drops to
+	 * with setgroups(0), setgid() and setuid(): user @p uid and group
+	 * @p gid (numeric, in the initial user namespace: the kernel has no
+	 * user database) for every id, no supplementary groups, no
+	 * capabilities.  Built from the kernel's own credentials, so the LSM
+	 * label is still the kernel's.  -EINVAL for an invalid id
+	 * (4294967295, (uid_t)-1), -ENOMEM.  Might sleep.
+	 */
+	[[nodiscard]] static result<credentials> unprivileged(u32 uid, u32 gid) noexcept
+	{
+		credentials c;
+		KSTD_TRY(to_result(kstd_cred_unprivileged(uid, gid, &c.c_)));
+		return c;
+	}
+
+	/** Are credentials held? */
+	explicit operator bool() const noexcept { return c_ != nullptr; }
+	/** The kernel's struct cred (still referenced by this object). */
+	[[nodiscard]] const ::cred *raw() const noexcept { return c_; }
+
+private:
+	const ::cred *c_ = nullptr;
+};
+
+/**
+ * A scope in which the current task's subjective credentials (those that
+ * permission checks use: fsuid, fsgid, groups, capabilities; see
+ * override_creds()) are @p c's; the previous ones come back when it ends.
+ * Process context only; the scope must end in the task it began in, before
+ * the work item (or system call) returns.  @p c must outlive the scope.
+ * Scopes nest.  Empty credentials change nothing.
+ */
+class [[nodiscard]] override_credentials {
+public:
+	/** Become @p c until the end of the scope. */
+	explicit override_credentials(const credentials &c) noexcept
+		: old_(c ? kstd_cred_override(c.raw()) : nullptr)
+	{
+	}
+	override_credentials(const override_credentials &) = delete;
+	override_credentials &operator=(const override_credentials &) = delete;
+	~override_credentials()
+	{
+		if (old_)
+			kstd_cred_revert(old_);
+	}
+
+	/** The file-system user id in effect now (current_fsuid()). */
+	[[nodiscard]] static u32 current_fsuid() noexcept { return kstd_cred_fsuid(); }
+
+private:
+	const ::cred *old_;
 };
 
 /** The type of a directory entry, when the file system reports it. */
@@ -273,8 +367,11 @@ public:
 	 * the file's attributes.  Errors: -ENOENT, -ENOTDIR (a component is
 	 * not a directory, or a trailing '/' after a file), -EXDEV (the name
 	 * or a link leads outside), -ELOOP (too many links, or a magic link),
-	 * -EACCES (not a regular file or directory), -EAGAIN (a racing rename:
-	 * retry), -ENAMETOOLONG.  Might sleep.
+	 * -EACCES (not a regular file or directory, or the caller's
+	 * credentials may not search a directory on the way or read the
+	 * result), -EAGAIN (a racing rename: retry; or a lease on the file is
+	 * being broken: retry later, it was not waited for), -ENAMETOOLONG.
+	 * Might sleep.
 	 */
 	[[nodiscard]] result<file> open_beneath(const char *name,
 						file_attr *attr = nullptr) const noexcept

@@ -13,10 +13,20 @@
  * result lies beneath the root.  vfs_path_lookup(), dentry_open() and the
  * LOOKUP_* flags are the same in Linux 6.1 and 6.12.  Only regular files
  * and directories are opened (a FIFO would block, a device could have side
- * effects).  The lookup runs with the caller's credentials (a kworker's are
- * root's): permission bits are the caller's business.
+ * effects).
+ *
+ * Permissions.  The lookup checks search permission on every directory with
+ * the caller's credentials, but dentry_open() checks nothing, so the open
+ * checks read permission itself (path_permission(MAY_OPEN | MAY_READ), as
+ * open(2)'s may_open() does); a kworker's credentials are root's and pass
+ * everything, which is why a server overrides them (kstd_cred_*() below).
+ * The open is non-blocking: a lease held by another opener (fcntl
+ * F_SETLEASE) is broken but not waited for, -EWOULDBLOCK (== -EAGAIN) at
+ * once, as open(O_NONBLOCK) gives user space.  O_NONBLOCK then stays in
+ * f_flags; reads and splices of regular files ignore it.
  */
 #include <linux/bvec.h>
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -26,6 +36,8 @@
 #include <linux/net.h>
 #include <linux/path.h>
 #include <linux/pipe_fs_i.h>
+#include <linux/sched/task.h>
+#include <linux/securebits.h>
 #include <linux/slab.h>
 #include <linux/splice.h>
 #include <linux/stat.h>
@@ -136,7 +148,12 @@ int kstd_file_open_beneath(const struct path *root, const char *name, struct fil
 		path_put(&path);
 		return -EACCES;
 	}
-	f = dentry_open(&path, O_RDONLY | O_LARGEFILE, current_cred());
+	err = path_permission(&path, MAY_OPEN | MAY_READ);
+	if (err) {
+		path_put(&path);
+		return err;
+	}
+	f = dentry_open(&path, O_RDONLY | O_LARGEFILE | O_NONBLOCK, current_cred());
 	path_put(&path);
 	return kstd_file_finish_open(f, res, attr);
 }
@@ -145,6 +162,71 @@ int kstd_file_open(const char *name, struct file **res)
 {
 	*res = NULL;
 	return kstd_file_finish_open(filp_open(name, O_RDONLY | O_LARGEFILE, 0), res, NULL);
+}
+
+/* ---- credentials ------------------------------------------------------- */
+
+/*
+ * A copy of init_cred (prepare_kernel_cred(&init_task): the kernel's own
+ * credentials, as a kworker has them; NULL is refused since 6.2) turned
+ * into an unprivileged user's: every uid and gid set, no supplementary
+ * groups, no capabilities in any set.  The LSM label stays the kernel's.
+ * override_creds() and revert_creds() have these signatures and take and
+ * drop their own reference from 2.6.29 to 6.13; since 6.14 they take none
+ * and the caller's reference must cover the override (ours do: the object
+ * outlives every override).
+ */
+int kstd_cred_unprivileged(unsigned int uid, unsigned int gid, const struct cred **res)
+{
+	kuid_t kuid = make_kuid(&init_user_ns, uid);
+	kgid_t kgid = make_kgid(&init_user_ns, gid);
+	struct group_info *groups;
+	struct cred *new;
+
+	*res = NULL;
+	if (!uid_valid(kuid) || !gid_valid(kgid))
+		return -EINVAL;
+	new = prepare_kernel_cred(&init_task);
+	if (!new)
+		return -ENOMEM;
+	groups = groups_alloc(0);
+	if (!groups) {
+		abort_creds(new);
+		return -ENOMEM;
+	}
+	set_groups(new, groups);
+	put_group_info(groups);
+	new->uid = new->euid = new->suid = new->fsuid = kuid;
+	new->gid = new->egid = new->sgid = new->fsgid = kgid;
+	new->securebits = SECUREBITS_DEFAULT;
+	cap_clear(new->cap_inheritable);
+	cap_clear(new->cap_permitted);
+	cap_clear(new->cap_effective);
+	cap_clear(new->cap_bset);
+	cap_clear(new->cap_ambient);
+	*res = new;
+	return 0;
+}
+
+const struct cred *kstd_cred_override(const struct cred *cred)
+{
+	return override_creds(cred);
+}
+
+void kstd_cred_revert(const struct cred *old)
+{
+	revert_creds(old);
+}
+
+void kstd_cred_put(const struct cred *cred)
+{
+	if (cred)
+		put_cred(cred);
+}
+
+unsigned int kstd_cred_fsuid(void)
+{
+	return from_kuid_munged(&init_user_ns, current_fsuid());
 }
 
 /* ---- reading ----------------------------------------------------------- */

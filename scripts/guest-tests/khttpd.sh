@@ -5,7 +5,8 @@
 # malformed-request classes, traversal attempts, a 100 MiB file byte for
 # byte, listings, 301/304/206/416, keep-alive with wget, htstress at 1000
 # connections with zero socket errors, idle timeouts, the connection limit,
-# and unloading with 1000 connections open, some mid-transfer.
+# unloading with 1000 connections open, some mid-transfer, and file access as
+# an unprivileged user (user/group), dot files and leases.
 #   khttpd.sh MODULE_DIR TOOLS_DIR
 set -u
 mod=$1/examples/khttpd/khttpd.ko
@@ -36,6 +37,8 @@ echo '<h1>index</h1>' >$www/withindex/index.html
 echo 'odd name' >"$www/dir/a&b <c>\"'.txt"
 echo x >$www/dir/plain.txt
 echo hidden >$www/dir/.hidden
+mkdir $www/.git && printf '[core]\n' >$www/.git/config
+echo 'admin:$apr1$x$y' >$www/.htpasswd
 (cd $www/many && touch f{0001..2000}.txt)
 printf -v long '%*s' 200 '' && mkdir "$www/${long// /d}"
 echo leaf >$www/tree/a/b/leaf.txt
@@ -56,6 +59,10 @@ with open(sys.argv[1], "wb") as f:
 ' $www/big.bin
 big_sum=$(sha256sum <$www/big.bin | cut -d' ' -f1)
 chmod -R o+rX $www && chmod 600 $www/private.txt
+# Another user's 0700 directory with world-readable contents.
+mkdir -p $www/private/pub && echo notes >$www/private/notes.txt && echo x >$www/private/pub/x.txt
+chmod 644 $www/private/notes.txt $www/private/pub/x.txt && chmod 755 $www/private/pub
+chown -R 1000:1000 $www/private && chmod 700 $www/private
 
 check "loads" insmod "$mod" port=$port docroot=$www timeout=$idle
 check "/proc/khttpd present" grep -q '^connections_open: 0$' /proc/khttpd
@@ -64,6 +71,7 @@ check "/proc/khttpd present" grep -q '^connections_open: 0$' /proc/khttpd
 python3 "$tools/http-test.py" $port $www $idle | sed 's/^\(not \)\{0,1\}ok - /&khttpd: /'
 [ "${PIPESTATUS[0]}" -eq 0 ] || fails=$((fails + 1))
 timeouts=$(counter timeouts)
+check "a 503 for a leased file is counted" bash -c "[ $(counter files_busy) -eq 1 ]"
 check "unloads" rmmod khttpd
 
 echo "# protocol checks done at $SECONDS s"
@@ -141,6 +149,19 @@ check "reloads with max_connections=20" insmod "$mod" port=$port docroot=$www ma
 python3 "$tools/http-test.py" $port $www --limit 20 | sed 's/^\(not \)\{0,1\}ok - /&khttpd: /'
 [ "${PIPESTATUS[0]}" -eq 0 ] || fails=$((fails + 1))
 check "unloads again" rmmod khttpd
+
+# Whose credentials files are opened with; dot files; leases without a cache.
+check "reloads with user=1000 group=1000 dotfiles=1 cache_ms=0" \
+	insmod "$mod" port=$port docroot=$www user=1000 group=1000 dotfiles=1 cache_ms=0
+python3 "$tools/http-test.py" $port $www --owner | sed 's/^\(not \)\{0,1\}ok - /&khttpd: /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || fails=$((fails + 1))
+check "the 503 for a leased file is counted (no cache)" bash -c "[ $(counter files_busy) -eq 1 ]"
+check "unloads as user 1000" rmmod khttpd
+check "refuses user=4294967295 with a message" bash -c "! insmod $mod docroot=$www user=4294967295 \
+	2>/dev/null && dmesg | tail -3 | grep -q 'user=4294967295 group=65534: not a valid'"
+check "refuses a document root that user nobody cannot reach" \
+	bash -c "! insmod $mod docroot=$www/private/pub 2>/dev/null &&
+		dmesg | tail -3 | grep -q 'cannot open the document root .* as user 65534 group 65534: -13'"
 check "refuses a missing document root" bash -c "! insmod $mod docroot=/nonexistent 2>/dev/null"
 rm -rf $www
 echo "# done at $SECONDS s"

@@ -8,9 +8,13 @@ be sent as is.  Prints "ok - NAME" / "not ok - NAME" lines.
     http-test.py PORT DOCROOT IDLE_TIMEOUT
     http-test.py PORT DOCROOT --hold N BIG_PATH   (unload-under-load helper)
     http-test.py PORT DOCROOT --limit N           (max_connections check)
+    http-test.py PORT DOCROOT --owner             (loaded with user=1000
+                                                   group=1000 dotfiles=1)
 """
 import email.utils
+import fcntl
 import os
+import signal
 import socket
 import sys
 import threading
@@ -366,6 +370,75 @@ def traversal():
     check("404 for a file with a trailing '/'", r is not None and r.status == 404)
 
 
+def access():
+    """Files are looked up and opened as user/group (nobody by default), and
+    dot files are not served (khttpd.sh: private/ is 0700, owned by 1000)."""
+    for path, what in (("/private/notes.txt", "a 0644 file in another user's 0700 directory"),
+                       ("/private/pub/", "a listing of a 0755 directory in a 0700 one"),
+                       ("/private/pub/x.txt", "a file two levels below a 0700 directory"),
+                       ("/private/", "a listing of another user's 0700 directory")):
+        r = get(path)
+        check(f"403 for {what}", r is not None and r.status == 403, r and f"{r.status}")
+    r = get("/small.txt")
+    check("a world-readable file is still served",
+          r is not None and r.status == 200 and r.body == file_bytes("small.txt"))
+    for path in ("/.htpasswd", "/.git/config", "/dir/.hidden", "/.git/", "/.git",
+                 "/%2egit/config", "/dir/sub/../.hidden"):
+        r = get(path)
+        check(f"dot file {path}: 404", r is not None and r.status == 404, r and f"{r.status}")
+
+
+def as_owner():
+    """Loaded with user=1000 group=1000 dotfiles=1 cache_ms=0."""
+    r = get("/private/notes.txt")
+    check("user=1000: its 0700 directory is readable",
+          r is not None and r.status == 200 and r.body == file_bytes("private/notes.txt"),
+          r and f"{r.status}")
+    r = get("/private/pub/")
+    check("user=1000: listing below its 0700 directory",
+          r is not None and r.status == 200 and b'href="x.txt"' in r.body, r and f"{r.status}")
+    for path in ("/.htpasswd", "/.git/config", "/dir/.hidden"):
+        r = get(path)
+        check(f"dotfiles=1: {path} served",
+              r is not None and r.status == 200 and r.body == file_bytes(path[1:]),
+              r and f"{r.status}")
+
+
+def lease(name):
+    """A local user holds a write lease on a file: the open must not wait for
+    the lease break (lease-break-time, 45 s), but answer 503 at once."""
+    path = os.path.join(ROOT, name)
+    with open(path, "w") as f:
+        f.write("leased\n")
+    os.chmod(path, 0o644)
+    broken = []
+    old = signal.signal(signal.SIGIO, lambda *_: broken.append(1))  # default: terminate
+    fd = os.open(path, os.O_RDWR)
+    try:
+        # F_SETLEASE (1024) is not in Python's fcntl module; F_WRLCK needs
+        # the only open of the file, for writing, by its owner.
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETLEASE", 1024), fcntl.F_WRLCK)
+        start = time.monotonic()
+        r = get("/" + name)
+        took = time.monotonic() - start
+        check(f"503 for {name} under a write lease, without waiting for its break",
+              r is not None and r.status == 503 and r.h("retry-after") == "1" and took < 5,
+              f"{r and r.status} after {took:.1f} s")
+        for _ in range(50):  # the break was started: the holder is told
+            if broken:
+                break
+            time.sleep(0.1)
+        check("the lease holder was asked to give it up", bool(broken))
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETLEASE", 1024), fcntl.F_UNLCK)
+    finally:
+        os.close(fd)
+        signal.signal(signal.SIGIO, old)
+    r = get("/" + name)
+    check(f"200 for {name} once the lease is given up",
+          r is not None and r.status == 200 and r.body == b"leased\n", r and f"{r.status}")
+    os.unlink(path)
+
+
 def keep_alive():
     small = file_bytes("small.txt")
     s = connect()
@@ -526,9 +599,16 @@ def main():
     if len(sys.argv) > 3 and sys.argv[3] == "--limit":
         limit(int(sys.argv[4]))
         return failures != 0
+    if len(sys.argv) > 3 and sys.argv[3] == "--owner":
+        for part in (as_owner, lambda: lease("leased-uncached.txt")):
+            try:
+                part()
+            except Exception as e:
+                check(f"{part.__name__} ran", False, repr(e))
+        return failures != 0
     idle = int(sys.argv[3])
     for part in (basics, cache_is_current, directories, conditional_and_ranges, malformed,
-                 traversal, keep_alive):
+                 traversal, access, lambda: lease("leased.txt"), keep_alive):
         try:
             part()
         except Exception as e:  # a crash of one part is a failure, not the end

@@ -18,6 +18,7 @@ extern "C" {
 #define KSTD_NOEXCEPT
 #endif
 
+struct cred;
 struct file;
 struct path;
 struct socket;
@@ -67,13 +68,34 @@ void kstd_path_free(struct path *path) KSTD_NOEXCEPT;
  * links (/proc/self/fd/...) fail (-ELOOP); a racing rename that could let
  * ".." escape gives -EAGAIN.  Only regular files and directories are
  * opened (-EACCES for anything else: FIFOs, devices and sockets are never
- * opened).  @attr, if not NULL, receives the attributes.
+ * opened).  Permissions are the caller's credentials': search on every
+ * directory, read on the result (-EACCES).  Non-blocking: a lease another
+ * opener holds is being broken, -EWOULDBLOCK (== -EAGAIN), never waited for.
+ * @attr, if not NULL, receives the attributes.
  */
 int kstd_file_open_beneath(const struct path *root, const char *name, struct file **res,
 			   struct kstd_file_attr *attr) KSTD_NOEXCEPT;
 
 /* Open @name (filp_open(): absolute or relative to the working directory) for reading. */
 int kstd_file_open(const char *name, struct file **res) KSTD_NOEXCEPT;
+
+/* --- credentials (subjective, for file access) --- */
+
+/*
+ * New credentials of user @uid and group @gid (ids in the initial user
+ * namespace): no supplementary groups, no capabilities.  -EINVAL if an id is
+ * invalid ((uid_t)-1).  Release with kstd_cred_put().
+ */
+int kstd_cred_unprivileged(unsigned int uid, unsigned int gid,
+			   const struct cred **res) KSTD_NOEXCEPT;
+/* override_creds(): @cred become current's subjective credentials; returns the old ones. */
+const struct cred *kstd_cred_override(const struct cred *cred) KSTD_NOEXCEPT;
+/* revert_creds(): back to @old (what kstd_cred_override() returned). */
+void kstd_cred_revert(const struct cred *old) KSTD_NOEXCEPT;
+/* put_cred(); NULL is ignored. */
+void kstd_cred_put(const struct cred *cred) KSTD_NOEXCEPT;
+/* current_fsuid() in the initial user namespace. */
+unsigned int kstd_cred_fsuid(void) KSTD_NOEXCEPT;
 
 /* fput(): drop the reference; the file closes when the last one goes. */
 void fput(struct file *file) KSTD_NOEXCEPT;
