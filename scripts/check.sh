@@ -275,6 +275,7 @@ if [ -n "$kdebug" ]; then
 			 \$t/kecho.sh $moddir $tools || r=1
 			 \$t/khttpd.sh $moddir $tools || r=1
 			 \$t/drop-tcp-socket.sh $moddir || r=1
+			 FUZZ_SECONDS=60 \$t/fuzz.sh $moddir || r=1
 			 DURATION=25 \$t/stress.sh $moddir $tools || r=1
 			 exit \$r" \
 		>"$results/guest-debug.log" 2>&1
