@@ -56,8 +56,9 @@ chmod -R o+rX $www
 check "khttpd loads" insmod "$mods/examples/khttpd/khttpd.ko" port=$port docroot=$www timeout=$idle
 run_fuzzer http $port "$secs" "$seed" "$root/tests/host/corpus/http" "$root/tests/host/http.dict" \
 	"$findings" $idle
-body=$(curl -s -m 20 -w ' %{http_code}' http://127.0.0.1:$port/small.txt)
-check "khttpd still serves: GET /small.txt ($body)" test "$body" = "Hello from khttpd! 200"
+code=$(curl -s -m 20 -o /tmp/fuzz-get.txt -w '%{http_code}' http://127.0.0.1:$port/small.txt)
+check "khttpd still serves: GET /small.txt gets $code and the file" \
+	test "$code" = 200 -a "$(cat /tmp/fuzz-get.txt)" = "Hello from khttpd!"
 check "khttpd unloads" rmmod khttpd
 
 # drop_tcp_sock.
@@ -71,7 +72,7 @@ check "drop_tcp_sock still works: a TIME-WAIT socket's line" \
 check "drops it" test "$(python3 "$tool" count-tw /tmp/fuzz-tw.txt)" = 0
 check "drop_tcp_sock unloads" rmmod drop_tcp_sock
 
-rm -rf $www /tmp/fuzz-tw.txt
+rm -rf $www /tmp/fuzz-tw.txt /tmp/fuzz-get.txt
 [ -n "$(ls -A "$findings")" ] && echo "# fuzz: findings in $findings (on the host: the --out directory)"
 echo "fuzz: $fails failed (${SECONDS} s)"
 exit $((fails > 0))
