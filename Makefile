@@ -7,6 +7,7 @@
 #   make bench [BENCH_QUICK=1]                 side-by-side benchmarks, report in build/bench
 #   make check                                 every test (see README.md)
 #   make stress [DURATION=300] [CONNS=1000]    the reliability gauntlet in the debug guest
+#   make fuzz-guest [FUZZ_SECONDS=300] [FUZZ_SEED=N]  fuzz khttpd and drop_tcp_sock in the debug guest
 #   make modules [KDIR=/path/to/kernel/build]  build every module out of tree
 #   make tools                                 the user-space tools (bench, ...)
 #   make kernels                               build/reuse the test kernels
@@ -21,7 +22,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # their own default: the running kernel's headers, else the cached test kernel).
 KDIR_ARG = $(if $(filter command line environment,$(origin KDIR)),$(KDIR))
 
-.PHONY: modules check stress demo bench tools kernels docs lint compile_commands.json clean help
+.PHONY: modules check stress fuzz-guest demo bench tools kernels docs lint compile_commands.json clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -34,6 +35,9 @@ check:
 
 stress:
 	scripts/stress.sh
+
+fuzz-guest:
+	scripts/fuzz-guest.sh
 
 demo:
 	scripts/demo.sh

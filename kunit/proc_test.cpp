@@ -216,6 +216,30 @@ KSTD_TEST(proc, overlong_line_is_refused)
 	EXPECT(!too_big && too_big.error() == kstd::error::inval());
 }
 
+/*
+ * write_capability: this test runs with the kernel's credentials (every
+ * capability), so the file opens for writing; a number that is no capability
+ * is refused at create().  Openers without the capability are tested in the
+ * guest (scripts/guest-tests/drop-tcp-socket.sh).
+ */
+KSTD_TEST(proc, write_capability)
+{
+	procfs fs(test);
+	recorder r;
+	kstd::proc_options opts;
+	opts.write_capability = KSTD_CAP_NET_ADMIN;
+	auto e = kstd::proc_entry::create(name, 0644, r, nullptr, opts);
+	EXPECT(e.has_value());
+	EXPECT_EQ(write_file(fs, name, "capable\n"), 8);
+	EXPECT(r.seen == "capable|");
+	opts.write_capability = 1000;
+	auto bad = kstd::proc_entry::create("kstd_kif_cap", 0644, r, nullptr, opts);
+	EXPECT(!bad && bad.error() == kstd::error::inval());
+	opts.write_capability = -2;
+	auto negative = kstd::proc_entry::create("kstd_kif_cap", 0644, r, nullptr, opts);
+	EXPECT(!negative && negative.error() == kstd::error::inval());
+}
+
 KSTD_TEST(proc, last_line_flushed_at_close)
 {
 	procfs fs(test);

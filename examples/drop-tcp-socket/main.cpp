@@ -4,7 +4,12 @@
  * /proc/net/drop_tcp_sock, built on kstd.
  *
  * Every network namespace gets its own /proc/net/drop_tcp_sock (root only,
- * 0600) for as long as the module is loaded.  Each line written to it names
+ * 0600) for as long as the module is loaded.  Opening it for writing also
+ * takes CAP_NET_ADMIN in the user namespace that owns the network namespace,
+ * as `ss -K` does (sock_diag_destroy()): EPERM otherwise, so a uid-0 process
+ * without it (a container sharing the host's namespace) cannot abort the
+ * host's connections, while a container's root can use its own namespace's
+ * file.  Each line written to it names
  * one connection of that namespace, "LOCAL:PORT PEER:PORT" as `ss -tn`
  * prints it (syntax: conn_line.hpp), and is acted on as soon as its newline
  * arrives:
@@ -167,10 +172,13 @@ struct dropper {
 		self->stats = KSTD_TRY(kstd::pernet_storage<counters>::create());
 		/*
 		 * Let lines up to the proc layer's limit reach on_line(), which
-		 * refuses those over max_line with a message.
+		 * refuses those over max_line with a message.  Writers need
+		 * CAP_NET_ADMIN over the namespace, like sock_diag_destroy().
 		 */
-		self->file = KSTD_TRY(kstd::pernet_proc_entry::create(
-			"drop_tcp_sock", 0600, *self, {.max_line = KSTD_PROC_MAX_LINE_LIMIT}));
+		self->file = KSTD_TRY(
+			kstd::pernet_proc_entry::create("drop_tcp_sock", 0600, *self,
+							{.max_line = KSTD_PROC_MAX_LINE_LIMIT,
+							 .write_capability = KSTD_CAP_NET_ADMIN}));
 		return self;
 	}
 };

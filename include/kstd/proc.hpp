@@ -58,12 +58,14 @@
  *         }
  * };
  *
- * // /proc/net/drop_tcp_sock in every namespace, root only:
+ * // /proc/net/drop_tcp_sock in every namespace, root only, and writable
+ * // only with CAP_NET_ADMIN over that namespace (as `ss -K` requires):
  * struct dropper {
  *         kstd::result<void> on_line(::net *net, kstd::string_view line);
  *         void show(kstd::seq_file &m, ::net *net);
  * };
- * auto e = KSTD_TRY(kstd::pernet_proc_entry::create("drop_tcp_sock", 0600, d));
+ * auto e = KSTD_TRY(kstd::pernet_proc_entry::create(
+ *         "drop_tcp_sock", 0600, d, {.write_capability = KSTD_CAP_NET_ADMIN}));
  * @endcode
  *
  * Context: create(), the destructors, show() and on_line() run in process
@@ -204,6 +206,24 @@ struct proc_options {
 	 * a buffer of max_line + 1 bytes.
 	 */
 	unsigned int max_line = 0;
+	/**
+	 * A capability the opener must hold to open the file for writing,
+	 * e.g. KSTD_CAP_NET_ADMIN, or KSTD_CAP_NONE (the default: the mode
+	 * alone decides).  It is checked at open() against the opener's
+	 * credentials, in the initial user namespace for a kstd::proc_entry
+	 * and in the user namespace that owns the file's network namespace
+	 * for a kstd::pernet_proc_entry; without it open() fails with EPERM.
+	 * Opening for reading is never checked.  A mode such as 0600 only
+	 * says "uid 0", which a process without capabilities (a container
+	 * sharing the host's network namespace, a setpriv'ed shell) still
+	 * is: a file whose writes act on the namespace (drop connections,
+	 * change settings) wants the capability the kernel's own interface
+	 * for that action requires, usually KSTD_CAP_NET_ADMIN.  An fd
+	 * opened by a capable process and passed on keeps working, as for
+	 * the kernel's files.  create() fails with -EINVAL for a number that
+	 * is no capability.
+	 */
+	int write_capability = KSTD_CAP_NONE;
 };
 
 /** A directory in /proc (proc_mkdir); removed when destroyed. Move-only. */
@@ -280,9 +300,10 @@ public:
 						       const proc_dir *parent = nullptr,
 						       proc_options opts = {}) noexcept
 	{
-		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(kstd_proc_create(
-			name, mode, parent ? parent->dir_ : nullptr,
-			&detail::proc_dispatch<H, false>::table, &handler, opts.max_line)));
+		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(
+			kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
+					 &detail::proc_dispatch<H, false>::table, &handler,
+					 opts.max_line, opts.write_capability)));
 		proc_entry e;
 		e.node_ = n;
 		return e;
@@ -303,6 +324,15 @@ private:
  * namespace when it exits and from all by the destructor.  The handler gets
  * the struct net of the file it serves.  At most KSTD_PERNET_PROC_SLOTS (8)
  * per module at a time.  Move-only.
+ *
+ * Permissions: each namespace's file is owned by that namespace's root (uid
+ * and gid 0 of the user namespace owning it, when they are mapped as the
+ * network namespace is created; global root otherwise, like /proc/net
+ * itself), so the root of a container's user namespace passes @p mode for
+ * its own namespace's file.  The mode cannot tell that root
+ * from one without privileges over the namespace: a file whose writes act
+ * on the namespace should set proc_options::write_capability (usually
+ * KSTD_CAP_NET_ADMIN), checked in the namespace's owning user namespace.
  */
 class pernet_proc_entry {
 public:
@@ -332,8 +362,8 @@ public:
 	create(const char *name, u16 mode, H &handler, proc_options opts = {}) noexcept
 	{
 		::kstd_pernet_proc *p = KSTD_TRY(from_err_ptr(kstd_pernet_proc_register(
-			name, mode, &detail::proc_dispatch<H, true>::table, &handler,
-			opts.max_line)));
+			name, mode, &detail::proc_dispatch<H, true>::table, &handler, opts.max_line,
+			opts.write_capability)));
 		pernet_proc_entry e;
 		e.reg_ = p;
 		return e;

@@ -5,6 +5,7 @@
  * <kstd/bindings/kernel_if.h>.
  */
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kstrtox.h>
 #include <linux/moduleparam.h>
@@ -14,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -111,6 +113,10 @@ const struct kernel_param_ops kstd_param_ops_string = {
 
 /* ---- /proc files ------------------------------------------------------- */
 
+static_assert(KSTD_CAP_DAC_OVERRIDE == CAP_DAC_OVERRIDE && KSTD_CAP_NET_ADMIN == CAP_NET_ADMIN &&
+	      KSTD_CAP_NET_RAW == CAP_NET_RAW && KSTD_CAP_SYS_ADMIN == CAP_SYS_ADMIN,
+	      "stale KSTD_CAP_* numbers");
+
 /* One /proc file: what its callbacks need.  Lives until proc_remove() returns. */
 struct kstd_proc_node {
 	const struct kstd_proc_handler *handler;
@@ -119,6 +125,7 @@ struct kstd_proc_node {
 	struct net *net;		/* the namespace of a /proc/net entry */
 	struct proc_dir_entry *pde;
 	unsigned int max_line;
+	int write_cap;			/* KSTD_CAP_* needed to open for writing */
 	bool dying;			/* being removed: do not flush at release */
 };
 
@@ -153,6 +160,18 @@ static int kstd_proc_open(struct inode *inode, struct file *file)
 	bool writable = file->f_mode & FMODE_WRITE;
 	struct kstd_proc_file *pf;
 	int err;
+
+	/*
+	 * The capability is checked once, at open, against the opener's
+	 * credentials (file->f_cred), in the user namespace owning the file's
+	 * network namespace: what sock_diag_destroy() asks of `ss -K`.  An fd
+	 * opened by a privileged process and passed on keeps working, as for
+	 * the kernel's own files checked at open.
+	 */
+	if (writable && node->write_cap != KSTD_CAP_NONE &&
+	    !file_ns_capable(file, node->net ? node->net->user_ns : &init_user_ns,
+			     node->write_cap))
+		return -EPERM;
 
 	pf = kzalloc(sizeof(*pf) + (writable ? node->max_line + 1 : 0), GFP_KERNEL_ACCOUNT);
 	if (!pf)
@@ -286,9 +305,12 @@ static const struct proc_ops kstd_proc_ops = {
 	.proc_release	= kstd_proc_release,
 };
 
-static int kstd_proc_check(const struct kstd_proc_handler *handler, unsigned int *max_line)
+static int kstd_proc_check(const struct kstd_proc_handler *handler, unsigned int *max_line,
+			   int write_cap)
 {
 	if (!handler)
+		return -EINVAL;
+	if (write_cap != KSTD_CAP_NONE && !cap_valid(write_cap))
 		return -EINVAL;
 	if (!*max_line)
 		*max_line = KSTD_PROC_DEFAULT_MAX_LINE;
@@ -307,10 +329,10 @@ struct kstd_proc_dir {
 struct kstd_proc_node *kstd_proc_create(const char *name, unsigned short mode,
 					struct kstd_proc_dir *parent,
 					const struct kstd_proc_handler *handler, void *ctx,
-					unsigned int max_line)
+					unsigned int max_line, int write_cap)
 {
 	struct kstd_proc_node *node;
-	int err = kstd_proc_check(handler, &max_line);
+	int err = kstd_proc_check(handler, &max_line, write_cap);
 
 	if (err)
 		return ERR_PTR(err);
@@ -320,6 +342,7 @@ struct kstd_proc_node *kstd_proc_create(const char *name, unsigned short mode,
 	node->handler = handler;
 	node->ctx = ctx;
 	node->max_line = max_line;
+	node->write_cap = write_cap;
 	node->dir = parent;
 	node->pde = proc_create_data(name, mode, parent ? parent->pde : NULL, &kstd_proc_ops,
 				     node);
@@ -385,6 +408,7 @@ struct kstd_pernet_proc {
 	const struct kstd_proc_handler *handler;
 	void *ctx;
 	unsigned int max_line;
+	int write_cap;
 	umode_t mode;
 	unsigned int id;
 	bool used;
@@ -402,7 +426,9 @@ static int kstd_pernet_init(struct kstd_pernet_proc *p, struct net *net)
 	node->ctx = p->ctx;
 	node->net = net;
 	node->max_line = p->max_line;
+	node->write_cap = p->write_cap;
 	node->dying = false;
+	/* Owned by /proc/net's owner: the namespace's root where it is mapped. */
 	node->pde = proc_create_data(p->name, p->mode, net->proc_net, &kstd_proc_ops, node);
 	return node->pde ? 0 : -ENOMEM;
 }
@@ -447,12 +473,12 @@ static_assert(ARRAY_SIZE(kstd_pernet_ops) == KSTD_PERNET_PROC_SLOTS, "one ops pe
 
 struct kstd_pernet_proc *kstd_pernet_proc_register(const char *name, unsigned short mode,
 						   const struct kstd_proc_handler *handler,
-						   void *ctx, unsigned int max_line)
+						   void *ctx, unsigned int max_line, int write_cap)
 {
 	size_t len = name ? strnlen(name, KSTD_PROC_NAME_MAX) : 0;
 	struct kstd_pernet_proc *p = NULL;
 	unsigned int i;
-	int err = kstd_proc_check(handler, &max_line);
+	int err = kstd_proc_check(handler, &max_line, write_cap);
 
 	if (err)
 		return ERR_PTR(err);
@@ -476,6 +502,7 @@ struct kstd_pernet_proc *kstd_pernet_proc_register(const char *name, unsigned sh
 	p->handler = handler;
 	p->ctx = ctx;
 	p->max_line = max_line;
+	p->write_cap = write_cap;
 	p->mode = mode;
 	memcpy(p->name, name, len + 1);
 	err = register_pernet_subsys(&kstd_pernet_ops[i]);

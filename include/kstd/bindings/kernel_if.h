@@ -108,6 +108,16 @@ struct kstd_proc_handler {
 #define KSTD_PROC_NAME_MAX 64u
 /* How many per-namespace entries one module may have registered at once. */
 #define KSTD_PERNET_PROC_SLOTS 8u
+/*
+ * Capabilities a /proc file may require of whoever opens it for writing
+ * (the kernel's CAP_* numbers, checked against <linux/capability.h> in
+ * lib/helpers/kernel_if.c); KSTD_CAP_NONE for no capability check.
+ */
+#define KSTD_CAP_NONE (-1)
+#define KSTD_CAP_DAC_OVERRIDE 1
+#define KSTD_CAP_NET_ADMIN 12
+#define KSTD_CAP_NET_RAW 13
+#define KSTD_CAP_SYS_ADMIN 21
 
 struct kstd_proc_node;
 struct kstd_proc_dir;
@@ -116,12 +126,14 @@ struct kstd_proc_dir;
  * proc_create_data() with kstd's file operations: a seq_file reader and a
  * line-splitting writer (see lib/helpers/kernel_if.c).  @mode as for
  * proc_create (S_IFREG is implied), @parent NULL for /proc, @max_line 0 for
- * the default.  Returns the node or an ERR_PTR.  May sleep.
+ * the default.  @write_cap is a KSTD_CAP_* the opener must hold in the
+ * initial user namespace to open the file for writing (-EPERM otherwise),
+ * or KSTD_CAP_NONE.  Returns the node or an ERR_PTR.  May sleep.
  */
 struct kstd_proc_node *kstd_proc_create(const char *name, unsigned short mode,
 					struct kstd_proc_dir *parent,
 					const struct kstd_proc_handler *handler, void *ctx,
-					unsigned int max_line) KSTD_NOEXCEPT;
+					unsigned int max_line, int write_cap) KSTD_NOEXCEPT;
 /*
  * proc_remove(): waits for running callbacks, closes open files (a pending
  * partial line is dropped), frees the node.  May sleep.  NULL is a no-op.
@@ -142,12 +154,15 @@ void kstd_proc_rmdir(struct kstd_proc_dir *dir) KSTD_NOEXCEPT;
  * registration (or the namespace's creation) until unregistration (or the
  * namespace's exit).  Returns a handle or an ERR_PTR: -ENAMETOOLONG,
  * -ENOSPC when the module already has KSTD_PERNET_PROC_SLOTS of them, or
- * what register_pernet_subsys() reported.  May sleep.
+ * what register_pernet_subsys() reported.  @write_cap: as for
+ * kstd_proc_create(), but held in the user namespace that owns the file's
+ * network namespace (as sock_diag_destroy() and `ss -K` require).  May sleep.
  */
 struct kstd_pernet_proc;
 struct kstd_pernet_proc *kstd_pernet_proc_register(const char *name, unsigned short mode,
 						   const struct kstd_proc_handler *handler,
-						   void *ctx, unsigned int max_line) KSTD_NOEXCEPT;
+						   void *ctx, unsigned int max_line,
+						   int write_cap) KSTD_NOEXCEPT;
 /* Removes the file from every namespace.  May sleep.  NULL is a no-op. */
 void kstd_pernet_proc_unregister(struct kstd_pernet_proc *p) KSTD_NOEXCEPT;
 
