@@ -13,9 +13,10 @@
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
 #      KUnit suites as kstd_test.ko, the module-entry test, the reference
-#      modules' tests, the short form of `make stress` (25 s per server),
-#      and khttpd unloaded in a loop while `ss -K` and drop_tcp_sock abort
-#      its connections; then in the x86_64 RT debug guest (the same plus
+#      modules' tests (khttpd's slow-client deadlines included), the guest
+#      fuzzer (60 s per module), the short form of `make stress` (25 s per
+#      server), and khttpd unloaded in a loop while `ss -K` and
+#      drop_tcp_sock abort its connections; then in the x86_64 RT debug guest (the same plus
 #      PREEMPT_RT): the KUnit suites, the module-entry test, the short
 #      stress run and two rounds of the unload race;
 #   5. on Debian's own 6.1, 6.12 and 6.12 RT kernel images: the module-entry,
@@ -276,6 +277,7 @@ if [ -n "$kdebug" ]; then
 			 \$t/proc-param.sh $moddir || r=1
 			 \$t/kecho.sh $moddir $tools || r=1
 			 \$t/khttpd.sh $moddir $tools || r=1
+			 \$t/khttpd-slow.sh $moddir $tools || r=1
 			 \$t/drop-tcp-socket.sh $moddir || r=1
 			 FUZZ_SECONDS=60 \$t/fuzz.sh $moddir || r=1
 			 DURATION=25 \$t/stress.sh $moddir $tools || r=1

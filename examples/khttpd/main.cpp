@@ -42,14 +42,26 @@
  * percent-encoded, dot files left out), chunked in HTTP/1.1, ended by
  * closing in HTTP/1.0.
  *
- * Connections: over max_connections, a new connection gets 503 and is
- * closed.  Idle ones close after timeout seconds: silently between
- * requests, with 408 in the middle of one; a response the client stops
- * reading is cut off after the same time.  Peer resets and broken pipes
- * are counted, not logged.  After a response that closes the connection,
- * khttpd sends FIN and reads (dropping it) what the client still sends
- * until EOF, so a late request cannot turn into a reset that destroys the
- * response (lingering close).  Unloading closes every connection.
+ * Connections: over max_connections, or over max_per_address from one
+ * client address (IPv4 and IPv6 alike; 0: no such limit), a new
+ * connection gets 503 and is closed.  Idle ones close after timeout
+ * seconds: silently between requests, with 408 in the middle of one; a
+ * response the client stops reading is cut off after the same time.
+ * Peer resets and broken pipes are counted, not logged.  After a response
+ * that closes the connection, khttpd sends FIN and reads (dropping it)
+ * what the client still sends until EOF, so a late request cannot turn
+ * into a reset that destroys the response (lingering close).  Unloading
+ * closes every connection.
+ *
+ * Progress restarts the idle timeout, so a client sending a byte now and
+ * then would keep its connection for ever.  Total deadlines, as nginx has,
+ * bound what a slow client can hold: a request head must be complete
+ * header_timeout seconds after its first byte (or after the end of the
+ * response before it, if it was pipelined), else 408 and close; the rest
+ * of a request body that is dropped must arrive within body_timeout
+ * seconds once its response is sent, else 408 and close; a lingering
+ * close lasts at most lingering_time seconds.  These count as timeouts.
+ * The idle timer checks whichever comes first: no second timer.
  *
  * Counters: /proc/khttpd (files_busy: the 503s for leased files).
  *
@@ -66,10 +78,12 @@
  * starts then.
  *
  * Parameters: port (8081), backlog (1024), docroot (/var/www/html),
- * timeout (10 s), max_connections (10000), listing (true), cache_ms
- * (1000), user (65534) and group (65534): numeric ids in the initial user
- * namespace, an invalid one fails the load; dotfiles (false), defer_accept
- * (1 s), highpri (false) and unbound (false): the workqueue's kind.
+ * timeout (10 s), header_timeout (10 s), body_timeout (30 s),
+ * lingering_time (30 s), max_per_address (0: off), max_connections
+ * (10000), listing (true), cache_ms (1000), user (65534) and group
+ * (65534): numeric ids in the initial user namespace, an invalid one fails
+ * the load; dotfiles (false), defer_accept (1 s), highpri (false) and
+ * unbound (false): the workqueue's kind.
  */
 #include <kstd/counter.hpp>
 #include <kstd/file.hpp>
@@ -91,6 +105,15 @@ KSTD_MODULE_PARAM_RANGE(backlog, int, 1024, 1, 65535, 0444, "listen() backlog");
 KSTD_MODULE_PARAM_STRING(docroot, 256, "/var/www/html", 0444, "directory to serve");
 KSTD_MODULE_PARAM_RANGE(timeout, int, 10, 1, 3600, 0444,
 			"seconds before an idle connection is closed");
+KSTD_MODULE_PARAM_RANGE(header_timeout, int, 10, 1, 3600, 0444,
+			"seconds a whole request head may take (408 and close)");
+KSTD_MODULE_PARAM_RANGE(body_timeout, int, 30, 1, 3600, 0444,
+			"seconds a request body that is dropped may take to arrive");
+KSTD_MODULE_PARAM_RANGE(lingering_time, int, 30, 1, 3600, 0444,
+			"seconds a lingering close may last at most");
+KSTD_MODULE_PARAM_RANGE(max_per_address, int, 0, 0, 1000000, 0444,
+			"open connections per client address; more are answered 503 and "
+			"closed (0: no limit)");
 KSTD_MODULE_PARAM_RANGE(max_connections, int, 10000, 1, 1000000, 0444,
 			"open connections; more are answered 503 and closed");
 KSTD_MODULE_PARAM(listing, bool, true, 0444, "list directories without an index.html");
@@ -140,7 +163,7 @@ constexpr http::limits request_limits{
 
 struct stats {
 	kstd::stat_counter responses[6]; /* by status class: [1] 1xx ... [5] 5xx */
-	kstd::stat_counter rejected, timeouts, resets, errors, bytes_sent;
+	kstd::stat_counter rejected, rejected_per_address, timeouts, resets, errors, bytes_sent;
 	kstd::stat_counter busy; /* 503: a file's open would have waited (a lease) */
 
 	void count_status(unsigned int status) noexcept
@@ -157,6 +180,7 @@ struct stats {
 		m.printf("connections_open: %llu\n", t.open.get());
 		m.printf("connections_accepted: %llu\n", t.accepted.get());
 		m.printf("connections_rejected: %llu\n", rejected.get());
+		m.printf("connections_rejected_per_address: %llu\n", rejected_per_address.get());
 		m.printf("timeouts: %llu\n", timeouts.get());
 		m.printf("peer_resets: %llu\n", resets.get());
 		m.printf("errors: %llu\n", errors.get() + t.errors.get());
@@ -286,6 +310,135 @@ private:
 	kstd::jiffies ttl_;
 };
 
+/* ---- open connections per client address --------------------------------- */
+
+constexpr u32 address_buckets = 256;
+
+/* How many connections one client address has open. */
+struct address_count {
+	address_count(const u8 (&a)[16], u32 h) noexcept : hash(h)
+	{
+		__builtin_memcpy(addr, a, sizeof(addr));
+	}
+
+	u8 addr[16]; /* IPv6; IPv4 as ::ffff:a.b.c.d */
+	u32 hash;
+	u32 count = 0;
+	kstd::list_node link; /* in a bucket of address_table */
+};
+
+class address_table;
+
+/* One connection counted for its address: released when it goes. */
+class address_slot {
+public:
+	address_slot() noexcept = default;
+	address_slot(address_table &t, address_count &e) noexcept : table_(&t), entry_(&e) {}
+	address_slot(address_slot &&o) noexcept : table_(o.table_), entry_(o.entry_)
+	{
+		o.entry_ = nullptr;
+	}
+	address_slot &operator=(address_slot &&o) noexcept
+	{
+		if (this != &o) {
+			reset();
+			table_ = o.table_;
+			entry_ = kstd::exchange(o.entry_, nullptr);
+		}
+		return *this;
+	}
+	address_slot(const address_slot &) = delete;
+	address_slot &operator=(const address_slot &) = delete;
+	~address_slot() { reset(); }
+	void reset() noexcept;
+
+private:
+	address_table *table_ = nullptr;
+	address_count *entry_ = nullptr;
+};
+
+/*
+ * Open connections by client address (max_per_address, like nginx's
+ * limit_conn): a hash table of counts, one small allocation per address
+ * with connections open, freed when its last connection goes, so the
+ * memory is bounded by max_connections.  Process context (the accept work
+ * and the connections' work, never a socket hook): a plain spinlock, no
+ * allocation under it.  The hash is seeded at load, so that one client
+ * cannot aim its addresses at one bucket offline.
+ */
+class address_table {
+public:
+	address_table() noexcept
+		: seed_(static_cast<u32>(kstd::jiffies::now().count ^
+					 reinterpret_cast<unsigned long>(this)))
+	{
+	}
+	address_table(const address_table &) = delete;
+	address_table &operator=(const address_table &) = delete;
+
+	/* Count a connection from @peer: -EBUSY over @limit, or -ENOMEM. */
+	kstd::result<address_slot> acquire(const kstd::socket_address &peer, u32 limit) noexcept
+	{
+		u8 key[16] = {};
+		if (peer.is_ipv4()) {
+			key[10] = key[11] = 0xff;
+			__builtin_memcpy(key + 12, peer.address_bytes(), 4);
+		} else {
+			__builtin_memcpy(key, peer.address_bytes(), peer.address_size());
+		}
+		u32 h = seed_;
+		for (u8 b : key)
+			h = (h ^ b) * 16777619u;
+		kstd::unique_ptr<address_count> fresh; /* freed, unused, after the lock */
+		for (;;) {
+			{
+				auto t = t_.lock();
+				auto &b = t->bucket[h % address_buckets];
+				for (address_count &e : b) {
+					if (e.hash != h ||
+					    __builtin_memcmp(e.addr, key, sizeof(key)))
+						continue;
+					if (e.count >= limit)
+						return kstd::error::busy();
+					e.count++;
+					return address_slot(*this, e);
+				}
+				if (fresh) {
+					fresh->count = 1;
+					b.push_front(*fresh);
+					return address_slot(*this, *fresh.release());
+				}
+			}
+			/* The accept work is the only one adding: once is enough. */
+			fresh = KSTD_TRY(
+				kstd::make_unique<address_count>(kstd::gfp::kernel, key, h));
+		}
+	}
+
+	void release(address_count &e) noexcept
+	{
+		kstd::unique_ptr<address_count> last; /* freed after the lock */
+		auto t = t_.lock();
+		if (--e.count == 0) {
+			t->bucket[e.hash % address_buckets].erase(e);
+			last = kstd::unique_ptr<address_count>(&e);
+		}
+	}
+
+private:
+	struct table {
+		kstd::intrusive_list<&address_count::link> bucket[address_buckets];
+	};
+	kstd::locked<table> t_{"khttpd.per_address"};
+	u32 seed_;
+};
+
+void address_slot::reset() noexcept
+{
+	if (address_count *e = kstd::exchange(entry_, nullptr))
+		table_->release(*e);
+}
+
 struct server;
 
 /* What follows the head in out. */
@@ -326,6 +479,24 @@ struct connection {
 	{
 		__atomic_store_n(&last_active, kstd::jiffies::now().count, __ATOMIC_RELAXED);
 	}
+	/*
+	 * A total deadline @span from now, which progress does not extend
+	 * (whole head, dropped body, lingering close): at most one runs at a
+	 * time.  Only run() sets and clears it; the idle timer reads it.
+	 */
+	void start_deadline(kstd::jiffies span) noexcept
+	{
+		unsigned long d = kstd::jiffies::now().count + span.count;
+		__atomic_store_n(&deadline, d ? d : 1, __ATOMIC_RELAXED); /* 0: none */
+	}
+	void clear_deadline() noexcept { __atomic_store_n(&deadline, 0UL, __ATOMIC_RELAXED); }
+	[[nodiscard]] bool past_deadline() const noexcept
+	{
+		unsigned long d = __atomic_load_n(&deadline, __ATOMIC_RELAXED);
+		return d && static_cast<long>(kstd::jiffies::now().count - d) >= 0;
+	}
+	/* Ticks until the idle timer must look again: idle time left, or the deadline. */
+	[[nodiscard]] kstd::jiffies next_check(kstd::jiffies idle_left) const noexcept;
 	/*
 	 * Give the worker back until the socket has news; the idle timer
 	 * watches meanwhile (armed only now, so a connection served in one
@@ -372,8 +543,11 @@ struct connection {
 	bool timed_out = false;	       /* set by on_idle(), taken by run() */
 	bool dying = false;	       /* being destroyed from outside: run nothing */
 	unsigned long last_active = 0; /* jiffies of the last progress */
+	unsigned long deadline = 0;    /* jiffies of a total deadline, or 0 */
+	unsigned long armed_for = 0;   /* the deadline the idle timer was last armed for */
 	u32 served = 0;
-	kstd::list_node link; /* in the server's live list */
+	kstd::list_node link;	  /* in the server's live list */
+	address_slot per_address; /* counted for the client's address, if limited */
 	kstd::work<connection, &connection::run> work{this};
 	kstd::delayed_work<connection, &connection::on_idle> idle{this};
 	kstd::socket_notifier notifier; /* last: the hooks go first */
@@ -388,6 +562,8 @@ struct server {
 	kstd::credentials creds;
 	stats counters;
 	kstd::jiffies idle_timeout;
+	kstd::jiffies head_deadline, body_deadline, linger_deadline;
+	address_table addresses; /* empty unless max_per_address */
 	file_cache cache{kstd::msecs(static_cast<unsigned int>(cache_ms.get()))};
 	/* After what connections use (they go first), before what shows it. */
 	kstd::tcp_server<server, connection> tcp{*this};
@@ -395,7 +571,10 @@ struct server {
 
 	explicit server(kstd::directory_root r) noexcept
 		: root(kstd::move(r)),
-		  idle_timeout(kstd::secs(static_cast<unsigned int>(timeout.get())))
+		  idle_timeout(kstd::secs(static_cast<unsigned int>(timeout.get()))),
+		  head_deadline(kstd::secs(static_cast<unsigned int>(header_timeout.get()))),
+		  body_deadline(kstd::secs(static_cast<unsigned int>(body_timeout.get()))),
+		  linger_deadline(kstd::secs(static_cast<unsigned int>(lingering_time.get())))
 	{
 	}
 
@@ -421,10 +600,32 @@ void connection::on_socket(kstd::socket_events) noexcept
 	srv.tcp.queue().queue(work);
 }
 
+kstd::jiffies connection::next_check(kstd::jiffies idle_left) const noexcept
+{
+	unsigned long d = __atomic_load_n(&deadline, __ATOMIC_RELAXED);
+	if (!d)
+		return idle_left;
+	long left = static_cast<long>(d - kstd::jiffies::now().count);
+	if (left <= 0)
+		return {0};
+	return static_cast<unsigned long>(left) < idle_left.count
+		       ? kstd::jiffies{static_cast<unsigned long>(left)}
+		       : idle_left;
+}
+
 void connection::wait() noexcept
 {
-	if (!idle.pending())
-		srv.tcp.queue().queue(idle, srv.idle_timeout);
+	/* A client that keeps sending a little never looks idle: check here too. */
+	if (past_deadline())
+		return on_timeout();
+	if (!idle.pending()) {
+		armed_for = deadline;
+		srv.tcp.queue().queue(idle, next_check(srv.idle_timeout));
+	} else if (deadline && deadline != armed_for) {
+		/* Armed for the idle time alone: bring it forward. */
+		armed_for = deadline;
+		srv.tcp.queue().mod(idle, next_check(srv.idle_timeout));
+	}
 }
 
 /*
@@ -453,11 +654,21 @@ void connection::on_idle() noexcept
 {
 	if (__atomic_load_n(&dying, __ATOMIC_SEQ_CST))
 		return;
+	/*
+	 * run() may set a deadline and re-arm this while it runs; a mod here
+	 * that read the deadline before may then arm for later than it.  The
+	 * next expiry, at most the idle time away, still sees it: a deadline
+	 * is late by less than timeout at worst (and a client that sends is
+	 * caught by wait() anyway).
+	 */
 	unsigned long last = __atomic_load_n(&last_active, __ATOMIC_RELAXED);
 	kstd::jiffies idle_for = kstd::jiffies::now().since({last});
 	if (idle_for < srv.idle_timeout) {
-		srv.tcp.queue().mod(idle, {srv.idle_timeout.count - idle_for.count});
-		return;
+		kstd::jiffies left = next_check({srv.idle_timeout.count - idle_for.count});
+		if (left.count) {
+			srv.tcp.queue().mod(idle, left);
+			return;
+		}
 	}
 	__atomic_store_n(&timed_out, true, __ATOMIC_RELEASE);
 	srv.tcp.queue().queue(work);
@@ -489,13 +700,21 @@ void connection::run() noexcept
 		}
 		if (closing)
 			return linger();
-		/* 2. A request in the buffer. */
+		/*
+		 * 2. A request in the buffer.  Its head must be complete within
+		 * header_timeout of its first byte, or of the end of the
+		 * response before it (a pipelined one).
+		 */
 		if (in_len && !discard) {
+			if (!deadline)
+				start_deadline(srv.head_deadline);
 			switch (parser.parse(string_view(in.get(), in_len))) {
 			case http::parse_status::complete:
+				clear_deadline();
 				serve();
 				continue;
 			case http::parse_status::error:
+				clear_deadline();
 				version_minor = 1;
 				respond_error(parser.error_status(), false);
 				in_len = 0;
@@ -512,6 +731,13 @@ void connection::run() noexcept
 		char *dst = in.get() + in_len;
 		size_t room = in_size - in_len;
 		if (discard) {
+			/*
+			 * The rest of the body has body_timeout, from now: the
+			 * response is out (the client may have been reading a
+			 * long one meanwhile, its body waiting in the socket).
+			 */
+			if (!deadline)
+				start_deadline(srv.body_deadline);
 			dst = in.get();
 			room = discard < in_size ? static_cast<size_t>(discard) : in_size;
 		}
@@ -525,10 +751,13 @@ void connection::run() noexcept
 			return close(ending::normal); /* the peer closed */
 		touch();
 		budget += *n;
-		if (discard)
+		if (discard) {
 			discard -= *n;
-		else
+			if (!discard)
+				clear_deadline(); /* the body is all in */
+		} else {
 			in_len += static_cast<u32>(*n);
+		}
 	}
 }
 
@@ -1025,6 +1254,7 @@ void connection::linger() noexcept
 	if (first) {
 		closing = true;
 		(void)stream.shutdown(kstd::shutdown_how::write);
+		start_deadline(srv.linger_deadline); /* then close, whatever still comes */
 	}
 	size_t dropped = 0;
 	for (;;) {
@@ -1051,22 +1281,35 @@ void connection::linger() noexcept
 void connection::on_timeout() noexcept
 {
 	/*
-	 * The timer saw no progress for the whole timeout.  But under load
-	 * this work may not have run for a while: bytes waiting in the socket
-	 * are activity, not idleness.
+	 * The timer saw no progress for the whole timeout, or a total deadline
+	 * passed.  But under load this work may not have run for a while:
+	 * bytes waiting in the socket are activity, not idleness (they do not
+	 * move a deadline, though).
 	 */
 	char probe;
-	if (!closing && out_pos == out_len && body == body_kind::none &&
+	bool overdue = past_deadline();
+	if (!overdue && !closing && out_pos == out_len && body == body_kind::none &&
 	    stream.recv(&probe, 1, kstd::msg::dontwait | kstd::msg::peek).value_or(0) > 0) {
 		touch();
-		srv.tcp.queue().mod(idle, srv.idle_timeout);
+		armed_for = deadline;
+		srv.tcp.queue().mod(idle, next_check(srv.idle_timeout));
 		srv.tcp.queue().queue(work);
 		return;
 	}
 	srv.counters.timeouts.add();
 	if (!closing && out_pos == out_len && body == body_kind::none &&
 	    (in_len || discard || parser.scanned())) {
-		/* In the middle of a request: say so, then close. */
+		/*
+		 * In the middle of a request: say so, then close.  Drop what a
+		 * trickling client sent meanwhile first (a bounded amount):
+		 * closing with unread input sends a reset at once.
+		 */
+		for (size_t dropped = 0; overdue && dropped < run_budget;) {
+			auto n = stream.try_recv(in.get(), in_size);
+			if (!n || !*n)
+				break;
+			dropped += *n;
+		}
 		version_minor = 1;
 		respond_error(408, false);
 		(void)stream.send_all(out.get(), out_len, kstd::msg::dontwait);
@@ -1149,6 +1392,20 @@ kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
 		reject(s);
 		return nullptr;
 	}
+	address_slot slot;
+	if (max_per_address.get()) {
+		/* A peer already gone (-ENOTCONN) is not counted: its work closes it. */
+		if (auto peer = s.peer_address()) {
+			auto r = addresses.acquire(*peer, static_cast<u32>(max_per_address.get()));
+			if (!r) {
+				if (r.error() == kstd::error::busy())
+					counters.rejected_per_address.add();
+				reject(s);
+				return nullptr;
+			}
+			slot = kstd::move(*r);
+		}
+	}
 	auto i = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, in_size);
 	auto o = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, out_size);
 	if (!i || !o) {
@@ -1161,6 +1418,7 @@ kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
 		counters.errors.add();
 		return nullptr;
 	}
+	(*c)->per_address = kstd::move(slot);
 	return kstd::move(*c);
 }
 

@@ -144,8 +144,11 @@ chmod -R o+rX $www
 # The idle timeout (10 minutes) outlasts the ramp-up, during which the
 # first connections wait, idle, for the last ones to open, and the time
 # the client needs to read a large response among a thousand others (the
-# timeout counts from when the response went into the socket).
-check "khttpd loads" insmod "$mods/examples/khttpd/khttpd.ko" port=8081 docroot=$www timeout=600
+# timeout counts from when the response went into the socket).  The slow
+# clients send the end of their heads a byte a second, for up to 12 s, and
+# may wait their turn for longer under this load: the head deadline as long.
+check "khttpd loads" insmod "$mods/examples/khttpd/khttpd.ko" port=8081 docroot=$www timeout=600 \
+	header_timeout=600
 run_stress khttpd khttpd http -r $www -D $drop -p /proc/khttpd \
 	-u "rmmod drop_tcp_sock" -u "rmmod khttpd" 8081
 check "drop_tcp_sock: its counters match the lines it took (khttpd)" \
