@@ -396,7 +396,7 @@ public:
 				auto &b = t->bucket[h % address_buckets];
 				for (address_count &e : b) {
 					if (e.hash != h ||
-					    __builtin_memcmp(e.addr, key, sizeof(key)))
+					    __builtin_memcmp(e.addr, key, sizeof(key)) != 0)
 						continue;
 					if (e.count >= limit)
 						return kstd::error::busy();
