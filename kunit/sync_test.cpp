@@ -6,6 +6,7 @@
  */
 #include <kstd/completion.hpp>
 #include <kstd/jiffies.hpp>
+#include <kstd/random.hpp>
 #include <kstd/refcount.hpp>
 #include <kstd/thread.hpp>
 #include <kstd/timer.hpp>
@@ -342,4 +343,20 @@ KSTD_TEST(sync, msecs_match_kernel)
 	EXPECT(kstd::secs(0xffffffffu) <= kstd::jiffies::max_delay());
 	EXPECT_EQ(kstd::msecs(1000).to_msecs(), 1000u);
 	static_assert(kstd::msecs(0).count == 0);
+}
+
+KSTD_TEST(sync, random_u32_varies)
+{
+	/*
+	 * 32 draws: every bit takes both values (a constant or a stuck bit
+	 * fails; a working CRNG fails with probability 32 * 2^-31).
+	 */
+	kstd::u32 ones = 0, zeros = 0;
+	for (int i = 0; i < 32; i++) {
+		kstd::u32 r = kstd::random_u32();
+		ones |= r;
+		zeros |= ~r;
+	}
+	EXPECT_EQ(ones, 0xffffffffu);
+	EXPECT_EQ(zeros, 0xffffffffu);
 }

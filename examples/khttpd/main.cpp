@@ -96,6 +96,7 @@
 #include <kstd/module.hpp>
 #include <kstd/param.hpp>
 #include <kstd/proc.hpp>
+#include <kstd/random.hpp>
 #include <kstd/refcount.hpp>
 #include <kstd/tcp_server.hpp>
 #include <kstd/workqueue.hpp>
@@ -368,11 +369,7 @@ private:
  */
 class address_table {
 public:
-	address_table() noexcept
-		: seed_(static_cast<u32>(kstd::jiffies::now().count ^
-					 reinterpret_cast<unsigned long>(this)))
-	{
-	}
+	address_table() noexcept : seed_(kstd::random_u32()) {}
 	address_table(const address_table &) = delete;
 	address_table &operator=(const address_table &) = delete;
 

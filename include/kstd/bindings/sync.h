@@ -28,6 +28,9 @@ struct lock_class_key;
 extern volatile unsigned long jiffies;
 unsigned long __msecs_to_jiffies(const unsigned int m) KSTD_NOEXCEPT;
 unsigned int jiffies_to_msecs(const unsigned long j) KSTD_NOEXCEPT;
+
+/* --- random numbers --- */
+unsigned int get_random_u32(void) KSTD_NOEXCEPT;
 void msleep(unsigned int msecs) KSTD_NOEXCEPT;
 unsigned long msleep_interruptible(unsigned int msecs) KSTD_NOEXCEPT;
 
