@@ -188,26 +188,14 @@ quiet_cmd_kstd_cxx_o_cpp = C++ $(quiet_modtag) $@
 
 # A namespace-scope object with a constructor or destructor would silently
 # never run in a module, and operator new has no GFP flags: refuse both.
-# (Sanitizer constructors such as KASAN's global registration are fine: the
-# kernel runs those through CONFIG_CONSTRUCTORS; g++ names user ones
-# _GLOBAL__sub_I_*/_GLOBAL__sub_D_*.)
-kstd_bad_ctor_syms := ' (t|T) _GLOBAL__sub_(I|D)_| U atexit$$'
-kstd_bad_new_syms  := ' U (_Znw|_Zna|_ZdlPv|_ZdaPv|__cxa_|_ZSt)'
-
+# lib/kstd-check-cxx looks at the object's symbols; on a refusal it compiles
+# the source again with -g and names the source line and symbol of each
+# offence.  It gets the compile command without the dependency file, so it
+# leaves fixdep's output alone.
 quiet_cmd_kstd_check_cxx = CHECK   $@
-      cmd_kstd_check_cxx = \
-	if $(NM) $@ | grep -qE $(kstd_bad_ctor_syms) || \
-	   $(OBJDUMP) -h $@ | grep -qE ' \.(ctors|dtors)\b'; then \
-		echo "$@: error: global constructor or destructor (never run in the kernel);" \
-		     "keep module state in the object created by KSTD_MODULE()" >&2; \
-		rm -f $@; exit 1; \
-	fi; \
-	if $(NM) $@ | grep -qE $(kstd_bad_new_syms); then \
-		echo "$@: error: plain new/delete or the C++ runtime is used; allocate with" \
-		     "kstd::make_unique(kstd::gfp::kernel, ...)" >&2; \
-		$(NM) $@ | grep -E $(kstd_bad_new_syms) >&2; \
-		rm -f $@; exit 1; \
-	fi
+      cmd_kstd_check_cxx = $(CONFIG_SHELL) $(KSTD_ROOT)/lib/kstd-check-cxx $@ $< \
+	$(KSTD_CXX) $(filter-out -Wp$(comma)-MMD$(comma)%,$(kstd_cxx_flags)) \
+	|| { rm -f $@; exit 1; }
 
 define rule_kstd_cxx_o_cpp
 	$(call cmd_and_fixdep,kstd_cxx_o_cpp)

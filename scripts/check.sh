@@ -10,6 +10,8 @@
 #      UML kernels (gcc, clang) and Debian's own headers: 6.1 and 6.1 RT,
 #      6.12, 6.12 RT and 6.12 cloud (no warning allowed, pahole's included),
 #      and dkms.conf through dkms build/install in a private DKMS tree;
+#      a deliberately bad module must be refused with its source line and
+#      symbol named (gcc and clang);
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
 #      KUnit suites as kstd_test.ko, the module-entry test, the reference
@@ -201,6 +203,19 @@ else
 	record FAIL "module outside the tree, its Makefile with KSTD_KBUILD_ARGS: BTF and C++ DWARF (Debian 6.12)" \
 		"see $results/outside-module-btf.log"
 fi
+
+# The build's refusals (a global constructor, plain new/delete) name the
+# source line and the symbol, with gcc and clang, kstd used as DKMS uses it.
+for args in "$kdebug" "$uml_clang_dir ARCH=um LLVM=-14" "$deb_headers"; do
+	read -ra refusal_args <<<"$args"
+	if [ ${#refusal_args[@]} -gt 0 ]; then
+		name=refusals-$(basename "${refusal_args[0]}")
+		"$KSTD_ROOT/scripts/check-build-refusals.sh" "${refusal_args[@]}" >"$results/$name.log" 2>&1
+		record_tap "build refusals, $(basename "${refusal_args[0]}")" "$results/$name.log"
+	else
+		record FAIL "build refusals" "kernel not available"
+	fi
+done
 
 # dkms.conf: dkms add, build (signed), install into a private DKMS tree.
 log "DKMS"
