@@ -10,79 +10,51 @@
  * the kernel's errno.  Addresses are kstd::socket_address values
  * (<kstd/net_address.hpp>), IPv4 or IPv6.
  *
- * An event-driven echo server: the sockets' callbacks (softirq, must not
- * sleep) only queue work; the work items (process context) accept until
- * -EAGAIN, or drain a connection until -EAGAIN and echo.  No thread blocks
- * per connection or in accept().
+ * **Writing a server?  Start with kstd::tcp_server (<kstd/tcp_server.hpp>).**
+ * It owns the listener, the accept work and the live connections, and does
+ * in the right order what a hand-written server easily gets wrong: a
+ * connection is on the live list before its hooks are installed and its
+ * first work is queued (so nothing runs on a connection the server cannot
+ * find and tear down), and stopping it removes the listener hook, waits for
+ * the accept work and destroys every connection still live.  Your module
+ * then writes only what a connection does.  The classes here are what it
+ * is built from, and what a client, a test or a proxy uses directly.
+ *
+ * The event-driven pattern both follow: a socket_notifier's callback
+ * (softirq, must not sleep) only queues work; the work (process context)
+ * reads with msg::dontwait until -EAGAIN and returns; the next readiness
+ * event queues it again.  No thread blocks per connection.
+ *
+ * A client, blocking (process context, every call may sleep): connect, send
+ * a request, read the reply until the peer closes.
  *
  * @code
  * #include <kstd/ksocket.hpp>
- * #include <kstd/workqueue.hpp>
  *
- * struct connection {
- *         connection(kstd::workqueue_ref<connection> q, kstd::tcp_stream s)
- *                 : queue(q), stream(kstd::move(s)) {}
- *
- *         // Socket callback: softirq, atomic.  Just queue the work.
- *         void on_socket(kstd::socket_events) { queue.queue(work); }
- *
- *         // The work: a kworker, process context, may sleep.
- *         void run()
- *         {
- *                 u8 buf[512];
- *                 while (!closed) {
- *                         auto n = stream.recv(buf, sizeof(buf), kstd::msg::dontwait);
- *                         if (!n && n.error() == kstd::error::again())
- *                                 return;     // drained: the next event requeues us
- *                         // EOF, an error, or a send that failed: done (the
- *                         // server reaps closed connections).
- *                         closed = !n || *n == 0 || stream.send_all(buf, *n).value_or(0) != *n;
- *                 }
+ * kstd::result<kstd::size_t> ask(const kstd::socket_address &peer, const char *req,
+ *                                kstd::size_t len, kstd::u8 *reply, kstd::size_t cap)
+ * {
+ *         auto s = KSTD_TRY(kstd::tcp_stream::connect(peer, {.timeout_ms = 2000}));
+ *         KSTD_TRY(s.set_recv_timeout(2000));        // then recv() fails with -EAGAIN
+ *         if (KSTD_TRY(s.send_all(req, len)) != len) // blocking: short only on the timeout
+ *                 return kstd::error::again();
+ *         KSTD_TRY(s.shutdown(kstd::shutdown_how::write)); // FIN: the request is complete
+ *         kstd::size_t got = 0;
+ *         while (got < cap) {
+ *                 kstd::size_t n = KSTD_TRY(s.recv(reply + got, cap - got));
+ *                 if (n == 0)
+ *                         break;                  // the peer closed: the whole reply
+ *                 got += n;
  *         }
- *
- *         kstd::workqueue_ref<connection> queue;
- *         kstd::tcp_stream stream;
- *         kstd::list_node link;                 // in server::live
- *         bool closed = false;
- *         kstd::work<connection> work{this};    // runs run()
- *         kstd::socket_notifier notifier;       // last: removed first
- * };
- *
- * struct server {
- *         // Listener callback: readable = connections to accept.
- *         void on_connect(kstd::socket_events) { system.queue(accepting); }
- *         void accept_all()
- *         {
- *                 for (;;) {
- *                         auto s = listener.try_accept();
- *                         if (!s)
- *                                 return;     // -EAGAIN: all taken
- *                         auto c = kstd::make_unique<connection>(kstd::gfp::kernel, queue,
- *                                                                kstd::move(*s));
- *                         if (!c)
- *                                 continue;   // no memory: the stream closes with s
- *                         connection &conn = **c;
- *                         if (!conn.notifier.install<&connection::on_socket>(conn.stream, conn))
- *                                 continue;   // dropped: the stream closes with c
- *                         queue.queue(conn.work);     // data may have come before install()
- *                         live.lock()->push_back(*c->release());
- *                 }
- *         }
- *
- *         kstd::workqueue<connection> queue;
- *         kstd::workqueue_ref<server> system = kstd::workqueue_ref<server>::system();
- *         kstd::tcp_listener listener;
- *         kstd::locked<kstd::intrusive_list<&connection::link>> live{"live"};
- *         kstd::work<server, &server::accept_all> accepting{this};
- *         kstd::socket_notifier on_listener;
- * };
- * // after binding: KSTD_TRY(srv->on_listener.install<&server::on_connect>(srv->listener, *srv));
+ *         return got;
+ * } // s is closed here, on every path
  * @endcode
  *
- * Teardown of such a connection is its member order reversed: the notifier
- * is removed (after which no callback runs), the work is cancelled and
- * waited for, the socket is released.  Likewise for the server: stop the
- * accepting first, then the connections, then the queue.
+ * Teardown order matters for an object that owns a stream, a notifier on it
+ * and work the notifier queues: the notifier must go first (after which no
+ * callback runs), then the work (cancelled and waited for), then the
+ * stream.  C++ destroys members in reverse declaration order, so declare
+ * them stream, work, notifier.
  *
  * Contexts: creating, binding, connecting, accepting, blocking send/recv
  * and setting options may sleep (process context).  recv/send with
@@ -547,9 +519,12 @@ private:
  * A listening TCP socket.
  *
  * @code
- * auto l = KSTD_TRY(kstd::tcp_listener::bind(kstd::in6addr_any(8080), 128,
- *                                            {.reuse_addr = true, .v6only = kstd::v6only::off}));
- * auto conn = KSTD_TRY(l.accept());          // blocks (process context)
+ * kstd::result<kstd::tcp_stream> first_client()
+ * {
+ *         auto l = KSTD_TRY(kstd::tcp_listener::bind(
+ *                 kstd::in6addr_any(8080), 128, {.reuse_addr = true, .v6only = kstd::v6only::off}));
+ *         return l.accept(); // blocks (process context)
+ * }
  * @endcode
  *
  * Move-only; released on destruction, which also resets connections that
@@ -724,9 +699,13 @@ concept free_socket_callback = requires(T &t, socket_events ev)
  *         kstd::socket_notifier notifier;      // after the stream
  *         void on_socket(kstd::socket_events ev);
  * };
- * KSTD_TRY(c.notifier.install<&conn::on_socket>(c.stream, c));
- * KSTD_TRY(c.notifier.install<&conn::on_socket>(c.stream, c,
- *                 kstd::socket_event::readable | kstd::socket_event::state_change));
+ *
+ * kstd::result<void> watch(conn &c)
+ * {
+ *         // All three hooks by default; here only two of them.
+ *         return c.notifier.install<&conn::on_socket>(
+ *                 c.stream, c, kstd::socket_event::readable | kstd::socket_event::state_change);
+ * }
  * @endcode
  *
  * **Callback context.**  The callback runs in softirq context (or in
