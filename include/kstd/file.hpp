@@ -123,6 +123,8 @@ public:
 	[[nodiscard]] static result<credentials> unprivileged(u32 uid, u32 gid) noexcept
 	{
 		credentials c;
+		// SAFETY: the helper stores a new reference in c.c_ only on
+		// success (null otherwise): c's destructor puts exactly that.
 		KSTD_TRY(to_result(kstd_cred_unprivileged(uid, gid, &c.c_)));
 		return c;
 	}
@@ -189,6 +191,8 @@ class file {
 public:
 	constexpr file() noexcept = default;
 	/** Adopt a reference to @p f. */
+	// SAFETY: the caller hands over a reference it holds on @p f (from an
+	// open, or fget()): this object fput()s it, nobody else may.
 	explicit file(::file *f) noexcept : f_(f) {}
 	/** Take over @p o's file; @p o is left empty. */
 	file(file &&o) noexcept : f_(exchange(o.f_, nullptr)) {}
@@ -211,6 +215,7 @@ public:
 	{
 		::file *f = nullptr;
 		KSTD_TRY(to_result(kstd_file_open(path, &f)));
+		// SAFETY: on success kstd_file_open() returns a new reference.
 		return file(f);
 	}
 
@@ -276,10 +281,15 @@ public:
 		if (!f_)
 			return ebadf();
 		using fn_t = remove_reference_t<F>;
+		// SAFETY: ctx is &fn below, a fn_t that lives until
+		// kstd_file_iterate_dir() returns, which calls thunk only before
+		// that; name points to len bytes of the entry's name.
 		auto thunk = [](void *ctx, const char *name, int len, unsigned int type) -> int {
 			return (*static_cast<fn_t *>(ctx))(
 				string_view(name, static_cast<size_t>(len)), entry_type(type));
 		};
+		// SAFETY: const_cast only to pass through the C helper's void *;
+		// thunk casts back to fn_t, const-qualified when F is.
 		int r = kstd_file_iterate_dir(f_, thunk,
 					      const_cast<void *>(static_cast<const void *>(&fn)));
 		if (r < 0)
@@ -356,6 +366,8 @@ public:
 	[[nodiscard]] static result<directory_root> open(const char *path) noexcept
 	{
 		directory_root r;
+		// SAFETY: the helper stores a path it allocated and referenced in
+		// r.p_ only on success: r's destructor frees exactly that.
 		KSTD_TRY(to_result(kstd_path_open_dir(path, &r.p_)));
 		return r;
 	}
@@ -383,6 +395,7 @@ public:
 		KSTD_TRY(to_result(kstd_file_open_beneath(p_, name, &f, attr ? &a : nullptr)));
 		if (attr)
 			*attr = file_attr{a.size, a.mtime, a.mode};
+		// SAFETY: on success kstd_file_open_beneath() returns a new reference.
 		return file(f);
 	}
 
@@ -395,6 +408,7 @@ public:
 		if (!dir)
 			return error::from_errno(-KSTD_EBADF);
 		directory_root r;
+		// SAFETY: as in open(): r.p_ is set, and owned, only on success.
 		KSTD_TRY(to_result(kstd_path_of_file(dir.raw(), &r.p_)));
 		return r;
 	}

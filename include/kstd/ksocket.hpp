@@ -167,6 +167,8 @@ namespace detail {
 class socket_handle {
 public:
 	constexpr socket_handle() noexcept = default;
+	// SAFETY: the caller hands over its only reference to @p s (fresh from
+	// kstd_sock_create() or kstd_sock_accept()): nothing else releases it.
 	explicit socket_handle(::socket *s) noexcept : sock_(s) {}
 	socket_handle(socket_handle &&o) noexcept : sock_(exchange(o.sock_, nullptr)) {}
 	socket_handle &operator=(socket_handle &&o) noexcept
@@ -247,6 +249,8 @@ class tcp_stream {
 public:
 	constexpr tcp_stream() noexcept = default;
 	/** Adopt a connected kernel socket (released by this object). */
+	// SAFETY: the caller gives up @p adopt: a TCP socket it owned and will
+	// neither use nor sock_release() again.
 	explicit tcp_stream(::socket *adopt) noexcept : sock_(adopt) {}
 	/** Take over the other stream's socket; it becomes empty. */
 	tcp_stream(tcp_stream &&) noexcept = default;
@@ -266,7 +270,9 @@ public:
 			return error::range();
 		::socket *raw = nullptr;
 		KSTD_TRY(to_result(kstd_sock_create(opts.netns, peer.raw().family, &raw)));
-		tcp_stream s(raw); // owned before anything else can fail
+		// SAFETY: kstd_sock_create() succeeded, so raw is a new socket
+		// that only we hold; s owns it before anything else can fail.
+		tcp_stream s(raw);
 		KSTD_TRY(to_result(
 			kstd_sock_connect(raw, &peer.raw(), static_cast<int>(opts.timeout_ms))));
 		return s;
@@ -354,6 +360,8 @@ public:
 	{
 		if (!sock_.get())
 			return detail::ebadf();
+		// SAFETY: any object may be read as bytes (u8 is unsigned char),
+		// and the caller vouches for [buf, buf + len).
 		const u8 *p = static_cast<const u8 *>(buf);
 		size_t done = 0;
 		while (done < len) {
@@ -553,7 +561,9 @@ public:
 	{
 		::socket *raw = nullptr;
 		KSTD_TRY(to_result(kstd_sock_create(opts.netns, addr.raw().family, &raw)));
-		tcp_listener l(raw); // owned before anything else can fail
+		// SAFETY: kstd_sock_create() succeeded, so raw is a new socket
+		// that only we hold; l owns it before anything else can fail.
+		tcp_listener l(raw);
 		if (opts.reuse_addr)
 			KSTD_TRY(l.sock_.setopt(KSTD_SOCKOPT_REUSEADDR, 1));
 		if (opts.reuse_port)
@@ -636,6 +646,8 @@ private:
 			return detail::ebadf();
 		::socket *raw = nullptr;
 		KSTD_TRY(to_result(kstd_sock_accept(sock_.get(), &raw, nonblock)));
+		// SAFETY: on success kstd_sock_accept() hands over a new
+		// connected socket, referenced nowhere else.
 		return tcp_stream(raw);
 	}
 
@@ -798,6 +810,10 @@ private:
 	template <auto Fn, class T>
 	static void dispatch(void *ctx, unsigned int bits) noexcept
 	{
+		// SAFETY: ctx is the &target that install<Fn, T>() stored next to
+		// dispatch<Fn, T> (same T: both are set together in install_raw()),
+		// and the target outlives the registration: install()'s contract,
+		// and remove() waits for a callback in flight before it returns.
 		T &target = *static_cast<T *>(ctx);
 		const socket_events ev{bits};
 		if constexpr (detail::member_socket_callback<Fn, T>)
@@ -813,6 +829,8 @@ private:
 			return detail::ebadf();
 		if (installed())
 			return error::busy();
+		// SAFETY: fn is dispatch<Fn, T> and ctx a T *, paired by install():
+		// the C side only ever passes ctx back to fn.
 		n_.fn = fn;
 		n_.ctx = ctx;
 		return to_result(kstd_sk_notifier_install(&n_, sock, hooks.bits));

@@ -74,6 +74,8 @@ struct kfree_deleter {
 	/** Destroy *@p p and kfree() it.  Any context; on PREEMPT_RT not under a raw_spinlock. */
 	void operator()(T *p) const noexcept
 	{
+		// SAFETY: p is the start of a kmalloc() block holding a live T
+		// (unique_ptr's invariant): destroyed once, then freed once.
 		p->~T();
 		kfree(p);
 	}
@@ -85,6 +87,8 @@ struct kfree_deleter<T[]> {
 	/** Destroy the @p n elements at @p p, last first, and kfree() them. */
 	void operator()(T *p, size_t n) const noexcept
 	{
+		// SAFETY: p is a kmalloc() block of n live Ts (make_unique<T[]>()
+		// constructed exactly n), each destroyed once before the free.
 		for (size_t i = n; i > 0; i--)
 			p[i - 1].~T();
 		kfree(p);
@@ -108,6 +112,9 @@ public:
 	/** Empty. */
 	constexpr unique_ptr(nullptr_t) noexcept {}
 	/** Adopt @p p, which must come from kmalloc (or be null). */
+	// SAFETY: the caller hands over @p p: the start of a kmalloc() block
+	// holding a live T that nothing else frees (make_unique() is the safe
+	// way to get one).
 	constexpr explicit unique_ptr(T *p) noexcept : ptr_(p) {}
 	/** Take ownership from @p o, which becomes empty. */
 	unique_ptr(unique_ptr &&o) noexcept : ptr_(o.release()) {}
@@ -118,6 +125,10 @@ public:
 	unique_ptr(unique_ptr<U, E> &&o) noexcept : ptr_(o.release())
 	// clang-format on
 	{
+		// SAFETY: the deleter destroys through T and kfree()s the T *:
+		// T must be U's first (or only) base, at offset 0, so that the
+		// pointer is still the block's start, and its destructor virtual
+		// unless U adds nothing to destroy.  Not checked here.
 	}
 	/** Free the owned object, then take ownership from @p o. */
 	unique_ptr &operator=(unique_ptr &&o) noexcept
@@ -167,6 +178,8 @@ class unique_ptr<T[], kfree_deleter<T[]>> {
 public:
 	constexpr unique_ptr() noexcept = default;
 	/** Adopt @p n constructed elements at @p p (from kmalloc). */
+	// SAFETY: the caller hands over a kmalloc() block of @p n live Ts
+	// that nothing else frees.
 	unique_ptr(T *p, size_t n) noexcept : ptr_(p), size_(n) {}
 	/** Take ownership from @p o, which becomes empty. */
 	unique_ptr(unique_ptr &&o) noexcept
@@ -226,6 +239,9 @@ template <class T, class... Args>
 	void *mem = kstd_kmalloc(sizeof(T), flags.bits);
 	if (!mem)
 		return error::nomem();
+	// SAFETY: mem is a fresh block of sizeof(T) bytes, aligned for T
+	// (asserted above), and the unique_ptr adopts the T just built in it
+	// (-fno-exceptions: a constructor always returns with a whole T).
 	/* Aggregates take braces where a compiler lacks C++20's T(args...) for them. */
 	if constexpr (__is_constructible(T, Args...))
 		return unique_ptr<T>(new (mem) T(forward<Args>(args)...));
@@ -247,6 +263,10 @@ template <class T>
 	size_t bytes;
 	if (__builtin_mul_overflow(n, sizeof(E), &bytes))
 		return error::overflow();
+	// SAFETY: a fresh block of n (at least 1) zeroed Es; zero bytes are a
+	// valid trivially constructible E, and any other E is constructed in
+	// place below before the unique_ptr adopts all n.  kmalloc aligns to
+	// 8 bytes at least: an over-aligned E is not supported.
 	E *mem = static_cast<E *>(
 		kstd_kmalloc_array(n ? n : 1, sizeof(E), (flags | gfp::zero).bits));
 	if (!mem)
@@ -272,6 +292,9 @@ template <class T>
 	size_t bytes;
 	if (__builtin_mul_overflow(n, sizeof(E), &bytes))
 		return error::overflow();
+	// SAFETY: a fresh block of n (at least 1) Es; E is trivially
+	// constructible, so its lifetime starts with the storage and the
+	// caller writes before it reads (this function's contract).
 	E *mem = static_cast<E *>(kstd_kmalloc_array(n ? n : 1, sizeof(E), flags.bits));
 	if (!mem)
 		return error::nomem();

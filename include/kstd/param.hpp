@@ -86,6 +86,9 @@ using ullong = unsigned long long;
 namespace detail {
 
 /* struct kernel_param, as the kernel lays it out (also checked in kernel_if.c). */
+// SAFETY: the kernel reads the __param section as an array of struct
+// kernel_param: the asserts below pin this image's size, alignment and every
+// offset to the ones generated from the kernel's own headers.
 struct kernel_param_image {
 	const char *name;
 	::module *mod;
@@ -108,6 +111,8 @@ static_assert(
 	"struct kernel_param layout");
 
 /* struct kparam_string: the argument of param_ops_string. */
+// SAFETY: kstd_param_ops_string reads arg as a struct kparam_string; the
+// asserts below pin the layout to the kernel's.
 struct kparam_string_image {
 	unsigned int maxlen;
 	char *string;
@@ -233,6 +238,8 @@ public:
 	/** The current value (a relaxed atomic read: sysfs may change it). Any context. */
 	[[nodiscard]] T get() const noexcept
 	{
+		// SAFETY: sysfs stores the value whole (an aligned T) under the
+		// parameter lock; an atomic load never sees half of a store.
 		return __atomic_load_n(&store_.value, __ATOMIC_RELAXED);
 	}
 	/** The lowest accepted value. */
@@ -241,6 +248,9 @@ public:
 	[[nodiscard]] constexpr T max() const noexcept { return store_.max; }
 
 	/** The kernel_param's arg (value first, then min and max); for the registration macros. */
+	// SAFETY: store_ is the C struct kstd_param_range_<type> that the
+	// range ops read arg as, and the plain ops (param_ops_<type>) read a T
+	// at arg: its first member, value, a T.
 	constexpr void *arg() noexcept { return &store_; }
 
 private:
@@ -263,6 +273,7 @@ public:
 	}
 
 	/** The kernel_param's arg (the bool); for the registration macros. */
+	// SAFETY: param_ops_bool reads and writes arg as a bool *.
 	constexpr void *arg() noexcept { return &value_; }
 
 private:
@@ -313,10 +324,14 @@ public:
 	 */
 	[[nodiscard]] string_view view() const noexcept requires((Perm & 0222) == 0)
 	{
+		// SAFETY: without a write bit, only insmod's arguments write
+		// buf_, before the module's init runs: nothing writes it now.
 		return unlocked_view();
 	}
 
 	/** The kernel_param's arg (a struct kparam_string); for the registration macros. */
+	// SAFETY: kps_ is a kparam_string_image {N, buf_}: the string ops
+	// write at most maxlen (N) bytes, NUL included, into buf_, a char[N].
 	constexpr void *arg() noexcept { return &kps_; }
 
 private:

@@ -85,6 +85,8 @@ public:
 	{
 		::kstd_pernet_storage *s =
 			KSTD_TRY(from_err_ptr(kstd_pernet_storage_register(sizeof(T))));
+		// SAFETY: s is a new registration (from_err_ptr() turned an error
+		// pointer into an error), owned by nothing else; r unregisters it.
 		pernet_storage r;
 		r.s_ = s;
 		return r;
@@ -97,6 +99,11 @@ public:
 	 */
 	[[nodiscard]] T &get(const ::net *net) const noexcept
 	{
+		// SAFETY: the helper returns net's block of sizeof(T) bytes, which
+		// the netns core kzalloc()s (zeroed; aligned to 8 bytes at least,
+		// enough for a T that is not over-aligned), and T is valid as zero
+		// bytes (asserted above); the block lives while net does, which
+		// the caller guarantees.
 		return *static_cast<T *>(kstd_pernet_storage_get(s_, net));
 	}
 

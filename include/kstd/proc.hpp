@@ -155,6 +155,9 @@ struct proc_dispatch {
 
 	static int show(void *ctx, [[maybe_unused]] ::net *net, ::seq_file *raw) noexcept
 	{
+		// SAFETY: ctx is the &handler that create() registered with this
+		// table (same H), and the handler outlives the entry, whose
+		// removal waits for callbacks in flight.
 		[[maybe_unused]] H &h = *static_cast<H *>(ctx);
 		[[maybe_unused]] kstd::seq_file m(raw);
 		if constexpr (!has_show) {
@@ -179,6 +182,7 @@ struct proc_dispatch {
 	static int line(void *ctx, [[maybe_unused]] ::net *net, [[maybe_unused]] const char *text,
 			[[maybe_unused]] size_t len) noexcept
 	{
+		// SAFETY: as in show(): ctx is create()'s H, alive while registered.
 		[[maybe_unused]] H &h = *static_cast<H *>(ctx);
 		if constexpr (!has_line) {
 			return -KSTD_EIO;
@@ -253,6 +257,8 @@ public:
 	{
 		::kstd_proc_dir *d = KSTD_TRY(
 			from_err_ptr(kstd_proc_mkdir(name, parent ? parent->dir_ : nullptr)));
+		// SAFETY: d is a new directory (not an error pointer: from_err_ptr
+		// checked), owned by nothing else; r removes it.
 		proc_dir r;
 		r.dir_ = d;
 		return r;
@@ -300,10 +306,14 @@ public:
 						       const proc_dir *parent = nullptr,
 						       proc_options opts = {}) noexcept
 	{
+		// SAFETY: the table's callbacks cast ctx back to H: &handler is an
+		// H, and the caller keeps it alive while the entry exists.
 		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(
 			kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
 					 &detail::proc_dispatch<H, false>::table, &handler,
 					 opts.max_line, opts.write_capability)));
+		// SAFETY: n is a new entry (error pointers were turned into an
+		// error above), owned by nothing else; e removes it.
 		proc_entry e;
 		e.node_ = n;
 		return e;
@@ -361,6 +371,9 @@ public:
 	[[nodiscard]] static result<pernet_proc_entry>
 	create(const char *name, u16 mode, H &handler, proc_options opts = {}) noexcept
 	{
+		// SAFETY: as in proc_entry::create(): &handler is the H the table
+		// casts back to, kept alive by the caller; p is a new registration
+		// that e alone unregisters.
 		::kstd_pernet_proc *p = KSTD_TRY(from_err_ptr(kstd_pernet_proc_register(
 			name, mode, &detail::proc_dispatch<H, true>::table, &handler, opts.max_line,
 			opts.write_capability)));

@@ -134,11 +134,16 @@ public:
 	[[nodiscard]] ::task_struct *raw() const noexcept { return task_; }
 
 private:
+	// SAFETY: t comes from kstd_kthread_run(), which took a task reference
+	// for us (get_task_struct()): stop() gives it back with the thread.
 	explicit kthread(::task_struct *t) noexcept : task_(t) {}
 
 	static result<kthread> start(const char *name, int (*fn)(void *), void *arg) noexcept
 	{
 		::task_struct *t = kstd_kthread_run(fn, arg, name);
+		// SAFETY: an error pointer is not a pointer but -errno in the top
+		// 4095 values of the address space: read back as an integer, it
+		// fits in an int.
 		if (is_err_ptr(t))
 			return error::from_errno(
 				static_cast<int>(reinterpret_cast<__INTPTR_TYPE__>(t)));
@@ -148,6 +153,9 @@ private:
 	template <auto Fn, class State>
 	static int entry_fn(void *arg) noexcept
 	{
+		// SAFETY: arg is the &state run<Fn, State>() passed along with this
+		// very instantiation; the caller keeps state alive until the
+		// thread is stopped (run()'s contract).
 		State &s = *static_cast<State *>(arg);
 		if constexpr (requires { (s.*Fn)(); })
 			return detail::exit_code_of([&] { return (s.*Fn)(); });
@@ -158,6 +166,9 @@ private:
 	template <class F>
 	static int entry_callable(void *arg) noexcept
 	{
+		// SAFETY: arg is the &callable run<F>() passed with this
+		// instantiation; it outlives the thread (run()'s contract, and
+		// temporaries are refused by the deleted overload).
 		return detail::exit_code_of(*static_cast<F *>(arg));
 	}
 

@@ -77,6 +77,7 @@ struct site_key {
 template <class T>
 inline bool is_member_of(const void *inner, size_t size, const T *outer) noexcept
 {
+	// SAFETY: only compares addresses as integers; nothing is dereferenced.
 	auto in = reinterpret_cast<uintptr_t>(inner), out = reinterpret_cast<uintptr_t>(outer);
 	return in >= out && in + size <= out + sizeof(T);
 }
@@ -123,6 +124,8 @@ public:
 	[[nodiscard]] bool pending() const noexcept { return kstd_timer_pending(raw()); }
 
 	/** The kernel's struct timer_list, for C APIs. */
+	// SAFETY: storage_ has the size and alignment of struct timer_list
+	// (from the generated layout header) and holds one from init() on.
 	[[nodiscard]] ::timer_list *raw() noexcept { return storage_.as<::timer_list>(); }
 	/** The kernel's struct timer_list, for C APIs. */
 	[[nodiscard]] const ::timer_list *raw() const noexcept
@@ -141,6 +144,10 @@ private:
 
 	static void expired(::timer_list *t) noexcept
 	{
+		// SAFETY: the kernel calls expired() only for timers init() set
+		// up, which all live in a timer's storage_: t is &self->storage_.
+		// owner_ contains the timer (init() checks) and so outlives it,
+		// and the destructor waits for a running callback.
 		auto *self = container_of(
 			reinterpret_cast<opaque<KSTD_SIZEOF_TIMER_LIST, KSTD_ALIGNOF_TIMER_LIST> *>(
 				t),
