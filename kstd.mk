@@ -28,6 +28,16 @@ endif
 KSTD_PAHOLE     := $(KSTD_ROOT)/lib/kstd-pahole
 KSTD_KBUILD_ARGS = PAHOLE=$(KSTD_PAHOLE)
 
+# One output directory per kernel, for building a module for several kernels
+# side by side (docs/getting-started.md): $(KSTD_OUT) is build/<name of
+# KDIR's real directory> in the module's directory, e.g.
+# build/linux-headers-6.1.0-57-amd64 for /lib/modules/6.1.0-57-amd64/build,
+# and $(KSTD_MIRROR) the recipe line that makes it a Kbuild directory of
+# links to the module's sources (lib/kstd-mirror).  Then
+# `$(MAKE) -C $(KDIR) M=$(KSTD_OUT) $(KSTD_KBUILD_ARGS)`.
+KSTD_OUT    ?= $(CURDIR)/build/$(notdir $(realpath $(KDIR)))
+KSTD_MIRROR = sh $(KSTD_ROOT)/lib/kstd-mirror $(CURDIR) $(KSTD_OUT)
+
 # Included from a module's own Makefile (not by Kbuild, which exports
 # KERNELRELEASE): only the variables above, for its `$(MAKE) -C $(KDIR)
 # M=$(CURDIR) $(KSTD_KBUILD_ARGS)` line.

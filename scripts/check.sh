@@ -204,6 +204,31 @@ else
 		"see $results/outside-module-btf.log"
 fi
 
+# docs/getting-started.md's "several kernels side by side": the same module
+# outside the tree, its Makefile with $(KSTD_MIRROR) and $(KSTD_OUT), built
+# for Debian's 6.1 and 6.12 into one directory each, no clean in between.
+outside_module_two_kernels() { # kdir...
+	local d=$KSTD_ROOT/build/outside-hello-kernels k
+	rm -rf "$d" && mkdir -p "$d" && cp "$KSTD_ROOT/examples/hello/main.cpp" "$d/" &&
+	printf 'include %s/kstd.mk\nobj-m += hello.o\nhello-y := main.o kstd.o\n' "$KSTD_ROOT" >"$d/Kbuild" &&
+	printf 'KDIR ?= /lib/modules/$(shell uname -r)/build\ninclude %s/kstd.mk\nall:\n\t$(KSTD_MIRROR)\n\t$(MAKE) -C $(KDIR) M=$(KSTD_OUT) $(KSTD_KBUILD_ARGS)\n' \
+		"$KSTD_ROOT" >"$d/Makefile" || return 1
+	for k in "$@"; do
+		make -C "$d" KDIR="$k" >>"$d/build.log" 2>&1 || { tail -5 "$d/build.log"; return 1; }
+	done
+	for k in "$@"; do
+		modinfo -F vermagic "$d/build/$(basename "$(realpath "$k")")/hello.ko" | grep -q "^${k##*/linux-headers-} " ||
+			{ echo "no hello.ko for $k in its own directory"; return 1; }
+	done
+}
+if [ -n "$kd612" ] && [ -n "$deb_headers" ] &&
+	outside_module_two_kernels "$deb_headers" "$kd612" >"$results/outside-module-kernels.log" 2>&1; then
+	record PASS "module outside the tree for Debian 6.1 and 6.12 side by side (KSTD_OUT)"
+else
+	record FAIL "module outside the tree for Debian 6.1 and 6.12 side by side (KSTD_OUT)" \
+		"see $results/outside-module-kernels.log"
+fi
+
 # The build's refusals (a global constructor, plain new/delete) name the
 # source line and the symbol, with gcc and clang, kstd used as DKMS uses it.
 for args in "$kdebug" "$uml_clang_dir ARCH=um LLVM=-14" "$deb_headers"; do
