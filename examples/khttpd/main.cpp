@@ -14,7 +14,7 @@
  *
  * Requests: GET and HEAD (405 for the other known methods, 501 for unknown
  * ones); HTTP/1.1 keep-alive and pipelining (responses in order), HTTP/1.0
- * with or without keep-alive.  The head is parsed by kstd::http's bounded
+ * with or without keep-alive.  The head is parsed by http.hpp's bounded
  * incremental parser (limits: 4 KiB request line, 8 KiB head, 64 fields, a
  * request body is read and dropped up to 1 MiB): 400, 413, 414, 431, 501,
  * 505 answer malformed requests, then the connection closes.
@@ -87,7 +87,6 @@
  */
 #include <kstd/counter.hpp>
 #include <kstd/file.hpp>
-#include <kstd/http.hpp>
 #include <kstd/jiffies.hpp>
 #include <kstd/ksocket.hpp>
 #include <kstd/list.hpp>
@@ -100,6 +99,8 @@
 #include <kstd/refcount.hpp>
 #include <kstd/tcp_server.hpp>
 #include <kstd/workqueue.hpp>
+
+#include "http.hpp"
 
 KSTD_MODULE_PARAM(port, u16, 8081, 0444, "TCP port to listen on (IPv4 and IPv6)");
 KSTD_MODULE_PARAM_RANGE(backlog, int, 1024, 1, 65535, 0444, "listen() backlog");
@@ -140,7 +141,7 @@ using kstd::string_view;
 using kstd::u32;
 using kstd::u64;
 using kstd::u8;
-namespace http = kstd::http;
+namespace http = khttpd::http;
 
 /* Request bytes a connection buffers: the longest head. */
 constexpr size_t in_size = 8192;

@@ -2,7 +2,7 @@
 /**
  * @file http.hpp
  * @brief HTTP/1.x for servers: an incremental, bounded request parser
- *        (kstd::http::request_parser), HTTP dates, byte ranges, path
+ *        (khttpd::http::request_parser), HTTP dates, byte ranges, path
  *        decoding and normalisation, MIME types, HTML and URL escaping, and
  *        a bounded output writer.
  *
@@ -17,19 +17,19 @@
  * the limit is crossed, not when the buffer is full.
  *
  * @code
- * kstd::http::request_parser p;                    // default limits
+ * khttpd::http::request_parser p;                    // default limits
  * size_t len = 0;                                  // bytes in buf
  * for (;;) {
  *         len += recv(buf + len, sizeof(buf) - len);
  *         switch (p.parse(kstd::string_view(buf, len))) {
- *         case kstd::http::parse_status::incomplete:
+ *         case khttpd::http::parse_status::incomplete:
  *                 continue;                        // want more bytes
- *         case kstd::http::parse_status::error:
+ *         case khttpd::http::parse_status::error:
  *                 return reply(p.error_status());  // 400, 414, 431, 501, 505...
- *         case kstd::http::parse_status::complete:
+ *         case khttpd::http::parse_status::complete:
  *                 break;
  *         }
- *         const kstd::http::request &r = p.request();
+ *         const khttpd::http::request &r = p.request();
  *         serve(r);                                // r.path, r.keep_alive...
  *         // Pipelining: the next request starts after the head and body.
  *         size_t used = p.consumed() + r.content_length;
@@ -74,16 +74,31 @@
  *
  * Freestanding like <kstd/string.hpp>: no kernel header, nothing that
  * sleeps or allocates, usable in any context; it compiles on the host for
- * unit tests and the libFuzzer harness (tests/host/).
+ * unit tests and the libFuzzer harness (examples/khttpd/tests/).
  */
-#ifndef KSTD_HTTP_HPP
-#define KSTD_HTTP_HPP
+#ifndef KHTTPD_HTTP_HPP
+#define KHTTPD_HTTP_HPP
 
 #include <kstd/span.hpp>
 #include <kstd/string.hpp>
 #include <kstd/types.hpp>
 
-namespace kstd::http {
+namespace khttpd::http {
+
+using kstd::hex_value;
+using kstd::is_alpha;
+using kstd::is_digit;
+using kstd::parse_errc;
+using kstd::parse_error;
+using kstd::parse_result;
+using kstd::s64;
+using kstd::size_t;
+using kstd::span;
+using kstd::string_view;
+using kstd::u16;
+using kstd::u32;
+using kstd::u64;
+using kstd::u8;
 
 /* ---- methods and status codes -------------------------------------------- */
 
@@ -1319,6 +1334,6 @@ private:
 	return "application/octet-stream";
 }
 
-} // namespace kstd::http
+} // namespace khttpd::http
 
-#endif // KSTD_HTTP_HPP
+#endif // KHTTPD_HTTP_HPP
