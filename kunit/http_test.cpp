@@ -605,6 +605,61 @@ KSTD_TEST(http, writer_and_escaping)
 	EXPECT(khttpd::http::method_name(khttpd::http::method::delete_) == "DELETE");
 }
 
+/* Chunked transfer coding, built in place as khttpd's listings are. */
+KSTD_TEST(http, chunked_framing)
+{
+	using khttpd::http::chunk_builder;
+	char buf[64];
+	khttpd::http::writer w(buf, sizeof(buf));
+	w.put_hex(0x1f, 4).put(' ').put_hex(0, 4).put(' ').put_hex(0xabc12, 4).put(' ').put_hex(5);
+	EXPECT(w.view() == "001f 0000 abc12 5");
+	w.clear();
+	w.put_last_chunk();
+	EXPECT(w.view() == "0\r\n\r\n");
+
+	/* A piece, then the body's end after a piece, then the end alone. */
+	chunk_builder a(buf, sizeof(buf), true, true);
+	a.data().put("hello");
+	size_t n = a.finish(false);
+	EXPECT(string_view(buf, n) == "0005\r\nhello\r\n");
+	chunk_builder b(buf, sizeof(buf), true, true);
+	b.data().put("<li>a</li>\n");
+	n = b.finish(true);
+	EXPECT(string_view(buf, n) == "000b\r\n<li>a</li>\n\r\n0\r\n\r\n");
+	chunk_builder c(buf, sizeof(buf), true, true);
+	n = c.finish(true);
+	EXPECT(string_view(buf, n) == "0\r\n\r\n");
+	chunk_builder d(buf, sizeof(buf), true, true);
+	EXPECT(d.finish(false) == 0); /* an empty chunk would end the body */
+
+	/* Not chunked (HTTP/1.0): the bytes as they are, nothing added. */
+	chunk_builder e(buf, sizeof(buf), false, true);
+	e.data().put("plain");
+	n = e.finish(true);
+	EXPECT(string_view(buf, n) == "plain");
+
+	/* The framing always fits: data() stops short of it. */
+	char small[24];
+	for (char &ch : small)
+		ch = '#';
+	chunk_builder f(small, 20, true, true);
+	EXPECT(f.data().capacity() == 7);
+	f.data().put("abcdefghij");
+	EXPECT(f.data().overflowed());
+	n = f.finish(true);
+	EXPECT(string_view(small, n) == "0007\r\nabcdefg\r\n0\r\n\r\n");
+	EXPECT(n == 20 && small[20] == '#');
+	chunk_builder g(small, 4, true, false);
+	EXPECT(g.data().capacity() == 0);
+
+	/* At most four hex digits' worth in one chunk. */
+	static char big[chunk_builder::max_data + 64];
+	chunk_builder h(big, sizeof(big), true, false);
+	EXPECT(h.data().capacity() == chunk_builder::max_data);
+	chunk_builder i(big, sizeof(big), false, false);
+	EXPECT(i.data().capacity() == sizeof(big));
+}
+
 KSTD_TEST(http, mime_types)
 {
 	using khttpd::http::mime_type;

@@ -32,10 +32,13 @@ void connection::start_listing(kstd::file dir, const http::normalized_path &path
 	body = body_kind::none;
 	if (head)
 		return;
-	/* The page's beginning: a chunk of its own, while the name is in the scratch. */
+	/*
+	 * The page's beginning: a chunk of its own, before the scratch area,
+	 * while the name is still in it.
+	 */
 	size_t start = out_len;
-	size_t data = start + (chunked ? 6 : 0);
-	http::writer p(out.get() + data, name_offset - data - 2);
+	http::chunk_builder chunk(out.get() + start, name_offset - start, chunked, false);
+	http::writer &p = chunk.data();
 	p.put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of ")
 		.put_html(path.path)
 		.put("</title></head>\n<body><h1>Index of ")
@@ -49,19 +52,7 @@ void connection::start_listing(kstd::file dir, const http::normalized_path &path
 		p.put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index</title>"
 		      "</head>\n<body><ul>\n");
 	}
-	if (chunked) {
-		http::writer c(out.get() + start, 6);
-		c.put("0000\r\n");
-		char *hex = out.get() + start;
-		size_t n = p.size();
-		for (int i = 3; i >= 0; i--, n >>= 4)
-			hex[i] = "0123456789abcdef"[n & 15];
-		out.get()[data + p.size()] = '\r';
-		out.get()[data + p.size() + 1] = '\n';
-		out_len = static_cast<u32>(data + p.size() + 2);
-	} else {
-		out_len = static_cast<u32>(data + p.size());
-	}
+	out_len = static_cast<u32>(start + chunk.finish(false));
 	body = body_kind::listing;
 	lphase = listing_phase::entries;
 	body_dir = kstd::move(dir);
@@ -70,10 +61,9 @@ void connection::start_listing(kstd::file dir, const http::normalized_path &path
 /* The next piece of a listing into out (empty): entries, then the end. */
 void connection::fill_listing() noexcept
 {
-	/* Chunk framing: "hhhh\r\n" before, "\r\n" after, "0\r\n\r\n" at the very end. */
-	size_t data = chunked ? 6 : 0;
-	size_t reserve = chunked ? 2 + 5 : 0;
-	http::writer p(out.get() + data, out_size - data - reserve);
+	/* A chunk in HTTP/1.1, with room for the last chunk after it. */
+	http::chunk_builder chunk(out.get(), out_size, chunked, true);
+	http::writer &p = chunk.data();
 	if (lphase == listing_phase::entries) {
 		auto entry = [&p](string_view name, kstd::dir_entry_type type) {
 			if (name.starts_with('.'))
@@ -117,33 +107,9 @@ void connection::fill_listing() noexcept
 		else
 			lphase = listing_phase::end;
 	}
-	size_t n = p.size();
 	out_pos = 0;
-	out_len = 0;
-	if (n && chunked) {
-		char *o = out.get();
-		size_t v = n;
-		for (int i = 3; i >= 0; i--, v >>= 4)
-			o[i] = "0123456789abcdef"[v & 15];
-		o[4] = '\r';
-		o[5] = '\n';
-		o[data + n] = '\r';
-		o[data + n + 1] = '\n';
-		out_len = static_cast<u32>(data + n + 2);
-	} else if (n) {
-		out_len = static_cast<u32>(n);
-	}
+	out_len = static_cast<u32>(chunk.finish(lphase == listing_phase::end));
 	if (lphase == listing_phase::end) {
-		if (chunked) {
-			if (!n) {
-				/* Nothing in this buffer: the last chunk alone, at the start. */
-				__builtin_memcpy(out.get(), "0\r\n\r\n", 5);
-				out_len = 5;
-			} else {
-				__builtin_memcpy(out.get() + out_len, "0\r\n\r\n", 5);
-				out_len += 5;
-			}
-		}
 		body = body_kind::none;
 		body_dir.close();
 	}
