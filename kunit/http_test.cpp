@@ -1,28 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kstd_http: the HTTP/1.x request parser, dates, ranges, path
- * normalisation, escaping and MIME types of <kstd/http.hpp>.
+ * normalisation, escaping and MIME types of khttpd's protocol header
+ * (examples/khttpd/http.hpp; kunit/Kbuild adds its directory to the
+ * include path).
  *
- * The same file runs on the host (tests/host/http_host_test.cpp, with ASan
+ * The same file runs on the host (examples/khttpd/tests/http_host_test.cpp, with ASan
  * and UBSan): there KSTD_HOST_TEST is defined and the host runner provides
  * KSTD_TEST() and the expectations.  Every request of the status table is
  * also fed byte by byte and in two parts at every split position, and must
  * give the same outcome each time.
  */
-#include <kstd/http.hpp>
+#include "http.hpp"
 #include <kstd/string.hpp>
 
 #ifndef KSTD_HOST_TEST
 #include "test.hpp"
 #endif
 
+using khttpd::http::byte_range;
+using khttpd::http::parse_status;
+using khttpd::http::path_error;
+using khttpd::http::request_parser;
 using kstd::size_t;
 using kstd::string_view;
 using kstd::u64;
-using kstd::http::byte_range;
-using kstd::http::parse_status;
-using kstd::http::path_error;
-using kstd::http::request_parser;
 using namespace kstd::literals;
 
 namespace {
@@ -58,7 +60,7 @@ outcome result_of(const request_parser &p)
 }
 
 /* All at once. */
-outcome parse_once(string_view req, const kstd::http::limits &lim = {})
+outcome parse_once(string_view req, const khttpd::http::limits &lim = {})
 {
 	request_parser p(lim);
 	p.parse(req);
@@ -66,7 +68,7 @@ outcome parse_once(string_view req, const kstd::http::limits &lim = {})
 }
 
 /* One byte at a time (stops early at the first non-incomplete status). */
-outcome parse_bytewise(string_view req, const kstd::http::limits &lim = {})
+outcome parse_bytewise(string_view req, const khttpd::http::limits &lim = {})
 {
 	request_parser p(lim);
 	for (size_t i = 1; i <= req.size(); i++)
@@ -76,7 +78,7 @@ outcome parse_bytewise(string_view req, const kstd::http::limits &lim = {})
 }
 
 /* Two parts, split after @at bytes. */
-outcome parse_split(string_view req, size_t at, const kstd::http::limits &lim = {})
+outcome parse_split(string_view req, size_t at, const khttpd::http::limits &lim = {})
 {
 	request_parser p(lim);
 	if (p.parse(req.first(at)) == parse_status::incomplete)
@@ -93,7 +95,7 @@ unsigned int code_of(const outcome &o)
 }
 
 /* The outcome is the same however the bytes arrive. */
-bool split_invariant(string_view req, const kstd::http::limits &lim = {})
+bool split_invariant(string_view req, const khttpd::http::limits &lim = {})
 {
 	outcome once = parse_once(req, lim);
 	if (!(parse_bytewise(req, lim) == once))
@@ -220,7 +222,7 @@ KSTD_TEST(http, request_fields)
 			  "User-Agent: t\r\n\r\nNEXT"_sv;
 	EXPECT(p.parse(req) == parse_status::complete);
 	const auto &r = p.request();
-	EXPECT(r.method == kstd::http::method::get);
+	EXPECT(r.method == khttpd::http::method::get);
 	EXPECT(r.target == "/a%20b/c.html?x=1&y");
 	EXPECT(r.path == "/a%20b/c.html");
 	EXPECT(r.query == "x=1&y");
@@ -242,7 +244,7 @@ KSTD_TEST(http, request_fields)
 
 	request_parser h;
 	EXPECT(h.parse("HEAD /x HTTP/1.0\r\n\r\n") == parse_status::complete);
-	EXPECT(h.request().method == kstd::http::method::head);
+	EXPECT(h.request().method == khttpd::http::method::head);
 	EXPECT(h.request().host.empty());
 	EXPECT_EQ(h.request().version_minor, 0);
 }
@@ -282,12 +284,12 @@ KSTD_TEST(http, connection_semantics)
 
 KSTD_TEST(http, limits_are_exact)
 {
-	kstd::http::limits lim{
+	khttpd::http::limits lim{
 		.max_request_line = 32, .max_head = 96, .max_headers = 3, .max_body = 10};
 	/* "GET /" + n x 'a' + " HTTP/1.0\r\n" is 16 + n bytes */
 	char buf[160];
 	auto line = [&](size_t n, string_view rest) {
-		kstd::http::writer w(buf, sizeof(buf));
+		khttpd::http::writer w(buf, sizeof(buf));
 		w.put("GET /");
 		for (size_t i = 0; i < n; i++)
 			w.put('a');
@@ -337,7 +339,7 @@ KSTD_TEST(http, limits_are_exact)
 	EXPECT(split_invariant(head97, lim));
 	EXPECT(split_invariant(many_crlf, lim));
 	/* a request line that is both too long and too big for the head */
-	kstd::http::limits tight{.max_request_line = 64, .max_head = 40};
+	khttpd::http::limits tight{.max_request_line = 64, .max_head = 40};
 	EXPECT_EQ(code_of(parse_once(line(50, "\r\n"), tight)), 431);
 	EXPECT(split_invariant(line(50, "\r\n"), tight));
 }
@@ -403,7 +405,7 @@ KSTD_TEST(http, conditional_and_range_fields)
 
 KSTD_TEST(http, dates)
 {
-	using kstd::http::parse_http_date;
+	using khttpd::http::parse_http_date;
 	EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").value_or(0), 784111777);
 	EXPECT_EQ(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT").value_or(0), 784111777);
 	EXPECT_EQ(parse_http_date("Sun Nov  6 08:49:37 1994").value_or(0), 784111777);
@@ -437,21 +439,21 @@ KSTD_TEST(http, dates)
 		EXPECT(!parse_http_date(s));
 	EXPECT(!parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT\0"_sv));
 
-	char out[kstd::http::http_date_size + 1];
-	kstd::http::format_http_date(784111777, out);
+	char out[khttpd::http::http_date_size + 1];
+	khttpd::http::format_http_date(784111777, out);
 	EXPECT(string_view(out) == "Sun, 06 Nov 1994 08:49:37 GMT");
-	kstd::http::format_http_date(0, out);
+	khttpd::http::format_http_date(0, out);
 	EXPECT(string_view(out) == "Thu, 01 Jan 1970 00:00:00 GMT");
-	kstd::http::format_http_date(-1, out);
+	khttpd::http::format_http_date(-1, out);
 	EXPECT(string_view(out) == "Wed, 31 Dec 1969 23:59:59 GMT");
-	kstd::http::format_http_date(951868799, out);
+	khttpd::http::format_http_date(951868799, out);
 	EXPECT(string_view(out) == "Tue, 29 Feb 2000 23:59:59 GMT");
-	kstd::http::format_http_date(1 << 30, out);
+	khttpd::http::format_http_date(1 << 30, out);
 	EXPECT(string_view(out) == "Sat, 10 Jan 2004 13:37:04 GMT");
 	/* Round trips over four centuries, a day and a prime apart. */
 	bool round_trip = true;
 	for (kstd::s64 t = -2208988800LL; t < 10000000000LL; t += 86400 * 7 + 7919) {
-		kstd::http::format_http_date(t, out);
+		khttpd::http::format_http_date(t, out);
 		round_trip &= parse_http_date(out).value_or(t + 1) == t;
 	}
 	EXPECT(round_trip);
@@ -459,8 +461,8 @@ KSTD_TEST(http, dates)
 
 KSTD_TEST(http, ranges)
 {
-	using kstd::http::parse_range;
-	using kstd::http::select_range;
+	using khttpd::http::parse_range;
+	using khttpd::http::select_range;
 	byte_range r = parse_range("bytes=0-499");
 	EXPECT(r.type == byte_range::kind::from_to && r.first == 0 && r.last == 499);
 	r = parse_range("Bytes=500-");
@@ -544,7 +546,7 @@ KSTD_TEST(http, path_normalisation)
 	};
 	char out[64];
 	for (const auto &c : cases) {
-		auto r = kstd::http::normalize_path(c.raw, out);
+		auto r = khttpd::http::normalize_path(c.raw, out);
 		if (c.want) {
 			EXPECT(r.ok());
 			EXPECT(r.path == c.want);
@@ -557,20 +559,20 @@ KSTD_TEST(http, path_normalisation)
 	}
 	/* too small an output buffer */
 	char tiny[4];
-	EXPECT(kstd::http::normalize_path("/abc", tiny).error == path_error::too_long);
+	EXPECT(khttpd::http::normalize_path("/abc", tiny).error == path_error::too_long);
 	char exact[5];
-	EXPECT(kstd::http::normalize_path("/abc", exact).path == "/abc");
+	EXPECT(khttpd::http::normalize_path("/abc", exact).path == "/abc");
 	/* in place */
 	char inplace[] = "/a/%2e%2E/b%2fc/./d%41 HTTP/1.1";
 	string_view raw(inplace, 22);
-	auto r = kstd::http::normalize_path(raw, kstd::span<char>(inplace, 23));
+	auto r = khttpd::http::normalize_path(raw, kstd::span<char>(inplace, 23));
 	EXPECT(r.ok() && r.path == "/b/c/dA");
 }
 
 KSTD_TEST(http, writer_and_escaping)
 {
 	char buf[64];
-	kstd::http::writer w(buf, sizeof(buf));
+	khttpd::http::writer w(buf, sizeof(buf));
 	w.put_html("<a href='x'>&\"");
 	EXPECT(w.view() == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
 	w.clear();
@@ -589,7 +591,7 @@ KSTD_TEST(http, writer_and_escaping)
 		.put_hex(0xabc12);
 	EXPECT(w.view() == "0 18446744073709551615 0 abc12");
 	EXPECT(!w.overflowed());
-	kstd::http::writer small(buf, 5);
+	khttpd::http::writer small(buf, 5);
 	small.put("abc").put("def");
 	EXPECT(small.view() == "abcde");
 	EXPECT(small.overflowed());
@@ -597,15 +599,70 @@ KSTD_TEST(http, writer_and_escaping)
 	EXPECT(small.view() == "a");
 	EXPECT(!small.overflowed());
 
-	EXPECT(kstd::http::reason_phrase(404) == "Not Found");
-	EXPECT(kstd::http::reason_phrase(431) == "Request Header Fields Too Large");
-	EXPECT(kstd::http::reason_phrase(299).empty());
-	EXPECT(kstd::http::method_name(kstd::http::method::delete_) == "DELETE");
+	EXPECT(khttpd::http::reason_phrase(404) == "Not Found");
+	EXPECT(khttpd::http::reason_phrase(431) == "Request Header Fields Too Large");
+	EXPECT(khttpd::http::reason_phrase(299).empty());
+	EXPECT(khttpd::http::method_name(khttpd::http::method::delete_) == "DELETE");
+}
+
+/* Chunked transfer coding, built in place as khttpd's listings are. */
+KSTD_TEST(http, chunked_framing)
+{
+	using khttpd::http::chunk_builder;
+	char buf[64];
+	khttpd::http::writer w(buf, sizeof(buf));
+	w.put_hex(0x1f, 4).put(' ').put_hex(0, 4).put(' ').put_hex(0xabc12, 4).put(' ').put_hex(5);
+	EXPECT(w.view() == "001f 0000 abc12 5");
+	w.clear();
+	w.put_last_chunk();
+	EXPECT(w.view() == "0\r\n\r\n");
+
+	/* A piece, then the body's end after a piece, then the end alone. */
+	chunk_builder a(buf, sizeof(buf), true, true);
+	a.data().put("hello");
+	size_t n = a.finish(false);
+	EXPECT(string_view(buf, n) == "0005\r\nhello\r\n");
+	chunk_builder b(buf, sizeof(buf), true, true);
+	b.data().put("<li>a</li>\n");
+	n = b.finish(true);
+	EXPECT(string_view(buf, n) == "000b\r\n<li>a</li>\n\r\n0\r\n\r\n");
+	chunk_builder c(buf, sizeof(buf), true, true);
+	n = c.finish(true);
+	EXPECT(string_view(buf, n) == "0\r\n\r\n");
+	chunk_builder d(buf, sizeof(buf), true, true);
+	EXPECT(d.finish(false) == 0); /* an empty chunk would end the body */
+
+	/* Not chunked (HTTP/1.0): the bytes as they are, nothing added. */
+	chunk_builder e(buf, sizeof(buf), false, true);
+	e.data().put("plain");
+	n = e.finish(true);
+	EXPECT(string_view(buf, n) == "plain");
+
+	/* The framing always fits: data() stops short of it. */
+	char small[24];
+	for (char &ch : small)
+		ch = '#';
+	chunk_builder f(small, 20, true, true);
+	EXPECT(f.data().capacity() == 7);
+	f.data().put("abcdefghij");
+	EXPECT(f.data().overflowed());
+	n = f.finish(true);
+	EXPECT(string_view(small, n) == "0007\r\nabcdefg\r\n0\r\n\r\n");
+	EXPECT(n == 20 && small[20] == '#');
+	chunk_builder g(small, 4, true, false);
+	EXPECT(g.data().capacity() == 0);
+
+	/* At most four hex digits' worth in one chunk. */
+	static char big[chunk_builder::max_data + 64];
+	chunk_builder h(big, sizeof(big), true, false);
+	EXPECT(h.data().capacity() == chunk_builder::max_data);
+	chunk_builder i(big, sizeof(big), false, false);
+	EXPECT(i.data().capacity() == sizeof(big));
 }
 
 KSTD_TEST(http, mime_types)
 {
-	using kstd::http::mime_type;
+	using khttpd::http::mime_type;
 	EXPECT(mime_type("index.html") == "text/html; charset=utf-8");
 	EXPECT(mime_type("/a/B.HTM") == "text/html; charset=utf-8");
 	EXPECT(mime_type("app.js") == "text/javascript; charset=utf-8");

@@ -104,13 +104,16 @@ for dirpath, _, files in os.walk(out):
 				'output': os.path.join(dirpath, m.group(1))})
 
 # User-space sources: the tools (scripts/build-tools.sh's flags) and the
-# host tests and fuzzers (tests/host/Makefile's), which include kstd's
-# freestanding headers.
+# host tests and fuzzers (tests/host/Makefile's, khttpd's in examples/khttpd/tests), which
+# include kstd's freestanding headers.
 user = ['clang++', '-std=gnu++20', '-O2', '-Wall', '-Wextra', '-pthread']
-for pattern in ('examples/*/tools/*.cpp', 'tools/*.cpp', 'tests/host/*.cpp'):
+for pattern in ('examples/*/tools/*.cpp', 'tools/*.cpp', 'tests/host/*.cpp',
+		'examples/khttpd/tests/*.cpp'):
 	for src in sorted(glob.glob(os.path.join(root, pattern))):
 		args = user + ['-I' + os.path.join(root, 'include'),
-			       '-I' + os.path.join(root, 'examples/drop-tcp-socket')]
+			       '-I' + os.path.join(root, 'examples/drop-tcp-socket'),
+			       '-I' + os.path.join(root, 'examples/khttpd'),
+			       '-I' + os.path.join(root, 'tests/host')]
 		if src.endswith('_fuzz.cpp'):
 			args.append('-fsanitize=fuzzer')
 		entries.append({'directory': root, 'file': src, 'arguments': args + ['-c', src]})

@@ -6,7 +6,7 @@ modules (scripts/guest-tests/fuzz.sh drives it).
     guest-fuzz.py http PORT SECONDS SEED CORPUS_DIR DICT FINDINGS_DIR [IDLE]
     guest-fuzz.py drop SECONDS SEED CORPUS_DIR DICT FINDINGS_DIR
 
-http: requests made from tests/host/corpus/http (its entries' first byte is
+http: requests made from examples/khttpd/tests/corpus (its entries' first byte is
 the host harness's limits selector and is dropped) sent to khttpd on
 127.0.0.1:PORT or [::1]:PORT.  drop: lines made from tests/host/corpus/drop (plus lines
 naming live connections made here) written to /proc/net/drop_tcp_sock.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Fuzzes the reference modules in the running (debug) kernel, not only
 # their parsers on the host: tools/guest-fuzz.py sends mutated requests of
-# tests/host/corpus/http to khttpd and writes mutated lines of
+# examples/khttpd/tests/corpus to khttpd and writes mutated lines of
 # tests/host/corpus/drop to /proc/net/drop_tcp_sock, FUZZ_SECONDS each,
 # then checks that both modules still serve (a GET of a file gets 200 and
 # its bytes; a valid line drops a TIME-WAIT socket) and unload.  Kernel
@@ -54,7 +54,7 @@ echo y >$www/dir/sub/b.txt
 head -c 100000 /dev/zero | tr '\0' 'z' >$www/big.txt
 chmod -R o+rX $www
 check "khttpd loads" insmod "$mods/examples/khttpd/khttpd.ko" port=$port docroot=$www timeout=$idle
-run_fuzzer http $port "$secs" "$seed" "$root/tests/host/corpus/http" "$root/tests/host/http.dict" \
+run_fuzzer http $port "$secs" "$seed" "$root/examples/khttpd/tests/corpus" "$root/examples/khttpd/tests/http.dict" \
 	"$findings" $idle
 code=$(curl -s -m 20 -o /tmp/fuzz-get.txt -w '%{http_code}' http://127.0.0.1:$port/small.txt)
 check "khttpd still serves: GET /small.txt gets $code and the file" \

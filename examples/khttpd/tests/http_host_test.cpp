@@ -2,10 +2,11 @@
 /*
  * Host-side run of the HTTP parser tests (kunit/http_test.cpp, the same
  * cases KUnit runs in the kernel), then the invariants of
- * http_invariants.hpp over the seed corpus (tests/host/corpus/http) and
+ * http_invariants.hpp over the seed corpus (examples/khttpd/tests/corpus) and
  * over generated requests: well-formed ones with random variations and
  * corruptions, each also parsed byte by byte and at random splits.
- * Built with AddressSanitizer and UBSan by tests/host/Makefile.
+ * Built with AddressSanitizer and UBSan by tests/host/Makefile, which
+ * runs every host test of the repository.
  *
  *   http_host_test [ROUNDS] [CORPUS_DIR]
  */
@@ -17,7 +18,7 @@
 #include <cstring>
 
 /* The KUnit suite's cases, run on the host. */
-#include "../../kunit/http_test.cpp" // NOLINT(bugprone-suspicious-include)
+#include "../../../kunit/http_test.cpp" // NOLINT(bugprone-suspicious-include)
 #include "http_invariants.hpp"
 
 namespace {

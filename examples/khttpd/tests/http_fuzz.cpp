@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer harness of <kstd/http.hpp>: every input is parsed at once, byte
+ * libFuzzer harness of khttpd's http.hpp: every input is parsed at once, byte
  * by byte and in three parts (same outcome required), its pipelined
  * requests too, and its path, dates and ranges are checked (see
  * http_invariants.hpp).  Built by `make -C tests/host fuzz-http` with

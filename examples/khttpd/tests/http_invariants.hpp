@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Invariants of <kstd/http.hpp> on arbitrary input, shared by the host test
+ * Invariants of khttpd's http.hpp on arbitrary input, shared by the host test
  * (random and corpus inputs) and the libFuzzer harness.  check_http_input()
  * returns the first violated invariant's description, or nullptr.
  *
@@ -8,26 +8,26 @@
  * AddressSanitizer reports any read past it.  The first byte selects the
  * limits (tiny ones make the 414/431 paths reachable from short inputs).
  */
-#ifndef KSTD_TESTS_HTTP_INVARIANTS_HPP
-#define KSTD_TESTS_HTTP_INVARIANTS_HPP
+#ifndef KHTTPD_TESTS_HTTP_INVARIANTS_HPP
+#define KHTTPD_TESTS_HTTP_INVARIANTS_HPP
 
-#include <kstd/http.hpp>
+#include "http.hpp"
 
 #include <cstdlib>
 #include <cstring>
 
 namespace http_inv {
 
+using khttpd::http::parse_status;
+using khttpd::http::request_parser;
 using kstd::size_t;
 using kstd::string_view;
-using kstd::http::parse_status;
-using kstd::http::request_parser;
 
 struct snapshot {
 	parse_status status;
 	unsigned int error;
 	size_t consumed;
-	kstd::http::request req;
+	khttpd::http::request req;
 };
 
 inline snapshot take(const request_parser &p)
@@ -62,7 +62,7 @@ inline bool within(string_view part, string_view buf)
 	return part.data() >= buf.data() && part.data() + part.size() <= buf.data() + buf.size();
 }
 
-inline kstd::http::limits limits_for(unsigned char selector)
+inline khttpd::http::limits limits_for(unsigned char selector)
 {
 	switch (selector % 4) {
 	case 0:
@@ -84,7 +84,7 @@ inline const char *check_path(string_view raw)
 {
 	size_t cap = raw.size() + 1;
 	char *out = static_cast<char *>(malloc(cap));
-	auto r = kstd::http::normalize_path(raw, kstd::span<char>(out, cap));
+	auto r = khttpd::http::normalize_path(raw, kstd::span<char>(out, cap));
 	const char *bad = nullptr;
 	if (r.ok()) {
 		string_view p = r.path;
@@ -101,8 +101,8 @@ inline const char *check_path(string_view raw)
 		/* Without '%' left, a second pass changes nothing. */
 		if (!bad && !p.contains('%')) {
 			char *again = static_cast<char *>(malloc(p.size() + 1));
-			auto r2 = kstd::http::normalize_path(p,
-							     kstd::span<char>(again, p.size() + 1));
+			auto r2 = khttpd::http::normalize_path(
+				p, kstd::span<char>(again, p.size() + 1));
 			if (!r2.ok() || r2.path != p)
 				bad = "normalisation is not idempotent";
 			free(again);
@@ -111,8 +111,8 @@ inline const char *check_path(string_view raw)
 		if (!bad) {
 			char *copy = static_cast<char *>(malloc(cap));
 			memcpy(copy, raw.data(), raw.size());
-			auto r3 = kstd::http::normalize_path(string_view(copy, raw.size()),
-							     kstd::span<char>(copy, cap));
+			auto r3 = khttpd::http::normalize_path(string_view(copy, raw.size()),
+							       kstd::span<char>(copy, cap));
 			if (!r3.ok() || r3.path != p)
 				bad = "in-place normalisation differs";
 			free(copy);
@@ -125,32 +125,32 @@ inline const char *check_path(string_view raw)
 /* Dates and ranges from the raw bytes. */
 inline const char *check_date_and_range(string_view s)
 {
-	auto d = kstd::http::parse_http_date(s);
+	auto d = khttpd::http::parse_http_date(s);
 	if (d) {
-		char out[kstd::http::http_date_size + 1];
-		kstd::http::format_http_date(*d, out);
-		auto again = kstd::http::parse_http_date(out);
+		char out[khttpd::http::http_date_size + 1];
+		khttpd::http::format_http_date(*d, out);
+		auto again = khttpd::http::parse_http_date(out);
 		if (!again || *again != *d)
 			return "date does not round-trip";
 	}
-	auto r = kstd::http::parse_range(s);
+	auto r = khttpd::http::parse_range(s);
 	if (r.present()) {
 		kstd::u64 sizes[] = {0, 1, 2, 100, r.first, r.first + 1, r.last, r.last + 1, ~0ull};
 		for (kstd::u64 n : sizes) {
-			auto sel = kstd::http::select_range(r, n);
+			auto sel = khttpd::http::select_range(r, n);
 			if (sel.satisfiable &&
 			    (sel.length == 0 || sel.offset >= n || sel.length > n - sel.offset))
 				return "range selection out of bounds";
 		}
-		if (r.type == kstd::http::byte_range::kind::from_to && r.last < r.first)
+		if (r.type == khttpd::http::byte_range::kind::from_to && r.last < r.first)
 			return "range last < first";
 	}
 	return nullptr;
 }
 
 /* Parse @buf (starting a request) every way; check the outcome. */
-inline const char *check_request(string_view buf, const kstd::http::limits &lim, size_t split_seed,
-				 size_t *next)
+inline const char *check_request(string_view buf, const khttpd::http::limits &lim,
+				 size_t split_seed, size_t *next)
 {
 	*next = 0;
 	request_parser once(lim);
@@ -217,13 +217,13 @@ inline const char *check_request(string_view buf, const kstd::http::limits &lim,
 			return "too many headers";
 		if (r.version_minor > 1)
 			return "version";
-		if (r.method != kstd::http::method::connect && r.path != "*" &&
+		if (r.method != khttpd::http::method::connect && r.path != "*" &&
 		    (r.path.empty() || r.path[0] != '/'))
 			return "path does not start with /";
 		if (!r.path.empty() && r.path[0] == '/')
 			if (const char *bad = check_path(r.path))
 				return bad;
-		if (r.range.present() && r.range.type == kstd::http::byte_range::kind::from_to &&
+		if (r.range.present() && r.range.type == khttpd::http::byte_range::kind::from_to &&
 		    r.range.last < r.range.first)
 			return "request range last < first";
 		if (r.content_length <= buf.size() - a.consumed)
@@ -239,7 +239,7 @@ inline const char *check_http_input(const unsigned char *data, size_t size)
 {
 	if (size == 0)
 		return nullptr;
-	kstd::http::limits lim = limits_for(data[0]);
+	khttpd::http::limits lim = limits_for(data[0]);
 	size_t seed = 0;
 	for (size_t i = 0; i < size && i < 16; i++)
 		seed = seed * 131 + data[i];

@@ -2,7 +2,7 @@
 /**
  * @file http.hpp
  * @brief HTTP/1.x for servers: an incremental, bounded request parser
- *        (kstd::http::request_parser), HTTP dates, byte ranges, path
+ *        (khttpd::http::request_parser), HTTP dates, byte ranges, path
  *        decoding and normalisation, MIME types, HTML and URL escaping, and
  *        a bounded output writer.
  *
@@ -17,19 +17,19 @@
  * the limit is crossed, not when the buffer is full.
  *
  * @code
- * kstd::http::request_parser p;                    // default limits
+ * khttpd::http::request_parser p;                    // default limits
  * size_t len = 0;                                  // bytes in buf
  * for (;;) {
  *         len += recv(buf + len, sizeof(buf) - len);
  *         switch (p.parse(kstd::string_view(buf, len))) {
- *         case kstd::http::parse_status::incomplete:
+ *         case khttpd::http::parse_status::incomplete:
  *                 continue;                        // want more bytes
- *         case kstd::http::parse_status::error:
+ *         case khttpd::http::parse_status::error:
  *                 return reply(p.error_status());  // 400, 414, 431, 501, 505...
- *         case kstd::http::parse_status::complete:
+ *         case khttpd::http::parse_status::complete:
  *                 break;
  *         }
- *         const kstd::http::request &r = p.request();
+ *         const khttpd::http::request &r = p.request();
  *         serve(r);                                // r.path, r.keep_alive...
  *         // Pipelining: the next request starts after the head and body.
  *         size_t used = p.consumed() + r.content_length;
@@ -74,16 +74,31 @@
  *
  * Freestanding like <kstd/string.hpp>: no kernel header, nothing that
  * sleeps or allocates, usable in any context; it compiles on the host for
- * unit tests and the libFuzzer harness (tests/host/).
+ * unit tests and the libFuzzer harness (examples/khttpd/tests/).
  */
-#ifndef KSTD_HTTP_HPP
-#define KSTD_HTTP_HPP
+#ifndef KHTTPD_HTTP_HPP
+#define KHTTPD_HTTP_HPP
 
 #include <kstd/span.hpp>
 #include <kstd/string.hpp>
 #include <kstd/types.hpp>
 
-namespace kstd::http {
+namespace khttpd::http {
+
+using kstd::hex_value;
+using kstd::is_alpha;
+using kstd::is_digit;
+using kstd::parse_errc;
+using kstd::parse_error;
+using kstd::parse_result;
+using kstd::s64;
+using kstd::size_t;
+using kstd::span;
+using kstd::string_view;
+using kstd::u16;
+using kstd::u32;
+using kstd::u64;
+using kstd::u8;
 
 /* ---- methods and status codes -------------------------------------------- */
 
@@ -1210,17 +1225,22 @@ public:
 		} while (v);
 		return put(string_view(tmp + sizeof(tmp) - n, n));
 	}
-	/** Lower-case hex, no prefix (chunk sizes). */
-	constexpr writer &put_hex(u64 v) noexcept
+	/**
+	 * Lower-case hex, no prefix, zero-padded to at least @p width digits
+	 * (16 at most): put_hex(0x1f, 4) is "001f".
+	 */
+	constexpr writer &put_hex(u64 v, size_t width = 1) noexcept
 	{
 		char tmp[16];
 		size_t n = 0;
 		do {
 			tmp[sizeof(tmp) - 1 - n++] = "0123456789abcdef"[v & 15];
 			v >>= 4;
-		} while (v);
+		} while (v || (n < width && n < sizeof(tmp)));
 		return put(string_view(tmp + sizeof(tmp) - n, n));
 	}
+	/** The last chunk of a chunked body, with no trailer fields: "0\r\n\r\n". */
+	constexpr writer &put_last_chunk() noexcept { return put("0\r\n\r\n"); }
 	/** Text with & < > " ' as HTML character references. */
 	constexpr writer &put_html(string_view s) noexcept
 	{
@@ -1273,6 +1293,84 @@ private:
 	bool overflow_ = false;
 };
 
+/**
+ * One piece of a body in the chunked transfer coding (RFC 9112 7.1), built
+ * in place in a buffer it does not own: data() writes the piece's bytes
+ * after room for its size line, and finish() frames them ("hhhh\r\n", the
+ * bytes, "\r\n") and, for the body's end, appends the last chunk.  The
+ * room for the framing is kept out of data()'s capacity, so finish() always
+ * fits.  With @p chunked false the bytes are left as they are (an HTTP/1.0
+ * body, ended by closing), so one code path serves both.  Any context.
+ *
+ * @code
+ * khttpd::http::chunk_builder c(buf, sizeof(buf), true, true);
+ * c.data().put("<li>a</li>\n");
+ * size_t n = c.finish(true);    // buf: "000b\r\n<li>a</li>\n\r\n0\r\n\r\n"
+ * @endcode
+ */
+class chunk_builder {
+public:
+	/** The size line: four hex digits and CRLF. */
+	static constexpr size_t head_size = 6;
+	/** The CRLF after the bytes. */
+	static constexpr size_t tail_size = 2;
+	/** The last chunk, "0\r\n\r\n". */
+	static constexpr size_t last_size = 5;
+	/** The most bytes one chunk holds (four hex digits). */
+	static constexpr size_t max_data = 0xffff;
+
+	/**
+	 * Build in @p cap bytes at @p buf; @p room_for_last keeps room for
+	 * finish(true).  A buffer too small for the framing gives a data()
+	 * of capacity 0.
+	 */
+	constexpr chunk_builder(char *buf, size_t cap, bool chunked, bool room_for_last) noexcept
+		: buf_(buf), cap_(cap), chunked_(chunked)
+	{
+		size_t frame =
+			chunked ? head_size + tail_size + (room_for_last ? last_size : 0) : 0;
+		size_t room = cap > frame ? cap - frame : 0;
+		if (chunked && room > max_data)
+			room = max_data;
+		data_ = writer(buf + (chunked && cap >= head_size ? head_size : 0), room);
+	}
+	chunk_builder(const chunk_builder &) = delete;
+	chunk_builder &operator=(const chunk_builder &) = delete;
+
+	/** Where the piece's bytes go. */
+	[[nodiscard]] constexpr writer &data() noexcept { return data_; }
+
+	/**
+	 * Frame the bytes written to data() (nothing for none: an empty
+	 * chunk would read as the last one) and, if @p last and chunked,
+	 * append the last chunk.  Returns the bytes to send from the buffer's
+	 * start.
+	 */
+	[[nodiscard]] constexpr size_t finish(bool last) noexcept
+	{
+		size_t n = data_.size();
+		if (!chunked_)
+			return n;
+		size_t at = 0;
+		if (n) {
+			writer(buf_, head_size).put_hex(n, 4).put("\r\n");
+			at = head_size + n;
+		}
+		writer t(buf_ + at, cap_ - at); /* room kept by the constructor */
+		if (n)
+			t.put("\r\n");
+		if (last)
+			t.put_last_chunk();
+		return at + t.size();
+	}
+
+private:
+	char *buf_;
+	size_t cap_;
+	bool chunked_;
+	writer data_;
+};
+
 /* ---- content types -------------------------------------------------------- */
 
 /**
@@ -1319,6 +1417,6 @@ private:
 	return "application/octet-stream";
 }
 
-} // namespace kstd::http
+} // namespace khttpd::http
 
-#endif // KSTD_HTTP_HPP
+#endif // KHTTPD_HTTP_HPP
