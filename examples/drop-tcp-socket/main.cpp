@@ -78,14 +78,6 @@ void complain(kstd::string_view line, const char *why) noexcept
 				 line.size() > kstd::size_t(n) ? "..." : "", why);
 }
 
-kstd::socket_address to_address(const drop_tcp::endpoint &ep) noexcept
-{
-	const kstd::u8 *b = ep.addr.bytes;
-	if (ep.addr.is_v4())
-		return kstd::socket_address::ipv4(b[0], b[1], b[2], b[3], ep.port);
-	return kstd::socket_address::ipv6(ep.addr.bytes, ep.port);
-}
-
 kstd::error line_error(drop_tcp::line_errc e) noexcept
 {
 	switch (e) {
@@ -130,8 +122,7 @@ struct dropper {
 			}
 			ifindex = *i;
 		}
-		auto was = kstd::tcp_destroy(net, to_address(p.value.local),
-					     to_address(p.value.peer), ifindex);
+		auto was = kstd::tcp_destroy(net, p.value.local.addr, p.value.peer.addr, ifindex);
 		if (!was) {
 			if (was.error() == kstd::error::noent()) {
 				bump(c.not_found);
