@@ -91,7 +91,7 @@ void fuzz(int rounds)
 		free(s);
 
 		/* to_text() vs inet_ntop(), and back through parse(). */
-		unsigned char b[16];
+		u8 b[16];
 		for (int g = 0; g < 8; g++) {
 			unsigned w = rnd(3) ? 0 : rnd(2) ? rnd(16) : rnd(65536);
 			b[2 * g] = static_cast<unsigned char>(w >> 8);
@@ -111,8 +111,7 @@ void fuzz(int rounds)
 		default:
 			break;
 		}
-		const u8(&bytes)[16] = *reinterpret_cast<const u8(*)[16]>(b);
-		ip_address a = ip_address::ipv6(bytes);
+		ip_address a = ip_address::ipv6(b);
 		auto text = a.to_text();
 		char ntop[INET6_ADDRSTRLEN];
 		inet_ntop(AF_INET6, b, ntop, sizeof(ntop));
@@ -127,7 +126,7 @@ void fuzz(int rounds)
 			failures++;
 			printf("FAIL \"%s\" does not parse back\n", text.c_str());
 		}
-		const u8(&four)[4] = *reinterpret_cast<const u8(*)[4]>(b + 12);
+		const u8 four[4] = {b[12], b[13], b[14], b[15]};
 		inet_ntop(AF_INET, b + 12, ntop, sizeof(ntop));
 		checks++;
 		if (ip_address::ipv4(four).to_text().view() != string_view(ntop)) {
