@@ -19,6 +19,7 @@
 #include "cases/workqueue.h"
 #include "cases/sync.h"
 #include "cases/string.h"
+#include "cases/net_address.h"
 #include "cases/param.h"
 #include "cases/proc.h"
 #include "cases/pernet.h"

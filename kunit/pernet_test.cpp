@@ -5,6 +5,7 @@
  * storage, gone with the storage.  New and exiting namespaces are covered
  * by the drop-tcp-socket guest test (ip netns add/del).
  */
+#include <kstd/counter.hpp>
 #include <kstd/pernet.hpp>
 
 #include "test.hpp"
@@ -27,6 +28,35 @@ bool all_zero(const counters &c)
 	return true;
 }
 
+/* Statistics a module keeps per namespace: counters bumped from any context. */
+struct stats {
+	kstd::stat_counter hits;
+	kstd::stat_counter misses;
+};
+
+/* Not valid as zero bytes: its constructor stores a one. */
+struct starts_at_one {
+	int v = 1;
+};
+
+} // namespace
+
+/* stats holds only stat_counters, whose initial state is zero bytes. */
+template <>
+inline constexpr bool kstd::zero_bytes_valid<stats> = true;
+
+static_assert(kstd::zero_bytes_valid<counters> && kstd::zero_bytes_valid<kstd::u64[3]>);
+static_assert(kstd::zero_bytes_valid<kstd::stat_counter> &&
+	      kstd::zero_bytes_valid<kstd::stat_counter[2]>);
+static_assert(!kstd::zero_bytes_valid<starts_at_one> && !kstd::zero_bytes_valid<starts_at_one[2]>);
+
+namespace {
+void hit_many(void *arg)
+{
+	auto *st = static_cast<stats *>(arg);
+	for (int i = 0; i < 10000; i++)
+		st->hits.add();
+}
 } // namespace
 
 KSTD_TEST(pernet, storage_zeroed_and_stable)
@@ -72,4 +102,22 @@ KSTD_TEST(pernet, storages_are_independent)
 	__atomic_fetch_add(&two->get(net), 3, __ATOMIC_RELAXED);
 	EXPECT_EQ(one->get(net).a, 7);
 	EXPECT_EQ(two->get(net), 3);
+}
+
+KSTD_TEST(pernet, stat_counters_in_storage)
+{
+	::net *net = kstd_kunit_init_net();
+	auto s = kstd::pernet_storage<stats>::create();
+	EXPECT(s.has_value());
+	if (!s)
+		return;
+	stats &st = s->get(net);
+	EXPECT_EQ(st.hits.get(), 0);
+	EXPECT_EQ(st.misses.get(), 0);
+	st.misses.add(5);
+	EXPECT_EQ(s->get(net).misses.get(), 5);
+	/* Concurrent adds from four threads all count. */
+	EXPECT_EQ(kstd_kunit_run_threads(4, hit_many, &st), 0);
+	EXPECT_EQ(st.hits.get(), 40000);
+	EXPECT_EQ(st.misses.get(), 5);
 }

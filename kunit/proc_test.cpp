@@ -7,6 +7,7 @@
  * per-namespace /proc/net entry in init_net.
  */
 #include <kstd/lock.hpp>
+#include <kstd/net_address.hpp>
 #include <kstd/proc.hpp>
 #include <kstd/string.hpp>
 
@@ -383,7 +384,7 @@ struct net_recorder {
 	kstd::result<void> on_line(::net *net, string_view l)
 	{
 		last_net = net;
-		if (!kstd::parse_endpoint(l))
+		if (!kstd::socket_address::parse(l))
 			return kstd::error::inval();
 		lines++;
 		return {};

@@ -60,13 +60,6 @@ bool same_bytes(const void *a, const void *b, size_t len)
 	return true;
 }
 
-bool streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 void echo_roundtrip(struct kunit *test, bool ipv6)
 {
 	if (!net_ready(test, ipv6))
@@ -158,52 +151,6 @@ bool wait_for(int &counter, int at_least, unsigned int ms = timeout_ms)
 }
 
 } // namespace
-
-KSTD_TEST(socket, address_values)
-{
-	auto a = kstd::socket_address::ipv4(10, 1, 2, 3, 8080);
-	EXPECT(a.family() == kstd::address_family::ipv4);
-	EXPECT(a.is_ipv4() && !a.is_ipv6());
-	EXPECT_EQ(a.port(), 8080);
-	EXPECT_EQ(a.address_size(), 4);
-	EXPECT_EQ(a.address_bytes()[0], 10);
-	EXPECT_EQ(a.address_bytes()[3], 3);
-	EXPECT(!a.is_any() && !a.is_loopback());
-	/* Network byte order inside: 8080 = 0x1f90. */
-	EXPECT_EQ(a.raw().port[0], 0x1f);
-	EXPECT_EQ(a.raw().port[1], 0x90);
-
-	EXPECT(kstd::socket_address::ipv4(127, 0, 0, 1, 80) == kstd::inaddr_loopback(80));
-	EXPECT(!(kstd::inaddr_loopback(80) == kstd::inaddr_loopback(81)));
-	EXPECT(!(kstd::inaddr_loopback(80) == kstd::in6addr_loopback(80)));
-	EXPECT(kstd::inaddr_any(0).is_any() && kstd::in6addr_any(0).is_any());
-	EXPECT(kstd::in6addr_loopback(1).is_loopback() && kstd::in6addr_loopback(1).is_ipv6());
-	EXPECT_EQ(kstd::in6addr_loopback(1).address_size(), 16);
-
-	const u8 mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
-	EXPECT(kstd::socket_address::ipv6(mapped, 1).is_loopback());
-	EXPECT(!(kstd::socket_address::ipv6(mapped, 1) == kstd::inaddr_loopback(1)));
-	EXPECT(!(kstd::socket_address::ipv6(mapped, 1, 2) ==
-		 kstd::socket_address::ipv6(mapped, 1)));
-
-	auto b = a;
-	b.set_port(9);
-	EXPECT_EQ(b.port(), 9);
-	EXPECT(!(a == b));
-
-	kstd::socket_address none;
-	EXPECT(none.family() == kstd::address_family::unspec);
-	EXPECT_EQ(none.address_size(), 0);
-	EXPECT(!none.is_any() && !none.is_loopback());
-	EXPECT_EQ(sizeof(kstd::socket_address), 28); /* sizeof(struct sockaddr_in6) */
-
-	/* The kernel's %pISpc prints it. */
-	char buf[64];
-	kstd_kunit_format_sockaddr(buf, sizeof(buf), a.sockaddr());
-	EXPECT(streq(buf, "10.1.2.3:8080"));
-	kstd_kunit_format_sockaddr(buf, sizeof(buf), kstd::in6addr_loopback(8080).sockaddr());
-	EXPECT(streq(buf, "[::1]:8080"));
-}
 
 KSTD_TEST(socket, ipv4_connect_accept_echo)
 {

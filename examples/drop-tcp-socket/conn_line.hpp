@@ -28,17 +28,22 @@
  *         return p.error == drop_tcp::line_errc::port_range ? -ERANGE : -EINVAL;
  * if (p.empty)
  *         return 0;
- * use(p.conn.local.addr, p.conn.local.port, p.conn.peer...);
+ * kstd::tcp_destroy(net, p.value.local.addr, p.value.peer.addr, ifindex);
  * @endcode
  *
- * Freestanding like <kstd/string.hpp> (no kernel header; compiles on the
+ * The addresses are kstd::socket_address values, parsed by
+ * kstd::ip_address::parse(); this file adds only what `ss` and `netstat`
+ * print beyond its syntax (unbracketed IPv6 with a port, zones) and the
+ * unmapping of IPv4-mapped addresses.
+ *
+ * Freestanding like <kstd/net_address.hpp> (no kernel header; compiles on the
  * host for unit tests and the fuzzer in tests/host).  Usable in any
  * context; nothing allocates.  The zone views point into the parsed text.
  */
 #ifndef DROP_TCP_CONN_LINE_HPP
 #define DROP_TCP_CONN_LINE_HPP
 
-#include <kstd/string.hpp>
+#include <kstd/net_address.hpp>
 
 namespace drop_tcp {
 
@@ -58,10 +63,11 @@ enum class line_errc : kstd::u8 {
 
 /** One end of a connection. */
 struct endpoint {
-	/** v4 (also for an IPv4-mapped IPv6 address) or v6. */
-	kstd::ip_address addr;
-	/** Host order, 1..65535. */
-	kstd::u16 port = 0;
+	/**
+	 * IPv4 (also for an IPv4-mapped IPv6 address) or IPv6, port 1..65535,
+	 * scope id 0 (the zone is resolved by name, see zone).
+	 */
+	kstd::socket_address addr;
 	/** The interface after '%', empty if none (a view into the line). */
 	kstd::string_view zone;
 };
@@ -108,8 +114,12 @@ constexpr bool zone_char(char c) noexcept
 	return c > ' ' && c < 0x7f && c != '/' && c != ':' && c != '%' && c != '[' && c != ']';
 }
 
-/* "ADDR" or "ADDR%ZONE" into @ep; @bracketed: it was inside [...]. */
-constexpr parsed_line parse_host(kstd::string_view host, bool bracketed, endpoint &ep) noexcept
+/*
+ * "ADDR" or "ADDR%ZONE" into @addr (IPv4-mapped addresses unmapped) and
+ * @zone; @bracketed: it was inside [...].
+ */
+constexpr parsed_line parse_host(kstd::string_view host, bool bracketed, kstd::ip_address &addr,
+				 kstd::string_view &zone) noexcept
 {
 	kstd::split_pair z = host.split_once('%');
 	if (z.found) {
@@ -120,19 +130,18 @@ constexpr parsed_line parse_host(kstd::string_view host, bool bracketed, endpoin
 		for (char c : z.tail)
 			if (!zone_char(c))
 				return fail(line_errc::malformed, "bad interface name");
-		ep.zone = z.tail;
+		zone = z.tail;
 	}
 	bool v6 = bracketed || z.head.contains(':');
-	kstd::parse_result<kstd::ip_address> a =
-		v6 ? kstd::parse_ipv6(z.head) : kstd::parse_ipv4(z.head);
+	kstd::parse_result<kstd::ip_address> a = kstd::ip_address::parse(
+		z.head, v6 ? kstd::address_family::ipv6 : kstd::address_family::ipv4);
 	if (!a)
 		return fail(line_errc::malformed, v6 ? "bad IPv6 address" : "bad IPv4 address");
-	ep.addr = a.value();
-	if (ep.addr.is_v4_mapped()) {
-		const kstd::ip_address m = ep.addr;
-		ep.addr =
-			kstd::ip_address::ipv4(m.bytes[12], m.bytes[13], m.bytes[14], m.bytes[15]);
-	}
+	/*
+	 * ss prints an IPv4 connection of a dual-stack socket as
+	 * ::ffff:a.b.c.d; the kernel finds it by its IPv4 addresses.
+	 */
+	addr = a->unmapped();
 	return {};
 }
 
@@ -165,7 +174,8 @@ constexpr parsed_line parse_host(kstd::string_view host, bool bracketed, endpoin
 		return fail(line_errc::malformed, "empty address");
 	if (port.empty())
 		return fail(line_errc::malformed, "empty port");
-	parsed_line h = detail::parse_host(host, bracketed, r.value.local);
+	kstd::ip_address addr;
+	parsed_line h = detail::parse_host(host, bracketed, addr, r.value.local.zone);
 	if (!h)
 		return h;
 	kstd::parse_result<kstd::u16> p = kstd::parse_port(port);
@@ -175,7 +185,7 @@ constexpr parsed_line parse_host(kstd::string_view host, bool bracketed, endpoin
 			       : fail(line_errc::malformed, "bad port");
 	if (p.value() == 0)
 		return fail(line_errc::port_range, "port 0");
-	r.value.local.port = p.value();
+	r.value.local.addr = kstd::socket_address(addr, p.value());
 	return r;
 }
 
@@ -204,7 +214,7 @@ constexpr parsed_line parse_host(kstd::string_view host, bool bracketed, endpoin
 	parsed_line peer = parse_conn_endpoint(words[1]);
 	if (!peer)
 		return peer;
-	if (local.value.local.addr.family != peer.value.local.addr.family)
+	if (local.value.local.addr.family() != peer.value.local.addr.family())
 		return fail(line_errc::family_mix, "one IPv4 and one IPv6 end");
 	if (!local.value.local.zone.empty() && !peer.value.local.zone.empty() &&
 	    local.value.local.zone != peer.value.local.zone)

@@ -31,6 +31,7 @@
  *   EBUSY         orphaned socket on a kernel before 6.11 (see tcp_lookup.hpp)
  * Reading the file shows that namespace's counters.
  */
+#include <kstd/counter.hpp>
 #include <kstd/log.hpp>
 #include <kstd/memory.hpp>
 #include <kstd/module.hpp>
@@ -44,8 +45,6 @@
 
 namespace {
 
-using kstd::u64;
-
 /* The longest line handled; longer ones fail with -E2BIG. */
 constexpr kstd::size_t max_line = 256;
 /* How much of a refused line a log message quotes. */
@@ -53,22 +52,20 @@ constexpr int quote_max = 100;
 
 /* One namespace's counters: zero when the namespace (or the module) appears. */
 struct counters {
-	u64 dropped_timewait;
-	u64 aborted;
-	u64 not_found;
-	u64 malformed;
-	u64 failed;
+	kstd::stat_counter dropped_timewait;
+	kstd::stat_counter aborted;
+	kstd::stat_counter not_found;
+	kstd::stat_counter malformed;
+	kstd::stat_counter failed;
 };
 
-void bump(u64 &c) noexcept
-{
-	__atomic_fetch_add(&c, 1, __ATOMIC_RELAXED);
-}
+} // namespace
 
-u64 peek(const u64 &c) noexcept
-{
-	return __atomic_load_n(&c, __ATOMIC_RELAXED);
-}
+/* counters holds only stat_counters, whose initial state is zero bytes. */
+template <>
+inline constexpr bool kstd::zero_bytes_valid<counters> = true;
+
+namespace {
 
 /* The log message for a refused line: the line (escaped, cut) and why. */
 void complain(kstd::string_view line, const char *why) noexcept
@@ -76,14 +73,6 @@ void complain(kstd::string_view line, const char *why) noexcept
 	int n = line.size() < kstd::size_t(quote_max) ? int(line.size()) : quote_max;
 	kstd_pr_warn_ratelimited("refused \"%*pE%s\": %s\n", n, line.data(),
 				 line.size() > kstd::size_t(n) ? "..." : "", why);
-}
-
-kstd::socket_address to_address(const drop_tcp::endpoint &ep) noexcept
-{
-	const kstd::u8 *b = ep.addr.bytes;
-	if (ep.addr.is_v4())
-		return kstd::socket_address::ipv4(b[0], b[1], b[2], b[3], ep.port);
-	return kstd::socket_address::ipv6(ep.addr.bytes, ep.port);
 }
 
 kstd::error line_error(drop_tcp::line_errc e) noexcept
@@ -107,13 +96,13 @@ struct dropper {
 	{
 		counters &c = stats.get(net);
 		if (line.size() > max_line) {
-			bump(c.malformed);
+			c.malformed.add();
 			complain(line, "line longer than 256 bytes");
 			return kstd::error::from_errno(-KSTD_E2BIG);
 		}
 		drop_tcp::parsed_line p = drop_tcp::parse_conn_line(line);
 		if (!p) {
-			bump(c.malformed);
+			c.malformed.add();
 			complain(line, p.what);
 			return line_error(p.error);
 		}
@@ -124,20 +113,19 @@ struct dropper {
 		if (!p.value.zone().empty()) {
 			auto i = kstd::net_ifindex(net, p.value.zone());
 			if (!i) {
-				bump(c.not_found);
+				c.not_found.add();
 				complain(line, "no such interface");
 				return i.error();
 			}
 			ifindex = *i;
 		}
-		auto was = kstd::tcp_destroy(net, to_address(p.value.local),
-					     to_address(p.value.peer), ifindex);
+		auto was = kstd::tcp_destroy(net, p.value.local.addr, p.value.peer.addr, ifindex);
 		if (!was) {
 			if (was.error() == kstd::error::noent()) {
-				bump(c.not_found);
+				c.not_found.add();
 				complain(line, "no such connection");
 			} else {
-				bump(c.failed);
+				c.failed.add();
 				complain(line,
 					 was.error() == kstd::error::busy()
 						 ? "orphaned socket, not aborted on this kernel"
@@ -146,9 +134,9 @@ struct dropper {
 			return was.error();
 		}
 		if (*was == kstd::tcp_state::time_wait) {
-			bump(c.dropped_timewait);
+			c.dropped_timewait.add();
 		} else {
-			bump(c.aborted);
+			c.aborted.add();
 			kstd_pr_debug("aborted %s connection \"%.*s\"\n",
 				      kstd::tcp_state_name(*was), int(line.size()), line.data());
 		}
@@ -159,11 +147,11 @@ struct dropper {
 	void show(kstd::seq_file &m, ::net *net) noexcept
 	{
 		const counters &c = stats.get(net);
-		m.printf("dropped_timewait: %llu\n", peek(c.dropped_timewait));
-		m.printf("aborted: %llu\n", peek(c.aborted));
-		m.printf("not_found: %llu\n", peek(c.not_found));
-		m.printf("malformed: %llu\n", peek(c.malformed));
-		m.printf("failed: %llu\n", peek(c.failed));
+		m.printf("dropped_timewait: %llu\n", c.dropped_timewait.get());
+		m.printf("aborted: %llu\n", c.aborted.get());
+		m.printf("not_found: %llu\n", c.not_found.get());
+		m.printf("malformed: %llu\n", c.malformed.get());
+		m.printf("failed: %llu\n", c.failed.get());
 	}
 
 	static kstd::result<kstd::unique_ptr<dropper>> create() noexcept

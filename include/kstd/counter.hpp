@@ -19,11 +19,14 @@
  * st.bytes_sent.add(n);
  * m.printf("requests: %llu\n", st.requests.get());
  * @endcode
+ *
+ * Zero bytes are a stat_counter's initial state, so structs of them may
+ * live in zero-filled storage such as kstd::pernet_storage.
  */
 #ifndef KSTD_COUNTER_HPP
 #define KSTD_COUNTER_HPP
 
-#include <kstd/types.hpp>
+#include <kstd/utility.hpp>
 
 namespace kstd {
 
@@ -44,6 +47,10 @@ public:
 private:
 	u64 v_ = 0;
 };
+
+/** A stat_counter's initial state is zero bytes (see kstd::pernet_storage). */
+template <>
+inline constexpr bool zero_bytes_valid<stat_counter> = true;
 
 } // namespace kstd
 

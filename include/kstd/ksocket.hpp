@@ -84,6 +84,10 @@
 
 namespace kstd {
 
+static_assert(u16(address_family::ipv4) == KSTD_AF_INET &&
+		      u16(address_family::ipv6) == KSTD_AF_INET6,
+	      "kstd::address_family disagrees with the kernel's AF_INET/AF_INET6");
+
 /** Flags for send()/recv(): the kernel's MSG_* values; combine with |. */
 using msg_flags = flag_set<struct msg_tag>;
 

@@ -7,10 +7,11 @@
  * The kernel's net_generic() storage: a T is allocated, zero-filled, in
  * every namespace that exists when the storage is created and in every one
  * created later, and freed when its namespace exits or when the storage is
- * destroyed.  T must be valid when all its bytes are zero and need no
- * destructor (counters, flags, plain structs); what several contexts
- * update concurrently must be updated atomically (e.g. with __atomic
- * builtins) or under a lock that zero bytes initialise.
+ * destroyed.  T must be valid when all its bytes are zero
+ * (kstd::zero_bytes_valid: plain structs, kstd::stat_counter and structs of
+ * them) and need no destructor; what several contexts update concurrently
+ * must be updated atomically (kstd::stat_counter) or under a lock that zero
+ * bytes initialise.
  *
  * Lifetime: a namespace's T outlives everything registered after the
  * storage for that namespace, so a kstd::pernet_proc_entry created after
@@ -18,7 +19,9 @@
  * without further checks.  Declare the storage before such entries.
  *
  * @code
- * struct counters { kstd::u64 lines; };
+ * struct counters { kstd::stat_counter lines; };
+ * // A struct of stat_counters: zero bytes are its initial state.
+ * template <> inline constexpr bool kstd::zero_bytes_valid<counters> = true;
  *
  * struct my_module {
  *         kstd::pernet_storage<counters> stats;     // first: outlives file
@@ -26,7 +29,7 @@
  *
  *         kstd::result<void> on_line(::net *net, kstd::string_view)
  *         {
- *                 __atomic_fetch_add(&stats.get(net).lines, 1, __ATOMIC_RELAXED);
+ *                 stats.get(net).lines.add();
  *                 return {};
  *         }
  *         static kstd::result<kstd::unique_ptr<my_module>> create()
@@ -57,8 +60,9 @@ namespace kstd {
  */
 template <class T>
 class pernet_storage {
-	static_assert(__is_trivially_constructible(T) && __has_trivial_destructor(T),
-		      "pernet_storage<T>: T must be valid as zero bytes and need no destructor");
+	static_assert(zero_bytes_valid<T> && __has_trivial_destructor(T),
+		      "pernet_storage<T>: T must be valid as zero bytes (kstd::zero_bytes_valid) "
+		      "and need no destructor");
 
 public:
 	pernet_storage() noexcept = default;

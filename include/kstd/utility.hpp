@@ -89,6 +89,29 @@ inline constexpr bool is_convertible_v = requires(void (*sink)(To), From (*sourc
 };
 ///@}
 
+/**
+ * Is memory of all zero bytes a valid, ready-to-use T without running its
+ * constructor?  kstd::pernet_storage<T> hands out such memory.  True for
+ * trivially default-constructible types (plain structs, integers); a type
+ * whose default constructor only stores zeros, such as kstd::stat_counter,
+ * opts in by specialising it, and so may a struct made only of such
+ * members:
+ *
+ * @code
+ * struct counters {
+ *         kstd::stat_counter lines, errors;
+ * };
+ * // Each member is a stat_counter, whose initial state is zero bytes.
+ * template <> inline constexpr bool kstd::zero_bytes_valid<counters> = true;
+ * @endcode
+ */
+template <class T>
+inline constexpr bool zero_bytes_valid = __is_trivially_constructible(T);
+/// @cond INTERNAL
+template <class T, size_t N>
+inline constexpr bool zero_bytes_valid<T[N]> = zero_bytes_valid<T>;
+/// @endcond
+
 /** std::move: cast to an rvalue so the value can be moved from. */
 template <class T>
 [[nodiscard]] constexpr remove_reference_t<T> &&move(T &&t) noexcept

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* kstd_socket KUnit suite: the cases of socket_test.cpp. */
 KSTD_SUITE(socket)
-KSTD_CASE(socket, address_values)
 KSTD_CASE(socket, ipv4_connect_accept_echo)
 KSTD_CASE(socket, ipv6_connect_accept_echo)
 KSTD_CASE(socket, port_zero_and_local_address)

@@ -13,6 +13,7 @@
  */
 #include <kstd/lock.hpp>
 #include <kstd/module.hpp>
+#include <kstd/net_address.hpp>
 #include <kstd/param.hpp>
 #include <kstd/proc.hpp>
 #include <kstd/string.hpp>
@@ -30,14 +31,15 @@ namespace {
 using kstd::string_view;
 
 /* "SRC:PORT DST:PORT": two endpoints of one family, blanks around them ignored. */
-kstd::result<void> parse_pair(string_view line, kstd::ip_endpoint &src, kstd::ip_endpoint &dst)
+kstd::result<void> parse_pair(string_view line, kstd::socket_address &src,
+			      kstd::socket_address &dst)
 {
 	auto [a, b, two] = line.trim().split_once(' ');
 	if (!two)
 		return kstd::error::inval();
-	src = KSTD_TRY(kstd::parse_endpoint(a));
-	dst = KSTD_TRY(kstd::parse_endpoint(b.trim()));
-	if (src.addr.family != dst.addr.family)
+	src = KSTD_TRY(kstd::socket_address::parse(a));
+	dst = KSTD_TRY(kstd::socket_address::parse(b.trim()));
+	if (src.family() != dst.family())
 		return kstd::error::inval();
 	return {};
 }
@@ -52,7 +54,7 @@ kstd::result<void> fail_with(string_view arg)
 struct counters {
 	unsigned long long accepted = 0;
 	unsigned long long rejected = 0;
-	kstd::ip_endpoint last_src, last_dst;
+	kstd::socket_address last_src, last_dst;
 };
 
 struct endpoints_file {
@@ -62,16 +64,9 @@ struct endpoints_file {
 	{
 		auto s = stats.lock();
 		m.printf("accepted %llu\nrejected %llu\n", s->accepted, s->rejected);
-		if (s->accepted) {
-			if (s->last_src.addr.is_v4())
-				m.printf("last %pI4:%u %pI4:%u\n", s->last_src.addr.bytes,
-					 s->last_src.port, s->last_dst.addr.bytes,
-					 s->last_dst.port);
-			else
-				m.printf("last [%pI6c]:%u [%pI6c]:%u\n", s->last_src.addr.bytes,
-					 s->last_src.port, s->last_dst.addr.bytes,
-					 s->last_dst.port);
-		}
+		if (s->accepted)
+			m.printf("last %s %s\n", s->last_src.to_text().c_str(),
+				 s->last_dst.to_text().c_str());
 		kstd::fixed_string<31> t = tag.get();
 		m.printf("port %u backlog %d verbose %d limit %lu max_line %u tag %s\n", port.get(),
 			 backlog.get(), verbose.get(), limit.get(), max_line.get(), t.c_str());
@@ -79,7 +74,7 @@ struct endpoints_file {
 
 	kstd::result<void> on_line(string_view line)
 	{
-		kstd::ip_endpoint src, dst;
+		kstd::socket_address src, dst;
 		kstd::result<void> r = line.starts_with("fail ") ? fail_with(line.substr(5))
 								 : parse_pair(line, src, dst);
 		auto s = stats.lock();
@@ -119,7 +114,7 @@ struct netns_file {
 
 	kstd::result<void> on_line(::net *net, string_view line)
 	{
-		kstd::ip_endpoint src, dst;
+		kstd::socket_address src, dst;
 		KSTD_TRY(parse_pair(line, src, dst));
 		auto t = table.lock();
 		for (slot &s : t->s) {

@@ -3,7 +3,7 @@
  * libFuzzer harness of drop-tcp-socket's line parser
  * (examples/drop-tcp-socket/conn_line.hpp): every input is parsed as one
  * line and checked against drop_invariants.hpp (bounds, documented
- * outcomes, print-and-reparse, agreement with kstd::parse_endpoint).
+ * outcomes, print-and-reparse, agreement with kstd::socket_address::parse).
  * Built by `make -C tests/host fuzz-drop` with clang++
  * -fsanitize=fuzzer,address,undefined; a violated invariant aborts with its
  * description.

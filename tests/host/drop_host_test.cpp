@@ -134,11 +134,11 @@ void check_row(const row &r)
 	CHECK(p && !p.empty, "\"%s\": refused: %s", r.line, p.what);
 	if (!p)
 		return;
-	auto fam = r.k == v4 ? kstd::ip_address::v4 : kstd::ip_address::v6;
-	CHECK(p.value.local.addr.family == fam && p.value.peer.addr.family == fam, "\"%s\": family",
-	      r.line);
-	CHECK(p.value.local.port == r.lport && p.value.peer.port == r.pport, "\"%s\": ports %u %u",
-	      r.line, p.value.local.port, p.value.peer.port);
+	auto fam = r.k == v4 ? kstd::address_family::ipv4 : kstd::address_family::ipv6;
+	CHECK(p.value.local.addr.family() == fam && p.value.peer.addr.family() == fam,
+	      "\"%s\": family", r.line);
+	CHECK(p.value.local.addr.port() == r.lport && p.value.peer.addr.port() == r.pport,
+	      "\"%s\": ports %u %u", r.line, p.value.local.addr.port(), p.value.peer.addr.port());
 	CHECK(p.value.zone() == string_view(r.zone), "\"%s\": zone \"%.*s\"", r.line,
 	      int(p.value.zone().size()), p.value.zone().data());
 }
@@ -148,12 +148,13 @@ void check_addresses()
 	auto p = drop_tcp::parse_conn_line("[::ffff:192.0.2.1]:443 [2001:db8::2]:1");
 	CHECK(!p && p.error == line_errc::family_mix, "mapped vs IPv6");
 	p = drop_tcp::parse_conn_line("[::ffff:192.0.2.1]:443 192.0.2.7:50000");
-	CHECK(p && p.value.local.addr == kstd::ip_address::ipv4(192, 0, 2, 1) &&
-		      p.value.peer.addr == kstd::ip_address::ipv4(192, 0, 2, 7),
+	CHECK(p && p.value.local.addr == kstd::socket_address::ipv4(192, 0, 2, 1, 443) &&
+		      p.value.peer.addr == kstd::socket_address::ipv4(192, 0, 2, 7, 50000),
 	      "mapped address unmapped");
 	p = drop_tcp::parse_conn_line("2001:db8::1:443 [2001:db8::2]:50000");
-	CHECK(p && p.value.local.addr == kstd::parse_ipv6("2001:db8::1").value() &&
-		      p.value.peer.addr == kstd::parse_ipv6("2001:db8::2").value(),
+	CHECK(p && p.value.local.addr == kstd::socket_address::parse("[2001:db8::1]:443").value() &&
+		      p.value.peer.addr ==
+			      kstd::socket_address::parse("[2001:db8::2]:50000").value(),
 	      "netstat-style IPv6");
 	/* The zone views point into the line. */
 	static const char text[] = "10.0.0.1%eth0:22 10.0.0.2%eth0:51000";
@@ -165,7 +166,8 @@ void check_addresses()
 	p = drop_tcp::parse_conn_line(string_view(nul, sizeof(nul) - 1));
 	CHECK(!p && p.error == line_errc::malformed, "embedded NUL");
 	/* constexpr: the parser runs at compile time too. */
-	static_assert(drop_tcp::parse_conn_line("127.0.0.1:1 127.0.0.1:2").value.peer.port == 2);
+	static_assert(drop_tcp::parse_conn_line("127.0.0.1:1 127.0.0.1:2").value.peer.addr.port() ==
+		      2);
 	static_assert(drop_tcp::parse_conn_line("[::1]:1 127.0.0.1:2").error ==
 		      line_errc::family_mix);
 }
