@@ -312,7 +312,7 @@ KSTD_TEST(stream_buffer, send_back_pressure)
 	auto p = kstd_test::loopback_pair(false);
 	constexpr size_t cap = 16384, piece = 1000;
 	auto tx = kstd::send_buffer::create(kstd::gfp::kernel, cap);
-	auto chunk = kstd::make_unique_for_overwrite<u8[]>(kstd::gfp::kernel, 4096);
+	auto chunk = kstd::make_unique_for_overwrite<u8[]>(kstd::gfp::kernel, 8192);
 	EXPECT(p && tx && chunk);
 	if (!p || !tx || !chunk)
 		return;
@@ -340,18 +340,34 @@ KSTD_TEST(stream_buffer, send_back_pressure)
 	auto f = tx->flush(p->server);
 	EXPECT(!f && f.error() == kstd::error::again());
 
-	/* The peer drains; flushing between reads, everything comes out. */
+	/*
+	 * The peer drains while the writer keeps writing (no flush of its
+	 * own before a write): a write behind pending bytes must queue, even
+	 * when the socket has space again, or the stream is reordered.
+	 */
+	const size_t limit = written + 4 * cap;
+	u8 *in = chunk->get() + 4096;
 	size_t got = 0;
 	bool intact = true;
-	for (int i = 0; i < 100000 && got < written; i++) {
-		auto fl = tx->flush(p->server);
-		EXPECT(fl || fl.error() == kstd::error::again());
-		auto r = p->client.recv(buf, 4096); /* with the pair's timeout */
+	for (int i = 0; i < 100000 && (got < written || written < limit); i++) {
+		if (written < limit && tx->room() >= piece) {
+			for (size_t k = 0; k < piece; k++)
+				buf[k] = pattern(written + k);
+			auto w = tx->write(p->server, kstd::span<const u8>(buf, piece));
+			EXPECT(w.has_value());
+			if (!w)
+				break;
+			written += piece;
+		} else {
+			auto fl = tx->flush(p->server);
+			EXPECT(fl || fl.error() == kstd::error::again());
+		}
+		auto r = p->client.recv(in, 4096); /* with the pair's timeout */
 		EXPECT(r && *r > 0);
 		if (!r || *r == 0)
 			break;
 		for (size_t k = 0; k < *r; k++)
-			intact = intact && buf[k] == pattern(got + k);
+			intact = intact && in[k] == pattern(got + k);
 		got += *r;
 	}
 	EXPECT(tx->flush(p->server).has_value());
