@@ -27,3 +27,4 @@
 #include "cases/http.h"
 #include "cases/file.h"
 #include "cases/tcp_server.h"
+#include "cases/stream_buffer.h"

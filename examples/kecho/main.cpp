@@ -11,6 +11,11 @@
  * then returns its worker to the pool.  An idle connection costs memory
  * (its object and a 4 KiB buffer), never a thread.
  *
+ * The buffer is a kstd::send_buffer: recv() writes straight into its free
+ * space, and what the socket does not take yet stays queued, in order, for
+ * the writable hook.  A peer that sends without reading fills it, and then
+ * kecho stops reading that peer until it reads (back-pressure, no loss).
+ *
  * A connection frees itself (socket, buffer, object) the moment its peer
  * closes or fails; unloading the module closes whatever is still open.
  * Counters are in /proc/kecho.
@@ -24,6 +29,7 @@
 #include <kstd/module.hpp>
 #include <kstd/param.hpp>
 #include <kstd/proc.hpp>
+#include <kstd/stream_buffer.hpp>
 #include <kstd/tcp_server.hpp>
 
 KSTD_MODULE_PARAM(port, u16, 12345, 0444, "TCP port to listen on (IPv4 and IPv6)");
@@ -35,7 +41,7 @@ namespace {
 
 using kstd::u64;
 
-/* Per-connection echo buffer; what one recv() may take. */
+/* Per-connection echo buffer: received, not yet echoed. */
 constexpr kstd::size_t buffer_size = 4096;
 /* Bytes one work run may echo before it requeues itself (fairness). */
 constexpr kstd::size_t run_budget = 64 * 1024;
@@ -43,8 +49,8 @@ constexpr kstd::size_t run_budget = 64 * 1024;
 struct server;
 
 struct connection {
-	connection(server &s, kstd::tcp_stream st, kstd::unique_ptr<kstd::u8[]> b) noexcept
-		: srv(s), stream(kstd::move(st)), buf(kstd::move(b))
+	connection(server &s, kstd::tcp_stream st, kstd::send_buffer b) noexcept
+		: srv(s), stream(kstd::move(st)), out(kstd::move(b))
 	{
 	}
 
@@ -57,9 +63,9 @@ struct connection {
 
 	server &srv;
 	kstd::tcp_stream stream;
-	kstd::unique_ptr<kstd::u8[]> buf;
-	kstd::size_t sent = 0, filled = 0; /* buf[sent, filled) still to echo */
-	kstd::list_node link;		   /* in the server's live list */
+	kstd::send_buffer out;	/* received, still to echo */
+	bool peer_done = false; /* the peer's FIN came: echo what is left, close */
+	kstd::list_node link;	/* in the server's live list */
 	kstd::work<connection, &connection::run> work{this};
 	kstd::socket_notifier notifier; /* last: the hooks go first */
 };
@@ -98,30 +104,34 @@ void connection::run() noexcept
 {
 	kstd::size_t echoed = 0;
 	for (;;) {
-		if (sent < filled) {
-			auto n = stream.send_all(buf.get() + sent, filled - sent,
-						 kstd::msg::dontwait);
-			if (!n)
-				return close(true);
-			sent += *n;
-			srv.tx_bytes.add(*n);
-			if (sent < filled)
-				return; /* send buffer full: the writable hook requeues us */
-			sent = filled = 0;
+		kstd::size_t pending = out.size();
+		auto f = out.flush(stream);
+		srv.tx_bytes.add(pending - out.size());
+		if (!f && f.error() != kstd::error::again())
+			return close(true);
+		if (peer_done) {
+			if (out.empty())
+				return close(false); /* orderly close, everything echoed */
+			return;			     /* the writable hook requeues us */
 		}
+		if (out.room() == 0)
+			return; /* the peer does not read: neither do we until it does */
 		if (echoed >= run_budget) {
 			srv.tcp.queue().queue(work); /* let other connections have this worker */
 			return;
 		}
-		auto n = stream.try_recv(buf.get(), buffer_size);
+		kstd::span<kstd::u8> space = out.prepare();
+		auto n = stream.try_recv(space.data(), space.size());
 		if (!n) {
 			if (n.error() == kstd::error::again())
-				return; /* drained: the data-ready hook requeues us */
+				return; /* drained: the data-ready (or writable) hook requeues us */
 			return close(true);
 		}
-		if (*n == 0)
-			return close(false); /* orderly close by the peer */
-		filled = *n;
+		if (*n == 0) {
+			peer_done = true; /* echo the rest first */
+			continue;
+		}
+		out.commit(*n);
 		echoed += *n;
 		srv.rx_bytes.add(*n);
 	}
@@ -140,7 +150,7 @@ void connection::close(bool failed) noexcept
 
 kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
 {
-	auto b = kstd::make_unique_for_overwrite<kstd::u8[]>(kstd::gfp::kernel, buffer_size);
+	auto b = kstd::send_buffer::create(kstd::gfp::kernel, buffer_size);
 	if (!b) {
 		errors.add(); /* the stream closes: the peer sees a reset */
 		return nullptr;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Guest test of kecho: exact echo (small, binary, 1 MiB, IPv6), peer resets,
+# Guest test of kecho: exact echo (small, binary, 1 MiB, IPv6), a client that
+# sends without reading (back-pressure: all echoed in order), peer resets,
 # 1000 concurrent bench clients with zero failures, /proc counters, unload
 # with 1000 connections open, and an immediate reload on the same port.
 #   kecho.sh MODULE_DIR TOOLS_DIR

@@ -8,6 +8,7 @@ user-echo-server).  Prints "ok - NAME" / "not ok - NAME" lines.
 --idle N only opens N connections, holds them until stdin closes or
 SIGTERM, and reports how many the server kept open (used to unload kecho
 under load)."""
+import array
 import os
 import select
 import signal
@@ -58,6 +59,38 @@ def echo_exact(data, family=socket.AF_INET, host="127.0.0.1"):
     return bytes(back)
 
 
+def clogged():
+    """A peer that sends without reading until the server stops taking its
+    bytes (back-pressure: the server's buffer and both sockets are full),
+    then half-closes and reads everything back.  Returns (bytes sent before
+    the server stopped taking them, whether all came back in order)."""
+    data = array.array("Q", range(8 << 20)).tobytes()  # 64 MiB, each word its index
+    s = connect()
+    s.setblocking(False)
+    sent, stalls = 0, 0
+    while sent < len(data) and stalls < 10:
+        try:
+            sent += s.send(data[sent:sent + 65536])
+            stalls = 0
+        except BlockingIOError:
+            stalls += 1
+            time.sleep(0.1)
+    s.shutdown(socket.SHUT_WR)
+    s.setblocking(True)
+    s.settimeout(30)
+    back = bytearray()
+    try:
+        while True:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            back += chunk
+    except OSError:
+        pass
+    s.close()
+    return sent, len(data), bytes(back) == data[:sent], len(back)
+
+
 def idle(n):
     socks = []
     for _ in range(n):
@@ -84,6 +117,15 @@ def main():
     check("1 MiB echoed exactly", back == big, f"{len(back)} bytes back")
     big6 = os.urandom(3 << 20)
     check("3 MiB echoed exactly (IPv6)", echo_exact(big6, socket.AF_INET6, "::1") == big6)
+
+    # A client that does not read: the server must stop reading it (not
+    # drop, not reorder), then echo everything once it reads, and close
+    # after echoing the rest when the client half-closes.
+    sent, total, exact, got = clogged()
+    check("back-pressure: the server stops taking bytes from a peer that does not read",
+          0 < sent < total, f"{sent} of {total} bytes taken")
+    check("back-pressure: all of them echoed in order, then EOF", exact,
+          f"{got} of {sent} bytes back")
 
     # Many messages on one connection, including one-byte writes.
     s = connect()
