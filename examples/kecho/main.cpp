@@ -42,9 +42,10 @@ constexpr kstd::size_t run_budget = 64 * 1024;
 
 struct server;
 
-struct connection {
+/* The stream, the live-list link and the hooks are in the server's base. */
+struct connection : kstd::tcp_connection {
 	connection(server &s, kstd::tcp_stream st, kstd::unique_ptr<kstd::u8[]> b) noexcept
-		: srv(s), stream(kstd::move(st)), buf(kstd::move(b))
+		: kstd::tcp_connection(kstd::move(st)), srv(s), buf(kstd::move(b))
 	{
 	}
 
@@ -56,17 +57,14 @@ struct connection {
 	void close(bool failed) noexcept;
 
 	server &srv;
-	kstd::tcp_stream stream;
 	kstd::unique_ptr<kstd::u8[]> buf;
 	kstd::size_t sent = 0, filled = 0; /* buf[sent, filled) still to echo */
-	kstd::list_node link;		   /* in the server's live list */
 	kstd::work<connection, &connection::run> work{this};
-	kstd::socket_notifier notifier; /* last: the hooks go first */
 };
 
 struct server {
 	kstd::stat_counter rx_bytes, tx_bytes, errors, resets;
-	/* After what connections use (they go first), before what shows it. */
+	/* ~server() stops it first; /proc/kecho reads it, so comes after it. */
 	kstd::tcp_server<server, connection> tcp{*this};
 	kstd::proc_entry proc;
 
@@ -135,7 +133,7 @@ void connection::close(bool failed) noexcept
 		return; /* the server is unloading and owns us now */
 	if (failed)
 		s.resets.add();
-	/* self goes here: hooks removed, socket released, memory freed. */
+	/* self goes here (its hooks are out already): socket released, memory freed. */
 }
 
 kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
@@ -177,6 +175,7 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 	return self;
 }
 
+/* Stops the server before any member goes, so their order does not matter to it. */
 server::~server()
 {
 	kstd_pr_info("unloaded, closed %zu open connection(s)\n", tcp.stop());

@@ -453,10 +453,11 @@ enum class ending : u8 { normal, reset, timeout };
 /* Result of pushing output. */
 enum class progress : u8 { done, blocked, failed, budget };
 
-struct connection {
+struct connection : kstd::tcp_connection {
 	connection(server &s, kstd::tcp_stream st, kstd::unique_ptr<char[]> i,
 		   kstd::unique_ptr<char[]> o) noexcept
-		: srv(s), stream(kstd::move(st)), in(kstd::move(i)), out(kstd::move(o))
+		: kstd::tcp_connection(kstd::move(st)), srv(s), in(kstd::move(i)),
+		  out(kstd::move(o))
 	{
 		touch();
 	}
@@ -521,7 +522,6 @@ struct connection {
 	void end_head(http::writer &w) noexcept;
 
 	server &srv;
-	kstd::tcp_stream stream;
 	kstd::unique_ptr<char[]> in, out;
 	u32 in_len = 0;		      /* in[0, in_len): received, not yet consumed */
 	u32 out_pos = 0, out_len = 0; /* out[out_pos, out_len): still to send */
@@ -543,11 +543,9 @@ struct connection {
 	unsigned long deadline = 0;    /* jiffies of a total deadline, or 0 */
 	unsigned long armed_for = 0;   /* the deadline the idle timer was last armed for */
 	u32 served = 0;
-	kstd::list_node link;	  /* in the server's live list */
 	address_slot per_address; /* counted for the client's address, if limited */
 	kstd::work<connection, &connection::run> work{this};
 	kstd::delayed_work<connection, &connection::on_idle> idle{this};
-	kstd::socket_notifier notifier; /* last: the hooks go first */
 };
 
 struct server {
@@ -640,7 +638,6 @@ connection::~connection()
 {
 	if (kstd::work_destructor_disables() || work.is_current())
 		return;
-	notifier.remove();
 	__atomic_store_n(&dying, true, __ATOMIC_SEQ_CST);
 	work.cancel_sync(); /* the run in flight, which may have armed the timer */
 	idle.cancel_sync(); /* that arming, or the timer work in flight ... */
