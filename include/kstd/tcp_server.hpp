@@ -241,6 +241,8 @@ public:
 			return l.error();
 		queue_ = move(q);
 		listener_ = move(*l);
+		// SAFETY: the hook gets *this back from the socket; stop() (run by
+		// the destructor) removes it before any member it uses is gone.
 		if (auto r = listener_events_.install<&tcp_server::on_listener>(listener_, *this);
 		    !r) {
 			listener_.close();
@@ -283,7 +285,11 @@ public:
 	 */
 	[[nodiscard]] unique_ptr<Conn> release(Conn &c) noexcept
 	{
-		/* Null if stop() took it first (erase() of an unlinked node). */
+		/*
+		 * Null if stop() took it first (erase() of an unlinked node).
+		 * A linked c is on this server's list: only adopt() links it,
+		 * and with CONFIG_DEBUG_LIST erase() checks that.
+		 */
 		unique_ptr<Conn> self = live_.lock()->erase(c);
 		if (self) {
 			stats_.open.sub();
@@ -295,6 +301,9 @@ public:
 	/** The workqueue the connections' work items go on.  Any context. */
 	[[nodiscard]] workqueue_ref<Conn> queue() noexcept
 	{
+		// SAFETY: the same CMWQ queue, typed for Conn's work items; it
+		// lives until the server is destroyed, after stop() has destroyed
+		// every connection that could queue on it.
 		return workqueue_ref<Conn>(queue_.raw());
 	}
 
@@ -315,6 +324,8 @@ private:
 
 	workqueue_ref<tcp_server> accept_queue() noexcept
 	{
+		// SAFETY: the same queue, typed for the accept work; that work is
+		// cancelled (stop()) before the queue goes.
 		return workqueue_ref<tcp_server>(queue_.raw());
 	}
 
@@ -350,7 +361,13 @@ private:
 			 * never take this lock.
 			 */
 			auto l = live_.lock();
+			// SAFETY: the hook gets conn back from the socket as a
+			// Conn &; the server removes it (unhook()) before conn is
+			// destroyed, on every path: release(), stop().
 			if (base.notifier.template install<&Conn::on_socket>(base.stream, conn)) {
+				// SAFETY: conn stays valid after the list takes
+				// it: only release() or stop() take it back, and
+				// both need the lock held here.
 				l->push_back(move(c));
 				stats_.open.add();
 				conn.on_socket(
