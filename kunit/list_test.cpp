@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <kstd/list.hpp>
+#include <kstd/refcount.hpp>
 
 #include "test.hpp"
 
@@ -154,4 +155,232 @@ KSTD_TEST(list, empty_list_ops)
 	EXPECT(l.begin() == l.end());
 	EXPECT_EQ(l.remove_if([](item &) { return true; }), 0);
 	l.clear();
+}
+
+/* ---- ownership policies ------------------------------------------------- */
+
+namespace {
+
+/* An element that counts its destructions in a counter the test owns. */
+struct tracked {
+	tracked(int i, int &d) : id(i), destroyed(&d) {}
+	~tracked() { ++*destroyed; }
+	int id;
+	int *destroyed;
+	kstd::list_node link;
+};
+using owned_list = kstd::intrusive_list<&tracked::link, kstd::unique_ptr<tracked>>;
+
+kstd::unique_ptr<tracked> make_tracked(int id, int &destroyed)
+{
+	auto p = kstd::make_unique<tracked>(kstd::gfp::kernel, id, destroyed);
+	return p ? kstd::move(*p) : nullptr;
+}
+
+/* Pushes tracked 1..n to the back of @l; false if an allocation failed. */
+bool fill(owned_list &l, int n, int &destroyed)
+{
+	for (int i = 1; i <= n; i++) {
+		auto p = make_tracked(i, destroyed);
+		if (!p)
+			return false;
+		l.push_back(kstd::move(p));
+	}
+	return true;
+}
+
+long owned_order(owned_list &l)
+{
+	long v = 0;
+	for (tracked &t : l)
+		v = v * 10 + t.id;
+	return v;
+}
+
+/* A counted element: the list holds one reference. */
+struct shared : kstd::ref_counted {
+	shared(int i, int &d) : id(i), destroyed(&d) {}
+	~shared() { ++*destroyed; }
+	int id;
+	int *destroyed;
+	kstd::list_node link;
+};
+using shared_list = kstd::intrusive_list<&shared::link, kstd::ref<shared>>;
+
+/* The node is declared in a base, the list holds the derived type (tcp_server's case). */
+struct node_base {
+	kstd::list_node link;
+};
+struct derived : node_base {
+	derived(int i, int &d) : id(i), destroyed(&d) {}
+	~derived() { ++*destroyed; }
+	int id;
+	int *destroyed;
+};
+
+} // namespace
+
+KSTD_TEST(list, owned_pop_returns_ownership)
+{
+	int destroyed = 0;
+	{
+		owned_list l;
+		if (!fill(l, 3, destroyed)) {
+			EXPECT(false);
+			return;
+		}
+		EXPECT_EQ(owned_order(l), 123);
+		kstd::unique_ptr<tracked> first = l.pop_front();
+		kstd::unique_ptr<tracked> last = l.pop_back();
+		EXPECT(first && first->id == 1 && !first->link.is_linked());
+		EXPECT(last && last->id == 3 && !last->link.is_linked());
+		EXPECT_EQ(destroyed, 0); /* handed back, not destroyed */
+		first.reset();
+		EXPECT_EQ(destroyed, 1); /* the caller owned it */
+		EXPECT_EQ(owned_order(l), 2);
+		/* Back on the list: the list owns it again. */
+		l.push_front(kstd::move(last));
+		EXPECT(!last);
+		EXPECT_EQ(owned_order(l), 32);
+		EXPECT_EQ(destroyed, 1);
+	}
+	EXPECT_EQ(destroyed, 3); /* the list's destructor freed the two it held */
+}
+
+KSTD_TEST(list, owned_destructor_and_clear_free_what_is_held)
+{
+	int destroyed = 0;
+	{
+		owned_list l;
+		EXPECT(fill(l, 4, destroyed));
+		EXPECT_EQ(l.size(), 4);
+	}
+	EXPECT_EQ(destroyed, 4);
+
+	destroyed = 0;
+	owned_list l;
+	EXPECT(fill(l, 6, destroyed));
+	EXPECT_EQ(l.remove_if([](tracked &t) { return t.id % 2 == 0; }), 3);
+	EXPECT_EQ(destroyed, 3); /* removed means destroyed on an owning list */
+	EXPECT_EQ(owned_order(l), 135);
+	l.clear();
+	EXPECT_EQ(destroyed, 6);
+	EXPECT(l.empty());
+	EXPECT(!l.pop_front());
+}
+
+KSTD_TEST(list, owned_erase_hands_back_or_refuses)
+{
+	int destroyed = 0;
+	owned_list l, other;
+	if (!fill(l, 3, destroyed) || !fill(other, 1, destroyed)) {
+		EXPECT(false);
+		return;
+	}
+	tracked &mid = *++l.begin();
+	EXPECT_EQ(mid.id, 2);
+	EXPECT(l.contains(mid));
+	kstd::unique_ptr<tracked> got = l.erase(mid);
+	EXPECT(got.get() == &mid);
+	EXPECT(!l.contains(mid));
+	EXPECT_EQ(owned_order(l), 13);
+	/* Taken already: erase() says so with null, and nothing is freed. */
+	EXPECT(!l.erase(mid));
+	EXPECT_EQ(destroyed, 0);
+	got.reset();
+	EXPECT_EQ(destroyed, 1);
+	/*
+	 * A node of another list is not one of this list's: the question
+	 * erase() asks first with CONFIG_DEBUG_LIST (and refuses with a WARN).
+	 */
+	tracked &foreign = *other.front();
+	EXPECT(!l.contains(foreign));
+	EXPECT(other.contains(foreign));
+	EXPECT_EQ(other.size(), 1);
+}
+
+KSTD_TEST(list, push_of_linked_node_is_refused)
+{
+	/* Not owned: the node stays where it is, both lists intact. */
+	item a{1}, b{2};
+	item_list l, m;
+	EXPECT(l.try_push_back(a));
+	EXPECT(l.try_push_back(b));
+	EXPECT(!l.try_push_back(a)); /* already on this list */
+	EXPECT(!m.try_push_back(b)); /* already on another */
+	EXPECT_EQ(order(l), 12);
+	EXPECT(m.empty());
+	l.clear();
+
+	/* Owned: refused, and the caller still owns the element. */
+	int destroyed = 0;
+	owned_list o;
+	auto p = make_tracked(7, destroyed);
+	EXPECT(p);
+	if (!p)
+		return;
+	tracked *raw = p.get();
+	kstd::intrusive_list<&tracked::link> borrowed; /* not owned, links the same node */
+	borrowed.push_back(*raw);
+	EXPECT(!o.try_push_back(kstd::move(p)));
+	EXPECT(p.get() == raw); /* not taken */
+	EXPECT(o.empty());
+	EXPECT(!o.try_push_back(kstd::unique_ptr<tracked>()));
+	EXPECT(borrowed.erase(*raw) == raw);
+	EXPECT(o.try_push_back(kstd::move(p)));
+	EXPECT(!p);
+	EXPECT_EQ(o.size(), 1);
+	EXPECT_EQ(destroyed, 0);
+	o.clear();
+	EXPECT_EQ(destroyed, 1);
+}
+
+KSTD_TEST(list, counted_list_holds_a_reference)
+{
+	int destroyed = 0;
+	auto a = kstd::make_ref<shared>(kstd::gfp::kernel, 1, destroyed);
+	auto b = kstd::make_ref<shared>(kstd::gfp::kernel, 2, destroyed);
+	EXPECT(a.has_value() && b.has_value());
+	if (!a || !b)
+		return;
+	{
+		shared_list l;
+		l.push_back(*a); /* a copy: the list takes a second reference */
+		EXPECT_EQ((*a)->ref_count(), 2);
+		l.push_back(kstd::move(*b)); /* moved: the list holds the only one */
+		EXPECT(!*b);
+		EXPECT_EQ(l.size(), 2);
+
+		kstd::ref<shared> popped = l.pop_front();
+		EXPECT(popped == *a);
+		EXPECT_EQ((*a)->ref_count(), 2); /* the list's reference, handed back */
+		popped = nullptr;
+		EXPECT_EQ((*a)->ref_count(), 1);
+		l.push_back(*a);
+		EXPECT_EQ((*a)->ref_count(), 2);
+		EXPECT_EQ(destroyed, 0);
+	} /* the list drops its references: b had no other one */
+	EXPECT_EQ(destroyed, 1);
+	EXPECT_EQ((*a)->ref_count(), 1);
+	*a = nullptr;
+	EXPECT_EQ(destroyed, 2);
+}
+
+KSTD_TEST(list, node_in_base_holds_derived)
+{
+	int destroyed = 0;
+	{
+		kstd::intrusive_list<&derived::link, kstd::unique_ptr<derived>> l;
+		for (int i = 1; i <= 2; i++) {
+			auto p = kstd::make_unique<derived>(kstd::gfp::kernel, i, destroyed);
+			EXPECT(p.has_value());
+			if (p)
+				l.push_back(kstd::move(*p));
+		}
+		kstd::unique_ptr<derived> last = l.pop_back();
+		EXPECT(last && last->id == 2);
+		EXPECT(l.front() && l.front()->id == 1);
+		EXPECT_EQ(destroyed, 0);
+	}
+	EXPECT_EQ(destroyed, 2); /* ~derived ran for both, through the derived type */
 }

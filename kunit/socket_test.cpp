@@ -1002,7 +1002,7 @@ struct echo_server {
 			if (!c || !(*c)->notifier.install<&echo_conn::on_socket>((*c)->stream, **c))
 				continue;
 			queue.queue((*c)->work);
-			live.lock()->push_back(*c->release());
+			live.lock()->push_back(kstd::move(*c));
 			bump(accepted);
 		}
 	}
@@ -1012,15 +1012,16 @@ struct echo_server {
 	{
 		on_listener.remove();
 		accepting.cancel_sync();
-		while (echo_conn *c = live.lock()->pop_front())
-			kstd::unique_ptr<echo_conn> owned(c); /* may sleep: not under the lock */
+		while (auto c = live.lock()->pop_front())
+			; /* c goes here, outside the lock: closing the socket may sleep */
 	}
 
 	int accepted = 0;
 	kstd::workqueue<echo_conn> queue;
 	kstd::workqueue_ref<echo_server> system = kstd::workqueue_ref<echo_server>::system();
 	kstd::tcp_listener listener;
-	kstd::locked<kstd::intrusive_list<&echo_conn::link>> live{"kstd_socket.live"};
+	kstd::locked<kstd::intrusive_list<&echo_conn::link, kstd::unique_ptr<echo_conn>>> live{
+		"kstd_socket.live"};
 	kstd::work<echo_server, &echo_server::accept_all> accepting{this};
 	kstd::socket_notifier on_listener;
 };

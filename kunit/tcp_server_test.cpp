@@ -17,7 +17,20 @@ using kstd_test::net_ready;
 
 struct echo_server;
 
-struct echo_conn {
+struct echo_conn;
+
+/*
+ * Declared last in echo_conn, so destroyed first: where the old rule
+ * wanted the notifier.  It records whether the server's hooks were still
+ * in, or the stream already closed, when the connection's members began to
+ * go: neither may be, whatever the member order.
+ */
+struct teardown_probe {
+	echo_conn &c;
+	~teardown_probe();
+};
+
+struct echo_conn : kstd::tcp_connection {
 	echo_conn(echo_server &s, kstd::tcp_stream st) noexcept;
 	~echo_conn();
 
@@ -25,12 +38,10 @@ struct echo_conn {
 	void run() noexcept;
 
 	echo_server &srv;
-	kstd::tcp_stream stream;
-	kstd::list_node link;
 	kstd::work<echo_conn, &echo_conn::run> work{this};
 	/* Set by on_accept() when asked to: then the server's hooks cannot go in. */
 	kstd::socket_notifier squatter;
-	kstd::socket_notifier notifier;
+	teardown_probe probe{*this};
 };
 
 struct echo_server {
@@ -49,12 +60,22 @@ struct echo_server {
 	bool refuse = false;
 	bool occupy_hooks = false, squatter_installed = false;
 	kstd::stat_counter built, destroyed, ended_by_peer;
-	kstd::tcp_server<echo_server, echo_conn> tcp{*this}; /* last */
+	kstd::stat_counter hooked_at_destroy, closed_at_destroy; /* must stay 0 */
+	kstd::tcp_server<echo_server, echo_conn> tcp{*this};	 /* last */
 };
 
-echo_conn::echo_conn(echo_server &s, kstd::tcp_stream st) noexcept : srv(s), stream(kstd::move(st))
+echo_conn::echo_conn(echo_server &s, kstd::tcp_stream st) noexcept
+	: kstd::tcp_connection(kstd::move(st)), srv(s)
 {
 	srv.built.add();
+}
+
+teardown_probe::~teardown_probe()
+{
+	if (!c.stream.raw())
+		c.srv.closed_at_destroy.add();
+	else if (kstd::has_notifier(c.stream) && !c.squatter.installed())
+		c.srv.hooked_at_destroy.add();
 }
 
 echo_conn::~echo_conn()
@@ -178,6 +199,9 @@ KSTD_TEST(tcp_server, serves_and_frees_connections)
 	EXPECT_EQ(s.tcp.stats().errors.get(), 0);
 	EXPECT_EQ(s.tcp.stop(), 0);
 	EXPECT_EQ(s.built.get(), s.destroyed.get());
+	/* release() took the hooks out before the connection's members went. */
+	EXPECT_EQ(s.hooked_at_destroy.get(), 0);
+	EXPECT_EQ(s.closed_at_destroy.get(), 0);
 }
 
 KSTD_TEST(tcp_server, accepts_in_batches)
@@ -262,6 +286,9 @@ KSTD_TEST(tcp_server, stop_closes_live_connections)
 	EXPECT_EQ(s.tcp.stop(), 5);
 	EXPECT_EQ(s.destroyed.get(), 5);
 	EXPECT_EQ(s.ended_by_peer.get(), 0);
+	/* stop() took the hooks out before the connections' members went. */
+	EXPECT_EQ(s.hooked_at_destroy.get(), 0);
+	EXPECT_EQ(s.closed_at_destroy.get(), 0);
 	for (auto &x : c)
 		EXPECT(sees_end(x));
 	/* The port is free again, and stop() twice is harmless. */

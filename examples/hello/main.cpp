@@ -9,18 +9,17 @@ struct job {
 };
 
 struct hello {
-	kstd::locked<kstd::intrusive_list<&job::link>> jobs{"hello.jobs"};
-	kstd::unique_ptr<job> first;
+	// The list owns its jobs: what is still on it goes with it.
+	kstd::locked<kstd::intrusive_list<&job::link, kstd::unique_ptr<job>>> jobs{"hello.jobs"};
 
 	static kstd::result<kstd::unique_ptr<hello>> create()
 	{
 		auto self = KSTD_TRY(kstd::make_unique<hello>(kstd::gfp::kernel));
-		self->first = KSTD_TRY(kstd::make_unique<job>(kstd::gfp::kernel, 1));
-		self->jobs.lock()->push_back(*self->first);
+		auto first = KSTD_TRY(kstd::make_unique<job>(kstd::gfp::kernel, 1));
+		self->jobs.lock()->push_back(kstd::move(first));
 		kstd_pr_info("%zu job(s) queued\n", self->jobs.lock()->size());
 		return self; // any error above is what insmod reports
 	}
-	~hello() { jobs.lock()->clear(); } // members are freed in reverse order
 };
 
 KSTD_MODULE(hello);

@@ -48,9 +48,10 @@ constexpr kstd::size_t run_budget = 64 * 1024;
 
 struct server;
 
-struct connection {
+/* The stream, the live-list link and the hooks are in the server's base. */
+struct connection : kstd::tcp_connection {
 	connection(server &s, kstd::tcp_stream st, kstd::send_buffer b) noexcept
-		: srv(s), stream(kstd::move(st)), out(kstd::move(b))
+		: kstd::tcp_connection(kstd::move(st)), srv(s), out(kstd::move(b))
 	{
 	}
 
@@ -62,17 +63,14 @@ struct connection {
 	void close(bool failed) noexcept;
 
 	server &srv;
-	kstd::tcp_stream stream;
 	kstd::send_buffer out;	/* received, still to echo */
 	bool peer_done = false; /* the peer's FIN came: echo what is left, close */
-	kstd::list_node link;	/* in the server's live list */
 	kstd::work<connection, &connection::run> work{this};
-	kstd::socket_notifier notifier; /* last: the hooks go first */
 };
 
 struct server {
 	kstd::stat_counter rx_bytes, tx_bytes, errors, resets;
-	/* After what connections use (they go first), before what shows it. */
+	/* ~server() stops it first; /proc/kecho reads it, so comes after it. */
 	kstd::tcp_server<server, connection> tcp{*this};
 	kstd::proc_entry proc;
 
@@ -145,7 +143,7 @@ void connection::close(bool failed) noexcept
 		return; /* the server is unloading and owns us now */
 	if (failed)
 		s.resets.add();
-	/* self goes here: hooks removed, socket released, memory freed. */
+	/* self goes here (its hooks are out already): socket released, memory freed. */
 }
 
 kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
@@ -187,6 +185,7 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 	return self;
 }
 
+/* Stops the server before any member goes, so their order does not matter to it. */
 server::~server()
 {
 	kstd_pr_info("unloaded, closed %zu open connection(s)\n", tcp.stop());

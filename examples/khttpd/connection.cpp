@@ -382,7 +382,6 @@ connection::~connection()
 {
 	if (kstd::work_destructor_disables() || work.is_current())
 		return;
-	notifier.remove();
 	__atomic_store_n(&dying, true, __ATOMIC_SEQ_CST);
 	work.cancel_sync(); /* the run in flight, which may have armed the timer */
 	idle.cancel_sync(); /* that arming, or the timer work in flight ... */

@@ -14,6 +14,7 @@
 #include <kstd/list.hpp>
 #include <kstd/memory.hpp>
 #include <kstd/refcount.hpp>
+#include <kstd/tcp_server.hpp>
 #include <kstd/workqueue.hpp>
 
 #include "file_cache.hpp"
@@ -64,10 +65,11 @@ enum class ending : u8 { normal, reset, timeout };
 /* Result of pushing output. */
 enum class progress : u8 { done, blocked, failed, budget };
 
-struct connection {
+struct connection : kstd::tcp_connection {
 	connection(server &s, kstd::tcp_stream st, kstd::unique_ptr<char[]> i,
 		   kstd::unique_ptr<char[]> o) noexcept
-		: srv(s), stream(kstd::move(st)), in(kstd::move(i)), out(kstd::move(o))
+		: kstd::tcp_connection(kstd::move(st)), srv(s), in(kstd::move(i)),
+		  out(kstd::move(o))
 	{
 		touch();
 	}
@@ -139,7 +141,6 @@ struct connection {
 	void fill_listing() noexcept;
 
 	server &srv;
-	kstd::tcp_stream stream;
 	kstd::unique_ptr<char[]> in, out;
 	u32 in_len = 0;		      /* in[0, in_len): received, not yet consumed */
 	u32 out_pos = 0, out_len = 0; /* out[out_pos, out_len): still to send */
@@ -161,11 +162,9 @@ struct connection {
 	unsigned long deadline = 0;    /* jiffies of a total deadline, or 0 */
 	unsigned long armed_for = 0;   /* the deadline the idle timer was last armed for */
 	u32 served = 0;
-	kstd::list_node link;	  /* in the server's live list */
 	address_slot per_address; /* counted for the client's address, if limited */
 	kstd::work<connection, &connection::run> work{this};
 	kstd::delayed_work<connection, &connection::on_idle> idle{this};
-	kstd::socket_notifier notifier; /* last: the hooks go first */
 };
 
 } // namespace khttpd

@@ -10,33 +10,51 @@
  * to `accept_batch` connections per run (then requeues itself, so the work
  * of connections just accepted runs in between) and hands each stream to
  * `Owner::on_accept()`, which builds the connection object.  The server
- * links it into its live list, installs the connection's socket hooks
- * (`Conn::on_socket`, softirq context, a thread with BH disabled on
- * PREEMPT_RT: it should only queue the connection's work on queue()) and
- * calls the hook once, because data may have arrived before the hooks were
- * in; a connection whose hooks cannot be installed is destroyed at once
- * (counted in stats().errors).  An idle connection costs its memory, never
- * a thread.
+ * moves it into its live list (an owning
+ * `intrusive_list<&Conn::link, unique_ptr<Conn>>`), installs the
+ * connection's socket hooks (`Conn::on_socket`, softirq context, a thread
+ * with BH disabled on PREEMPT_RT: it should only queue the connection's
+ * work on queue()) and calls the hook once, because data may have arrived
+ * before the hooks were in; a connection whose hooks cannot be installed is
+ * destroyed at once (counted in stats().errors).  An idle connection costs
+ * its memory, never a thread.
  *
  * A connection ends itself, from its own work: `auto self =
- * srv.tcp.release(*this);` takes it off the live list and hands back
- * ownership, so it is freed when `self` goes out of scope (hooks removed,
- * pending work cancelled, socket released: in the order the Conn members
- * are declared).  If release() returns null the server is being stopped
- * and owns the connection: return without touching it.
+ * srv.tcp.release(*this);` takes it off the live list, removes its socket
+ * hooks and hands back the ownership the list held, so it is freed when
+ * `self` goes out of scope.  If release() returns null the server is being
+ * stopped and owns the connection: return without touching it.
  *
  * stop() (also run by the destructor) removes the listener hook, waits for
- * the accept work, then destroys every live connection, whose work is
- * cancelled and waited for by its own destructor.  Members are destroyed
- * in reverse order: declare the server after the Owner state its
- * connections use (so they go first), and before anything that reads the
- * server, such as a /proc entry showing its stats (so that goes before it).
+ * the accept work, then takes every live connection off the list, removes
+ * its hooks and destroys it; each connection's destructor cancels and waits
+ * for its own work.
+ *
+ * **Teardown order, by design.**  Conn derives from kstd::tcp_connection,
+ * which holds what the server needs of it: the `stream`, the live-list link
+ * and the hook notifier.  The order of Conn's own members does not matter
+ * to the server:
+ * - the server removes a connection's hooks before the connection is
+ *   destroyed (in release() and in stop()), so no hook runs into a
+ *   half-destroyed Conn, wherever its work items are declared;
+ * - a base is destroyed after the derived members, so the stream outlives
+ *   every work item of Conn: a run that the work's destructor waits for
+ *   still has its socket.
+ * What remains is ordinary C++: Conn's own members that its work uses must
+ * be declared before that work item (as for any kstd::work).
+ *
+ * **The server inside its Owner.**  The connections use the Owner's state
+ * (counters, a cache, ...), which the server cannot see: C++ offers no way
+ * to list what a Conn reaches through its Owner reference, so the server
+ * can neither check nor fix the order of the Owner's members.  Make the
+ * order irrelevant instead: stop the server first thing in the Owner's
+ * destructor (`~server() { tcp.stop(); }`), before any member is destroyed.
+ * Without that, declare the server after the Owner state its connections
+ * use.  Anything that reads the server (a /proc entry showing its stats)
+ * is declared after it either way, so that it goes first.
  *
  * What Conn must have (checked at compile time):
- * - `kstd::tcp_stream stream;` the connection's socket,
- * - `kstd::list_node link;` for the live list,
- * - `kstd::socket_notifier notifier;` declared last, so the hooks are
- *   removed before anything they use is destroyed,
+ * - kstd::tcp_connection as a public base, built from the accepted stream,
  * - `void on_socket(kstd::socket_events) noexcept;` the hook.
  *
  * And Owner: `kstd::unique_ptr<Conn> on_accept(kstd::tcp_stream &s)
@@ -46,15 +64,13 @@
  *
  * @code
  * struct server;
- * struct connection {
- *         connection(server &s, kstd::tcp_stream st) : srv(s), stream(kstd::move(st)) {}
+ * struct connection : kstd::tcp_connection {
+ *         connection(server &s, kstd::tcp_stream st)
+ *                 : kstd::tcp_connection(kstd::move(st)), srv(s) {}
  *         void on_socket(kstd::socket_events) noexcept;  // softirq: queue work
  *         void run() noexcept;                           // process context
  *         server &srv;
- *         kstd::tcp_stream stream;
- *         kstd::list_node link;
  *         kstd::work<connection, &connection::run> work{this};
- *         kstd::socket_notifier notifier;                // last
  * };
  * struct server {
  *         kstd::unique_ptr<connection> on_accept(kstd::tcp_stream &s) noexcept
@@ -63,12 +79,13 @@
  *                                                        kstd::move(s));
  *                 return c ? kstd::move(*c) : nullptr;
  *         }
- *         kstd::tcp_server<server, connection> tcp{*this};  // after what connections use
+ *         ~server() { tcp.stop(); }             // member order no longer matters
+ *         kstd::tcp_server<server, connection> tcp{*this};
  * };
  * void connection::on_socket(kstd::socket_events) noexcept { srv.tcp.queue().queue(work); }
  * void connection::run() noexcept
  * {
- *         ... // serve until -EAGAIN; on EOF or error:
+ *         ... // serve `stream` until -EAGAIN; on EOF or error:
  *         auto self = srv.tcp.release(*this);           // freed at the end of scope
  * }
  * // In the module's create(), after make_unique<server>():
@@ -133,14 +150,50 @@ struct tcp_server_stats {
 	stat_counter errors;
 };
 
+template <class Owner, class Conn>
+class tcp_server;
+
+/**
+ * The base of every tcp_server connection: the parts the server handles
+ * (the socket, the live-list link, the hook notifier), so their teardown
+ * order does not depend on how Conn declares its own members.  Being a
+ * base, it is destroyed after all of Conn's members; the server has
+ * removed the hooks before Conn's destructor starts.
+ *
+ * @code
+ * struct connection : kstd::tcp_connection {
+ *         explicit connection(kstd::tcp_stream st) : kstd::tcp_connection(kstd::move(st)) {}
+ *         void on_socket(kstd::socket_events) noexcept;
+ * };
+ * @endcode
+ *
+ * Construction and destruction may sleep (closing the socket does).
+ */
+class tcp_connection {
+public:
+	/** Take over the accepted stream @p s. */
+	explicit tcp_connection(tcp_stream s) noexcept : stream(move(s)) {}
+	tcp_connection(const tcp_connection &) = delete;
+	tcp_connection &operator=(const tcp_connection &) = delete;
+
+	/** The connection's socket; closed after every member of Conn is gone. */
+	tcp_stream stream;
+
+private:
+	template <class, class>
+	friend class tcp_server;
+
+	list_node link;		  /* in the server's live list */
+	socket_notifier notifier; /* the server installs and removes it */
+};
+
 namespace detail {
 template <class Owner, class Conn>
 concept tcp_server_parts = requires(Owner &o, Conn &c, tcp_stream &s)
 {
 	requires is_same_v<decltype(o.on_accept(s)), unique_ptr<Conn>>;
-	requires is_same_v<decltype(c.stream), tcp_stream>;
-	requires is_same_v<decltype(c.link), list_node>;
-	requires is_same_v<decltype(c.notifier), socket_notifier>;
+	requires __is_base_of(tcp_connection, Conn);
+	requires is_convertible_v<Conn *, tcp_connection *>; /* a public base */
 	c.on_socket(socket_events{});
 };
 } // namespace detail
@@ -188,6 +241,8 @@ public:
 			return l.error();
 		queue_ = move(q);
 		listener_ = move(*l);
+		// SAFETY: the hook gets *this back from the socket; stop() (run by
+		// the destructor) removes it before any member it uses is gone.
 		if (auto r = listener_events_.install<&tcp_server::on_listener>(listener_, *this);
 		    !r) {
 			listener_.close();
@@ -209,39 +264,46 @@ public:
 		listener_events_.remove(); /* no new accept work after this */
 		accepting_.cancel_sync();
 		size_t closed = 0;
-		for (;;) {
-			unique_ptr<Conn> c(live_.lock()->pop_front());
-			if (!c)
-				break;
+		/* The guard is gone before the body: c goes outside the lock. */
+		while (unique_ptr<Conn> c = live_.lock()->pop_front()) {
 			stats_.open.sub();
-			closed++; /* c goes: hooks removed, work cancelled, socket released */
+			closed++;
+			unhook(*c); /* then c goes: its work cancelled, its socket released */
 		}
 		listener_.close();
 		return closed;
 	}
 
 	/**
-	 * Take @p c off the live list and hand back its ownership: the
-	 * connection's way to end itself.  Null if stop() got it first (it
-	 * owns and destroys it then: touch nothing more).  Doesn't sleep (on
-	 * PREEMPT_RT it may block on the live list's kstd::spinlock);
-	 * destroying what it returns may (do that outside spinlocks).
+	 * Take @p c off the live list, remove its socket hooks and hand back
+	 * the ownership the list held: the connection's way to end itself.
+	 * Null if stop() got it first (it owns and destroys it then: touch
+	 * nothing more).  Doesn't sleep (removing the hooks waits for a hook
+	 * running on another CPU; on PREEMPT_RT it may block on the live
+	 * list's kstd::spinlock and the socket's callback lock); destroying
+	 * what it returns may (do that outside spinlocks).
 	 */
 	[[nodiscard]] unique_ptr<Conn> release(Conn &c) noexcept
 	{
-		{
-			auto l = live_.lock();
-			if (!c.link.is_linked())
-				return nullptr;
-			l->erase(c);
+		/*
+		 * Null if stop() took it first (erase() of an unlinked node).
+		 * A linked c is on this server's list: only adopt() links it,
+		 * and with CONFIG_DEBUG_LIST erase() checks that.
+		 */
+		unique_ptr<Conn> self = live_.lock()->erase(c);
+		if (self) {
+			stats_.open.sub();
+			unhook(*self);
 		}
-		stats_.open.sub();
-		return unique_ptr<Conn>(&c);
+		return self;
 	}
 
 	/** The workqueue the connections' work items go on.  Any context. */
 	[[nodiscard]] workqueue_ref<Conn> queue() noexcept
 	{
+		// SAFETY: the same CMWQ queue, typed for Conn's work items; it
+		// lives until the server is destroyed, after stop() has destroyed
+		// every connection that could queue on it.
 		return workqueue_ref<Conn>(queue_.raw());
 	}
 
@@ -262,6 +324,8 @@ private:
 
 	workqueue_ref<tcp_server> accept_queue() noexcept
 	{
+		// SAFETY: the same queue, typed for the accept work; that work is
+		// cancelled (stop()) before the queue goes.
 		return workqueue_ref<tcp_server>(queue_.raw());
 	}
 
@@ -285,6 +349,7 @@ private:
 	void adopt(unique_ptr<Conn> c) noexcept
 	{
 		Conn &conn = *c;
+		tcp_connection &base = conn;
 		{
 			/*
 			 * Under the lock release() takes: once the hooks are in,
@@ -296,8 +361,14 @@ private:
 			 * never take this lock.
 			 */
 			auto l = live_.lock();
-			if (conn.notifier.template install<&Conn::on_socket>(conn.stream, conn)) {
-				l->push_back(*c.release());
+			// SAFETY: the hook gets conn back from the socket as a
+			// Conn &; the server removes it (unhook()) before conn is
+			// destroyed, on every path: release(), stop().
+			if (base.notifier.template install<&Conn::on_socket>(base.stream, conn)) {
+				// SAFETY: conn stays valid after the list takes
+				// it: only release() or stop() take it back, and
+				// both need the lock held here.
+				l->push_back(move(c));
 				stats_.open.add();
 				conn.on_socket(
 					socket_events{}); /* data may have come before the hooks */
@@ -313,12 +384,20 @@ private:
 		stats_.errors.add();
 	}
 
+	/*
+	 * Before a connection is destroyed: no hook runs after this (one in
+	 * flight on another CPU is waited for), so none can queue work that
+	 * Conn's destructor is tearing down, whatever Conn's member order.
+	 */
+	static void unhook(Conn &c) noexcept { static_cast<tcp_connection &>(c).notifier.remove(); }
+
 	Owner &owner_;
 	int batch_ = 16;
 	tcp_server_stats stats_;
 	workqueue<Conn> queue_;
 	tcp_listener listener_;
-	locked<intrusive_list<&Conn::link>> live_{"kstd.tcp_server.live"};
+	/* Owns the live connections: what is still on it when stop() runs is destroyed. */
+	locked<intrusive_list<&Conn::link, unique_ptr<Conn>>> live_{"kstd.tcp_server.live"};
 	work<tcp_server, &tcp_server::accept_all> accepting_{this};
 	socket_notifier listener_events_; /* last: the hook goes first */
 };

@@ -207,12 +207,16 @@ struct opaque {
 	template <class T>
 	T *as() noexcept
 	{
+		// SAFETY: bytes has the kernel type's size and alignment (from
+		// layout.h) and only the kernel's code, which knows the type,
+		// reads or writes through the pointer.
 		return reinterpret_cast<T *>(bytes);
 	}
 	/** The storage as a pointer to the const kernel type. */
 	template <class T>
 	const T *as() const noexcept
 	{
+		// SAFETY: as the non-const as().
 		return reinterpret_cast<const T *>(bytes);
 	}
 };
@@ -222,11 +226,14 @@ struct opaque<0, Align> {
 	template <class T>
 	T *as() noexcept
 	{
+		// SAFETY: the kernel type is empty here: only its address is
+		// ever used, never bytes behind it.
 		return reinterpret_cast<T *>(this);
 	}
 	template <class T>
 	const T *as() const noexcept
 	{
+		// SAFETY: as above.
 		return reinterpret_cast<const T *>(this);
 	}
 };
@@ -241,14 +248,23 @@ template <class T, class M>
 inline size_t member_offset(M T::*member) noexcept
 {
 	constexpr uintptr_t probe = 4096;
+	// SAFETY: obj is never dereferenced: `&(obj->*member)` only adds the
+	// member's offset to the probe address (T has no virtual base, whose
+	// offset would need a read; kstd's users never have one), and a
+	// nonzero probe keeps the compiler from treating it as a null access.
 	const T *obj = reinterpret_cast<const T *>(probe);
 	return reinterpret_cast<uintptr_t>(&(obj->*member)) - probe;
 }
 
-/** container_of: the object that holds @p m as its @p member. */
+/**
+ * container_of: the object that holds @p m as its @p member.  @p m must
+ * point to that member of a live T; nothing can check it.
+ */
 template <class T, class M>
 inline T *container_of(M *m, M T::*member) noexcept
 {
+	// SAFETY: the caller's precondition: m is the member of a T, so
+	// stepping back by the member's offset is the T's address.
 	return reinterpret_cast<T *>(reinterpret_cast<unsigned char *>(m) - member_offset(member));
 }
 
