@@ -109,7 +109,7 @@ struct dropper {
 		if (line.size() > max_line) {
 			bump(c.malformed);
 			complain(line, "line longer than 256 bytes");
-			return kstd::error::from_errno(-KSTD_E2BIG);
+			return kstd::error::toobig();
 		}
 		drop_tcp::parsed_line p = drop_tcp::parse_conn_line(line);
 		if (!p) {

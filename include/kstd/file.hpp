@@ -218,7 +218,7 @@ public:
 	[[nodiscard]] result<file_attr> attr() const noexcept
 	{
 		if (!f_)
-			return ebadf();
+			return error::badf();
 		kstd_file_attr a{};
 		KSTD_TRY(to_result(kstd_file_getattr(f_, &a)));
 		return file_attr{a.size, a.mtime, a.mode};
@@ -231,7 +231,7 @@ public:
 	[[nodiscard]] result<size_t> read(void *buf, size_t len, u64 &pos) noexcept
 	{
 		if (!f_)
-			return ebadf();
+			return error::badf();
 		long long p = static_cast<long long>(pos);
 		long n = kstd_file_read(f_, buf, len, &p);
 		if (n < 0)
@@ -252,7 +252,7 @@ public:
 					  msg_flags flags = msg::none) noexcept
 	{
 		if (!f_ || !stream)
-			return ebadf();
+			return error::badf();
 		long long p = static_cast<long long>(pos);
 		long n = kstd_file_splice_to_socket(f_, &p, len, stream.raw(), flags.bits);
 		if (n < 0)
@@ -274,7 +274,7 @@ public:
 	[[nodiscard]] result<bool> read_dir(F &&fn) noexcept
 	{
 		if (!f_)
-			return ebadf();
+			return error::badf();
 		using fn_t = remove_reference_t<F>;
 		auto thunk = [](void *ctx, const char *name, int len, unsigned int type) -> int {
 			return (*static_cast<fn_t *>(ctx))(
@@ -298,8 +298,6 @@ public:
 	[[nodiscard]] ::file *release() noexcept { return exchange(f_, nullptr); }
 
 private:
-	static error ebadf() noexcept { return error::from_errno(-KSTD_EBADF); }
-
 	static dir_entry_type entry_type(unsigned int t) noexcept
 	{
 		switch (t) {
@@ -377,7 +375,7 @@ public:
 						file_attr *attr = nullptr) const noexcept
 	{
 		if (!p_)
-			return error::from_errno(-KSTD_EBADF);
+			return error::badf();
 		::file *f = nullptr;
 		kstd_file_attr a{};
 		KSTD_TRY(to_result(kstd_file_open_beneath(p_, name, &f, attr ? &a : nullptr)));
@@ -393,7 +391,7 @@ public:
 	[[nodiscard]] static result<directory_root> of(const file &dir) noexcept
 	{
 		if (!dir)
-			return error::from_errno(-KSTD_EBADF);
+			return error::badf();
 		directory_root r;
 		KSTD_TRY(to_result(kstd_path_of_file(dir.raw(), &r.p_)));
 		return r;

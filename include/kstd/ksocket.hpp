@@ -188,7 +188,7 @@ namespace detail {
 
 [[nodiscard]] inline error ebadf() noexcept
 {
-	return error::from_errno(-KSTD_EBADF);
+	return error::badf();
 }
 
 /** Owns a struct socket *; sock_release() on destruction. Move-only. */

@@ -158,7 +158,7 @@ public:
 	 * is released by reset() or the destructor).  May sleep.
 	 */
 	[[nodiscard]] result<tcp_state>
-	destroy(error reason = error::from_errno(-KSTD_ECONNABORTED)) noexcept
+	destroy(error reason = error::connaborted()) noexcept
 	{
 		int r = kstd_tcp_destroy(sk_, -reason.to_errno());
 		if (r < 0)
