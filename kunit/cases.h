@@ -10,6 +10,7 @@
  * the test object in Kbuild.
  */
 #include "cases/result.h"
+#include "cases/atomic.h"
 #include "cases/memory.h"
 #include "cases/lock.h"
 #include "cases/list.h"

@@ -126,6 +126,12 @@ int kstd_kunit_kernel_errno(unsigned int i)
 	return i < ARRAY_SIZE(kstd_kunit_errnos) ? kstd_kunit_errnos[i] : 0;
 }
 
+void kstd_kunit_relax(void)
+{
+	cpu_relax();
+	cond_resched();
+}
+
 int kstd_kunit_debug_atomic_sleep(void)
 {
 	return IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP);
