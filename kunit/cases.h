@@ -11,6 +11,7 @@
  */
 #include "cases/result.h"
 #include "cases/atomic.h"
+#include "cases/bytes.h"
 #include "cases/memory.h"
 #include "cases/lock.h"
 #include "cases/list.h"

@@ -61,6 +61,7 @@
 
 #include <kstd/bindings.h>
 #include <kstd/ksocket.hpp>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
@@ -122,6 +123,7 @@ public:
 	 */
 	[[nodiscard]] static result<credentials> unprivileged(u32 uid, u32 gid) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		credentials c;
 		KSTD_TRY(to_result(kstd_cred_unprivileged(uid, gid, &c.c_)));
 		return c;
@@ -209,6 +211,7 @@ public:
 	 */
 	[[nodiscard]] static result<file> open(const char *path) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::file *f = nullptr;
 		KSTD_TRY(to_result(kstd_file_open(path, &f)));
 		return file(f);
@@ -217,6 +220,7 @@ public:
 	/** Size, modification time and mode (vfs_getattr()).  Might sleep. */
 	[[nodiscard]] result<file_attr> attr() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_)
 			return error::badf();
 		kstd_file_attr a{};
@@ -230,6 +234,7 @@ public:
 	 */
 	[[nodiscard]] result<size_t> read(void *buf, size_t len, u64 &pos) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_)
 			return error::badf();
 		long long p = static_cast<long long>(pos);
@@ -251,6 +256,7 @@ public:
 	[[nodiscard]] result<size_t> send(tcp_stream &stream, u64 &pos, size_t len,
 					  msg_flags flags = msg::none) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_ || !stream)
 			return error::badf();
 		long long p = static_cast<long long>(pos);
@@ -273,6 +279,7 @@ public:
 	template <class F>
 	[[nodiscard]] result<bool> read_dir(F &&fn) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_)
 			return error::badf();
 		using fn_t = remove_reference_t<F>;
@@ -353,6 +360,7 @@ public:
 	 */
 	[[nodiscard]] static result<directory_root> open(const char *path) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		directory_root r;
 		KSTD_TRY(to_result(kstd_path_open_dir(path, &r.p_)));
 		return r;
@@ -374,6 +382,7 @@ public:
 	[[nodiscard]] result<file> open_beneath(const char *name,
 						file_attr *attr = nullptr) const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!p_)
 			return error::badf();
 		::file *f = nullptr;
@@ -390,6 +399,7 @@ public:
 	 */
 	[[nodiscard]] static result<directory_root> of(const file &dir) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!dir)
 			return error::badf();
 		directory_root r;

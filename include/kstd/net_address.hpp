@@ -22,6 +22,7 @@
 #define KSTD_NET_ADDRESS_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/bytes.hpp>
 #include <kstd/utility.hpp>
 
 namespace kstd {
@@ -57,8 +58,7 @@ public:
 		socket_address s;
 		s.sa_.family = KSTD_AF_INET;
 		s.set_port(port);
-		for (size_t i = 0; i < 4; i++)
-			s.sa_.u.in4.addr[i] = bytes[i];
+		copy_bytes(s.sa_.u.in4.addr, bytes, 4);
 		return s;
 	}
 	/** 0.0.0.0:port (INADDR_ANY) */
@@ -78,8 +78,7 @@ public:
 		socket_address s;
 		s.sa_.family = KSTD_AF_INET6;
 		s.set_port(port);
-		for (size_t i = 0; i < 16; i++)
-			s.sa_.u.in6.addr[i] = bytes[i];
+		copy_bytes(s.sa_.u.in6.addr, bytes, 16);
 		s.sa_.u.in6.scope_id = scope_id;
 		return s;
 	}
@@ -188,10 +187,7 @@ public:
 		if (a.sa_.family != b.sa_.family || a.port() != b.port() ||
 		    a.scope_id() != b.scope_id())
 			return false;
-		for (size_t i = 0; i < a.address_size(); i++)
-			if (a.address_bytes()[i] != b.address_bytes()[i])
-				return false;
-		return true;
+		return equal_bytes(a.address_bytes(), b.address_bytes(), a.address_size());
 	}
 
 private:

@@ -52,6 +52,7 @@
 #define KSTD_PARAM_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/log.hpp>
 #include <kstd/module.hpp>
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
@@ -300,6 +301,7 @@ public:
 	 */
 	[[nodiscard]] fixed_string<N - 1> get() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		kstd_param_lock(detail::this_module());
 		fixed_string<N - 1> copy{unlocked_view()};
 		kstd_param_unlock(detail::this_module());

@@ -81,6 +81,7 @@
 #define KSTD_PROC_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
@@ -251,6 +252,7 @@ public:
 	[[nodiscard]] static result<proc_dir> create(const char *name,
 						     const proc_dir *parent = nullptr) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::kstd_proc_dir *d = KSTD_TRY(
 			from_err_ptr(kstd_proc_mkdir(name, parent ? parent->dir_ : nullptr)));
 		proc_dir r;
@@ -261,7 +263,13 @@ public:
 	/** Does it hold a directory? */
 	explicit operator bool() const noexcept { return dir_ != nullptr; }
 	/** Remove now (no-op if empty).  May sleep. */
-	void reset() noexcept { kstd_proc_rmdir(exchange(dir_, nullptr)); }
+	void reset() noexcept
+	{
+		if (dir_) { /* empty: nothing to wait for, any context */
+			KSTD_MIGHT_SLEEP();
+			kstd_proc_rmdir(exchange(dir_, nullptr));
+		}
+	}
 
 private:
 	friend class proc_entry;
@@ -300,6 +308,7 @@ public:
 						       const proc_dir *parent = nullptr,
 						       proc_options opts = {}) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(
 			kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
 					 &detail::proc_dispatch<H, false>::table, &handler,
@@ -312,7 +321,13 @@ public:
 	/** Does it hold a file? */
 	explicit operator bool() const noexcept { return node_ != nullptr; }
 	/** Remove now (no-op if empty).  May sleep. */
-	void reset() noexcept { kstd_proc_remove(exchange(node_, nullptr)); }
+	void reset() noexcept
+	{
+		if (node_) { /* empty: nothing to wait for, any context */
+			KSTD_MIGHT_SLEEP();
+			kstd_proc_remove(exchange(node_, nullptr));
+		}
+	}
 
 private:
 	::kstd_proc_node *node_ = nullptr;
@@ -361,6 +376,7 @@ public:
 	[[nodiscard]] static result<pernet_proc_entry>
 	create(const char *name, u16 mode, H &handler, proc_options opts = {}) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::kstd_pernet_proc *p = KSTD_TRY(from_err_ptr(kstd_pernet_proc_register(
 			name, mode, &detail::proc_dispatch<H, true>::table, &handler, opts.max_line,
 			opts.write_capability)));
@@ -372,7 +388,13 @@ public:
 	/** Is a file registered? */
 	explicit operator bool() const noexcept { return reg_ != nullptr; }
 	/** Unregister now (no-op if empty).  May sleep. */
-	void reset() noexcept { kstd_pernet_proc_unregister(exchange(reg_, nullptr)); }
+	void reset() noexcept
+	{
+		if (reg_) { /* empty: nothing to wait for, any context */
+			KSTD_MIGHT_SLEEP();
+			kstd_pernet_proc_unregister(exchange(reg_, nullptr));
+		}
+	}
 
 private:
 	::kstd_pernet_proc *reg_ = nullptr;
