@@ -51,6 +51,7 @@
 #ifndef KSTD_PARAM_HPP
 #define KSTD_PARAM_HPP
 
+#include <kstd/atomic.hpp>
 #include <kstd/bindings.h>
 #include <kstd/log.hpp>
 #include <kstd/module.hpp>
@@ -234,7 +235,7 @@ public:
 	/** The current value (a relaxed atomic read: sysfs may change it). Any context. */
 	[[nodiscard]] T get() const noexcept
 	{
-		return __atomic_load_n(&store_.value, __ATOMIC_RELAXED);
+		return read_once(store_.value);
 	}
 	/** The lowest accepted value. */
 	[[nodiscard]] constexpr T min() const noexcept { return store_.min; }
@@ -260,7 +261,7 @@ public:
 	/** The current value (a relaxed atomic read). Any context. */
 	[[nodiscard]] bool get() const noexcept
 	{
-		return __atomic_load_n(&value_, __ATOMIC_RELAXED);
+		return read_once(value_);
 	}
 
 	/** The kernel_param's arg (the bool); for the registration macros. */
