@@ -31,6 +31,11 @@
 
 namespace kstd {
 
+/** One case of name(): the value comes from layout.h, the name from the table. */
+#define KSTD_ERRNO_NAME_CASE(fn, NAME)                                                             \
+	case KSTD_##NAME:                                                                          \
+		return #NAME;
+
 /**
  * A kernel error: a negative errno in [-MAX_ERRNO, -1], by construction.
  *
@@ -78,12 +83,7 @@ public:
 	[[nodiscard]] constexpr const char *name() const noexcept
 	{
 		switch (-code_) {
-/** One case of name(): the value comes from layout.h, the name from the table. */
-#define KSTD_ERRNO_NAME_CASE(fn, NAME)                                                             \
-	case KSTD_##NAME:                                                                          \
-		return #NAME;
 			KSTD_ERRNO_TABLE(KSTD_ERRNO_NAME_CASE)
-#undef KSTD_ERRNO_NAME_CASE
 		default:
 			return "E???";
 		}
@@ -120,6 +120,7 @@ private:
 	}
 	int code_;
 };
+#undef KSTD_ERRNO_NAME_CASE
 
 /** IS_ERR(): does this pointer encode an errno? */
 [[nodiscard]] inline bool is_err_ptr(const void *p) noexcept
