@@ -128,8 +128,13 @@ int kstd_kunit_kernel_errno(unsigned int i)
 
 void kstd_kunit_relax(void)
 {
+	/*
+	 * yield(), not cond_resched(): on UML's single CPU without
+	 * preemption, the thread waited for runs only once this one gives
+	 * up the CPU, and cond_resched() waits for the tick to ask for that.
+	 */
 	cpu_relax();
-	cond_resched();
+	yield();
 }
 
 int kstd_kunit_debug_atomic_sleep(void)
