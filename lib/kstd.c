@@ -101,8 +101,10 @@ void kstd_warn(const char *file, int line, const char *what)
 	WARN(1, "kstd: %s at %s:%d\n", what, file, line);
 }
 
-/* might_sleep() for the C++ caller's file and line; KSTD_MIGHT_SLEEP() calls it
- * only under CONFIG_DEBUG_ATOMIC_SLEEP. */
+/*
+ * might_sleep() with the C++ caller's file and line; KSTD_MIGHT_SLEEP()
+ * calls it only under CONFIG_DEBUG_ATOMIC_SLEEP.
+ */
 void kstd_might_sleep(const char *file, int line)
 {
 	__might_sleep(file, line);

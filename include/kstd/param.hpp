@@ -233,10 +233,7 @@ public:
 	module_param &operator=(const module_param &) = delete;
 
 	/** The current value (a relaxed atomic read: sysfs may change it). Any context. */
-	[[nodiscard]] T get() const noexcept
-	{
-		return read_once(store_.value);
-	}
+	[[nodiscard]] T get() const noexcept { return read_once(store_.value); }
 	/** The lowest accepted value. */
 	[[nodiscard]] constexpr T min() const noexcept { return store_.min; }
 	/** The highest accepted value. */
@@ -259,10 +256,7 @@ public:
 	module_param &operator=(const module_param &) = delete;
 
 	/** The current value (a relaxed atomic read). Any context. */
-	[[nodiscard]] bool get() const noexcept
-	{
-		return read_once(value_);
-	}
+	[[nodiscard]] bool get() const noexcept { return read_once(value_); }
 
 	/** The kernel_param's arg (the bool); for the registration macros. */
 	constexpr void *arg() noexcept { return &value_; }
