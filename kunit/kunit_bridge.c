@@ -129,12 +129,11 @@ int kstd_kunit_kernel_errno(unsigned int i)
 void kstd_kunit_relax(void)
 {
 	/*
-	 * yield(), not cond_resched(): on UML's single CPU without
-	 * preemption, the thread waited for runs only once this one gives
-	 * up the CPU, and cond_resched() waits for the tick to ask for that.
+	 * A short hrtimer sleep, not cond_resched(): on UML's single CPU
+	 * without preemption the thread waited for runs only once this one
+	 * gives up the CPU, and cond_resched() waits for the tick to ask.
 	 */
-	cpu_relax();
-	yield();
+	usleep_range(1, 10);
 }
 
 int kstd_kunit_debug_atomic_sleep(void)

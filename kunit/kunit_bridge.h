@@ -36,7 +36,7 @@ int kstd_kunit_run_threads(int nr, void (*fn)(void *arg), void *arg) KSTD_NOEXCE
 
 /* The kernel's value of row @i of KSTD_ERRNO_TABLE (kstd/errno.h), 0 past it. */
 int kstd_kunit_kernel_errno(unsigned int i) KSTD_NOEXCEPT;
-/* cpu_relax(); yield(): for a busy-wait loop in a kthread. */
+/* Sleep a few microseconds: for a busy-wait loop in a kthread. */
 void kstd_kunit_relax(void) KSTD_NOEXCEPT;
 /* IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) as this kernel was built. */
 int kstd_kunit_debug_atomic_sleep(void) KSTD_NOEXCEPT;

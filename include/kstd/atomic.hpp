@@ -54,7 +54,8 @@
  * @section atomic_mapping How each operation maps, and why it is the kernel's
  *
  * Implemented with the compiler's __atomic builtins (GCC and clang
- * alike).  The supported architectures are x86_64 and UML (whose
+ * alike; the generic forms for loads, stores and exchanges, which take
+ * enums too).  The supported architectures are x86_64 and UML (whose
  * atomics and barriers are x86's: arch/x86/um/asm/barrier.h).  x86 is
  * TSO: ordinary loads are acquire and ordinary stores are release, and
  * every lock-prefixed instruction is a full barrier.  So:
@@ -117,12 +118,23 @@ template <class T>
 inline constexpr bool atomic_scalar = (atomic_integral<T> || __is_enum(T) ||
 				       atomic_pointer<T>)&&(sizeof(T) == 1 || sizeof(T) == 2 ||
 							    sizeof(T) == 4 || sizeof(T) == 8) &&
-				      __atomic_always_lock_free(sizeof(T), 0);
+				      __atomic_always_lock_free(sizeof(T), nullptr);
 /** T itself, in a context that does not deduce it. */
 template <class T>
 struct atomic_same {
 	using type = T;
 };
+/**
+ * The generic __atomic_load(): unlike __atomic_load_n(), clang takes an
+ * enum too.  The same instruction (a `mov` for every order on x86).
+ */
+template <class T>
+[[nodiscard]] inline T atomic_load(const T &x, int order) noexcept
+{
+	T v;
+	__atomic_load(&x, &v, order);
+	return v;
+}
 /** Integers (not bool): what arithmetic applies to. */
 template <class T>
 inline constexpr bool atomic_arith = atomic_integral<T> && !__is_same(T, bool);
@@ -158,22 +170,27 @@ public:
 	/** READ_ONCE() / atomic_read(): the value, no ordering. */
 	[[nodiscard]] T load_relaxed() const noexcept
 	{
-		return __atomic_load_n(&v_, __ATOMIC_RELAXED);
+		return detail::atomic_load(v_, __ATOMIC_RELAXED);
 	}
 	/** WRITE_ONCE() / atomic_set(): store, no ordering. */
-	void store_relaxed(T v) noexcept { __atomic_store_n(&v_, v, __ATOMIC_RELAXED); }
+	void store_relaxed(T v) noexcept { __atomic_store(&v_, &v, __ATOMIC_RELAXED); }
 	/** smp_load_acquire(): later accesses stay after this load. */
 	[[nodiscard]] T load_acquire() const noexcept
 	{
-		return __atomic_load_n(&v_, __ATOMIC_ACQUIRE);
+		return detail::atomic_load(v_, __ATOMIC_ACQUIRE);
 	}
 	/** smp_store_release(): earlier accesses stay before this store. */
-	void store_release(T v) noexcept { __atomic_store_n(&v_, v, __ATOMIC_RELEASE); }
+	void store_release(T v) noexcept { __atomic_store(&v_, &v, __ATOMIC_RELEASE); }
 	/** smp_store_mb(): store, then a full barrier. */
-	void store_mb(T v) noexcept { __atomic_store_n(&v_, v, __ATOMIC_SEQ_CST); }
+	void store_mb(T v) noexcept { __atomic_store(&v_, &v, __ATOMIC_SEQ_CST); }
 
 	/** xchg(): store @p v, return the previous value.  Fully ordered. */
-	T exchange(T v) noexcept { return __atomic_exchange_n(&v_, v, __ATOMIC_SEQ_CST); }
+	T exchange(T v) noexcept
+	{
+		T old;
+		__atomic_exchange(&v_, &v, &old, __ATOMIC_SEQ_CST);
+		return old;
+	}
 
 	/**
 	 * try_cmpxchg(): if the value is @p expected, store @p desired and
@@ -182,14 +199,14 @@ public:
 	 */
 	[[nodiscard]] bool try_compare_exchange(T &expected, T desired) noexcept
 	{
-		return __atomic_compare_exchange_n(&v_, &expected, desired, false, __ATOMIC_SEQ_CST,
-						   __ATOMIC_RELAXED);
+		return __atomic_compare_exchange(&v_, &expected, &desired, false, __ATOMIC_SEQ_CST,
+						 __ATOMIC_RELAXED);
 	}
 	/** try_cmpxchg_relaxed(): try_compare_exchange() without ordering. */
 	[[nodiscard]] bool try_compare_exchange_relaxed(T &expected, T desired) noexcept
 	{
-		return __atomic_compare_exchange_n(&v_, &expected, desired, false, __ATOMIC_RELAXED,
-						   __ATOMIC_RELAXED);
+		return __atomic_compare_exchange(&v_, &expected, &desired, false, __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED);
 	}
 	/**
 	 * cmpxchg(): if the value is @p old, store @p desired.  Returns the
@@ -197,8 +214,8 @@ public:
 	 */
 	T compare_exchange(T old, T desired) noexcept
 	{
-		__atomic_compare_exchange_n(&v_, &old, desired, false, __ATOMIC_SEQ_CST,
-					    __ATOMIC_RELAXED);
+		__atomic_compare_exchange(&v_, &old, &desired, false, __ATOMIC_SEQ_CST,
+					  __ATOMIC_RELAXED);
 		return old;
 	}
 
@@ -298,7 +315,7 @@ template <class T>
 [[nodiscard]] inline T read_once(const T &x) noexcept
 {
 	static_assert(detail::atomic_scalar<T>, "read_once(): a scalar of 1, 2, 4 or 8 bytes");
-	return __atomic_load_n(&x, __ATOMIC_RELAXED);
+	return detail::atomic_load(x, __ATOMIC_RELAXED);
 }
 
 /**
@@ -313,7 +330,7 @@ template <class T>
 inline void write_once(T &x, typename detail::atomic_same<T>::type v) noexcept
 {
 	static_assert(detail::atomic_scalar<T>, "write_once(): a scalar of 1, 2, 4 or 8 bytes");
-	__atomic_store_n(&x, v, __ATOMIC_RELAXED);
+	__atomic_store(&x, &v, __ATOMIC_RELAXED);
 }
 
 } // namespace kstd
