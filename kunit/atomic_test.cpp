@@ -227,7 +227,7 @@ struct mailbox {
 	int mismatches;
 };
 
-constexpr int rounds = 2000;
+constexpr int rounds = 500;
 
 /* Thread 0 publishes with store_release, the others read with load_acquire. */
 void publish_or_read(void *arg)
