@@ -10,6 +10,8 @@
  * the test object in Kbuild.
  */
 #include "cases/result.h"
+#include "cases/atomic.h"
+#include "cases/bytes.h"
 #include "cases/memory.h"
 #include "cases/lock.h"
 #include "cases/list.h"

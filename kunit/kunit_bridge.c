@@ -19,6 +19,8 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include <kstd/errno.h>
+
 #include "kunit_bridge.h"
 
 void kstd_kunit_check(struct kunit *test, int ok, const char *file, int line,
@@ -110,6 +112,33 @@ int kstd_kunit_run_threads(int nr, void (*fn)(void *arg), void *arg)
 		wait_for_completion(&threads[i].done);
 	kfree(threads);
 	return err;
+}
+
+/* ---- errno, might_sleep ------------------------------------------------- */
+
+/* The kernel's own value of every errno of kstd/errno.h, in table order. */
+#define ERRNO_ROW(fn, name) name,
+static const int kstd_kunit_errnos[] = { KSTD_ERRNO_TABLE(ERRNO_ROW) };
+#undef ERRNO_ROW
+
+int kstd_kunit_kernel_errno(unsigned int i)
+{
+	return i < ARRAY_SIZE(kstd_kunit_errnos) ? kstd_kunit_errnos[i] : 0;
+}
+
+void kstd_kunit_relax(void)
+{
+	/*
+	 * A short hrtimer sleep, not cond_resched(): on UML's single CPU
+	 * without preemption the thread waited for runs only once this one
+	 * gives up the CPU, and cond_resched() waits for the tick to ask.
+	 */
+	usleep_range(1, 10);
+}
+
+int kstd_kunit_debug_atomic_sleep(void)
+{
+	return IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP);
 }
 
 /* ---- sockets ------------------------------------------------------------ */

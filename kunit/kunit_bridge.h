@@ -34,6 +34,13 @@ const void *kstd_kunit_mutex_class(struct mutex *lock) KSTD_NOEXCEPT;
 /* Run fn(arg) on @nr kernel threads concurrently and wait for all. */
 int kstd_kunit_run_threads(int nr, void (*fn)(void *arg), void *arg) KSTD_NOEXCEPT;
 
+/* The kernel's value of row @i of KSTD_ERRNO_TABLE (kstd/errno.h), 0 past it. */
+int kstd_kunit_kernel_errno(unsigned int i) KSTD_NOEXCEPT;
+/* Sleep a few microseconds: for a busy-wait loop in a kthread. */
+void kstd_kunit_relax(void) KSTD_NOEXCEPT;
+/* IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) as this kernel was built. */
+int kstd_kunit_debug_atomic_sleep(void) KSTD_NOEXCEPT;
+
 /* Sockets: loopback for kunit.py's UML, bounded waits on counters. */
 struct sockaddr;
 int kstd_kunit_net_loopback_up(void) KSTD_NOEXCEPT;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <kstd/log.hpp>
+#include <kstd/string.hpp>
 #include <kstd/utility.hpp>
 
 #include "test.hpp"
@@ -23,4 +24,24 @@ KSTD_TEST(log, printk_formats)
 	for (int i = 0; i < 3; i++)
 		kstd_pr_info_ratelimited("kstd ratelimited %d\n", i), printed++;
 	EXPECT_EQ(printed, 3);
+}
+
+#define KSTD_TEST_STR2(...) #__VA_ARGS__
+#define KSTD_TEST_STR(...) KSTD_TEST_STR2(__VA_ARGS__)
+
+/*
+ * KSTD_MIGHT_SLEEP() calls the kernel's might_sleep() exactly when this
+ * kernel has CONFIG_DEBUG_ATOMIC_SLEEP (as the C side sees it), and is
+ * empty otherwise.  Firing it would print a BUG, which fails the run; the
+ * debug guest's full run is what shows no API is called in atomic context.
+ */
+KSTD_TEST(log, might_sleep_follows_config)
+{
+	bool on = kstd_kunit_debug_atomic_sleep() != 0;
+	EXPECT_EQ(KSTD_CONFIG_DEBUG_ATOMIC_SLEEP, on);
+	kstd::string_view expansion = KSTD_TEST_STR(KSTD_MIGHT_SLEEP());
+	EXPECT_EQ(expansion.contains("kstd_might_sleep("), on);
+	if (!on)
+		EXPECT(expansion.starts_with("do"));
+	KSTD_MIGHT_SLEEP(); /* process context: silent */
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <kstd/memory.hpp>
 #include <kstd/result.hpp>
+#include <kstd/string.hpp>
 
 #include "test.hpp"
 
@@ -158,4 +159,83 @@ KSTD_TEST(result, value_or)
 {
 	EXPECT_EQ(half(8).value_or(-1), 4);
 	EXPECT_EQ(half(7).value_or(-1), -1);
+}
+
+/* Every factory of kstd/errno.h returns the kernel's own value (from C). */
+KSTD_TEST(result, errno_values_match_kernel)
+{
+	static constexpr int mine[] = {
+#define ROW(fn, NAME) error::fn().to_errno(),
+		KSTD_ERRNO_TABLE(ROW)
+#undef ROW
+	};
+	unsigned int rows = sizeof(mine) / sizeof(mine[0]);
+	EXPECT_EQ(rows, 150); /* 131 of uapi (no aliases) + 19 kernel-internal */
+	for (unsigned int i = 0; i < rows; i++)
+		EXPECT_EQ(mine[i], -kstd_kunit_kernel_errno(i));
+	EXPECT_EQ(kstd_kunit_kernel_errno(rows), 0);
+	/* A few spelled out, against the numbers of asm-generic and linux/errno.h. */
+	EXPECT_EQ(error::perm().to_errno(), -1);
+	EXPECT_EQ(error::toobig().to_errno(), -7);
+	EXPECT_EQ(error::notdir().to_errno(), -20);
+	EXPECT_EQ(error::hwpoison().to_errno(), -133);
+	EXPECT_EQ(error::restartsys().to_errno(), -512);
+	EXPECT_EQ(error::probe_defer().to_errno(), -517);
+	EXPECT_EQ(error::notsupp().to_errno(), -524);
+	EXPECT_EQ(error::nograce().to_errno(), -531);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return kstd::string_view(a) == kstd::string_view(b);
+}
+
+KSTD_TEST(result, errno_name)
+{
+	EXPECT(same(error::noent().name(), "ENOENT"));
+	EXPECT(same(error::toobig().name(), "E2BIG"));
+	EXPECT(same(error::again().name(), "EAGAIN"));	 /* not EWOULDBLOCK */
+	EXPECT(same(error::deadlk().name(), "EDEADLK")); /* not EDEADLOCK */
+	EXPECT(same(error::opnotsupp().name(), "EOPNOTSUPP"));
+	EXPECT(same(error::notsupp().name(), "ENOTSUPP"));
+	EXPECT(same(error::restart_restartblock().name(), "ERESTART_RESTARTBLOCK"));
+	EXPECT(same(error::from_errno(-KSTD_EPIPE).name(), "EPIPE"));
+	static_assert(error::inval().name()[1] == 'I', "name() is constexpr");
+}
+
+KSTD_TEST(result, errno_name_unknown)
+{
+	/* 41 and 58 are holes (the aliases), 520 is unused, 532+ is not named. */
+	EXPECT(same(error::from_errno(-41).name(), "E???"));
+	EXPECT(same(error::from_errno(-58).name(), "E???"));
+	EXPECT(same(error::from_errno(-520).name(), "E???"));
+	EXPECT(same(error::from_errno(-4095).name(), "E???"));
+	/* Out of range becomes -EINVAL, which has a name. */
+	EXPECT(same(error::from_errno(0).name(), "EINVAL"));
+}
+
+/* Every named errno: from_errno(to_errno()) is the same error, with a distinct name. */
+KSTD_TEST(result, errno_roundtrip)
+{
+	static constexpr error all[] = {
+#define ROW(fn, NAME) error::fn(),
+		KSTD_ERRNO_TABLE(ROW)
+#undef ROW
+	};
+	static const char *const names[] = {
+#define ROW(fn, NAME) #NAME,
+		KSTD_ERRNO_TABLE(ROW)
+#undef ROW
+	};
+	for (unsigned int i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		error back = error::from_errno(all[i].to_errno());
+		EXPECT(back == all[i]);
+		EXPECT(same(back.name(), names[i]));
+		kstd::result<int> r = back;
+		EXPECT(!r && r.error() == all[i]);
+		EXPECT(all[i].to_errno() < 0 && all[i].to_errno() >= -KSTD_MAX_ERRNO);
+	}
+	/* ERR_PTR round trip for the highest one. */
+	auto p = kstd::from_err_ptr(error::nograce().to_err_ptr<int>());
+	EXPECT(!p && p.error() == error::nograce());
 }

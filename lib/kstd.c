@@ -24,6 +24,7 @@
 
 #include <kstd/layout.h>
 #include <kstd/bindings.h>
+#include <kstd/errno.h>
 
 /*
  * The layout header was generated for one kernel configuration; refuse to
@@ -49,6 +50,18 @@ static_assert(KSTD_EAGAIN == EAGAIN && KSTD_MAX_ERRNO == MAX_ERRNO, "stale layou
 static_assert(offsetof(spinlock_t, rlock) == 0, "spinlock_t must start with rlock");
 #endif
 static_assert(KSTD_CONFIG_PREEMPT_RT == IS_ENABLED(CONFIG_PREEMPT_RT), "stale layout");
+static_assert(KSTD_CONFIG_DEBUG_ATOMIC_SLEEP == IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP),
+	      "stale layout");
+/*
+ * kstd::error names and numbers every errno of kstd/errno.h from layout.h:
+ * each must still be the kernel's value (a layout.h from another kernel),
+ * and no two names may share one (error::name() switches on them).
+ */
+#define ERRNO_ROW(fn, name)						\
+	static_assert(KSTD_##name == name && name > 0 && name <= MAX_ERRNO, \
+		      "stale layout: " #name);
+KSTD_ERRNO_TABLE(ERRNO_ROW)
+#undef ERRNO_ROW
 /* C++ mirrors struct list_head as two pointers, next first. */
 static_assert(offsetof(struct list_head, next) == 0 &&
 	      offsetof(struct list_head, prev) == sizeof(void *), "list_head");
@@ -88,6 +101,10 @@ void kstd_warn(const char *file, int line, const char *what)
 	WARN(1, "kstd: %s at %s:%d\n", what, file, line);
 }
 
+/*
+ * might_sleep() with the C++ caller's file and line; KSTD_MIGHT_SLEEP()
+ * calls it only under CONFIG_DEBUG_ATOMIC_SLEEP.
+ */
 void kstd_might_sleep(const char *file, int line)
 {
 	__might_sleep(file, line);

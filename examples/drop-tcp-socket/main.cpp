@@ -98,7 +98,7 @@ struct dropper {
 		if (line.size() > max_line) {
 			c.malformed.add();
 			complain(line, "line longer than 256 bytes");
-			return kstd::error::from_errno(-KSTD_E2BIG);
+			return kstd::error::toobig();
 		}
 		drop_tcp::parsed_line p = drop_tcp::parse_conn_line(line);
 		if (!p) {

@@ -33,6 +33,7 @@
 #include <kstd/bindings.h>
 #include <kstd/jiffies.hpp>
 #include <kstd/lock.hpp>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
 
@@ -63,7 +64,11 @@ public:
 	void reinit() noexcept { kstd_reinit_completion(raw()); }
 
 	/** wait_for_completion(): sleep uninterruptibly until completed. Might sleep. */
-	void wait() noexcept { wait_for_completion(raw()); }
+	void wait() noexcept
+	{
+		KSTD_MIGHT_SLEEP();
+		wait_for_completion(raw());
+	}
 
 	/**
 	 * wait_for_completion_timeout(): the jiffies left (at least 1) if it
@@ -71,6 +76,7 @@ public:
 	 */
 	[[nodiscard]] result<jiffies> wait_for(jiffies timeout) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		unsigned long left = wait_for_completion_timeout(raw(), timeout.count);
 		if (!left)
 			return error::timedout();
@@ -80,12 +86,14 @@ public:
 	/** wait_for_completion_interruptible(): -ERESTARTSYS on a signal. Might sleep. */
 	[[nodiscard]] result<void> wait_interruptible() noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return to_result(wait_for_completion_interruptible(raw()));
 	}
 
 	/** wait_for_completion_killable(): -ERESTARTSYS on a fatal signal. Might sleep. */
 	[[nodiscard]] result<void> wait_killable() noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return to_result(wait_for_completion_killable(raw()));
 	}
 
@@ -95,6 +103,7 @@ public:
 	 */
 	[[nodiscard]] result<jiffies> wait_interruptible_for(jiffies timeout) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		long left = wait_for_completion_interruptible_timeout(raw(), timeout.count);
 		if (left < 0)
 			return error::from_errno(static_cast<int>(left));

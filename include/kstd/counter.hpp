@@ -6,7 +6,8 @@
  *
  * For the numbers a module shows in /proc or sysfs (bytes, requests,
  * errors): relaxed atomic additions, like the kernel's atomic64_add() on a
- * statistics field.  Relaxed means a reader sees each counter's own value
+ * statistics field (kstd::atomic<u64>::add(); a kstd::atomic<u64> with
+ * only the operations a statistic needs).  Relaxed means a reader sees each counter's own value
  * correctly but no ordering between counters or with other memory: not for
  * reference counts (kstd::refcount) or for anything a decision depends on
  * across CPUs.
@@ -26,6 +27,7 @@
 #ifndef KSTD_COUNTER_HPP
 #define KSTD_COUNTER_HPP
 
+#include <kstd/atomic.hpp>
 #include <kstd/utility.hpp>
 
 namespace kstd {
@@ -38,14 +40,14 @@ public:
 	stat_counter &operator=(const stat_counter &) = delete;
 
 	/** Add @p n (wraps modulo 2^64). */
-	void add(u64 n = 1) noexcept { __atomic_fetch_add(&v_, n, __ATOMIC_RELAXED); }
+	void add(u64 n = 1) noexcept { v_.add(n); }
 	/** Subtract @p n (for gauges such as open connections). */
-	void sub(u64 n = 1) noexcept { __atomic_fetch_sub(&v_, n, __ATOMIC_RELAXED); }
+	void sub(u64 n = 1) noexcept { v_.sub(n); }
 	/** The current value (a snapshot). */
-	[[nodiscard]] u64 get() const noexcept { return __atomic_load_n(&v_, __ATOMIC_RELAXED); }
+	[[nodiscard]] u64 get() const noexcept { return v_.load_relaxed(); }
 
 private:
-	u64 v_ = 0;
+	atomic<u64> v_;
 };
 
 /** A stat_counter's initial state is zero bytes (see kstd::pernet_storage). */

@@ -61,6 +61,7 @@
 
 #include <kstd/bindings.h>
 #include <kstd/ksocket.hpp>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
@@ -122,6 +123,7 @@ public:
 	 */
 	[[nodiscard]] static result<credentials> unprivileged(u32 uid, u32 gid) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		credentials c;
 		// SAFETY: the helper stores a new reference in c.c_ only on
 		// success (null otherwise): c's destructor puts exactly that.
@@ -213,6 +215,7 @@ public:
 	 */
 	[[nodiscard]] static result<file> open(const char *path) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::file *f = nullptr;
 		KSTD_TRY(to_result(kstd_file_open(path, &f)));
 		// SAFETY: on success kstd_file_open() returns a new reference.
@@ -222,8 +225,9 @@ public:
 	/** Size, modification time and mode (vfs_getattr()).  Might sleep. */
 	[[nodiscard]] result<file_attr> attr() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_)
-			return ebadf();
+			return error::badf();
 		kstd_file_attr a{};
 		KSTD_TRY(to_result(kstd_file_getattr(f_, &a)));
 		return file_attr{a.size, a.mtime, a.mode};
@@ -235,8 +239,9 @@ public:
 	 */
 	[[nodiscard]] result<size_t> read(void *buf, size_t len, u64 &pos) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_)
-			return ebadf();
+			return error::badf();
 		long long p = static_cast<long long>(pos);
 		long n = kstd_file_read(f_, buf, len, &p);
 		if (n < 0)
@@ -256,8 +261,9 @@ public:
 	[[nodiscard]] result<size_t> send(tcp_stream &stream, u64 &pos, size_t len,
 					  msg_flags flags = msg::none) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_ || !stream)
-			return ebadf();
+			return error::badf();
 		long long p = static_cast<long long>(pos);
 		long n = kstd_file_splice_to_socket(f_, &p, len, stream.raw(), flags.bits);
 		if (n < 0)
@@ -278,8 +284,9 @@ public:
 	template <class F>
 	[[nodiscard]] result<bool> read_dir(F &&fn) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!f_)
-			return ebadf();
+			return error::badf();
 		using fn_t = remove_reference_t<F>;
 		// SAFETY: ctx is &fn below, a fn_t that lives until
 		// kstd_file_iterate_dir() returns, which calls thunk only before
@@ -308,8 +315,6 @@ public:
 	[[nodiscard]] ::file *release() noexcept { return exchange(f_, nullptr); }
 
 private:
-	static error ebadf() noexcept { return error::from_errno(-KSTD_EBADF); }
-
 	static dir_entry_type entry_type(unsigned int t) noexcept
 	{
 		switch (t) {
@@ -365,6 +370,7 @@ public:
 	 */
 	[[nodiscard]] static result<directory_root> open(const char *path) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		directory_root r;
 		// SAFETY: the helper stores a path it allocated and referenced in
 		// r.p_ only on success: r's destructor frees exactly that.
@@ -388,8 +394,9 @@ public:
 	[[nodiscard]] result<file> open_beneath(const char *name,
 						file_attr *attr = nullptr) const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!p_)
-			return error::from_errno(-KSTD_EBADF);
+			return error::badf();
 		::file *f = nullptr;
 		kstd_file_attr a{};
 		KSTD_TRY(to_result(kstd_file_open_beneath(p_, name, &f, attr ? &a : nullptr)));
@@ -405,8 +412,9 @@ public:
 	 */
 	[[nodiscard]] static result<directory_root> of(const file &dir) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!dir)
-			return error::from_errno(-KSTD_EBADF);
+			return error::badf();
 		directory_root r;
 		// SAFETY: as in open(): r.p_ is set, and owned, only on success.
 		KSTD_TRY(to_result(kstd_path_of_file(dir.raw(), &r.p_)));

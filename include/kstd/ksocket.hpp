@@ -78,6 +78,7 @@
 
 #include <kstd/bindings.h>
 #include <kstd/flags.hpp>
+#include <kstd/log.hpp>
 #include <kstd/net_address.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
@@ -164,7 +165,7 @@ namespace detail {
 
 [[nodiscard]] inline error ebadf() noexcept
 {
-	return error::from_errno(-KSTD_EBADF);
+	return error::badf();
 }
 
 /** Owns a struct socket *; sock_release() on destruction. Move-only. */
@@ -270,6 +271,7 @@ public:
 	[[nodiscard]] static result<tcp_stream> connect(const socket_address &peer,
 							const connect_options &opts = {}) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (opts.timeout_ms > static_cast<unsigned int>(__INT_MAX__))
 			return error::range();
 		::socket *raw = nullptr;
@@ -292,6 +294,7 @@ public:
 	[[nodiscard]] result<size_t> recv(void *buf, size_t len,
 					  msg_flags flags = msg::none) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!sock_.get())
 			return detail::ebadf();
 		int n = kstd_sock_recv(sock_.get(), buf, len, flags.bits);
@@ -316,6 +319,7 @@ public:
 	[[nodiscard]] result<size_t> send(const void *buf, size_t len,
 					  msg_flags flags = msg::none) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!sock_.get())
 			return detail::ebadf();
 		int n = kstd_sock_send(sock_.get(), buf, len, flags.bits);
@@ -337,6 +341,7 @@ public:
 	[[nodiscard]] result<size_t> send_page(::page *page, size_t offset, size_t len,
 					       msg_flags flags = msg::none) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!sock_.get())
 			return detail::ebadf();
 		int n = kstd_sock_send_page(sock_.get(), page, offset, len, flags.bits);
@@ -362,6 +367,7 @@ public:
 	[[nodiscard]] result<size_t> send_all(const void *buf, size_t len,
 					      msg_flags flags = msg::none) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (!sock_.get())
 			return detail::ebadf();
 		// SAFETY: any object may be read as bytes (u8 is unsigned char),
@@ -401,11 +407,13 @@ public:
 	/** TCP_NODELAY: send small segments at once (no Nagle). Might sleep. */
 	[[nodiscard]] result<void> set_nodelay(bool on) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.setopt(KSTD_SOCKOPT_NODELAY, on);
 	}
 	/** TCP_NODELAY as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> nodelay() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt_bool(KSTD_SOCKOPT_NODELAY);
 	}
 
@@ -416,11 +424,13 @@ public:
 	 */
 	[[nodiscard]] result<void> set_cork(bool on) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.setopt(KSTD_SOCKOPT_CORK, on);
 	}
 	/** TCP_CORK as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> cork() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt_bool(KSTD_SOCKOPT_CORK);
 	}
 
@@ -432,32 +442,38 @@ public:
 	 */
 	[[nodiscard]] result<void> set_sndbuf(int bytes) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.setopt(KSTD_SOCKOPT_SNDBUF, bytes);
 	}
 	/** SO_SNDBUF as the kernel has it (twice the value set). Might sleep. */
 	[[nodiscard]] result<int> sndbuf() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt(KSTD_SOCKOPT_SNDBUF);
 	}
 	/** SO_RCVBUF, as set_sndbuf() does for SO_SNDBUF. Might sleep. */
 	[[nodiscard]] result<void> set_rcvbuf(int bytes) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.setopt(KSTD_SOCKOPT_RCVBUF, bytes);
 	}
 	/** SO_RCVBUF as the kernel has it (twice the value set). Might sleep. */
 	[[nodiscard]] result<int> rcvbuf() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt(KSTD_SOCKOPT_RCVBUF);
 	}
 
 	/** SO_KEEPALIVE.  Might sleep. */
 	[[nodiscard]] result<void> set_keepalive(bool on) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.setopt(KSTD_SOCKOPT_KEEPALIVE, on);
 	}
 	/** SO_KEEPALIVE as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> keepalive() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt_bool(KSTD_SOCKOPT_KEEPALIVE);
 	}
 	/**
@@ -468,6 +484,7 @@ public:
 	[[nodiscard]] result<void> set_keepalive_params(int idle_s, int interval_s,
 							int count) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		KSTD_TRY(sock_.setopt(KSTD_SOCKOPT_KEEPIDLE, idle_s));
 		KSTD_TRY(sock_.setopt(KSTD_SOCKOPT_KEEPINTVL, interval_s));
 		return sock_.setopt(KSTD_SOCKOPT_KEEPCNT, count);
@@ -480,11 +497,13 @@ public:
 	/** TCP_KEEPINTVL: seconds between probes. Might sleep. */
 	[[nodiscard]] result<int> keepalive_interval() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt(KSTD_SOCKOPT_KEEPINTVL);
 	}
 	/** TCP_KEEPCNT: probes before the connection is dropped. Might sleep. */
 	[[nodiscard]] result<int> keepalive_count() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt(KSTD_SOCKOPT_KEEPCNT);
 	}
 
@@ -495,21 +514,25 @@ public:
 	 */
 	[[nodiscard]] result<void> set_recv_timeout(unsigned int ms) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.set_timeout(KSTD_SOCKOPT_RCVTIMEO_MS, ms);
 	}
 	/** SO_SNDTIMEO in milliseconds; see set_recv_timeout(). Might sleep. */
 	[[nodiscard]] result<void> set_send_timeout(unsigned int ms) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.set_timeout(KSTD_SOCKOPT_SNDTIMEO_MS, ms);
 	}
 	/** SO_RCVTIMEO in milliseconds (0: forever). Might sleep. */
 	[[nodiscard]] result<int> recv_timeout() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt(KSTD_SOCKOPT_RCVTIMEO_MS);
 	}
 	/** SO_SNDTIMEO in milliseconds (0: forever). Might sleep. */
 	[[nodiscard]] result<int> send_timeout() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt(KSTD_SOCKOPT_SNDTIMEO_MS);
 	}
 
@@ -563,6 +586,7 @@ public:
 						       int backlog = 128,
 						       const listen_options &opts = {}) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::socket *raw = nullptr;
 		KSTD_TRY(to_result(kstd_sock_create(opts.netns, addr.raw().family, &raw)));
 		// SAFETY: kstd_sock_create() succeeded, so raw is a new socket
@@ -587,7 +611,11 @@ public:
 	 * timeout; then -EAGAIN).  -EINTR if a signal interrupts the wait.
 	 * Might sleep.
 	 */
-	[[nodiscard]] result<tcp_stream> accept() noexcept { return do_accept(false); }
+	[[nodiscard]] result<tcp_stream> accept() noexcept
+	{
+		KSTD_MIGHT_SLEEP();
+		return do_accept(false);
+	}
 
 	/**
 	 * Take the next connection if one is queued, else -EAGAIN.  Doesn't
@@ -606,17 +634,20 @@ public:
 	/** How long accept() waits, in ms; 0 = forever (the default). Might sleep. */
 	[[nodiscard]] result<void> set_accept_timeout(unsigned int ms) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.set_timeout(KSTD_SOCKOPT_RCVTIMEO_MS, ms);
 	}
 
 	/** SO_REUSEADDR as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> reuse_addr() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt_bool(KSTD_SOCKOPT_REUSEADDR);
 	}
 	/** SO_REUSEPORT as the kernel has it. Might sleep. */
 	[[nodiscard]] result<bool> reuse_port() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return sock_.getopt_bool(KSTD_SOCKOPT_REUSEPORT);
 	}
 	/** IPV6_V6ONLY of an IPv6 listener; -ENOPROTOOPT for IPv4. */

@@ -58,6 +58,7 @@
 #define KSTD_LOCK_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
 
@@ -474,6 +475,7 @@ public:
 	/** mutex_lock(). Might sleep; uninterruptible. */
 	guard lock() noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 #if KSTD_CONFIG_DEBUG_LOCK_ALLOC
 		kstd_mutex_lock(raw()); /* mutex_lock() is a macro over mutex_lock_nested() */
 #else
@@ -484,6 +486,7 @@ public:
 	/** mutex_lock_interruptible(): -EINTR if a signal arrives first. Might sleep. */
 	[[nodiscard]] result<guard> lock_interruptible() noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		int err = kstd_mutex_lock_interruptible(raw());
 		if (err)
 			return error::from_errno(err);
@@ -492,6 +495,7 @@ public:
 	/** mutex_lock_killable(): -EINTR on a fatal signal. Might sleep. */
 	[[nodiscard]] result<guard> lock_killable() noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		int err = kstd_mutex_lock_killable(raw());
 		if (err)
 			return error::from_errno(err);

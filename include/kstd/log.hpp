@@ -123,7 +123,31 @@
 		kstd_warn_cond_;                                                                   \
 	})
 
-/** might_sleep(): under DEBUG_ATOMIC_SLEEP, complain if called in atomic context. */
+/**
+ * might_sleep() at the top of an API that may sleep: with
+ * CONFIG_DEBUG_ATOMIC_SLEEP, a call in atomic context (spinlock held,
+ * preemption or interrupts off, RCU read side) prints "BUG: sleeping
+ * function called from invalid context" with the caller's file and line,
+ * even on the calls that happen not to sleep.  kstd's "Might sleep" entry
+ * points all start with it.  Without that option it compiles to nothing
+ * (no call, no argument): the kernel's might_sleep() then only is a
+ * voluntary preemption point, which the sleeping kernel function the API
+ * calls has itself.
+ *
+ * @code
+ * kstd::result<void> reload() noexcept
+ * {
+ *         KSTD_MIGHT_SLEEP(); // takes a mutex below, maybe not every time
+ *         ...
+ * }
+ * @endcode
+ */
+#if KSTD_CONFIG_DEBUG_ATOMIC_SLEEP
 #define KSTD_MIGHT_SLEEP() kstd_might_sleep(__FILE__, __LINE__)
+#else
+#define KSTD_MIGHT_SLEEP()                                                                         \
+	do {                                                                                       \
+	} while (0)
+#endif
 
 #endif // KSTD_LOG_HPP

@@ -51,7 +51,9 @@
 #ifndef KSTD_PARAM_HPP
 #define KSTD_PARAM_HPP
 
+#include <kstd/atomic.hpp>
 #include <kstd/bindings.h>
+#include <kstd/log.hpp>
 #include <kstd/module.hpp>
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
@@ -236,12 +238,7 @@ public:
 	module_param &operator=(const module_param &) = delete;
 
 	/** The current value (a relaxed atomic read: sysfs may change it). Any context. */
-	[[nodiscard]] T get() const noexcept
-	{
-		// SAFETY: sysfs stores the value whole (an aligned T) under the
-		// parameter lock; an atomic load never sees half of a store.
-		return __atomic_load_n(&store_.value, __ATOMIC_RELAXED);
-	}
+	[[nodiscard]] T get() const noexcept { return read_once(store_.value); }
 	/** The lowest accepted value. */
 	[[nodiscard]] constexpr T min() const noexcept { return store_.min; }
 	/** The highest accepted value. */
@@ -267,10 +264,7 @@ public:
 	module_param &operator=(const module_param &) = delete;
 
 	/** The current value (a relaxed atomic read). Any context. */
-	[[nodiscard]] bool get() const noexcept
-	{
-		return __atomic_load_n(&value_, __ATOMIC_RELAXED);
-	}
+	[[nodiscard]] bool get() const noexcept { return read_once(value_); }
 
 	/** The kernel_param's arg (the bool); for the registration macros. */
 	// SAFETY: param_ops_bool reads and writes arg as a bool *.
@@ -311,6 +305,7 @@ public:
 	 */
 	[[nodiscard]] fixed_string<N - 1> get() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		kstd_param_lock(detail::this_module());
 		fixed_string<N - 1> copy{unlocked_view()};
 		kstd_param_unlock(detail::this_module());

@@ -49,6 +49,7 @@
 #define KSTD_PERNET_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
 
@@ -87,6 +88,7 @@ public:
 	 */
 	[[nodiscard]] static result<pernet_storage> create() noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::kstd_pernet_storage *s =
 			KSTD_TRY(from_err_ptr(kstd_pernet_storage_register(sizeof(T))));
 		// SAFETY: s is a new registration (from_err_ptr() turned an error
@@ -114,7 +116,13 @@ public:
 	/** Is it registered? */
 	explicit operator bool() const noexcept { return s_ != nullptr; }
 	/** Free now (no-op if empty).  May sleep. */
-	void reset() noexcept { kstd_pernet_storage_unregister(exchange(s_, nullptr)); }
+	void reset() noexcept
+	{
+		if (s_) { /* empty: nothing to wait for, any context */
+			KSTD_MIGHT_SLEEP();
+			kstd_pernet_storage_unregister(exchange(s_, nullptr));
+		}
+	}
 
 private:
 	::kstd_pernet_storage *s_ = nullptr;

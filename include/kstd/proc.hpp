@@ -81,6 +81,7 @@
 #define KSTD_PROC_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
@@ -255,6 +256,7 @@ public:
 	[[nodiscard]] static result<proc_dir> create(const char *name,
 						     const proc_dir *parent = nullptr) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		::kstd_proc_dir *d = KSTD_TRY(
 			from_err_ptr(kstd_proc_mkdir(name, parent ? parent->dir_ : nullptr)));
 		// SAFETY: d is a new directory (not an error pointer: from_err_ptr
@@ -267,7 +269,13 @@ public:
 	/** Does it hold a directory? */
 	explicit operator bool() const noexcept { return dir_ != nullptr; }
 	/** Remove now (no-op if empty).  May sleep. */
-	void reset() noexcept { kstd_proc_rmdir(exchange(dir_, nullptr)); }
+	void reset() noexcept
+	{
+		if (dir_) { /* empty: nothing to wait for, any context */
+			KSTD_MIGHT_SLEEP();
+			kstd_proc_rmdir(exchange(dir_, nullptr));
+		}
+	}
 
 private:
 	friend class proc_entry;
@@ -308,6 +316,7 @@ public:
 	{
 		// SAFETY: the table's callbacks cast ctx back to H: &handler is an
 		// H, and the caller keeps it alive while the entry exists.
+		KSTD_MIGHT_SLEEP();
 		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(
 			kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
 					 &detail::proc_dispatch<H, false>::table, &handler,
@@ -322,7 +331,13 @@ public:
 	/** Does it hold a file? */
 	explicit operator bool() const noexcept { return node_ != nullptr; }
 	/** Remove now (no-op if empty).  May sleep. */
-	void reset() noexcept { kstd_proc_remove(exchange(node_, nullptr)); }
+	void reset() noexcept
+	{
+		if (node_) { /* empty: nothing to wait for, any context */
+			KSTD_MIGHT_SLEEP();
+			kstd_proc_remove(exchange(node_, nullptr));
+		}
+	}
 
 private:
 	::kstd_proc_node *node_ = nullptr;
@@ -374,6 +389,7 @@ public:
 		// SAFETY: as in proc_entry::create(): &handler is the H the table
 		// casts back to, kept alive by the caller; p is a new registration
 		// that e alone unregisters.
+		KSTD_MIGHT_SLEEP();
 		::kstd_pernet_proc *p = KSTD_TRY(from_err_ptr(kstd_pernet_proc_register(
 			name, mode, &detail::proc_dispatch<H, true>::table, &handler, opts.max_line,
 			opts.write_capability)));
@@ -385,7 +401,13 @@ public:
 	/** Is a file registered? */
 	explicit operator bool() const noexcept { return reg_ != nullptr; }
 	/** Unregister now (no-op if empty).  May sleep. */
-	void reset() noexcept { kstd_pernet_proc_unregister(exchange(reg_, nullptr)); }
+	void reset() noexcept
+	{
+		if (reg_) { /* empty: nothing to wait for, any context */
+			KSTD_MIGHT_SLEEP();
+			kstd_pernet_proc_unregister(exchange(reg_, nullptr));
+		}
+	}
 
 private:
 	::kstd_pernet_proc *reg_ = nullptr;

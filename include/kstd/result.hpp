@@ -26,9 +26,15 @@
 #ifndef KSTD_RESULT_HPP
 #define KSTD_RESULT_HPP
 
+#include <kstd/errno.h>
 #include <kstd/utility.hpp>
 
 namespace kstd {
+
+/** One case of name(): the value comes from layout.h, the name from the table. */
+#define KSTD_ERRNO_NAME_CASE(fn, NAME)                                                             \
+	case KSTD_##NAME:                                                                          \
+		return #NAME;
 
 /**
  * A kernel error: a negative errno in [-MAX_ERRNO, -1], by construction.
@@ -53,6 +59,11 @@ public:
 	template <class T = void>
 	[[nodiscard]] T *to_err_ptr() const noexcept
 	{
+		// SAFETY: code_ is in [-MAX_ERRNO, -1] by construction, so the
+		// pointer lies in the top page of the address space, which the
+		// kernel never maps: IS_ERR() recognises it and nothing can
+		// dereference it by mistake without faulting.  The kernel's own
+		// ERR_PTR() is this same cast.
 		return reinterpret_cast<T *>(static_cast<__INTPTR_TYPE__>(code_));
 	}
 
@@ -60,46 +71,46 @@ public:
 	constexpr bool operator==(const error &) const noexcept = default;
 
 	/**
+	 * The errno's name for logs: "ENOENT" for -ENOENT, "E???" for a code
+	 * kstd/errno.h does not name (one the kernel added later).  A static
+	 * string.  Any context.
+	 *
+	 * @code
+	 * if (auto r = sock.send_all(buf, n); !r)
+	 *         kstd_pr_warn("send: %s\n", r.error().name()); // "send: EPIPE"
+	 * @endcode
+	 */
+	[[nodiscard]] constexpr const char *name() const noexcept
+	{
+		switch (-code_) {
+			KSTD_ERRNO_TABLE(KSTD_ERRNO_NAME_CASE)
+		default:
+			return "E???";
+		}
+	}
+
+	/**
 	 * @name Named constructors, one per errno
 	 * `error::nomem()` is -ENOMEM, `error::inval()` is -EINVAL, and so on:
-	 * the errno name without the E, lower case.
+	 * the errno name without the E, lower case (`error::toobig()` is
+	 * -E2BIG).  Every errno of the kernel's uapi errno headers and the
+	 * kernel-internal ones of linux/errno.h (`error::restartsys()`,
+	 * `error::probe_defer()`, `error::notsupp()`), from kstd/errno.h.
+	 *
+	 * @code
+	 * if (r.error() == kstd::error::notdir())
+	 *         return 404;
+	 * @endcode
 	 */
 	///@{
 	/** Declares one named constructor; local to this class (undefined below). */
-#define KSTD_ERRNO_CTOR(fn, E)                                                                     \
-	/** The negative errno E. */                                                               \
+#define KSTD_ERRNO_CTOR(fn, NAME)                                                                  \
+	/** The negative errno NAME. */                                                            \
 	[[nodiscard]] static constexpr error fn() noexcept                                         \
 	{                                                                                          \
-		return error(-E);                                                                  \
+		return error(-KSTD_##NAME);                                                        \
 	}
-	KSTD_ERRNO_CTOR(perm, KSTD_EPERM)
-	KSTD_ERRNO_CTOR(noent, KSTD_ENOENT)
-	KSTD_ERRNO_CTOR(intr, KSTD_EINTR)
-	KSTD_ERRNO_CTOR(io, KSTD_EIO)
-	KSTD_ERRNO_CTOR(again, KSTD_EAGAIN)
-	KSTD_ERRNO_CTOR(nomem, KSTD_ENOMEM)
-	KSTD_ERRNO_CTOR(acces, KSTD_EACCES)
-	KSTD_ERRNO_CTOR(fault, KSTD_EFAULT)
-	KSTD_ERRNO_CTOR(busy, KSTD_EBUSY)
-	KSTD_ERRNO_CTOR(exist, KSTD_EEXIST)
-	KSTD_ERRNO_CTOR(nodev, KSTD_ENODEV)
-	KSTD_ERRNO_CTOR(inval, KSTD_EINVAL)
-	KSTD_ERRNO_CTOR(fbig, KSTD_EFBIG)
-	KSTD_ERRNO_CTOR(nospc, KSTD_ENOSPC)
-	KSTD_ERRNO_CTOR(pipe, KSTD_EPIPE)
-	KSTD_ERRNO_CTOR(range, KSTD_ERANGE)
-	KSTD_ERRNO_CTOR(nametoolong, KSTD_ENAMETOOLONG)
-	KSTD_ERRNO_CTOR(nosys, KSTD_ENOSYS)
-	KSTD_ERRNO_CTOR(overflow, KSTD_EOVERFLOW)
-	KSTD_ERRNO_CTOR(badmsg, KSTD_EBADMSG)
-	KSTD_ERRNO_CTOR(msgsize, KSTD_EMSGSIZE)
-	KSTD_ERRNO_CTOR(opnotsupp, KSTD_EOPNOTSUPP)
-	KSTD_ERRNO_CTOR(afnosupport, KSTD_EAFNOSUPPORT)
-	KSTD_ERRNO_CTOR(addrinuse, KSTD_EADDRINUSE)
-	KSTD_ERRNO_CTOR(connreset, KSTD_ECONNRESET)
-	KSTD_ERRNO_CTOR(notconn, KSTD_ENOTCONN)
-	KSTD_ERRNO_CTOR(timedout, KSTD_ETIMEDOUT)
-	KSTD_ERRNO_CTOR(canceled, KSTD_ECANCELED)
+	KSTD_ERRNO_TABLE(KSTD_ERRNO_CTOR)
 #undef KSTD_ERRNO_CTOR
 	///@}
 
@@ -109,10 +120,13 @@ private:
 	}
 	int code_;
 };
+#undef KSTD_ERRNO_NAME_CASE
 
 /** IS_ERR(): does this pointer encode an errno? */
 [[nodiscard]] inline bool is_err_ptr(const void *p) noexcept
 {
+	// SAFETY: only compares the address, never dereferences it; the top
+	// MAX_ERRNO addresses are unmapped and reserved for ERR_PTR().
 	return reinterpret_cast<uintptr_t>(p) >= static_cast<uintptr_t>(-KSTD_MAX_ERRNO);
 }
 
@@ -310,6 +324,9 @@ template <class T>
 [[nodiscard]] inline result<T *> from_err_ptr(T *p, error if_null = error::nomem()) noexcept
 {
 	if (is_err_ptr(p))
+		// SAFETY: is_err_ptr(p): the address is in [-MAX_ERRNO, -1], so
+		// it fits an int without loss (PTR_ERR()); from_errno() checks
+		// the range again anyway.
 		return error::from_errno(static_cast<int>(reinterpret_cast<__INTPTR_TYPE__>(p)));
 	if (!p)
 		return if_null;

@@ -42,6 +42,7 @@
 #define KSTD_TCP_LOOKUP_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/log.hpp>
 #include <kstd/net_address.hpp>
 #include <kstd/result.hpp>
 #include <kstd/string.hpp>
@@ -157,9 +158,9 @@ public:
 	 * an orphan on a kernel before 6.11.  The reference stays held (and
 	 * is released by reset() or the destructor).  May sleep.
 	 */
-	[[nodiscard]] result<tcp_state>
-	destroy(error reason = error::from_errno(-KSTD_ECONNABORTED)) noexcept
+	[[nodiscard]] result<tcp_state> destroy(error reason = error::connaborted()) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		int r = kstd_tcp_destroy(sk_, -reason.to_errno());
 		if (r < 0)
 			return error::from_errno(r);
@@ -189,6 +190,7 @@ private:
 						   const socket_address &peer,
 						   int ifindex = 0) noexcept
 {
+	KSTD_MIGHT_SLEEP();
 	tcp_sock_ref sk = KSTD_TRY(tcp_sock_ref::lookup(net, local, peer, ifindex));
 	return sk.destroy();
 }

@@ -99,6 +99,7 @@
 #include <kstd/ksocket.hpp>
 #include <kstd/list.hpp>
 #include <kstd/lock.hpp>
+#include <kstd/log.hpp>
 #include <kstd/memory.hpp>
 #include <kstd/net_address.hpp>
 #include <kstd/workqueue.hpp>
@@ -221,6 +222,7 @@ public:
 	 */
 	[[nodiscard]] result<void> listen(const char *name, const tcp_server_options &opts) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		static_assert(detail::tcp_server_parts<Owner, Conn>,
 			      "see <kstd/tcp_server.hpp> for what Owner and Conn must have");
 		if (queue_ || listener_)
@@ -310,6 +312,7 @@ public:
 	/** The listening address (after port 0: the chosen port).  Might sleep. */
 	[[nodiscard]] result<socket_address> local_address() const noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return listener_.local_address();
 	}
 

@@ -39,6 +39,7 @@
 
 #include <kstd/bindings.h>
 #include <kstd/jiffies.hpp>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
 
@@ -87,6 +88,7 @@ public:
 	template <auto Fn, class State>
 	[[nodiscard]] static result<kthread> run(const char *name, State &state) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return start(name, &entry_fn<Fn, State>, &state);
 	}
 
@@ -98,6 +100,7 @@ public:
 	template <class F>
 	[[nodiscard]] static result<kthread> run(const char *name, F &callable) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return start(name, &entry_callable<F>, &callable);
 	}
 	/** A temporary callable would be destroyed while the thread runs. */
@@ -112,8 +115,10 @@ public:
 	 */
 	int stop() noexcept
 	{
-		if (::task_struct *t = exchange(task_, nullptr))
+		if (::task_struct *t = exchange(task_, nullptr)) {
+			KSTD_MIGHT_SLEEP();
 			return kstd_kthread_stop_put(t);
+		}
 		return 0;
 	}
 
@@ -178,6 +183,7 @@ private:
 /** msleep(): sleep uninterruptibly for at least @p ms milliseconds. Might sleep. */
 inline void msleep(unsigned int ms) noexcept
 {
+	KSTD_MIGHT_SLEEP();
 	::msleep(ms);
 }
 
@@ -187,6 +193,7 @@ inline void msleep(unsigned int ms) noexcept
  */
 inline unsigned int msleep_interruptible(unsigned int ms) noexcept
 {
+	KSTD_MIGHT_SLEEP();
 	return static_cast<unsigned int>(::msleep_interruptible(ms));
 }
 

@@ -100,7 +100,11 @@ public:
 	timer(const timer &) = delete;
 	timer &operator=(const timer &) = delete;
 	/** timer_shutdown_sync(): disarm for good, wait for a running callback. Might sleep. */
-	~timer() { kstd_timer_exit(raw()); }
+	~timer()
+	{
+		KSTD_MIGHT_SLEEP();
+		kstd_timer_exit(raw());
+	}
 
 	/**
 	 * mod_timer(jiffies + @p delay): (re)arm to fire once after @p delay.
@@ -118,7 +122,11 @@ public:
 	 * under a lock the callback takes; on PREEMPT_RT it sleeps on the
 	 * timer base's expiry lock).
 	 */
-	bool cancel_sync() noexcept { return kstd_timer_delete_sync(raw()) != 0; }
+	bool cancel_sync() noexcept
+	{
+		KSTD_MIGHT_SLEEP();
+		return kstd_timer_delete_sync(raw()) != 0;
+	}
 
 	/** timer_pending(): armed and not yet fired?  A snapshot. Any context. */
 	[[nodiscard]] bool pending() const noexcept { return kstd_timer_pending(raw()); }

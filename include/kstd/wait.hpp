@@ -38,6 +38,7 @@
 #include <kstd/bindings.h>
 #include <kstd/jiffies.hpp>
 #include <kstd/lock.hpp>
+#include <kstd/log.hpp>
 #include <kstd/result.hpp>
 #include <kstd/utility.hpp>
 
@@ -70,6 +71,7 @@ public:
 	template <class Pred>
 	void wait(Pred &&pred) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		(void)run(pred, false, KSTD_MAX_SCHEDULE_TIMEOUT);
 	}
 
@@ -80,6 +82,7 @@ public:
 	template <class Pred>
 	[[nodiscard]] result<jiffies> wait_for(Pred &&pred, jiffies timeout) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return to_left(run(pred, false, clamp(timeout)));
 	}
 
@@ -87,6 +90,7 @@ public:
 	template <class Pred>
 	[[nodiscard]] result<void> wait_interruptible(Pred &&pred) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		long r = run(pred, true, KSTD_MAX_SCHEDULE_TIMEOUT);
 		if (r < 0)
 			return error::from_errno(static_cast<int>(r));
@@ -100,6 +104,7 @@ public:
 	template <class Pred>
 	[[nodiscard]] result<jiffies> wait_interruptible_for(Pred &&pred, jiffies timeout) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return to_left(run(pred, true, clamp(timeout)));
 	}
 

@@ -86,6 +86,7 @@
 #ifndef KSTD_WORKQUEUE_HPP
 #define KSTD_WORKQUEUE_HPP
 
+#include <kstd/atomic.hpp>
 #include <kstd/bindings.h>
 #include <kstd/flags.hpp>
 #include <kstd/jiffies.hpp>
@@ -225,6 +226,7 @@ public:
 	 */
 	~basic_work()
 	{
+		KSTD_MIGHT_SLEEP();
 		if constexpr (Delayed)
 			kstd_delayed_work_exit(raw_delayed(), is_by_ref<T, Fn>);
 		else
@@ -247,8 +249,12 @@ public:
 	/** work_pending(): queued (or its delay timer armed) and not yet started? */
 	[[nodiscard]] bool pending() const noexcept
 	{
+		// SAFETY: struct work_struct (and delayed_work, which starts with
+		// one) begins with its atomic_long_t data word; storage_ holds
+		// that struct, suitably aligned (layout.h).  Read once, as the
+		// kernel's work_pending() does with atomic_long_read().
 		auto *data = reinterpret_cast<const unsigned long *>(&storage_);
-		return __atomic_load_n(data, __ATOMIC_RELAXED) & KSTD_WORK_STRUCT_PENDING;
+		return read_once(*data) & KSTD_WORK_STRUCT_PENDING;
 	}
 
 	/**
@@ -258,6 +264,7 @@ public:
 	 */
 	bool flush() noexcept requires is_by_ref<T, Fn>
 	{
+		KSTD_MIGHT_SLEEP();
 		if constexpr (Delayed)
 			return flush_delayed_work(raw_delayed());
 		else
@@ -271,6 +278,7 @@ public:
 	 */
 	bool cancel_sync() noexcept requires is_by_ref<T, Fn>
 	{
+		KSTD_MIGHT_SLEEP();
 		if constexpr (Delayed)
 			return cancel_delayed_work_sync(raw_delayed());
 		else
@@ -507,6 +515,7 @@ public:
 	[[nodiscard]] static result<workqueue> create(const char *name, wq_flags flags = wq::none,
 						      int max_active = 0) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		if (max_active < 0 || max_active > KSTD_WQ_MAX_ACTIVE)
 			return error::inval();
 		return make(kstd_alloc_workqueue(name, flags.bits, max_active, false));
@@ -520,6 +529,7 @@ public:
 	[[nodiscard]] static result<workqueue> create_ordered(const char *name,
 							      wq_flags flags = wq::none) noexcept
 	{
+		KSTD_MIGHT_SLEEP();
 		return make(kstd_alloc_workqueue(name, flags.bits, 1, true));
 	}
 
@@ -542,19 +552,29 @@ public:
 	~workqueue() { reset(); }
 
 	/** flush_workqueue(): wait for everything queued so far. Might sleep. */
-	void flush() noexcept { __flush_workqueue(this->wq_); }
+	void flush() noexcept
+	{
+		KSTD_MIGHT_SLEEP();
+		__flush_workqueue(this->wq_);
+	}
 	/**
 	 * drain_workqueue(): wait until the queue is empty, including work
 	 * its own callbacks requeue; queueing from elsewhere meanwhile is a
 	 * bug (WARNs).  Might sleep.
 	 */
-	void drain() noexcept { drain_workqueue(this->wq_); }
+	void drain() noexcept
+	{
+		KSTD_MIGHT_SLEEP();
+		drain_workqueue(this->wq_);
+	}
 
 	/** Destroy the queue now (draining it); the object becomes empty. */
 	void reset() noexcept
 	{
-		if (::workqueue_struct *q = exchange(this->wq_, nullptr))
+		if (::workqueue_struct *q = exchange(this->wq_, nullptr)) {
+			KSTD_MIGHT_SLEEP();
 			destroy_workqueue(q);
+		}
 	}
 
 	/** Does it own a queue? */

@@ -3,4 +3,5 @@
 KSTD_SUITE(log)
 KSTD_CASE(log, warn_on_false_is_silent)
 KSTD_CASE(log, printk_formats)
+KSTD_CASE(log, might_sleep_follows_config)
 KSTD_SUITE_END(log)
