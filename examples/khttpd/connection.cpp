@@ -21,7 +21,9 @@
  *    linger() drops what the client still sends until it closes too, so
  *    a late request cannot turn into a reset that destroys the response.
  * 5. close() takes the connection off the live list and frees it; at
- *    unload the server frees those still open instead (~connection()).
+ *    unload the server frees those still open instead: kstd removes the
+ *    hooks, then each work item, destroyed, is disabled and waited for,
+ *    so neither run() nor on_idle() can queue the other after it went.
  *
  * Progress restarts the idle timeout, so a client sending a byte now and
  * then would keep its connection for ever.  Total deadlines, as nginx has,
@@ -53,9 +55,7 @@ void connection::on_socket(kstd::socket_events) noexcept
 
 void connection::run() noexcept
 {
-	if (__atomic_load_n(&dying, __ATOMIC_SEQ_CST))
-		return;
-	if (__atomic_exchange_n(&timed_out, false, __ATOMIC_ACQ_REL))
+	if (timed_out.exchange(false))
 		return on_timeout();
 	size_t budget = 0;
 	for (;;) {
@@ -83,7 +83,7 @@ void connection::run() noexcept
 		 * response before it (a pipelined one).
 		 */
 		if (in_len && !discard) {
-			if (!deadline)
+			if (!deadline.load_relaxed())
 				start_deadline(srv.cfg.head_deadline);
 			switch (parser.parse(string_view(in.get(), in_len))) {
 			case http::parse_status::complete:
@@ -113,7 +113,7 @@ void connection::run() noexcept
 			 * response is out (the client may have been reading a
 			 * long one meanwhile, its body waiting in the socket).
 			 */
-			if (!deadline)
+			if (!deadline.load_relaxed())
 				start_deadline(srv.cfg.body_deadline);
 			dst = in.get();
 			room = discard < in_size ? static_cast<size_t>(discard) : in_size;
@@ -218,7 +218,7 @@ void connection::serve() noexcept
 	size_t drop = body_len < here ? static_cast<size_t>(body_len) : here;
 	discard = body_len - drop;
 	size_t used = head + drop;
-	__builtin_memmove(in.get(), in.get() + used, in_len - used);
+	kstd::move_bytes(in.get(), in.get() + used, in_len - used);
 	in_len -= static_cast<u32>(used);
 	parser.reset();
 }
@@ -231,18 +231,18 @@ void connection::wait() noexcept
 	if (past_deadline())
 		return on_timeout();
 	if (!idle.pending()) {
-		armed_for = deadline;
+		armed_for = deadline.load_relaxed();
 		srv.tcp.queue().queue(idle, next_check(srv.cfg.idle_timeout));
-	} else if (deadline && deadline != armed_for) {
+	} else if (unsigned long d = deadline.load_relaxed(); d && d != armed_for) {
 		/* Armed for the idle time alone: bring it forward. */
-		armed_for = deadline;
+		armed_for = deadline.load_relaxed();
 		srv.tcp.queue().mod(idle, next_check(srv.cfg.idle_timeout));
 	}
 }
 
 kstd::jiffies connection::next_check(kstd::jiffies idle_left) const noexcept
 {
-	unsigned long d = __atomic_load_n(&deadline, __ATOMIC_RELAXED);
+	unsigned long d = deadline.load_relaxed();
 	if (!d)
 		return idle_left;
 	long left = static_cast<long>(d - kstd::jiffies::now().count);
@@ -255,8 +255,6 @@ kstd::jiffies connection::next_check(kstd::jiffies idle_left) const noexcept
 
 void connection::on_idle() noexcept
 {
-	if (__atomic_load_n(&dying, __ATOMIC_SEQ_CST))
-		return;
 	/*
 	 * run() may set a deadline and re-arm this while it runs; a mod here
 	 * that read the deadline before may then arm for later than it.  The
@@ -264,7 +262,7 @@ void connection::on_idle() noexcept
 	 * is late by less than timeout at worst (and a client that sends is
 	 * caught by wait() anyway).
 	 */
-	unsigned long last = __atomic_load_n(&last_active, __ATOMIC_RELAXED);
+	unsigned long last = last_active.load_relaxed();
 	kstd::jiffies idle_for = kstd::jiffies::now().since({last});
 	if (idle_for < srv.cfg.idle_timeout) {
 		kstd::jiffies left = next_check({srv.cfg.idle_timeout.count - idle_for.count});
@@ -273,7 +271,7 @@ void connection::on_idle() noexcept
 			return;
 		}
 	}
-	__atomic_store_n(&timed_out, true, __ATOMIC_RELEASE);
+	timed_out.store_release(true);
 	srv.tcp.queue().queue(work);
 }
 
@@ -290,7 +288,7 @@ void connection::on_timeout() noexcept
 	if (!overdue && !closing && out_pos == out_len && body == body_kind::none &&
 	    stream.recv(&probe, 1, kstd::msg::dontwait | kstd::msg::peek).value_or(0) > 0) {
 		touch();
-		armed_for = deadline;
+		armed_for = deadline.load_relaxed();
 		srv.tcp.queue().mod(idle, next_check(srv.cfg.idle_timeout));
 		srv.tcp.queue().queue(work);
 		return;
@@ -365,27 +363,6 @@ void connection::close(ending why) noexcept
 	if (why == ending::reset)
 		s.counters.resets.add();
 	/* self goes here: hooks removed, timer and work cancelled, socket released. */
-}
-
-/*
- * The work arms the idle timer and the timer's work queues the work.  Since
- * Linux 6.10 destroying them disables each for good, so that ping-pong ends
- * by itself (kstd::work_destructor_disables()).  Before, when the server
- * destroys a connection from outside (unloading) while one of them runs,
- * cancelling one then the other could leave the first queued again in
- * freed memory: stop the hooks, make every later run a no-op, then cancel
- * in an order that catches what the runs in flight queued.  A connection
- * that ends itself does so from its work: nothing else arms the timer then,
- * and the members' destructors suffice.
- */
-connection::~connection()
-{
-	if (kstd::work_destructor_disables() || work.is_current())
-		return;
-	__atomic_store_n(&dying, true, __ATOMIC_SEQ_CST);
-	work.cancel_sync(); /* the run in flight, which may have armed the timer */
-	idle.cancel_sync(); /* that arming, or the timer work in flight ... */
-	work.cancel_sync(); /* ... which may have queued the work */
 }
 
 } // namespace khttpd

@@ -8,6 +8,8 @@
 #ifndef KHTTPD_CONNECTION_HPP
 #define KHTTPD_CONNECTION_HPP
 
+#include <kstd/atomic.hpp>
+#include <kstd/bytes.hpp>
 #include <kstd/file.hpp>
 #include <kstd/jiffies.hpp>
 #include <kstd/ksocket.hpp>
@@ -73,7 +75,6 @@ struct connection : kstd::tcp_connection {
 	{
 		touch();
 	}
-	~connection();
 
 	/* ---- its life (connection.cpp) ---- */
 
@@ -96,10 +97,7 @@ struct connection : kstd::tcp_connection {
 	/* Leave the server and free everything.  Always the last call. */
 	void close(ending why) noexcept;
 
-	void touch() noexcept
-	{
-		__atomic_store_n(&last_active, kstd::jiffies::now().count, __ATOMIC_RELAXED);
-	}
+	void touch() noexcept { last_active.store_relaxed(kstd::jiffies::now().count); }
 	/*
 	 * A total deadline @span from now, which progress does not extend
 	 * (whole head, dropped body, lingering close): at most one runs at a
@@ -108,12 +106,12 @@ struct connection : kstd::tcp_connection {
 	void start_deadline(kstd::jiffies span) noexcept
 	{
 		unsigned long d = kstd::jiffies::now().count + span.count;
-		__atomic_store_n(&deadline, d ? d : 1, __ATOMIC_RELAXED); /* 0: none */
+		deadline.store_relaxed(d ? d : 1); /* 0: none */
 	}
-	void clear_deadline() noexcept { __atomic_store_n(&deadline, 0UL, __ATOMIC_RELAXED); }
+	void clear_deadline() noexcept { deadline.store_relaxed(0); }
 	[[nodiscard]] bool past_deadline() const noexcept
 	{
-		unsigned long d = __atomic_load_n(&deadline, __ATOMIC_RELAXED);
+		unsigned long d = deadline.load_relaxed();
 		return d && static_cast<long>(kstd::jiffies::now().count - d) >= 0;
 	}
 	/* Ticks until the idle timer must look again: idle time left, or the deadline. */
@@ -151,16 +149,16 @@ struct connection : kstd::tcp_connection {
 	u64 body_pos = 0, body_left = 0;
 	body_kind body = body_kind::none;
 	listing_phase lphase = listing_phase::entries;
-	bool chunked = false;	       /* the listing goes out in chunks */
-	bool keep_alive = true;	       /* of the response being sent */
-	u8 version_minor = 1;	       /* of the request being answered */
-	bool closing = false;	       /* FIN sent; dropping input until EOF */
-	bool nodelay = false;	       /* TCP_NODELAY set (second request on) */
-	bool timed_out = false;	       /* set by on_idle(), taken by run() */
-	bool dying = false;	       /* being destroyed from outside: run nothing */
-	unsigned long last_active = 0; /* jiffies of the last progress */
-	unsigned long deadline = 0;    /* jiffies of a total deadline, or 0 */
-	unsigned long armed_for = 0;   /* the deadline the idle timer was last armed for */
+	bool chunked = false;	/* the listing goes out in chunks */
+	bool keep_alive = true; /* of the response being sent */
+	u8 version_minor = 1;	/* of the request being answered */
+	bool closing = false;	/* FIN sent; dropping input until EOF */
+	bool nodelay = false;	/* TCP_NODELAY set (second request on) */
+	/* Shared with the idle timer's work, which runs concurrently with run(). */
+	kstd::atomic<bool> timed_out;		 /* set by on_idle(), taken by run() */
+	kstd::atomic<unsigned long> last_active; /* jiffies of the last progress */
+	kstd::atomic<unsigned long> deadline;	 /* jiffies of a total deadline, or 0 */
+	unsigned long armed_for = 0; /* the deadline the idle timer was last armed for */
 	u32 served = 0;
 	address_slot per_address; /* counted for the client's address, if limited */
 	kstd::work<connection, &connection::run> work{this};

@@ -26,9 +26,8 @@ kstd::ref<cached_file> file_cache::find(string_view name, u32 hash) noexcept
 			if (kstd::jiffies::now().since({e.stamp}) < ttl_) {
 				hit = kstd::ref<cached_file>::acquire(e);
 			} else {
-				b.erase(e);
+				stale = b.erase(e);
 				t->count[hash % buckets]--;
-				stale = kstd::ref<cached_file>::adopt(&e);
 			}
 			break;
 		}
@@ -38,24 +37,23 @@ kstd::ref<cached_file> file_cache::find(string_view name, u32 hash) noexcept
 
 void file_cache::insert(const kstd::ref<cached_file> &e) noexcept
 {
-	kstd::ref<cached_file> add = e, old, evicted;
+	kstd::ref<cached_file> old, evicted; /* dropped after the lock */
 	u32 i = e->hash % buckets;
 	{
 		auto t = t_.lock();
 		auto &b = t->bucket[i];
 		for (cached_file &o : b) {
 			if (o.hash == e->hash && o.key() == e->key()) {
-				b.erase(o);
+				old = b.erase(o);
 				t->count[i]--;
-				old = kstd::ref<cached_file>::adopt(&o);
 				break;
 			}
 		}
 		if (t->count[i] == bucket_max) {
-			evicted = kstd::ref<cached_file>::adopt(b.pop_back());
+			evicted = b.pop_back();
 			t->count[i]--;
 		}
-		b.push_front(*add.release());
+		b.push_front(e); /* the bucket's own reference */
 		t->count[i]++;
 	}
 }
@@ -67,11 +65,10 @@ void file_cache::clear() noexcept
 			kstd::ref<cached_file> e;
 			{
 				auto t = t_.lock();
-				cached_file *p = t->bucket[i].pop_front();
-				if (!p)
+				e = t->bucket[i].pop_front();
+				if (!e)
 					break;
 				t->count[i]--;
-				e = kstd::ref<cached_file>::adopt(p);
 			}
 		}
 	}

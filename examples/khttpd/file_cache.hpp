@@ -10,6 +10,7 @@
 #ifndef KHTTPD_FILE_CACHE_HPP
 #define KHTTPD_FILE_CACHE_HPP
 
+#include <kstd/bytes.hpp>
 #include <kstd/file.hpp>
 #include <kstd/jiffies.hpp>
 #include <kstd/list.hpp>
@@ -33,7 +34,7 @@ struct cached_file : kstd::ref_counted {
 		: file(kstd::move(f)), hash(h), stamp(kstd::jiffies::now().count),
 		  len(static_cast<u8>(n.size() < cache_name_max ? n.size() : cache_name_max))
 	{
-		__builtin_memcpy(name, n.data(), len);
+		kstd::copy_bytes(name, n.data(), len);
 	}
 	[[nodiscard]] string_view key() const noexcept { return string_view(name, len); }
 
@@ -75,7 +76,8 @@ private:
 	static constexpr u32 bucket_max = 8;
 
 	struct table {
-		kstd::intrusive_list<&cached_file::link> bucket[buckets];
+		/* One reference per entry, the bucket's. */
+		kstd::intrusive_list<&cached_file::link, kstd::ref<cached_file>> bucket[buckets];
 		u32 count[buckets] = {};
 	};
 	kstd::locked<table> t_{"khttpd.cache"};

@@ -12,15 +12,10 @@ namespace khttpd {
 kstd::result<address_slot> address_table::acquire(const kstd::socket_address &peer,
 						  u32 limit) noexcept
 {
-	u8 key[16] = {};
-	if (peer.is_ipv4()) {
-		key[10] = key[11] = 0xff;
-		__builtin_memcpy(key + 12, peer.address_bytes(), 4);
-	} else {
-		__builtin_memcpy(key, peer.address_bytes(), peer.address_size());
-	}
+	/* One client, whether the dual-stack listener saw it mapped or not. */
+	const kstd::ip_address key = peer.address().to_ipv4_mapped();
 	u32 h = seed_;
-	for (u8 b : key)
+	for (u8 b : key.bytes())
 		h = (h ^ b) * 16777619u;
 	kstd::unique_ptr<address_count> fresh; /* freed, unused, after the lock */
 	for (;;) {
@@ -28,7 +23,7 @@ kstd::result<address_slot> address_table::acquire(const kstd::socket_address &pe
 			auto t = t_.lock();
 			auto &b = t->bucket[h % buckets];
 			for (address_count &e : b) {
-				if (e.hash != h || __builtin_memcmp(e.addr, key, sizeof(key)) != 0)
+				if (e.hash != h || e.addr != key)
 					continue;
 				if (e.count >= limit)
 					return kstd::error::busy();
@@ -36,9 +31,10 @@ kstd::result<address_slot> address_table::acquire(const kstd::socket_address &pe
 				return address_slot(*this, e);
 			}
 			if (fresh) {
-				fresh->count = 1;
-				b.push_front(*fresh);
-				return address_slot(*this, *fresh.release());
+				address_count &e = *fresh;
+				e.count = 1;
+				b.push_front(kstd::move(fresh));
+				return address_slot(*this, e);
 			}
 		}
 		/* The accept work is the only one adding: once is enough. */
@@ -50,10 +46,8 @@ void address_table::release(address_count &e) noexcept
 {
 	kstd::unique_ptr<address_count> last; /* freed after the lock */
 	auto t = t_.lock();
-	if (--e.count == 0) {
-		t->bucket[e.hash % buckets].erase(e);
-		last = kstd::unique_ptr<address_count>(&e);
-	}
+	if (--e.count == 0)
+		last = t->bucket[e.hash % buckets].erase(e);
 }
 
 void address_slot::reset() noexcept

@@ -19,12 +19,9 @@ using kstd::u8;
 
 /* How many connections one client address has open. */
 struct address_count {
-	address_count(const u8 (&a)[16], u32 h) noexcept : hash(h)
-	{
-		__builtin_memcpy(addr, a, sizeof(addr));
-	}
+	address_count(const kstd::ip_address &a, u32 h) noexcept : addr(a), hash(h) {}
 
-	u8 addr[16]; /* IPv6; IPv4 as ::ffff:a.b.c.d */
+	kstd::ip_address addr; /* IPv6; IPv4 as ::ffff:a.b.c.d */
 	u32 hash;
 	u32 count = 0;
 	kstd::list_node link; /* in a bucket of address_table */
@@ -83,7 +80,9 @@ private:
 	static constexpr u32 buckets = 256;
 
 	struct table {
-		kstd::intrusive_list<&address_count::link> bucket[buckets];
+		/* Each entry owned by its bucket until its last connection goes. */
+		kstd::intrusive_list<&address_count::link, kstd::unique_ptr<address_count>>
+			bucket[buckets];
 	};
 	kstd::locked<table> t_{"khttpd.per_address"};
 	u32 seed_;

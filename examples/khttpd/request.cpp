@@ -18,12 +18,12 @@ namespace {
 /* errno of a failed open -> status. */
 unsigned int status_for(const kstd::error &e) noexcept
 {
-	int err = -e.to_errno();
-	if (err == KSTD_ENOENT || err == KSTD_ENOTDIR)
+	using kstd::error;
+	if (e == error::noent() || e == error::notdir())
 		return 404;
-	if (err == KSTD_EACCES || err == KSTD_EPERM || err == KSTD_EXDEV || err == KSTD_ELOOP)
+	if (e == error::acces() || e == error::perm() || e == error::xdev() || e == error::loop())
 		return 403;
-	if (err == KSTD_ENAMETOOLONG)
+	if (e == error::nametoolong())
 		return 414;
 	return 500;
 }
@@ -264,7 +264,7 @@ void connection::respond_directory(const http::request &r, kstd::file dir,
 	size_t len = path.path.size();
 	constexpr string_view index = "index.html";
 	if (name_offset + len + index.size() + 1 <= out_size) {
-		__builtin_memcpy(scratch + len, index.data(), index.size());
+		kstd::copy_bytes(scratch + len, index.data(), index.size());
 		scratch[len + index.size()] = '\0';
 		kstd::file_attr attr;
 		auto f = srv.lookup(string_view(scratch + 1, len - 1 + index.size()), attr);
