@@ -215,6 +215,7 @@ KSTD_TEST(stream_buffer, eof_with_partial_line)
 	EXPECT(fill_wait(*rx, p->server).value_or(recv_status::data) == recv_status::eof);
 	EXPECT(rx->eof());
 	EXPECT(as_str(rx->data()) == "tail"); /* the unfinished line */
+	EXPECT(rx->text() == "tail");
 	EXPECT(rx->fill(p->server).value_or(recv_status::data) == recv_status::eof);
 	EXPECT_EQ(rx->size(), 4);
 }

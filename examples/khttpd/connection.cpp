@@ -82,10 +82,10 @@ void connection::run() noexcept
 		 * header_timeout of its first byte, or of the end of the
 		 * response before it (a pipelined one).
 		 */
-		if (in_len && !discard) {
+		if (!rx.empty() && !discard) {
 			if (!deadline.load_relaxed())
 				start_deadline(srv.cfg.head_deadline);
-			switch (parser.parse(string_view(in.get(), in_len))) {
+			switch (parser.parse(rx.text())) {
 			case http::parse_status::complete:
 				clear_deadline();
 				serve();
@@ -94,10 +94,10 @@ void connection::run() noexcept
 				clear_deadline();
 				version_minor = 1;
 				respond_error(parser.error_status(), false);
-				in_len = 0;
+				rx.clear();
 				continue;
 			case http::parse_status::incomplete:
-				break; /* in_len < in_size: the parser stops at max_head */
+				break; /* never a full rx: the parser stops at max_head */
 			}
 		}
 		/* 3. More input. */
@@ -105,35 +105,30 @@ void connection::run() noexcept
 			srv.tcp.queue().queue(work);
 			return;
 		}
-		char *dst = in.get() + in_len;
-		size_t room = in_size - in_len;
-		if (discard) {
-			/*
-			 * The rest of the body has body_timeout, from now: the
-			 * response is out (the client may have been reading a
-			 * long one meanwhile, its body waiting in the socket).
-			 */
-			if (!deadline.load_relaxed())
-				start_deadline(srv.cfg.body_deadline);
-			dst = in.get();
-			room = discard < in_size ? static_cast<size_t>(discard) : in_size;
-		}
-		auto n = stream.try_recv(dst, room);
-		if (!n) {
-			if (n.error() == kstd::error::again())
-				return wait(); /* the data-ready hook requeues us */
+		/*
+		 * The rest of a dropped body has body_timeout, from now: the
+		 * response is out (the client may have been reading a long one
+		 * meanwhile, its body waiting in the socket).
+		 */
+		if (discard && !deadline.load_relaxed())
+			start_deadline(srv.cfg.body_deadline);
+		size_t before = rx.size();
+		auto got = rx.fill(stream);
+		if (!got)
 			return close(ending::reset);
-		}
-		if (*n == 0)
+		if (*got == kstd::recv_status::again)
+			return wait(); /* the data-ready hook requeues us */
+		if (*got == kstd::recv_status::eof)
 			return close(ending::normal); /* the peer closed */
 		touch();
-		budget += *n;
+		budget += rx.size() - before;
 		if (discard) {
-			discard -= *n;
+			/* What follows the body (a pipelined request) stays. */
+			size_t n = discard < rx.size() ? static_cast<size_t>(discard) : rx.size();
+			rx.consume(n);
+			discard -= n;
 			if (!discard)
 				clear_deadline(); /* the body is all in */
-		} else {
-			in_len += static_cast<u32>(*n);
 		}
 	}
 }
@@ -214,12 +209,11 @@ void connection::serve() noexcept
 	}
 	respond(r);
 	/* The body, as far as it is here; the rest is dropped as it arrives. */
-	size_t here = in_len - head;
+	size_t here = rx.size() - head;
 	size_t drop = body_len < here ? static_cast<size_t>(body_len) : here;
 	discard = body_len - drop;
 	size_t used = head + drop;
-	kstd::move_bytes(in.get(), in.get() + used, in_len - used);
-	in_len -= static_cast<u32>(used);
+	rx.consume(used);
 	parser.reset();
 }
 
@@ -295,17 +289,18 @@ void connection::on_timeout() noexcept
 	}
 	srv.counters.timeouts.add();
 	if (!closing && out_pos == out_len && body == body_kind::none &&
-	    (in_len || discard || parser.scanned())) {
+	    (!rx.empty() || discard || parser.scanned())) {
 		/*
 		 * In the middle of a request: say so, then close.  Drop what a
 		 * trickling client sent meanwhile first (a bounded amount):
 		 * closing with unread input sends a reset at once.
 		 */
 		for (size_t dropped = 0; overdue && dropped < run_budget;) {
-			auto n = stream.try_recv(in.get(), in_size);
-			if (!n || !*n)
+			rx.clear();
+			auto got = rx.fill(stream);
+			if (!got || *got != kstd::recv_status::data)
 				break;
-			dropped += *n;
+			dropped += rx.size();
 		}
 		version_minor = 1;
 		respond_error(408, false);
@@ -332,19 +327,20 @@ void connection::linger() noexcept
 	}
 	size_t dropped = 0;
 	for (;;) {
-		auto n = stream.try_recv(in.get(), in_size);
-		if (!n) {
-			if (n.error() != kstd::error::again())
-				return close(ending::normal); /* a reset after our FIN: fine */
+		rx.clear(); /* nothing more is answered */
+		auto got = rx.fill(stream);
+		if (!got)
+			return close(ending::normal); /* a reset after our FIN: fine */
+		if (*got == kstd::recv_status::again) {
 			/* Nothing was pending at all: no reset to fear, close now. */
 			if (first && !dropped)
 				return close(ending::normal);
 			return wait(); /* for the client's FIN (or the idle timeout) */
 		}
-		if (*n == 0)
+		if (*got == kstd::recv_status::eof)
 			return close(ending::normal);
 		touch();
-		dropped += *n;
+		dropped += rx.size();
 		if (dropped >= run_budget) {
 			srv.tcp.queue().queue(work);
 			return;

@@ -16,6 +16,7 @@
 #include <kstd/list.hpp>
 #include <kstd/memory.hpp>
 #include <kstd/refcount.hpp>
+#include <kstd/stream_buffer.hpp>
 #include <kstd/tcp_server.hpp>
 #include <kstd/workqueue.hpp>
 
@@ -68,9 +69,9 @@ enum class ending : u8 { normal, reset, timeout };
 enum class progress : u8 { done, blocked, failed, budget };
 
 struct connection : kstd::tcp_connection {
-	connection(server &s, kstd::tcp_stream st, kstd::unique_ptr<char[]> i,
+	connection(server &s, kstd::tcp_stream st, kstd::recv_buffer r,
 		   kstd::unique_ptr<char[]> o) noexcept
-		: kstd::tcp_connection(kstd::move(st)), srv(s), in(kstd::move(i)),
+		: kstd::tcp_connection(kstd::move(st)), srv(s), rx(kstd::move(r)),
 		  out(kstd::move(o))
 	{
 		touch();
@@ -139,8 +140,8 @@ struct connection : kstd::tcp_connection {
 	void fill_listing() noexcept;
 
 	server &srv;
-	kstd::unique_ptr<char[]> in, out;
-	u32 in_len = 0;		      /* in[0, in_len): received, not yet consumed */
+	kstd::recv_buffer rx; /* received, not yet consumed */
+	kstd::unique_ptr<char[]> out;
 	u32 out_pos = 0, out_len = 0; /* out[out_pos, out_len): still to send */
 	http::request_parser parser{request_limits};
 	u64 discard = 0;		 /* request body bytes still to drop */

@@ -83,7 +83,7 @@ kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
 			slot = kstd::move(*r);
 		}
 	}
-	auto i = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, in_size);
+	auto i = kstd::recv_buffer::create(kstd::gfp::kernel, in_size);
 	auto o = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, out_size);
 	if (!i || !o) {
 		reject(s);

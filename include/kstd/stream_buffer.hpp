@@ -296,6 +296,21 @@ public:
 		return span<const u8>(buf_.get() + head_, size());
 	}
 
+	/**
+	 * data() as text, for a parser that works on characters (an HTTP
+	 * head).  Same lifetime as data().  Any context.
+	 *
+	 * @code
+	 * auto status = parser.parse(rx.text());
+	 * @endcode
+	 */
+	[[nodiscard]] string_view text() const noexcept
+	{
+		// SAFETY: char may alias any object; the bytes are size() bytes
+		// of the buffer, live until the next fill() or clear().
+		return string_view(reinterpret_cast<const char *>(buf_.get() + head_), size());
+	}
+
 	/** Drop the first min(@p n, size()) buffered bytes. Any context. */
 	void consume(size_t n) noexcept
 	{
