@@ -226,6 +226,12 @@ const void *kstd_kunit_work_class(struct work_struct *work)
 #endif
 }
 
+/* Busy-wait @us microseconds (udelay()): a race's window, any context. */
+void kstd_kunit_udelay(unsigned int us)
+{
+	udelay(us);
+}
+
 /* ---- kernel_if: module parameters, /proc ------------------------------- */
 #include <linux/file.h>
 #include <linux/fs.h>
