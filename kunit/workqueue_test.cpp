@@ -271,9 +271,11 @@ struct pingpong {
 	void run()
 	{
 		counted();
-		kstd_kunit_udelay(spin_us);	/* a sibling's callback is still running ... */
-		wq.mod(idle, kstd::jiffies{0}); /* ... when it arms the timeout */
+		__atomic_store_n(&in_run, 1, __ATOMIC_RELEASE);
+		kstd_kunit_udelay(spin_us);	/* idle may be destroyed meanwhile ... */
+		wq.mod(idle, kstd::jiffies{0}); /* ... before this arms it again */
 		wq.queue(work);
+		__atomic_store_n(&in_run, 0, __ATOMIC_RELEASE);
 	}
 	void on_idle()
 	{
@@ -296,6 +298,7 @@ struct pingpong {
 	pp_record *rec;
 	kstd::workqueue_ref<pingpong> wq;
 	unsigned int spin_us;
+	int in_run = 0;
 	kstd::timer<pingpong, &pingpong::tick> timer{this};
 	work_as<pingpong, &pingpong::run, S> work{this};
 	delayed_work_as<pingpong, &pingpong::on_idle, S> idle{this};
@@ -625,8 +628,9 @@ KSTD_TEST(workqueue, gate_destroyed_item_not_requeued_by_sibling)
 }
 
 /*
- * Destroy a busy ping-pong object (see pingpong) from outside at a random
- * moment, many times: no callback may run once the destructor returned
+ * Destroy a busy ping-pong object (see pingpong) from outside, many times,
+ * at a random moment while the work's callback runs (after it counted,
+ * before it re-arms idle): no callback may run once the destructor returned
  * (the run count stands still, the canary is never seen dead, and KASAN
  * would report a callback on the freed object, debugobjects a timer or
  * work item freed while armed or queued).
@@ -642,7 +646,8 @@ void pingpong_destroyed_while_running(struct kunit *test)
 	int moved = 0;
 	for (int round = 0; round < 300; round++) {
 		kstd::u32 r = kstd::random_u32();
-		auto p = kstd::make_unique<pingpong<S>>(kstd::gfp::kernel, &rec, *wq, r % 8);
+		unsigned int spin_us = 20 + r % 300;
+		auto p = kstd::make_unique<pingpong<S>>(kstd::gfp::kernel, &rec, *wq, spin_us);
 		EXPECT(p.has_value());
 		if (!p)
 			return;
@@ -653,7 +658,9 @@ void pingpong_destroyed_while_running(struct kunit *test)
 			wq->queue(x.work);
 		else
 			wq->queue(x.idle, kstd::jiffies{0});
-		kstd_kunit_udelay((r >> 8) % 200);
+		for (int i = 0; i < 100000 && !__atomic_load_n(&x.in_run, __ATOMIC_ACQUIRE); i++)
+			kstd_kunit_udelay(1);
+		kstd_kunit_udelay((r >> 9) % spin_us);
 		p->reset(); /* the items go idle first, then the timer: while it still queues them */
 		int runs = atomic_read(rec.runs);
 		wq->flush();
