@@ -232,6 +232,12 @@ void kstd_kunit_udelay(unsigned int us)
 	udelay(us);
 }
 
+/* Let another runnable task have the CPU (yield()); process context. */
+void kstd_kunit_yield(void)
+{
+	yield();
+}
+
 /* ---- kernel_if: module parameters, /proc ------------------------------- */
 #include <linux/file.h>
 #include <linux/fs.h>

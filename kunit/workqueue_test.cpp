@@ -658,8 +658,13 @@ void pingpong_destroyed_while_running(struct kunit *test)
 			wq->queue(x.work);
 		else
 			wq->queue(x.idle, kstd::jiffies{0});
-		for (int i = 0; i < 100000 && !__atomic_load_n(&x.in_run, __ATOMIC_ACQUIRE); i++)
-			kstd_kunit_udelay(1);
+		/*
+		 * Until run() is inside (yielding: on one CPU without
+		 * preemption, as UML, the worker runs only then, and is never
+		 * seen inside; it is destroyed between callbacks there).
+		 */
+		for (int i = 0; i < 2000 && !__atomic_load_n(&x.in_run, __ATOMIC_ACQUIRE); i++)
+			kstd_kunit_yield();
 		kstd_kunit_udelay((r >> 9) % spin_us);
 		p->reset(); /* the items go idle first, then the timer: while it still queues them */
 		int runs = atomic_read(rec.runs);
