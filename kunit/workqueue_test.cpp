@@ -659,11 +659,14 @@ void pingpong_destroyed_while_running(struct kunit *test)
 		else
 			wq->queue(x.idle, kstd::jiffies{0});
 		/*
-		 * Until run() is inside (yielding: on one CPU without
-		 * preemption, as UML, the worker runs only then, and is never
-		 * seen inside; it is destroyed between callbacks there).
+		 * Until run() is inside, for two ticks at most (yielding: on
+		 * one CPU without preemption, as UML, the worker runs only
+		 * then and is never seen inside; there the object is
+		 * destroyed between callbacks).
 		 */
-		for (int i = 0; i < 2000 && !__atomic_load_n(&x.in_run, __ATOMIC_ACQUIRE); i++)
+		kstd::jiffies t0 = kstd::jiffies::now();
+		while (!__atomic_load_n(&x.in_run, __ATOMIC_ACQUIRE) &&
+		       kstd::jiffies::now().since(t0).count < 2)
 			kstd_kunit_yield();
 		kstd_kunit_udelay((r >> 9) % spin_us);
 		p->reset(); /* the items go idle first, then the timer: while it still queues them */
