@@ -130,6 +130,8 @@ kstd_features := \
 	$(call kstd_have_arg,INET6_LOOKUP_HASHINFO,include/net/inet6_hashtables.h, \
 		__inet6_lookup_established,inet_hashinfo)
 CFLAGS_kstd.o += $(kstd_features)
+# The layout header passes on the few that C++ chooses by (KSTD_KERNEL_*).
+CFLAGS_kstd-layout.o += $(kstd_features)
 
 $(obj)/kstd.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
 	$(call if_changed_rule,cc_o_c)

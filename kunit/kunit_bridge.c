@@ -255,6 +255,18 @@ const void *kstd_kunit_work_class(struct work_struct *work)
 #endif
 }
 
+/* Busy-wait @us microseconds (udelay()): a race's window, any context. */
+void kstd_kunit_udelay(unsigned int us)
+{
+	udelay(us);
+}
+
+/* Let another runnable task have the CPU (yield()); process context. */
+void kstd_kunit_yield(void)
+{
+	yield();
+}
+
 /* ---- kernel_if: module parameters, /proc ------------------------------- */
 #include <linux/file.h>
 #include <linux/fs.h>

@@ -68,6 +68,8 @@ struct page *kstd_kunit_virt_to_page(const void *addr) KSTD_NOEXCEPT;
 /* Workqueue / sync: the lockdep class of a work item (NULL without lockdep). */
 struct work_struct;
 const void *kstd_kunit_work_class(struct work_struct *work) KSTD_NOEXCEPT;
+void kstd_kunit_udelay(unsigned int us) KSTD_NOEXCEPT;
+void kstd_kunit_yield(void) KSTD_NOEXCEPT;
 
 /* kernel_if: module parameters through their kernel_param, files through the VFS. */
 struct kernel_param;

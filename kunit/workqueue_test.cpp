@@ -9,6 +9,7 @@
 #include <kstd/completion.hpp>
 #include <kstd/jiffies.hpp>
 #include <kstd/memory.hpp>
+#include <kstd/random.hpp>
 #include <kstd/refcount.hpp>
 #include <kstd/thread.hpp>
 #include <kstd/timer.hpp>
@@ -190,38 +191,117 @@ struct on_destroy {
 	}
 };
 
+using kstd::detail::work_stop;
+
+/* kstd::work / kstd::delayed_work with an explicit way of stopping them. */
+template <class T, auto Fn, work_stop S>
+using work_as = kstd::detail::basic_work<T, Fn, false, S>;
+template <class T, auto Fn, work_stop S>
+using delayed_work_as = kstd::detail::basic_work<T, Fn, true, S>;
+
 /*
  * Two work items of one object that queue each other, as a server
  * connection's work (arming the idle timeout when it waits) and its idle
  * timeout (queueing the work) do.  run() blocks until the case lets it
  * go, then arms idle, by then already destroyed.
  */
+template <work_stop S>
 struct siblings {
 	void run()
 	{
 		started->complete();
 		(void)go->wait_for(kstd::secs(10));
 		*late_queued = wq->queue(idle, kstd::msecs(20));
+		*late_modded = wq->mod(idle, kstd::msecs(20));
 	}
 	void on_idle() { atomic_inc(*idle_runs); }
 
 	kstd::completion *started = nullptr, *go = nullptr;
-	bool *late_queued = nullptr;
+	bool *late_queued = nullptr, *late_modded = nullptr;
 	int *idle_runs = nullptr;
 	kstd::workqueue_ref<siblings> *wq = nullptr;
-	kstd::work<siblings, &siblings::run> work{this};
+	work_as<siblings, &siblings::run, S> work{this};
 	on_destroy idle_gone; /* destroyed after idle, before work */
-	kstd::delayed_work<siblings, &siblings::on_idle> idle{this};
+	delayed_work_as<siblings, &siblings::on_idle, S> idle{this};
 };
 
 /* Destroys an object on its own thread (the destructor waits for run()). */
+template <class T>
 struct destroyer {
 	int run()
 	{
 		victim.reset();
 		return 0;
 	}
-	kstd::unique_ptr<siblings> victim;
+	kstd::unique_ptr<T> victim;
+};
+
+/*
+ * What outlives a ping-pong object: counts of its callbacks, and of those
+ * that found it already destroyed (its canary dead).
+ */
+struct pp_record {
+	int runs = 0;
+	int after_death = 0;
+};
+
+/*
+ * A connection's teardown problem, as busy as it gets: `work` arms the
+ * delayed `idle` at once and requeues itself, `idle` queues `work`, and a
+ * timer (softirq) re-arms itself every jiffy and queues both.  The timer
+ * is declared before the work items, so it keeps queueing them while they
+ * are destroyed (a hook the owner never stopped).  The canary is declared
+ * first: it dies last, after both items; a callback that sees it dead ran
+ * after their destructors returned.
+ */
+template <work_stop S>
+struct pingpong {
+	static constexpr kstd::u32 alive = 0xa11fe, dead = 0xdead;
+	struct canary {
+		~canary() { __atomic_store_n(&v, dead, __ATOMIC_RELEASE); }
+		kstd::u32 v = alive;
+	};
+
+	void counted()
+	{
+		if (__atomic_load_n(&mark.v, __ATOMIC_ACQUIRE) != alive)
+			atomic_inc(rec->after_death);
+		atomic_inc(rec->runs);
+	}
+	void run()
+	{
+		counted();
+		__atomic_store_n(&in_run, 1, __ATOMIC_RELEASE);
+		kstd_kunit_udelay(spin_us);	/* idle may be destroyed meanwhile ... */
+		wq.mod(idle, kstd::jiffies{0}); /* ... before this arms it again */
+		wq.queue(work);
+		__atomic_store_n(&in_run, 0, __ATOMIC_RELEASE);
+	}
+	void on_idle()
+	{
+		counted();
+		wq.queue(work);
+	}
+	void tick()
+	{
+		wq.queue(work);
+		wq.queue(idle, kstd::jiffies{1});
+		timer.arm(kstd::jiffies{1});
+	}
+
+	pingpong(pp_record *r, kstd::workqueue_ref<pingpong> q, unsigned int us)
+		: rec(r), wq(q), spin_us(us)
+	{
+	}
+
+	canary mark;
+	pp_record *rec;
+	kstd::workqueue_ref<pingpong> wq;
+	unsigned int spin_us;
+	int in_run = 0;
+	kstd::timer<pingpong, &pingpong::tick> timer{this};
+	work_as<pingpong, &pingpong::run, S> work{this};
+	delayed_work_as<pingpong, &pingpong::on_idle, S> idle{this};
 };
 
 /* Two work declarations: two lockdep classes. */
@@ -489,42 +569,40 @@ KSTD_TEST(workqueue, by_ref_destructor_cancels_pending)
 
 /*
  * The object is destroyed while the work's callback runs; the callback
- * then arms the idle timeout, destroyed a moment before.  Since 6.10 the
- * destroyed item is disabled and the late arming does nothing.  Before the
- * fix (a plain cancel) the timer stayed armed in freed memory: "ODEBUG:
- * free active object type: timer_list" at the kfree, a use after free 20
- * ms later (found by `make stress`: khttpd unloaded under load).
+ * then arms the idle timeout, destroyed a moment before.  The destroyed
+ * item is disabled and the late arming does nothing.  Before the fix (a
+ * plain cancel) the timer stayed armed in freed memory: "ODEBUG: free
+ * active object type: timer_list" at the kfree, a use after free 20 ms
+ * later (found by `make stress`: khttpd unloaded under load).
  */
-KSTD_TEST(workqueue, destroyed_item_not_requeued_by_sibling)
+template <work_stop S>
+void destroyed_item_not_requeued_by_sibling(struct kunit *test)
 {
-	if (!kstd::work_destructor_disables()) {
-		SKIP("before Linux 6.10 a work item can only be cancelled");
-		return;
-	}
 	kstd::completion started{"siblings.started"}, go{"siblings.go"};
 	kstd::completion gone{"siblings.gone"};
-	bool late_queued = true;
+	bool late_queued = true, late_modded = true;
 	int idle_runs = 0;
-	auto wq = kstd::workqueue<siblings>::create("kstd_test_siblings");
+	auto wq = kstd::workqueue<siblings<S>>::create("kstd_test_siblings");
 	EXPECT(wq.has_value());
 	if (!wq)
 		return;
-	kstd::workqueue_ref<siblings> q(wq->raw());
-	auto s = kstd::make_unique<siblings>(kstd::gfp::kernel);
+	kstd::workqueue_ref<siblings<S>> q(wq->raw());
+	auto s = kstd::make_unique<siblings<S>>(kstd::gfp::kernel);
 	EXPECT(s.has_value());
 	if (!s)
 		return;
-	siblings &x = **s;
+	siblings<S> &x = **s;
 	x.started = &started;
 	x.go = &go;
 	x.late_queued = &late_queued;
+	x.late_modded = &late_modded;
 	x.idle_runs = &idle_runs;
 	x.wq = &q;
 	x.idle_gone.c = &gone;
 	EXPECT(q.queue(x.work));
 	EXPECT(started.wait_for(kstd::secs(10)).has_value());
-	destroyer d{kstd::move(*s)};
-	auto t = kstd::kthread::run<&destroyer::run>("kstd_test_siblings", d);
+	destroyer<siblings<S>> d{kstd::move(*s)};
+	auto t = kstd::kthread::run<&destroyer<siblings<S>>::run>("kstd_test_siblings", d);
 	EXPECT(t.has_value());
 	/* idle is destroyed; the destroyer now waits for run() */
 	EXPECT(gone.wait_for(kstd::secs(10)).has_value());
@@ -532,9 +610,87 @@ KSTD_TEST(workqueue, destroyed_item_not_requeued_by_sibling)
 	if (t)
 		(void)t->stop(); /* joined: the object is freed */
 	EXPECT(!late_queued);
+	EXPECT(!late_modded);
 	kstd::msleep(100); /* past the delay: an armed timer would have fired */
 	wq->flush();
 	EXPECT_EQ(atomic_read(idle_runs), 0);
+}
+
+KSTD_TEST(workqueue, destroyed_item_not_requeued_by_sibling)
+{
+	destroyed_item_not_requeued_by_sibling<kstd::detail::default_work_stop>(test);
+}
+
+/* The same through kstd's gate, which kernels before 6.10 use. */
+KSTD_TEST(workqueue, gate_destroyed_item_not_requeued_by_sibling)
+{
+	destroyed_item_not_requeued_by_sibling<work_stop::gate>(test);
+}
+
+/*
+ * Destroy a busy ping-pong object (see pingpong) from outside, many times,
+ * at a random moment while the work's callback runs (after it counted,
+ * before it re-arms idle): no callback may run once the destructor returned
+ * (the run count stands still, the canary is never seen dead, and KASAN
+ * would report a callback on the freed object, debugobjects a timer or
+ * work item freed while armed or queued).
+ */
+template <work_stop S>
+void pingpong_destroyed_while_running(struct kunit *test)
+{
+	pp_record rec;
+	auto wq = kstd::workqueue<pingpong<S>>::create("kstd_test_pingpong", kstd::wq::unbound);
+	EXPECT(wq.has_value());
+	if (!wq)
+		return;
+	int moved = 0;
+	for (int round = 0; round < 300; round++) {
+		kstd::u32 r = kstd::random_u32();
+		unsigned int spin_us = 20 + r % 300;
+		auto p = kstd::make_unique<pingpong<S>>(kstd::gfp::kernel, &rec, *wq, spin_us);
+		EXPECT(p.has_value());
+		if (!p)
+			return;
+		pingpong<S> &x = **p;
+		if (round & 1)
+			x.timer.arm(kstd::jiffies{1});
+		if (round & 2)
+			wq->queue(x.work);
+		else
+			wq->queue(x.idle, kstd::jiffies{0});
+		/*
+		 * Until run() is inside, for two ticks at most (yielding: on
+		 * one CPU without preemption, as UML, the worker runs only
+		 * then and is never seen inside; there the object is
+		 * destroyed between callbacks).
+		 */
+		kstd::jiffies t0 = kstd::jiffies::now();
+		while (!__atomic_load_n(&x.in_run, __ATOMIC_ACQUIRE) &&
+		       kstd::jiffies::now().since(t0).count < 2)
+			kstd_kunit_yield();
+		kstd_kunit_udelay((r >> 9) % spin_us);
+		p->reset(); /* the items go idle first, then the timer: while it still queues them */
+		int runs = atomic_read(rec.runs);
+		wq->flush();
+		if (atomic_read(rec.runs) != runs)
+			moved++;
+	}
+	kstd::msleep(50); /* past any timer armed in a freed object */
+	wq->flush();
+	EXPECT_EQ(moved, 0);
+	EXPECT_EQ(atomic_read(rec.after_death), 0);
+	EXPECT(atomic_read(rec.runs) > 300); /* it did play */
+}
+
+KSTD_TEST(workqueue, pingpong_destroyed_while_running)
+{
+	pingpong_destroyed_while_running<kstd::detail::default_work_stop>(test);
+}
+
+/* The same through kstd's gate, which kernels before 6.10 use. */
+KSTD_TEST(workqueue, gate_pingpong_destroyed_while_running)
+{
+	pingpong_destroyed_while_running<work_stop::gate>(test);
 }
 
 /* Two items of one object: each callback asks is_current() of both. */

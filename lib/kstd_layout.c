@@ -66,6 +66,8 @@ int main(void)
 	LAYOUT(LIST_HEAD, struct list_head);
 	LAYOUT(WORK_STRUCT, struct work_struct);
 	LAYOUT(DELAYED_WORK, struct delayed_work);
+	/* struct kstd_work_gate (lib/helpers/workqueue.c) is one atomic_t. */
+	LAYOUT(WORK_GATE, atomic_t);
 	BLANK();
 
 	COMMENT("Allocation");
@@ -151,6 +153,14 @@ int main(void)
 	FLAG(SMP, CONFIG_SMP);
 	FLAG(PREEMPT_RT, CONFIG_PREEMPT_RT);
 	FLAG(DEBUG_LOCK_ALLOC, CONFIG_DEBUG_LOCK_ALLOC);
+	BLANK();
+
+	COMMENT("Kernel features (kstd.mk's KSTD_HAVE_*) the wrappers choose by");
+#ifdef KSTD_HAVE_DISABLE_WORK
+	DEFINE(KSTD_KERNEL_DISABLES_WORK, 1);
+#else
+	DEFINE(KSTD_KERNEL_DISABLES_WORK, 0);
+#endif
 	BLANK();
 
 	COMMENT("Out-of-line spinlock entry points C++ may call directly");

@@ -14,11 +14,11 @@
  *   owns the T (a server owns its connections); the work is queued with
  *   `queue.queue(obj.w)`, which returns false if it was already pending
  *   (queue_work() semantics: safe in any context, softirq socket callbacks
- *   included).  The work member's destructor cancels it and waits for a
- *   running callback (cancel_work_sync()), so the callback never runs on
- *   freed memory; since Linux 6.10 it also disables the item for good
- *   (disable_work_sync()), so that a sibling's callback still running
- *   while the object is destroyed cannot queue it again.
+ *   included).  The work member's destructor disables the item for good
+ *   (from then on queue() and mod() on it do nothing, whoever calls them),
+ *   cancels it and waits for a running callback, so the callback never
+ *   runs on freed memory and a sibling's callback still running while the
+ *   object is destroyed cannot queue it again.
  * - **Owning**: `void fn(kstd::unique_ptr<T>)` or `void fn(kstd::ref<T>)`.
  *   `queue.enqueue(move(ptr), &T::w)` moves ownership into the queue and
  *   the callback gets it back; it may requeue it or let it go (freeing the
@@ -57,12 +57,19 @@
  *
  * Rules of the by-reference mode: members are destroyed in reverse order,
  * so declare work items after the members their callback uses (or cancel
- * them first in ~T()).  Two items of one object may queue each other (a
- * connection's work arming its idle timeout, the timeout queueing the
- * work): since 6.10 destroying the object is safe at any moment, the item
- * destroyed first being disabled before the other's callback is waited
- * for (work_destructor_disables()).  Before 6.10 the kernel can only
- * cancel, and the owner must stop that ping-pong before destroying them.
+ * them first in ~T()).  Two or more items of one object may queue each
+ * other, from their callbacks and from hooks and timers (a connection's
+ * work arming its idle timeout, the timeout queueing the work, the socket
+ * hooks queueing the work): destroying the object is safe at any moment,
+ * with no code in ~T().  Each item is disabled before its own callback is
+ * waited for, so the sibling destroyed later may still run, but whatever
+ * it queues or arms on an item already destroyed does nothing, and it is
+ * itself waited for and disabled in turn.  The kernel disables work since
+ * Linux 6.10 (disable_work_sync()); before, kstd emulates it with a gate
+ * per item, an atomic word that queue() and mod() pass through and the
+ * destructor closes before it cancels (lib/helpers/workqueue.c has the
+ * argument).  Only the memory must stay: the hooks and timers that queue
+ * work may outlive the items (a no-op) but not the object.
  * The destructor may sleep: do not destroy the owner under a spinlock.
  * Destroying the owner from inside one of its own work callbacks is
  * allowed (only a pending requeue is cancelled then, the running callback
@@ -81,7 +88,10 @@
  * Cost: queue(), mod(), enqueue(), flush and cancel call the exported
  * kernel functions directly (queue_work_on(WORK_CPU_UNBOUND, ...) and so
  * on), exactly what the C macros expand to; only initialisation, queue
- * allocation and destruction go through C helpers.
+ * allocation and destruction go through C helpers.  Before 6.10,
+ * queue() and mod() of by-reference items go through the gate: a C helper
+ * with two atomic operations around the kernel call, and one word more
+ * per item.
  */
 #ifndef KSTD_WORKQUEUE_HPP
 #define KSTD_WORKQUEUE_HPP
@@ -121,9 +131,39 @@ inline constexpr wq_flags cpu_intensive{KSTD_WQ_CPU_INTENSIVE};
 inline constexpr wq_flags sysfs{KSTD_WQ_SYSFS};
 } // namespace wq
 
+template <class T>
+class workqueue_ref;
+
 namespace detail {
 
 enum class work_mode { by_ref, unique, shared };
+
+/*
+ * How a by-reference work item is stopped for good when it is destroyed,
+ * so that a sibling's callback, a socket hook or a timer cannot queue it
+ * again: the kernel's disable_work_sync() (6.10 and later), or kstd's gate
+ * (struct kstd_work_gate, lib/helpers/workqueue.c), which makes queue()
+ * and mod() on a destroyed item no-ops on kernels without it.  The default
+ * is what the kernel offers; the KUnit cases also run the gate on kernels
+ * that could disable.
+ */
+enum class work_stop { disable, gate };
+
+inline constexpr work_stop default_work_stop =
+	KSTD_KERNEL_DISABLES_WORK ? work_stop::disable : work_stop::gate;
+
+/* The gate of a work item that uses one; nothing for the others. */
+template <work_stop S>
+struct work_gate {
+	void init() noexcept {}
+	::kstd_work_gate *get() noexcept { return nullptr; }
+};
+template <>
+struct work_gate<work_stop::gate> {
+	void init() noexcept { kstd_work_gate_init(get()); }
+	::kstd_work_gate *get() noexcept { return storage.as<::kstd_work_gate>(); }
+	opaque<KSTD_SIZEOF_WORK_GATE, KSTD_ALIGNOF_WORK_GATE> storage;
+};
 
 /* The callback: Fn, or T::run when none is given. */
 template <class T, auto Fn>
@@ -187,11 +227,17 @@ struct work_storage<true> {
 
 /**
  * The work item behind kstd::work (Delayed = false: struct work_struct)
- * and kstd::delayed_work (true: struct delayed_work).
+ * and kstd::delayed_work (true: struct delayed_work).  @p Stop: how a
+ * destroyed by-reference item is kept from being queued again (the
+ * default suits the kernel; tests pick the gate explicitly).
  */
-template <class T, auto Fn, bool Delayed>
+template <class T, auto Fn, bool Delayed, work_stop Stop = default_work_stop>
 class basic_work {
 	using storage_t = typename work_storage<Delayed>::type;
+	static_assert(Stop == work_stop::gate || KSTD_KERNEL_DISABLES_WORK,
+		      "this kernel has no disable_work(): use work_stop::gate");
+	template <class>
+	friend class kstd::workqueue_ref;
 
 public:
 	/**
@@ -204,6 +250,7 @@ public:
 	{
 		if (!is_member_of(this, sizeof(*this), owner)) [[unlikely]]
 			kstd_warn(__FILE__, __LINE__, "kstd::work owner does not contain the work");
+		gate_.init();
 		lock_class &cls = *site.cls;
 		if constexpr (Delayed) {
 			lock_class &tcls = *site.timer_cls;
@@ -218,19 +265,23 @@ public:
 	basic_work &operator=(const basic_work &) = delete;
 
 	/**
-	 * By reference: cancel and wait for a running callback (from inside
-	 * the own callback: cancel a pending requeue only); since 6.10 the
-	 * item is disabled too, so queueing it afterwards does nothing.
-	 * Owning: the item must not be queued (the queue would own it;
-	 * WARNs).  Might sleep.
+	 * By reference: disable the item for good (queue() and mod() on it
+	 * do nothing from now on, whoever calls them), cancel it and wait for
+	 * a running callback (from inside the own callback: cancel a pending
+	 * requeue only).  On every supported kernel: disable_work_sync()
+	 * where the kernel has it, kstd's gate before 6.10.  Owning: the item
+	 * must not be queued (the queue would own it; WARNs).  Might sleep.
 	 */
 	~basic_work()
 	{
 		KSTD_MIGHT_SLEEP();
+		constexpr int how = !is_by_ref<T, Fn>	      ? KSTD_WORK_EXIT_OWNED
+				    : Stop == work_stop::gate ? KSTD_WORK_EXIT_GATE
+							      : KSTD_WORK_EXIT_DISABLE;
 		if constexpr (Delayed)
-			kstd_delayed_work_exit(raw_delayed(), is_by_ref<T, Fn>);
+			kstd_delayed_work_exit(raw_delayed(), how, gate_.get());
 		else
-			kstd_work_exit(raw(), is_by_ref<T, Fn>);
+			kstd_work_exit(raw(), how, gate_.get());
 	}
 
 	/**
@@ -249,10 +300,11 @@ public:
 	/** work_pending(): queued (or its delay timer armed) and not yet started? */
 	[[nodiscard]] bool pending() const noexcept
 	{
-		// SAFETY: struct work_struct (and delayed_work, which starts with
-		// one) begins with its atomic_long_t data word; storage_ holds
-		// that struct, suitably aligned (layout.h).  Read once, as the
-		// kernel's work_pending() does with atomic_long_read().
+		/*
+		 * SAFETY: work_struct.data (an atomic_long_t) is the first word
+		 * of the storage (static_assert in lib/helpers/workqueue.c);
+		 * the kernel changes it only with atomic operations.
+		 */
 		auto *data = reinterpret_cast<const unsigned long *>(&storage_);
 		return read_once(*data) & KSTD_WORK_STRUCT_PENDING;
 	}
@@ -306,6 +358,11 @@ public:
 		if constexpr (is_by_ref<T, Fn>)
 			return was_pending;
 		else
+			/*
+			 * SAFETY: an owning item is pending only between an
+			 * enqueue() that released its owner into the queue and
+			 * the callback; dequeued, that ownership is ours now.
+			 */
 			return was_pending ? adopt(owner_) : owner_ptr_t<T, Fn>();
 	}
 
@@ -315,15 +372,48 @@ public:
 	/** The kernel's struct work_struct (for delayed work: its work). */
 	[[nodiscard]] ::work_struct *raw() noexcept
 	{
+		/*
+		 * SAFETY: storage_ has the size and alignment of the kernel's
+		 * type (CHECK_LAYOUT), initialised as one by kstd_init_work();
+		 * a delayed_work starts with its work (static_assert in C).
+		 */
 		return storage_.template as<::work_struct>();
 	}
 	/** The kernel's struct delayed_work. */
 	[[nodiscard]] ::delayed_work *raw_delayed() noexcept requires Delayed
 	{
+		/* SAFETY: as raw(), for struct delayed_work. */
 		return storage_.template as<::delayed_work>();
 	}
 
 private:
+	/* workqueue_ref's queue(), queue(delay) and mod(): through the gate, if any. */
+	bool queue_on(::workqueue_struct *wq) noexcept
+	{
+		if constexpr (Stop == work_stop::gate)
+			return kstd_gated_queue_work(gate_.get(), KSTD_WORK_CPU_UNBOUND, wq, raw());
+		else
+			return queue_work_on(KSTD_WORK_CPU_UNBOUND, wq, raw());
+	}
+	bool queue_on(::workqueue_struct *wq, jiffies delay) noexcept requires Delayed
+	{
+		if constexpr (Stop == work_stop::gate)
+			return kstd_gated_queue_delayed_work(gate_.get(), KSTD_WORK_CPU_UNBOUND, wq,
+							     raw_delayed(), delay.count);
+		else
+			return queue_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq, raw_delayed(),
+						     delay.count);
+	}
+	bool mod_on(::workqueue_struct *wq, jiffies delay) noexcept requires Delayed
+	{
+		if constexpr (Stop == work_stop::gate)
+			return kstd_gated_mod_delayed_work(gate_.get(), KSTD_WORK_CPU_UNBOUND, wq,
+							   raw_delayed(), delay.count);
+		else
+			return mod_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq, raw_delayed(),
+						   delay.count);
+	}
+
 	/* (auto: T is incomplete when this class is instantiated.) */
 	static auto adopt(T *obj) noexcept
 	{
@@ -336,29 +426,46 @@ private:
 	/* The work function: the work_struct is the first bytes of storage_. */
 	static void execute(::work_struct *w) noexcept
 	{
+		/*
+		 * SAFETY: only this instantiation registers execute, and only
+		 * for its own storage_ (the constructor): @p w is the storage_
+		 * of a live basic_work<T, Fn, Delayed, Stop>, which its
+		 * destructor keeps alive until this callback has returned.
+		 */
 		auto *self = container_of(reinterpret_cast<storage_t *>(w), &basic_work::storage_);
 		constexpr auto cb = work_callback<T, Fn>();
 		/* The callback may free *self (and the T): nothing touches them after it. */
 		if constexpr (is_by_ref<T, Fn>)
 			invoke_on<cb>(*self->owner_);
 		else
+			/*
+			 * SAFETY: an owning item runs only after enqueue()
+			 * released its owner into the queue: the callback
+			 * takes that ownership back.
+			 */
 			cb(adopt(self->owner_));
 	}
 
 	storage_t storage_;
 	T *owner_;
+	[[no_unique_address]] work_gate<Stop> gate_;
 };
 
 } // namespace detail
 
 /**
- * Does destroying a by-reference work item disable it for good (Linux 6.10
- * and later: disable_work_sync()), so that a late queue() or mod() by a
- * sibling's callback does nothing?  Before 6.10 it is only cancelled.
+ * Does destroying a by-reference work item disable it for good, so that a
+ * late queue() or mod() by a sibling's callback does nothing?  Always,
+ * on every supported kernel (the kernel's disable_work_sync() since 6.10,
+ * kstd's gate before): nothing needs to ask.  Kept only until the last
+ * module that still asks (khttpd) stops; it will go.
+ * @code
+ * static_assert(kstd::work_destructor_disables());
+ * @endcode
  */
-[[nodiscard]] inline bool work_destructor_disables() noexcept
+[[nodiscard]] constexpr bool work_destructor_disables() noexcept
 {
-	return kstd_work_exit_disables();
+	return true;
 }
 
 /**
@@ -412,23 +519,19 @@ public:
 	 * queue_work(): queue a by-reference work item.  False if it was
 	 * already pending (it will run once).  Any context.
 	 */
-	template <auto Fn>
+	template <auto Fn, detail::work_stop S>
 	requires detail::is_by_ref<T, Fn>
-	bool queue(work<T, Fn> &w) noexcept
-	{
-		return queue_work_on(KSTD_WORK_CPU_UNBOUND, wq_, w.raw());
-	}
+	bool queue(detail::basic_work<T, Fn, false, S> &w) noexcept { return w.queue_on(wq_); }
 
 	/**
 	 * queue_delayed_work(): queue after @p delay (0: now).  False if it
 	 * was already pending (its delay is left alone; see mod()).  Any context.
 	 */
-	template <auto Fn>
+	template <auto Fn, detail::work_stop S>
 	requires detail::is_by_ref<T, Fn>
-	bool queue(delayed_work<T, Fn> &w, jiffies delay) noexcept
+	bool queue(detail::basic_work<T, Fn, true, S> &w, jiffies delay) noexcept
 	{
-		return queue_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq_, w.raw_delayed(),
-					     delay.count);
+		return w.queue_on(wq_, delay);
 	}
 
 	/**
@@ -436,12 +539,11 @@ public:
 	 * expiry of a pending one (re-arming an idle timeout).  True if it was
 	 * pending.  Any context.
 	 */
-	template <auto Fn>
+	template <auto Fn, detail::work_stop S>
 	requires detail::is_by_ref<T, Fn>
-	bool mod(delayed_work<T, Fn> &w, jiffies delay) noexcept
+	bool mod(detail::basic_work<T, Fn, true, S> &w, jiffies delay) noexcept
 	{
-		return mod_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq_, w.raw_delayed(),
-					   delay.count);
+		return w.mod_on(wq_, delay);
 	}
 
 	/**
@@ -456,15 +558,20 @@ public:
 	 * (workqueue_ref::system() & co) flush it yourself.  For the delayed
 	 * form see the stricter rule below.
 	 */
-	template <class P, auto Fn>
-	[[nodiscard]] P enqueue(P item, work<T, Fn> T::*member) noexcept
+	template <class P, auto Fn, detail::work_stop S>
+	[[nodiscard]] P enqueue(P item, detail::basic_work<T, Fn, false, S> T::*member) noexcept
 	{
 		static_assert(is_same_v<P, detail::owner_ptr_t<T, Fn>>,
 			      "enqueue() takes the pointer type the work callback takes");
 		T *obj = item.get();
 		if (!obj || !queue_work_on(KSTD_WORK_CPU_UNBOUND, wq_, (obj->*member).raw()))
 			return item;
-		(void)item.release(); /* the queue owns it; it may already be running */
+		/*
+		 * SAFETY: the queue owns it now (it may already be running):
+		 * execute() adopts it back for the callback, cancel() when it
+		 * dequeues it.
+		 */
+		(void)item.release();
 		return P();
 	}
 
@@ -474,8 +581,9 @@ public:
 	 * the queue goes, wait for the item to have run, or cancel() it and
 	 * take the ownership back.
 	 */
-	template <class P, auto Fn>
-	[[nodiscard]] P enqueue(P item, delayed_work<T, Fn> T::*member, jiffies delay) noexcept
+	template <class P, auto Fn, detail::work_stop S>
+	[[nodiscard]] P enqueue(P item, detail::basic_work<T, Fn, true, S> T::*member,
+				jiffies delay) noexcept
 	{
 		static_assert(is_same_v<P, detail::owner_ptr_t<T, Fn>>,
 			      "enqueue() takes the pointer type the work callback takes");
@@ -483,7 +591,7 @@ public:
 		if (!obj || !queue_delayed_work_on(KSTD_WORK_CPU_UNBOUND, wq_,
 						   (obj->*member).raw_delayed(), delay.count))
 			return item;
-		(void)item.release();
+		(void)item.release(); /* SAFETY: as above, the queue owns it now. */
 		return P();
 	}
 

@@ -9,7 +9,9 @@
  * lockdep key per call site), queue allocation (a varargs macro whose flags
  * changed between versions) and teardown live here.
  */
+#include <linux/atomic.h>
 #include <linux/lockdep.h>
+#include <linux/preempt.h>
 #include <linux/sched/task_stack.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
@@ -79,88 +81,219 @@ void kstd_init_delayed_work(struct delayed_work *dwork, work_func_t func, const 
 }
 
 /*
- * Since 6.10 a work item can be disabled: cancelled, and from then on every
- * attempt to queue or arm it does nothing (queue_work() and
- * mod_delayed_work() return without touching it).  A by-reference item is
- * disabled when it is destroyed, so that the callback of a sibling item of
- * the same object, still running while the object is destroyed, cannot
- * queue one that is already gone: a connection's work re-arming the idle
- * timer that the connection's destructor has just cancelled left the timer
- * armed in freed memory (found by `make stress`, khttpd unloaded under
- * load).  KSTD_HAVE_DISABLE_WORK (kstd.mk) says whether <linux/workqueue.h>
- * declares disable_work() and its three siblings; without them the kernel
- * can only cancel.
+ * Destroying a work item owned by reference must leave it neither pending
+ * nor running, and keep it so: two items of one object may queue each
+ * other (a connection's work arming its idle timeout, the timeout's work
+ * queueing the work), and socket hooks in softirq context queue them too.
+ * Cancelling one item, then the other, is not enough: while the first is
+ * cancelled the second's callback may still run and queue the first again,
+ * which then fires on freed memory (found by `make stress`: khttpd unloaded
+ * under load left the idle timer armed in a freed connection).  What is
+ * needed is "disable": cancel, and from then on every attempt to queue or
+ * arm the item does nothing.
+ *
+ * Since 6.10 the kernel does that (disable_work_sync() and its siblings;
+ * KSTD_HAVE_DISABLE_WORK from kstd.mk).  Before, and wherever a test asks
+ * for it, kstd emulates it with a gate per item, struct kstd_work_gate:
+ * every queue, arm and re-arm of a gated item goes through
+ * kstd_gate_enter()/kstd_gate_leave() around the kernel call, and the
+ * destructor closes the gate before it cancels.  The gate is one atomic_t,
+ * GATE_CLOSED plus the number of queuers inside:
+ *
+ *  - enter: a compare-and-swap that adds one queuer only while the gate is
+ *    open (fully ordered on success); a closed gate makes the call a no-op
+ *    that returns false, as queue_work() on a disabled item does;
+ *  - leave: subtract the queuer with release order, after the kernel call
+ *    returned: what it did to the item is visible to whoever sees it gone;
+ *  - close: set GATE_CLOSED (fully ordered), then wait with acquire order
+ *    until no queuer is inside.
+ *
+ * All three are read-modify-writes of one word, so they are totally
+ * ordered: a queuer's enter comes either after the close (it sees
+ * GATE_CLOSED and touches nothing) or before it (the closer waits for its
+ * leave, and the queue or arming it did is complete before the cancel
+ * starts).  After close returns no one can queue or arm the item again,
+ * and cancel_work_sync() / cancel_delayed_work_sync() then remove what is
+ * pending (a delayed item's armed timer included: the cancel deletes it)
+ * and wait for a running callback, which may try to queue its own item or
+ * a sibling: this item's gate is closed, so that does nothing.  When the
+ * owner is destroyed from outside while a sibling's callback runs (for
+ * example `idle` is destroyed first and `work` is still running): idle's
+ * gate closes, idle is cancelled and waited for; `work` may then call
+ * mod(idle) (a no-op) or queue itself (pending, removed by its own cancel
+ * a moment later, after its gate closed too).  Each item's destructor
+ * therefore stops that item for good, in any order and whatever the
+ * siblings' callbacks, hooks and timers do meanwhile, as long as the
+ * owner's memory (the gates) stays until the last destructor returned,
+ * which C++ member destruction guarantees.
+ *
+ * The closer spins while a queuer is inside, so the window must be short
+ * and never preempted: queuers run it with preemption disabled (the
+ * kernel calls inside only take raw locks with interrupts off, so any
+ * context is fine, hard interrupts included).  A queuer interrupting the
+ * closer on its CPU finishes before the closer resumes; one on another CPU
+ * is a few hundred instructions from leaving.  The destructor runs in
+ * process context, preemptible (it may sleep in the cancel anyway).
+ *
+ * Cost: gated queueing is two atomic operations and a call more than the
+ * kernel's own queue_work_on(); C++ uses it only on kernels without
+ * disable_work() (and in the KUnit cases that test the gate), everywhere
+ * else it calls the kernel directly.
  */
+struct kstd_work_gate {
+	atomic_t state;
+};
+
+CHECK_LAYOUT(WORK_GATE, struct kstd_work_gate);
 #ifdef KSTD_HAVE_DISABLE_WORK
-static void kstd_stop_work(struct work_struct *work, bool sync)
-{
-	if (sync)
-		disable_work_sync(work);
-	else
-		disable_work(work);
-}
-
-static void kstd_stop_delayed_work(struct delayed_work *dwork, bool sync)
-{
-	if (sync)
-		disable_delayed_work_sync(dwork);
-	else
-		disable_delayed_work(dwork);
-}
+static_assert(KSTD_KERNEL_DISABLES_WORK == 1, "stale layout");
 #else
-static void kstd_stop_work(struct work_struct *work, bool sync)
-{
-	if (sync)
-		cancel_work_sync(work);
-	else
-		cancel_work(work);
-}
-
-static void kstd_stop_delayed_work(struct delayed_work *dwork, bool sync)
-{
-	if (sync)
-		cancel_delayed_work_sync(dwork);
-	else
-		cancel_delayed_work(dwork);
-}
+static_assert(KSTD_KERNEL_DISABLES_WORK == 0, "stale layout");
 #endif
 
-/* Whether a destroyed work item is disabled for good (see above). */
-bool kstd_work_exit_disables(void)
+#define GATE_CLOSED (1 << 30)
+
+void kstd_work_gate_init(struct kstd_work_gate *gate)
 {
-#ifdef KSTD_HAVE_DISABLE_WORK
+	atomic_set(&gate->state, 0);
+}
+
+static bool kstd_gate_enter(struct kstd_work_gate *gate)
+{
+	int old = atomic_read(&gate->state);
+
+	do {
+		if (old & GATE_CLOSED)
+			return false;
+	} while (!atomic_try_cmpxchg(&gate->state, &old, old + 1));
 	return true;
-#else
-	return false;
-#endif
+}
+
+static void kstd_gate_leave(struct kstd_work_gate *gate)
+{
+	atomic_fetch_sub_release(1, &gate->state);
+}
+
+/* No queuer gets in any more, and none is inside: the item stays as it is now. */
+static void kstd_gate_close(struct kstd_work_gate *gate)
+{
+	atomic_fetch_or(GATE_CLOSED, &gate->state);
+	atomic_cond_read_acquire(&gate->state, VAL == GATE_CLOSED);
+}
+
+bool kstd_gated_queue_work(struct kstd_work_gate *gate, int cpu, struct workqueue_struct *wq,
+			   struct work_struct *work)
+{
+	bool queued = false;
+
+	preempt_disable();
+	if (kstd_gate_enter(gate)) {
+		queued = queue_work_on(cpu, wq, work);
+		kstd_gate_leave(gate);
+	}
+	preempt_enable();
+	return queued;
+}
+
+bool kstd_gated_queue_delayed_work(struct kstd_work_gate *gate, int cpu,
+				   struct workqueue_struct *wq, struct delayed_work *dwork,
+				   unsigned long delay)
+{
+	bool queued = false;
+
+	preempt_disable();
+	if (kstd_gate_enter(gate)) {
+		queued = queue_delayed_work_on(cpu, wq, dwork, delay);
+		kstd_gate_leave(gate);
+	}
+	preempt_enable();
+	return queued;
+}
+
+bool kstd_gated_mod_delayed_work(struct kstd_work_gate *gate, int cpu,
+				 struct workqueue_struct *wq, struct delayed_work *dwork,
+				 unsigned long delay)
+{
+	bool was_pending = false;
+
+	preempt_disable();
+	if (kstd_gate_enter(gate)) {
+		was_pending = mod_delayed_work_on(cpu, wq, dwork, delay);
+		kstd_gate_leave(gate);
+	}
+	preempt_enable();
+	return was_pending;
 }
 
 /*
- * A work item is going away.  @cancel (work owned by reference): make sure
- * it is neither pending nor running, nor ever queued again (where the
- * kernel can disable work).  From inside its own callback only the pending
- * instance is cancelled: waiting for the running one would wait for
- * ourselves, and the kernel allows a work item to be freed by its callback.
- * Otherwise (work that owned its object): it must not be pending, the queue
- * owns whatever is queued.
+ * A work item is going away.  @how: KSTD_WORK_EXIT_OWNED (work that owned
+ * its object): it must not be pending, the queue owns whatever is queued.
+ * KSTD_WORK_EXIT_DISABLE (by reference, 6.10+): disable_work_sync().
+ * KSTD_WORK_EXIT_GATE (by reference, @gate): close the gate, then cancel
+ * (see above).  From inside its own callback only the pending instance is
+ * cancelled: waiting for the running one would wait for ourselves, and the
+ * kernel allows a work item to be freed by its callback.
  */
-void kstd_work_exit(struct work_struct *work, bool cancel)
+void kstd_work_exit(struct work_struct *work, int how, struct kstd_work_gate *gate)
 {
-	if (cancel)
-		kstd_stop_work(work, current_work() != work);
-	else
+	bool sync = current_work() != work;
+
+	switch (how) {
+	case KSTD_WORK_EXIT_DISABLE:
+#ifdef KSTD_HAVE_DISABLE_WORK
+		if (sync)
+			disable_work_sync(work);
+		else
+			disable_work(work);
+		break;
+#else
+		WARN_ONCE(1, "kstd: this kernel cannot disable work\n");
+		fallthrough;
+#endif
+	case KSTD_WORK_EXIT_GATE:
+		if (gate)
+			kstd_gate_close(gate);
+		if (sync)
+			cancel_work_sync(work);
+		else
+			cancel_work(work);
+		break;
+	default:
 		WARN_ONCE(work_pending(work), "kstd: owned work item destroyed while queued\n");
+		break;
+	}
 	if (object_is_on_stack(work))
 		destroy_work_on_stack(work);
 }
 
-void kstd_delayed_work_exit(struct delayed_work *dwork, bool cancel)
+void kstd_delayed_work_exit(struct delayed_work *dwork, int how, struct kstd_work_gate *gate)
 {
-	if (cancel) {
-		kstd_stop_delayed_work(dwork, current_work() != &dwork->work);
-	} else {
+	bool sync = current_work() != &dwork->work;
+
+	switch (how) {
+	case KSTD_WORK_EXIT_DISABLE:
+#ifdef KSTD_HAVE_DISABLE_WORK
+		if (sync)
+			disable_delayed_work_sync(dwork);
+		else
+			disable_delayed_work(dwork);
+		break;
+#else
+		WARN_ONCE(1, "kstd: this kernel cannot disable work\n");
+		fallthrough;
+#endif
+	case KSTD_WORK_EXIT_GATE:
+		if (gate)
+			kstd_gate_close(gate);
+		if (sync)
+			cancel_delayed_work_sync(dwork);
+		else
+			cancel_delayed_work(dwork);
+		break;
+	default:
 		WARN_ONCE(delayed_work_pending(dwork),
 			  "kstd: owned delayed work destroyed while queued\n");
+		break;
 	}
 	if (object_is_on_stack(dwork))
 		destroy_delayed_work_on_stack(dwork);

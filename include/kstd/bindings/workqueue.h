@@ -23,6 +23,8 @@ struct workqueue_struct;
 struct work_struct;
 struct delayed_work;
 struct lock_class_key;
+/* Emulates disable_work() for kernels without it; storage KSTD_SIZEOF_WORK_GATE. */
+struct kstd_work_gate;
 
 /* Which system queue kstd_system_wq() returns. */
 enum {
@@ -30,6 +32,13 @@ enum {
 	KSTD_SYSTEM_UNBOUND_WQ = 1,
 	KSTD_SYSTEM_HIGHPRI_WQ = 2,
 	KSTD_SYSTEM_LONG_WQ = 3,
+};
+
+/* How kstd_work_exit() stops a work item that is going away. */
+enum {
+	KSTD_WORK_EXIT_OWNED = 0,   /* owned its object: must not be pending */
+	KSTD_WORK_EXIT_DISABLE = 1, /* by reference: disable_work_sync() (6.10+) */
+	KSTD_WORK_EXIT_GATE = 2,    /* by reference: close its gate, then cancel */
 };
 
 /* --- helpers (lib/helpers/workqueue.c) --- */
@@ -41,9 +50,18 @@ void kstd_init_work(struct work_struct *work, void (*func)(struct work_struct *)
 void kstd_init_delayed_work(struct delayed_work *dwork, void (*func)(struct work_struct *),
 			    const char *name, struct lock_class_key *key,
 			    const char *timer_name, struct lock_class_key *timer_key) KSTD_NOEXCEPT;
-void kstd_work_exit(struct work_struct *work, bool cancel) KSTD_NOEXCEPT;
-void kstd_delayed_work_exit(struct delayed_work *dwork, bool cancel) KSTD_NOEXCEPT;
-bool kstd_work_exit_disables(void) KSTD_NOEXCEPT;
+void kstd_work_exit(struct work_struct *work, int how, struct kstd_work_gate *gate) KSTD_NOEXCEPT;
+void kstd_delayed_work_exit(struct delayed_work *dwork, int how,
+			    struct kstd_work_gate *gate) KSTD_NOEXCEPT;
+void kstd_work_gate_init(struct kstd_work_gate *gate) KSTD_NOEXCEPT;
+bool kstd_gated_queue_work(struct kstd_work_gate *gate, int cpu, struct workqueue_struct *wq,
+			   struct work_struct *work) KSTD_NOEXCEPT;
+bool kstd_gated_queue_delayed_work(struct kstd_work_gate *gate, int cpu,
+				   struct workqueue_struct *wq, struct delayed_work *dwork,
+				   unsigned long delay) KSTD_NOEXCEPT;
+bool kstd_gated_mod_delayed_work(struct kstd_work_gate *gate, int cpu,
+				 struct workqueue_struct *wq, struct delayed_work *dwork,
+				 unsigned long delay) KSTD_NOEXCEPT;
 
 /* --- exported kernel functions, called directly --- */
 bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work) KSTD_NOEXCEPT;
