@@ -454,21 +454,6 @@ private:
 } // namespace detail
 
 /**
- * Does destroying a by-reference work item disable it for good, so that a
- * late queue() or mod() by a sibling's callback does nothing?  Always,
- * on every supported kernel (the kernel's disable_work_sync() since 6.10,
- * kstd's gate before): nothing needs to ask.  Kept only until the last
- * module that still asks (khttpd) stops; it will go.
- * @code
- * static_assert(kstd::work_destructor_disables());
- * @endcode
- */
-[[nodiscard]] constexpr bool work_destructor_disables() noexcept
-{
-	return true;
-}
-
-/**
  * A work item, member of T: `kstd::work<T, &T::fn> w{this};` (Fn defaults
  * to T::run).  See the file comment for the callback signatures.
  */
