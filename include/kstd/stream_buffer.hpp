@@ -68,6 +68,7 @@
 #ifndef KSTD_STREAM_BUFFER_HPP
 #define KSTD_STREAM_BUFFER_HPP
 
+#include <kstd/bytes.hpp>
 #include <kstd/ksocket.hpp>
 #include <kstd/log.hpp>
 #include <kstd/memory.hpp>
@@ -338,7 +339,7 @@ private:
 	{
 		if (head_ == 0)
 			return;
-		__builtin_memmove(buf_.get(), buf_.get() + head_, size());
+		move_bytes(buf_.get(), buf_.get() + head_, size());
 		tail_ -= head_;
 		head_ = 0;
 	}
@@ -562,7 +563,7 @@ private:
 	{
 		if (head_ == 0)
 			return;
-		__builtin_memmove(buf_.get(), buf_.get() + head_, size());
+		move_bytes(buf_.get(), buf_.get() + head_, size());
 		tail_ -= head_;
 		head_ = 0;
 	}
