@@ -61,7 +61,8 @@ struct counters {
 
 } // namespace
 
-/* counters holds only stat_counters, whose initial state is zero bytes. */
+// SAFETY: counters holds only stat_counters, whose initial state is zero
+// bytes and which have nothing to destroy.
 template <>
 inline constexpr bool kstd::zero_bytes_valid<counters> = true;
 

@@ -132,6 +132,8 @@ template <class T>
 [[nodiscard]] inline T atomic_load(const T &x, int order) noexcept
 {
 	T v;
+	// SAFETY: x is a whole, naturally aligned scalar of 1 to 8 bytes
+	// (atomic_scalar, checked by every caller), which one `mov` reads.
 	__atomic_load(&x, &v, order);
 	return v;
 }
@@ -299,7 +301,9 @@ public:
 	///@}
 
 private:
-	/* Naturally aligned: an 8-byte member of a packed struct would tear. */
+	// SAFETY: v_ is touched only by the __atomic builtins above, on a
+	// lock-free scalar (atomic_scalar) that is naturally aligned (alignas:
+	// an 8-byte member of a packed struct would tear).
 	alignas(sizeof(T)) T v_;
 };
 
@@ -315,6 +319,9 @@ template <class T>
 [[nodiscard]] inline T read_once(const T &x) noexcept
 {
 	static_assert(detail::atomic_scalar<T>, "read_once(): a scalar of 1, 2, 4 or 8 bytes");
+	// SAFETY: the caller's field is naturally aligned (the C ABI aligns
+	// every scalar member, packed structs aside) and its writers store it
+	// whole (WRITE_ONCE() or write_once()), so the load never tears.
 	return detail::atomic_load(x, __ATOMIC_RELAXED);
 }
 
@@ -330,6 +337,8 @@ template <class T>
 inline void write_once(T &x, typename detail::atomic_same<T>::type v) noexcept
 {
 	static_assert(detail::atomic_scalar<T>, "write_once(): a scalar of 1, 2, 4 or 8 bytes");
+	// SAFETY: as read_once(): an aligned scalar, stored whole by one
+	// instruction, that its other users read with READ_ONCE().
 	__atomic_store(&x, &v, __ATOMIC_RELAXED);
 }
 

@@ -41,6 +41,10 @@ namespace kstd {
 /** @name Raw pointers: the C functions under their names */
 ///@{
 
+// SAFETY: unchecked, like the C functions: the caller guarantees that each
+// pointer is valid for @p n bytes (and, for copy_bytes(), that the two
+// ranges do not overlap).  The span overloads below are the checked ones.
+
 /** memcpy(): @p n bytes from @p src to @p dst, which must not overlap. */
 inline void copy_bytes(void *dst, const void *src, size_t n) noexcept
 {
@@ -85,6 +89,9 @@ inline void fill_bytes(void *dst, u8 value, size_t n) noexcept
  */
 inline size_t copy_bytes(span<u8> dst, span<const u8> src) noexcept
 {
+	// SAFETY (all span overloads): each raw call gets a span's own data()
+	// with at most its size() bytes, never an empty span's (maybe null)
+	// data(); the caller guarantees the span itself is valid.
 	size_t n = dst.size() < src.size() ? dst.size() : src.size();
 	if (n) /* an empty span's data() may be null, which memcpy() must not get */
 		copy_bytes(dst.data(), src.data(), n);

@@ -118,6 +118,8 @@ public:
 	[[nodiscard]] bool done() noexcept { return completion_done(raw()); }
 
 	/** The kernel's struct completion, for C APIs. */
+	// SAFETY: storage_ has struct completion's size and alignment
+	// (CHECK_LAYOUT in lib/helpers/sync.c) and holds one from init() on.
 	[[nodiscard]] ::completion *raw() noexcept { return storage_.as<::completion>(); }
 
 private:

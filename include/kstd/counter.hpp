@@ -51,6 +51,8 @@ private:
 };
 
 /** A stat_counter's initial state is zero bytes (see kstd::pernet_storage). */
+// SAFETY: a stat_counter is one atomic<u64> whose constructor stores 0, and
+// it has nothing to destroy: zero-filled memory is a constructed one.
 template <>
 inline constexpr bool zero_bytes_valid<stat_counter> = true;
 

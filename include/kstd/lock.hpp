@@ -79,12 +79,17 @@ public:
 	const char *bind_name(const char *name) noexcept
 	{
 		const char *first = nullptr;
+		// SAFETY: name_ is a naturally aligned pointer in static,
+		// zero-initialised storage, only ever accessed here, atomically.
 		if (__atomic_compare_exchange_n(&name_, &first, name, false, __ATOMIC_RELAXED,
 						__ATOMIC_RELAXED))
 			return name;
 		return first;
 	}
 	/** The kernel's struct lock_class_key, for C APIs that take one. */
+	// SAFETY: key_ has the kernel type's size and alignment (CHECK_LAYOUT
+	// in lib/kstd.c); lockdep wants it zero-filled in static storage, which
+	// is the only place a lock_class lives (see above).
 	::lock_class_key *key() noexcept { return key_.as<::lock_class_key>(); }
 
 private:
@@ -135,6 +140,8 @@ public:
 
 private:
 	friend Lock;
+	// SAFETY: only Lock (a friend) builds a guard, right after taking
+	// itself (or with null after a failed try) in the way Policy releases.
 	lock_guard(Lock *held, unsigned long flags = 0) noexcept : lock_(held), flags_(flags) {}
 
 	Lock *lock_;
@@ -269,6 +276,8 @@ public:
 	/** The kernel's spinlock_t, for passing to C APIs. */
 	[[nodiscard]] ::spinlock *raw() noexcept
 	{
+		// SAFETY: storage_ has spinlock_t's size and alignment
+		// (CHECK_LAYOUT in lib/kstd.c) and holds one from init() on.
 		return storage_.as<::spinlock>();
 	}
 
@@ -277,12 +286,11 @@ private:
 	{
 		kstd_spin_lock_init(raw(), cls.bind_name(name), cls.key());
 	}
-	/*
-	 * spinlock_t begins with its raw_spinlock_t (static_assert in kstd.c),
-	 * except on PREEMPT_RT, where KSTD_SPINLOCK_DIRECT() keeps this unused.
-	 */
 	::raw_spinlock *raw_lock() noexcept
 	{
+		// SAFETY: spinlock_t begins with its raw_spinlock_t (static_assert
+		// in lib/kstd.c), except on PREEMPT_RT, where
+		// KSTD_SPINLOCK_DIRECT() keeps this unused.
 		return reinterpret_cast<::raw_spinlock *>(raw());
 	}
 
@@ -292,6 +300,7 @@ private:
 inline void spin_policy::plain::release(spinlock &l, unsigned long) noexcept
 {
 #if KSTD_SPINLOCK_DIRECT(UNLOCK)
+	// SAFETY: as spinlock::raw_lock().
 	_raw_spin_unlock(reinterpret_cast<::raw_spinlock *>(l.raw()));
 #else
 	kstd_spin_unlock(l.raw());
@@ -304,6 +313,7 @@ inline void spin_policy::bh::release(spinlock &l, unsigned long) noexcept
 inline void spin_policy::irqsave::release(spinlock &l, unsigned long flags) noexcept
 {
 #if KSTD_SPINLOCK_DIRECT(UNLOCK_IRQRESTORE)
+	// SAFETY: as spinlock::raw_lock().
 	_raw_spin_unlock_irqrestore(reinterpret_cast<::raw_spinlock *>(l.raw()), flags);
 #else
 	kstd_spin_unlock_irqrestore(l.raw(), flags);
@@ -410,6 +420,7 @@ public:
 	/** The kernel's raw_spinlock_t, for passing to C APIs. */
 	[[nodiscard]] ::raw_spinlock *raw() noexcept
 	{
+		// SAFETY: as spinlock::raw(), for raw_spinlock_t.
 		return storage_.as<::raw_spinlock>();
 	}
 
@@ -521,6 +532,7 @@ public:
 	/** The kernel's struct mutex, for passing to C APIs. */
 	[[nodiscard]] ::mutex *raw() noexcept
 	{
+		// SAFETY: as spinlock::raw(), for struct mutex.
 		return storage_.as<::mutex>();
 	}
 

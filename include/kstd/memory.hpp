@@ -122,13 +122,28 @@ public:
 	// clang-format off
 	template <class U, class E>
 		requires is_convertible_v<U *, T *>
-	unique_ptr(unique_ptr<U, E> &&o) noexcept : ptr_(o.release())
+	unique_ptr(unique_ptr<U, E> &&o) noexcept
 	// clang-format on
 	{
 		// SAFETY: the deleter destroys through T and kfree()s the T *:
 		// T must be U's first (or only) base, at offset 0, so that the
 		// pointer is still the block's start, and its destructor virtual
-		// unless U adds nothing to destroy.  Not checked here.
+		// unless U has nothing to destroy.  The destructor is checked
+		// here at compile time, the offset at run time (a constant the
+		// compiler folds: no code when it is 0).
+		static_assert(__is_same(const volatile U, const volatile T) ||
+				      __has_virtual_destructor(T) || __has_trivial_destructor(U),
+			      "unique_ptr<T> from unique_ptr<U>: ~U() would not run through T * "
+			      "(give T a virtual destructor)");
+		static_assert(!__is_same(Deleter, kfree_deleter<T>) ||
+				      __is_same(E, kfree_deleter<U>),
+			      "unique_ptr<T> from unique_ptr<U, E>: E does not free with kfree()");
+		U *u = o.release();
+		ptr_ = u;
+		const volatile void *base = ptr_, *whole = u;
+		if (base != whole) [[unlikely]]
+			kstd_warn(__FILE__, __LINE__,
+				  "unique_ptr<T> from unique_ptr<U>: T is not at the start of U");
 	}
 	/** Free the owned object, then take ownership from @p o. */
 	unique_ptr &operator=(unique_ptr &&o) noexcept

@@ -53,6 +53,8 @@ int module_init() noexcept
 		kstd_pr_err("initialisation failed: %d\n", r.error().to_errno());
 		return r.error().to_errno();
 	}
+	// SAFETY: the kernel calls module_exit() once, after a successful
+	// init only: it adopts this pointer back and frees it.
 	module_instance<T> = move(r).value().release();
 	return 0;
 }
@@ -60,6 +62,8 @@ int module_init() noexcept
 template <class T>
 void module_exit() noexcept
 {
+	// SAFETY: module_init() released a make_unique()d T into
+	// module_instance; nothing else frees it, and exchange() empties it.
 	unique_ptr<T> owned(exchange(module_instance<T>, nullptr));
 }
 } // namespace kstd::detail

@@ -110,6 +110,9 @@ public:
 	/** The kernel's refcount_t, for C APIs. */
 	[[nodiscard]] ::refcount_struct *raw() noexcept
 	{
+		// SAFETY: refcount_t is one int (atomic_t's counter); refs_ has
+		// its size and alignment (CHECK_LAYOUT in lib/helpers/sync.c,
+		// static_assert below) and is only accessed atomically.
 		return reinterpret_cast<::refcount_struct *>(&refs_);
 	}
 
@@ -193,6 +196,8 @@ public:
 	 */
 	[[nodiscard]] static ref adopt(T *p) noexcept
 	{
+		// SAFETY: the caller hands over one counted reference to a live
+		// *p (or null), which Deleter can free when the count drops.
 		ref r;
 		r.ptr_ = p;
 		return r;
@@ -201,6 +206,8 @@ public:
 	[[nodiscard]] static ref acquire(T &obj) noexcept
 	{
 		counter(&obj).inc();
+		// SAFETY: the caller knows obj is alive and allocated as Deleter
+		// frees; the reference adopted is the one just counted.
 		return adopt(&obj);
 	}
 	/**
@@ -210,6 +217,8 @@ public:
 	 */
 	[[nodiscard]] static ref try_acquire(T &obj) noexcept
 	{
+		// SAFETY: adopted only when inc_not_zero() counted a reference
+		// for us; the caller's lock or RCU keeps obj's memory until then.
 		return counter(&obj).inc_not_zero() ? adopt(&obj) : ref();
 	}
 
@@ -254,6 +263,8 @@ template <class T, class... Args>
 {
 	static_assert(__is_base_of(ref_counted, T), "kstd::ref<T> needs T : kstd::ref_counted");
 	auto p = KSTD_TRY(make_unique<T>(flags, forward<Args>(args)...));
+	// SAFETY: a fresh kmalloc()ed T, its count at 1 (ref_counted's): the
+	// ref adopts that reference, and kfree_deleter matches make_unique().
 	return ref<T>::adopt(p.release());
 }
 

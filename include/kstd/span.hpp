@@ -129,6 +129,8 @@ span(T (&)[N]) -> span<T>;
 template <class T>
 [[nodiscard]] inline span<const u8> as_bytes(span<T> s) noexcept
 {
+	// SAFETY: any object's bytes may be read through an unsigned char
+	// (u8) pointer; the span covers exactly the elements' size_bytes().
 	return span<const u8>(reinterpret_cast<const u8 *>(s.data()), s.size_bytes());
 }
 
@@ -139,6 +141,8 @@ template <class T>
 [[nodiscard]] inline span<u8> as_writable_bytes(span<T> s) noexcept
 // clang-format on
 {
+	// SAFETY: as as_bytes(); writing bytes is the caller's business: T
+	// must stay valid for what is written (trivially copyable data).
 	return span<u8>(reinterpret_cast<u8 *>(s.data()), s.size_bytes());
 }
 

@@ -150,6 +150,8 @@ public:
 	/** The bytes, for code that handles binary data. */
 	[[nodiscard]] span<const u8> bytes() const noexcept
 	{
+		// SAFETY: char and unsigned char (u8) have the same size and
+		// may alias; the view's size_ bytes stay the span's bound.
 		return span<const u8>(reinterpret_cast<const u8 *>(data_), size_);
 	}
 
@@ -549,6 +551,8 @@ public:
 							    __builtin_va_list ap) noexcept
 	{
 		size_t room = N - len_ + 1;
+		// SAFETY: buf_ has N + 1 bytes and len_ <= N (every writer keeps
+		// it so), so room bytes from buf_ + len_ are inside buf_.
 		int n = vsnprintf(buf_ + len_, room, fmt, ap);
 		if (n < 0) {
 			buf_[len_] = '\0';

@@ -140,6 +140,8 @@ public:
 			ifindex = static_cast<int>(local.scope_id());
 		::sock *sk = KSTD_TRY(from_err_ptr(
 			kstd_tcp_lookup(net, &local.raw(), &peer.raw(), ifindex), error::noent()));
+		// SAFETY: kstd_tcp_lookup() returns the socket with a reference
+		// taken for us (sock_gen_put() drops it); r adopts that one.
 		tcp_sock_ref r;
 		r.sk_ = sk;
 		return r;
@@ -172,6 +174,8 @@ public:
 	/** Release the reference now (no-op if empty).  Any context. */
 	void reset() noexcept
 	{
+		// SAFETY: sk_ holds the one reference lookup() adopted; emptied
+		// before the put, so it is dropped exactly once.
 		if (sk_)
 			sock_gen_put(exchange(sk_, nullptr));
 	}

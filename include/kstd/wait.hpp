@@ -109,6 +109,8 @@ public:
 	}
 
 	/** The kernel's struct wait_queue_head, for C APIs (sk_sleep() & co). */
+	// SAFETY: storage_ has struct wait_queue_head's size and alignment
+	// (CHECK_LAYOUT in lib/helpers/sync.c) and holds one from init() on.
 	[[nodiscard]] ::wait_queue_head *raw() noexcept { return storage_.as<::wait_queue_head>(); }
 
 private:
@@ -121,6 +123,10 @@ private:
 	long run(Pred &pred, bool interruptible, long timeout) noexcept
 	{
 		using P = remove_reference_t<Pred>;
+		// SAFETY: ctx is &pred, a P, passed only to this lambda, which
+		// casts it back to P; kstd_wait_event() calls it before it
+		// returns, while pred lives.  The const_cast drops no real
+		// const: a const P is cast back to a const P (P keeps its const).
 		return kstd_wait_event(
 			raw(),
 			[](void *ctx) noexcept -> bool { return (*static_cast<P *>(ctx))(); },
