@@ -255,6 +255,7 @@ constexpr int compare_integers(A a, B b) noexcept
 			return 1;
 	}
 	if constexpr (a_signed && b_signed) {
+		// NOLINTNEXTLINE(bugprone-signed-char-misuse): by value is the point
 		long long x = a, y = b;
 		return x < y ? -1 : x > y;
 	} else {

@@ -2,7 +2,7 @@
 /*
  * The harness shared by the host-side tests (one program per test file):
  * non-aborting checks with a global tally, KSTD_TEST cases that register
- * themselves so a kunit test file compiles unchanged on the host, a
+ * themselves so a kstd/kunit.hpp test file compiles unchanged on the host, a
  * deterministic random generator, and a corpus walker.
  *
  *     #include "host_test.hpp"
@@ -125,14 +125,16 @@ int for_each_corpus_file(const char *dir, Fn fn)
 
 } // namespace host_test
 
-/* What kunit/test.hpp gives a test body, on the host. */
+/* What kstd/kunit.hpp gives a test file, on the host. */
 #define KSTD_HOST_TEST 1
+#define KSTD_TEST_SUITE(suite) static_assert(true, "")
+#define KSTD_TEST_SUITE_END(suite) static_assert(true, "")
 #define KSTD_TEST(suite, name)                                                                     \
 	static void host_##suite##_##name();                                                       \
 	static host_test::registrar reg_##suite##_##name(#suite "." #name, host_##suite##_##name); \
 	static void host_##suite##_##name()
-#define EXPECT(cond) host_test::check(static_cast<bool>(cond), __FILE__, __LINE__, #cond)
-#define EXPECT_EQ(a, b)                                                                            \
+#define KSTD_EXPECT(cond) host_test::check(static_cast<bool>(cond), __FILE__, __LINE__, #cond)
+#define KSTD_EXPECT_EQ(a, b)                                                                       \
 	host_test::check_eq(static_cast<long long>(a), static_cast<long long>(b), __FILE__,        \
 			    __LINE__, #a " == " #b)
 
