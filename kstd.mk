@@ -195,7 +195,7 @@ quiet_cmd_kstd_link = LD $(quiet_modtag)  $@
 # The module's other objects are prerequisites, known only once the Kbuild
 # file that includes this one has been read: secondary expansion.
 .SECONDEXPANSION:
-$(obj)/kstd.o: $(obj)/kstd-core.o $(obj)/kstd-areas.a $$(kstd_user_objs) FORCE
+$(obj)/kstd.o: $(obj)/kstd-core.o $(obj)/kstd-areas.a $(KSTD_ROOT)/lib/kstd-link $$(kstd_user_objs) FORCE
 	$(call if_changed,kstd_link)
 
 # clang warns (-Wnull-pointer-arithmetic, part of the kernel's -Wextra) on

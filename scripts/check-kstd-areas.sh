@@ -91,18 +91,19 @@ no_area() { # area...
 	local a bad
 	built || return 1
 	for a in "$@"; do
-		bad=$(comm -12 <(defined) <(area_helpers "$a"))
-		[ -z "$bad" ] || { echo "tinymod.ko has the $a area:" $bad >&2; return 1; }
+		bad=$(comm -12 <(defined) <(area_helpers "$a") | tr '\n' ' ')
+		[ -z "$bad" ] || { echo "tinymod.ko has the $a area: $bad" >&2; return 1; }
 	done
 }
 has_area() { # area
-	built && [ -n "$(comm -12 <(defined) <(area_helpers "$1"))" ] || { echo "tinymod.ko lacks the $1 area" >&2; return 1; }
+	built || return 1
+	[ -n "$(comm -12 <(defined) <(area_helpers "$1"))" ] || { echo "tinymod.ko lacks the $1 area" >&2; return 1; }
 }
 no_foreign_imports() {
 	local bad
 	built || return 1
-	bad=$(nm -u "$ko" | awk '{ print $2 }' | grep -E "$foreign_imports")
-	[ -z "$bad" ] || { echo "tinymod.ko imports:" $bad >&2; return 1; }
+	bad=$(nm -u "$ko" | awk '{ print $2 }' | grep -E "$foreign_imports" | tr '\n' ' ')
+	[ -z "$bad" ] || { echo "tinymod.ko imports: $bad" >&2; return 1; }
 }
 
 all_areas=(file kernel_if pernet socket sync tcp_diag workqueue)
