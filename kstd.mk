@@ -10,7 +10,9 @@
 #
 # then build as usual: make -C /lib/modules/$(uname -r)/build M=$PWD
 #
-# kstd.o holds the C helpers, the only code that includes kernel headers.  A
+# kstd.o holds the C helpers, the only code that includes kernel headers,
+# and only the areas of them that the module uses (sockets, files, ... : see
+# "the C helpers" below).  A
 # layout header (sizes of embeddable kernel types, GFP/errno/... constants) is
 # generated per kernel build into $(obj)/kstd-generated with the kernel's
 # asm-offsets mechanism.  C++ objects are compiled with the kernel's own flags
@@ -97,8 +99,29 @@ targets     += kstd-layout.s
 clean-files += kstd-layout.s kstd-generated
 
 # --- the C helpers ----------------------------------------------------------
+#
+# Pay for what you use: a module that only logs and allocates must not carry
+# the socket, splice and tcp_abort code.  The helpers are one object per
+# area, each compiled on its own: kstd-core.o from lib/kstd.c (module entry,
+# diagnostics, memory, locks, lists) and kstd-<area>.o from each
+# lib/helpers/<area>.c.  Modules are partial links (ld -r), where
+# --gc-sections does not apply, so kstd.o is chosen with archive semantics
+# instead: lib/kstd-link makes it an ld -r of kstd-core.o and of the members
+# of kstd-areas.a that define a symbol the module's other objects (the rest
+# of every composite that lists kstd.o, read from their -y/-objs/-m lists
+# after the Kbuild file) leave undefined; ld pulls in the areas those areas
+# need.  kstd.o depends on those objects, so it is linked again whenever
+# one of them changes, and with them the set of areas.  Every area is still
+# compiled, so the layout checks of lib/helpers/*.c run on every build.
+# Several modules in one directory share one kstd.o: it has the areas of all
+# of them.
 
-CFLAGS_kstd.o += -I$(KSTD_ROOT)/include -I$(kstd_gendir)
+kstd_area_names := $(sort $(basename $(notdir $(wildcard $(KSTD_ROOT)/lib/helpers/*.c))))
+kstd_area_objs  := $(foreach a,$(kstd_area_names),$(obj)/kstd-$(a).o)
+kstd_c_objs     := $(obj)/kstd-core.o $(kstd_area_objs)
+targets         += kstd-core.o kstd-areas.a $(foreach a,$(kstd_area_names),kstd-$(a).o)
+
+CFLAGS_kstd.o += -I$(KSTD_ROOT)/include -I$(kstd_gendir) -include $(KSTD_ROOT)/lib/kstd-helper.h
 
 # Kernel features, not version numbers: distribution and stable kernels
 # backport them (Debian's 6.1 has timer_shutdown_sync(), a 6.2 function),
@@ -141,8 +164,47 @@ CFLAGS_kstd.o += $(kstd_features)
 # The layout header passes on the few that C++ chooses by (KSTD_KERNEL_*).
 CFLAGS_kstd-layout.o += $(kstd_features)
 
-$(obj)/kstd.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
+# The area objects are compiled exactly as kstd.o itself would be: with
+# CFLAGS_kstd.o, the sanitizer and objtool choices for kstd.o, and as part
+# of the module (or of the kernel image, for a built-in KUnit suite) that
+# kstd.o is part of.  Kbuild derives all of that from the target's name,
+# which no composite lists; these say it for them.
+$(kstd_c_objs): private target-stem := kstd
+$(kstd_c_objs): private basetarget := kstd
+$(kstd_c_objs): private modname-multi :=
+$(kstd_c_objs): private part-of-module = $(if $(filter kstd.o $(obj)/kstd.o,$(real-obj-m)),y)
+$(kstd_c_objs): private part-of-builtin = \
+	$(if $(filter kstd.o $(obj)/kstd.o,$(real-obj-y) $(lib-y)),y)
+
+$(obj)/kstd-core.o: $(KSTD_ROOT)/lib/kstd.c $(kstd_layout) FORCE
 	$(call if_changed_rule,cc_o_c)
+
+$(kstd_area_objs): $(obj)/kstd-%.o: $(KSTD_ROOT)/lib/helpers/%.c $(kstd_layout) FORCE
+	$(call if_changed_rule,cc_o_c)
+
+# A thin archive (the members stay where they are) with a symbol index.
+quiet_cmd_kstd_ar = AR      $@
+      cmd_kstd_ar = rm -f $@; $(AR) cDPrsT $@ $(real-prereqs)
+
+$(obj)/kstd-areas.a: $(kstd_area_objs) FORCE
+	$(call if_changed,kstd_ar)
+
+# The module's objects besides kstd.o: obj-m and obj-y carry $(obj)/ by the
+# time this is expanded (Makefile.lib), their -y lists do not.
+kstd_composites = $(foreach m,$(patsubst $(obj)/%,%,$(obj-m) $(obj-y)), \
+	$(if $(filter kstd.o,$(call suffix-search,$(m),.o,-objs -y -m)),$(m)))
+kstd_user_objs = $(addprefix $(obj)/,$(filter-out kstd.o,$(sort \
+	$(foreach m,$(kstd_composites),$(call suffix-search,$(m),.o,-objs -y -m)))))
+
+quiet_cmd_kstd_link = LD $(quiet_modtag)  $@
+      cmd_kstd_link = NM='$(NM)' $(CONFIG_SHELL) $(KSTD_ROOT)/lib/kstd-link $@ \
+	$(obj)/kstd-core.o $(obj)/kstd-areas.a $(kstd_user_objs) -- $(LD) $(ld_flags)
+
+# The module's other objects are prerequisites, known only once the Kbuild
+# file that includes this one has been read: secondary expansion.
+.SECONDEXPANSION:
+$(obj)/kstd.o: $(obj)/kstd-core.o $(obj)/kstd-areas.a $(KSTD_ROOT)/lib/kstd-link $$(kstd_user_objs) FORCE
+	$(call if_changed,kstd_link)
 
 # clang warns (-Wnull-pointer-arithmetic, part of the kernel's -Wextra) on
 # the port I/O accessors of asm-generic/io.h wherever PCI_IOBASE is a null

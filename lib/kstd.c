@@ -1,39 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kstd.c - the C helpers behind kstd's C++ wrappers.
+ * kstd.c - the core of the C helpers behind kstd's C++ wrappers.
  *
- * This is the only kstd code that includes kernel headers.  It is compiled
- * as C, against the target kernel, into every module that uses kstd.  Each
- * helper wraps a static inline, a macro or an API that changed between
- * kernel versions behind a stable prototype from <kstd/bindings.h>; including
- * that header here makes the compiler check every prototype against the
+ * kstd's C part is the only kstd code that includes kernel headers.  It is
+ * compiled as C, against the target kernel, one object per area: this file
+ * (module entry, diagnostics, memory, locks, lists: kstd-core.o, linked into
+ * every module that uses kstd) and lib/helpers/<area>.c (kstd-<area>.o,
+ * linked into a module only if the module calls into that area; kstd.mk,
+ * "the C helpers").  Each helper wraps a static inline, a macro or an API
+ * that changed between kernel versions behind a stable prototype from
+ * <kstd/bindings.h>; lib/kstd-helper.h, which every area object starts with,
+ * includes that header so the compiler checks every prototype against the
  * kernel's own declarations.
  */
-#include <linux/bug.h>
-#include <linux/irqflags.h>
-#include <linux/kernel.h>
-#include <linux/list.h>
-#include <linux/lockdep.h>
-#include <linux/module.h>
-#include <linux/mutex.h>
-#include <linux/preempt.h>
-#include <linux/printk.h>
-#include <linux/slab.h>
-#include <linux/spinlock.h>
-#include <linux/version.h>
-
-#include <kstd/layout.h>
-#include <kstd/bindings.h>
-#include <kstd/errno.h>
+#include "kstd-helper.h"
 
 /*
- * The layout header was generated for one kernel configuration; refuse to
- * build against another (a stale header from a different kernel build).
+ * The layout checks of the types this file wraps, and of everything C++
+ * takes from layout.h without a helper: kstd-core.o is in every module.
  */
-#define CHECK_LAYOUT(name, type)						\
-	static_assert(KSTD_SIZEOF_##name == sizeof(type) &&			\
-		      KSTD_ALIGNOF_##name == __alignof__(type),			\
-		      "kstd/layout.h is stale for " #type)
 CHECK_LAYOUT(SPINLOCK, spinlock_t);
 CHECK_LAYOUT(RAW_SPINLOCK, raw_spinlock_t);
 CHECK_LAYOUT(MUTEX, struct mutex);
@@ -318,20 +303,3 @@ void kstd_list_del_init(struct list_head *entry)
 {
 	list_del_init(entry);
 }
-
-/* ---- the other areas, one file each ------------------------------------ */
-
-#include "helpers/file.c"
-#include "helpers/kernel_if.c"
-#include "helpers/pernet.c"
-#include "helpers/socket.c"
-#include "helpers/sync.c"
-#include "helpers/tcp_diag.c"
-#include "helpers/workqueue.c"
-/*
- * kstd/kunit.hpp's helpers call into the KUnit core: only where it is
- * built in, so that no module gains a dependency on a kunit.ko.
- */
-#if IS_BUILTIN(CONFIG_KUNIT)
-#include "helpers/kunit.c"
-#endif

@@ -25,6 +25,9 @@ touch "$header"
 rebuilt=()
 for o in "${objs[@]}"; do
 	[ -e "${o%.o}.mod" ] && continue # a module's composite object is relinked
+	# kstd.o, a partial link of the helper areas the module's objects use
+	# (kstd.mk), is relinked whenever one of those objects changes.
+	[ "$(basename "$o")" = kstd.o ] && continue
 	[ "$o" -nt "$stamp" ] && rebuilt+=("$o")
 done
 rm -f "$stamp"

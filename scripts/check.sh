@@ -242,6 +242,19 @@ for args in "$kdebug" "$uml_clang_dir ARCH=um LLVM=-14" "$deb_headers"; do
 	fi
 done
 
+# Pay for what you use: a module links only the helper areas it calls,
+# kstd.o relinked when that set changes (gcc, clang, Debian 6.1).
+for args in "$kdebug" "$uml_clang_dir ARCH=um LLVM=-14" "$deb_headers"; do
+	read -ra areas_args <<<"$args"
+	if [ ${#areas_args[@]} -gt 0 ]; then
+		name=areas-$(basename "${areas_args[0]}")
+		"$KSTD_ROOT/scripts/check-kstd-areas.sh" "${areas_args[@]}" >"$results/$name.log" 2>&1
+		record_tap "helper areas, $(basename "${areas_args[0]}")" "$results/$name.log"
+	else
+		record FAIL "helper areas" "kernel not available"
+	fi
+done
+
 # dkms.conf: dkms add, build (signed), install into a private DKMS tree.
 log "DKMS"
 if "$KSTD_ROOT/scripts/dkms-test.sh" "${deb_headers##*/linux-headers-}" >"$results/dkms.log" 2>&1; then

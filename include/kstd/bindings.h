@@ -2,9 +2,9 @@
 /*
  * kstd/bindings.h - the C/C++ boundary.
  *
- * Prototypes of the C helpers in lib/kstd.c (compiled as C against the
- * target kernel) and of the few exported kernel functions that C++ calls
- * directly.  This header is valid C and C++ and includes nothing: kernel
+ * Prototypes of the C helpers in lib/kstd.c and lib/helpers/ (compiled as
+ * C against the target kernel) and of the few exported kernel functions
+ * that C++ calls directly.  This header is valid C and C++ and includes nothing: kernel
  * types appear only as incomplete struct tags with their real names, so the
  * C side compiles these prototypes next to the kernel's own declarations and
  * the compiler proves that they match (which also keeps kCFI type hashes
