@@ -6,7 +6,7 @@
  * KUnit reports failures through macros that build struct kunit_loc and
  * struct kunit_assert on the caller's stack, and keeps the parameter of a
  * parameterised case in struct kunit: these few functions do that in C.
- * lib/helpers/kunit.c, compiled only into kernels with CONFIG_KUNIT.
+ * lib/helpers/kunit.c; kstd.o links it only into modules that use kunit.hpp.
  */
 #ifndef KSTD_BINDINGS_KUNIT_H
 #define KSTD_BINDINGS_KUNIT_H
