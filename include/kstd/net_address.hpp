@@ -169,6 +169,7 @@ public:
 	 * parse_errc::invalid.  Accepts what inet_pton() accepts (the host
 	 * tests compare them).
 	 *
+	 * @noop example(kstd::string_view text)
 	 * @code
 	 * kstd::ip_address a = KSTD_TRY(kstd::ip_address::parse(text));          // -EINVAL/-ERANGE
 	 * auto v6 = kstd::ip_address::parse("1.2.3.4", kstd::address_family::ipv6); // invalid

@@ -10,6 +10,7 @@
  * out-of-bounds read by an unchecked length.  operator[] is unchecked, like
  * an array (use it after a size check); at() returns a pointer or nullptr.
  *
+ * @noop example(const int (&ints)[4])
  * @code
  * u8 frame[64];
  * kstd::span<u8> all{frame};                  // 64 elements

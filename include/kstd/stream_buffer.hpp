@@ -114,6 +114,7 @@ namespace detail {
  * out complete messages as views into the buffer, and what is left of an
  * incomplete one stays for the next fill().
  *
+ * @noop example(kstd::tcp_stream &stream, void (*handle)(kstd::string_view line))
  * @code
  * auto rx = KSTD_TRY(kstd::recv_buffer::create(kstd::gfp::kernel, 4096, 1024));
  * // in the work item, after a readable event:
@@ -200,6 +201,7 @@ public:
 	 * Process context; might sleep (takes the socket lock, never waits for
 	 * data).
 	 *
+	 * @noop example(kstd::recv_buffer &rx, kstd::tcp_stream &stream) -> void
 	 * @code
 	 * auto got = rx.fill(stream);
 	 * if (got && *got == kstd::recv_status::again)
@@ -244,6 +246,7 @@ public:
 	 * unfinished last line), -EMSGSIZE if max_line() bytes are buffered
 	 * without one.  Any context; doesn't sleep.
 	 *
+	 * @noop example(kstd::recv_buffer &rx)
 	 * @code
 	 * for (auto line = rx.next_line(); line; line = rx.next_line())
 	 *         kstd_pr_info("got %.*s\n", static_cast<int>(line->size()), line->data());
@@ -272,6 +275,7 @@ public:
 	 * fewer are buffered, -EMSGSIZE if @p n exceeds capacity() (it could
 	 * never be complete).  Any context; doesn't sleep.
 	 *
+	 * @noop example(kstd::recv_buffer &rx)
 	 * @code
 	 * auto hdr = rx.next_frame(4);              // a 4-byte length prefix
 	 * @endcode
@@ -301,8 +305,9 @@ public:
 	 * data() as text, for a parser that works on characters (an HTTP
 	 * head).  Same lifetime as data().  Any context.
 	 *
+	 * @noop example(const kstd::recv_buffer &rx, int (*parse)(kstd::string_view head))
 	 * @code
-	 * auto status = parser.parse(rx.text());
+	 * int status = parse(rx.text());
 	 * @endcode
 	 */
 	[[nodiscard]] string_view text() const noexcept
@@ -355,13 +360,14 @@ private:
  * kept, in order, and flush() sends it when socket_event::writable says
  * there is space again.
  *
+ * @noop example(kstd::tcp_stream &stream)
  * @code
  * auto tx = KSTD_TRY(kstd::send_buffer::create(kstd::gfp::kernel, 16384));
  * // in the work item:
  * KSTD_TRY(tx.write(stream, "+OK\r\n"));    // sent, or queued behind earlier bytes
  * auto f = tx.flush(stream);                // on the writable event
  * if (!f && f.error() == kstd::error::again())
- *         return;                           // still pending: wait for writable
+ *         return {};                        // still pending: wait for writable
  * @endcode
  *
  * Bytes leave in the order they were given, whether write() sent them at
@@ -421,6 +427,7 @@ public:
 	 * segment).  Process context; might sleep (the socket lock, never
 	 * waits for space).
 	 *
+	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream, kstd::string_view reply) -> void
 	 * @code
 	 * if (auto w = tx.write(stream, reply); !w && w.error() == kstd::error::nospc())
 	 *         return;   // too much pending: wait for writable, read no more
@@ -457,6 +464,7 @@ public:
 	 * then flush() once).  -EMSGSIZE / -ENOSPC as write(), taking
 	 * nothing.  Any context; doesn't sleep.
 	 *
+	 * @noop example(kstd::send_buffer &tx)
 	 * @code
 	 * KSTD_TRY(tx.append("HTTP/1.1 200 OK\r\n"));
 	 * @endcode
@@ -477,6 +485,7 @@ public:
 	 * room() bytes long; pending bytes may move to the front to make it
 	 * so, which ends an earlier prepare()'s span.  Any context.
 	 *
+	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream)
 	 * @code
 	 * kstd::span<kstd::u8> space = tx.prepare();
 	 * auto n = stream.try_recv(space.data(), space.size());
@@ -500,6 +509,7 @@ public:
 	 * errors otherwise.  @p more as for write().  Process context; might
 	 * sleep (the socket lock, never waits for space).
 	 *
+	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream, void (*wait)(), void (*close)()) -> void
 	 * @code
 	 * auto f = tx.flush(stream);
 	 * if (!f)
