@@ -55,6 +55,12 @@ endif
 endif
 endif
 
+# A module's own KUnit suites (docs/getting-started.md): in their Kbuild,
+# `obj-$(KSTD_KUNIT) += mymod_test.o`.  m when built out of tree for a
+# kernel with KUnit, y when scripts/kunit.sh builds them into kunit.py's
+# UML kernel (CONFIG_KSTD_KUNIT_TEST), empty (not built) otherwise.
+KSTD_KUNIT := $(if $(KBUILD_EXTMOD),$(if $(CONFIG_KUNIT),m),$(CONFIG_KSTD_KUNIT_TEST))
+
 # Kbuild runs make with -rR, so there is no $(CXX): derive it from $(CC).
 # Only the compiler's file name is rewritten (a wrapper such as ccache and
 # the directory stay), so every spelling the kernel's Makefile produces
@@ -128,7 +134,9 @@ kstd_features := \
 	$(call kstd_have_arg,INET_LOOKUP_HASHINFO,include/net/inet_hashtables.h, \
 		__inet_lookup_established,inet_hashinfo) \
 	$(call kstd_have_arg,INET6_LOOKUP_HASHINFO,include/net/inet6_hashtables.h, \
-		__inet6_lookup_established,inet_hashinfo)
+		__inet6_lookup_established,inet_hashinfo) \
+	$(call kstd_have,KUNIT_DUNDER_FAILED_ASSERTION,include/kunit/test.h, \
+		__kunit_do_failed_assertion)
 CFLAGS_kstd.o += $(kstd_features)
 # The layout header passes on the few that C++ chooses by (KSTD_KERNEL_*).
 CFLAGS_kstd-layout.o += $(kstd_features)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <kstd/bytes.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 using kstd::size_t;
 using kstd::span;
@@ -16,26 +18,28 @@ u8 *opaque(u8 *p)
 }
 } // namespace
 
-KSTD_TEST(bytes, copy_and_fill)
+KSTD_TEST_SUITE(kstd_bytes);
+
+KSTD_TEST(kstd_bytes, copy_and_fill)
 {
 	u8 a[32], b[32];
 	for (int i = 0; i < 32; i++)
 		a[i] = static_cast<u8>(i * 7);
 	kstd::fill_bytes(opaque(b), 0xaa, sizeof(b));
 	for (u8 x : b)
-		EXPECT_EQ(x, 0xaa);
+		KSTD_EXPECT_EQ(x, 0xaa);
 	kstd::copy_bytes(opaque(b) + 4, a, 20);
 	for (int i = 0; i < 32; i++)
-		EXPECT_EQ(b[i], i >= 4 && i < 24 ? static_cast<u8>((i - 4) * 7) : 0xaa);
+		KSTD_EXPECT_EQ(b[i], i >= 4 && i < 24 ? static_cast<u8>((i - 4) * 7) : 0xaa);
 	kstd::fill_bytes(span<u8>{b}.subspan(24), 0);
-	EXPECT_EQ(b[23], static_cast<u8>(19 * 7));
-	EXPECT_EQ(b[24], 0);
-	EXPECT_EQ(b[31], 0);
+	KSTD_EXPECT_EQ(b[23], static_cast<u8>(19 * 7));
+	KSTD_EXPECT_EQ(b[24], 0);
+	KSTD_EXPECT_EQ(b[31], 0);
 	kstd::fill_bytes(opaque(b), 1, 0); /* n = 0 touches nothing */
-	EXPECT_EQ(b[0], 0xaa);
+	KSTD_EXPECT_EQ(b[0], 0xaa);
 }
 
-KSTD_TEST(bytes, move_overlapping)
+KSTD_TEST(kstd_bytes, move_overlapping)
 {
 	u8 buf[16];
 	for (int i = 0; i < 16; i++)
@@ -43,55 +47,57 @@ KSTD_TEST(bytes, move_overlapping)
 	/* Forward: drop 5 consumed bytes from the front of a line buffer. */
 	kstd::move_bytes(opaque(buf), buf + 5, 11);
 	for (int i = 0; i < 11; i++)
-		EXPECT_EQ(buf[i], i + 5);
+		KSTD_EXPECT_EQ(buf[i], i + 5);
 	/* Backward: make room at the front; a memcpy() would repeat bytes. */
 	for (int i = 0; i < 16; i++)
 		buf[i] = static_cast<u8>(i);
 	size_t n = kstd::move_bytes(span<u8>{buf}.subspan(3), span<const u8>{buf}.first(13));
-	EXPECT_EQ(n, 13);
+	KSTD_EXPECT_EQ(n, 13);
 	for (int i = 3; i < 16; i++)
-		EXPECT_EQ(buf[i], i - 3);
-	EXPECT_EQ(buf[2], 2);
+		KSTD_EXPECT_EQ(buf[i], i - 3);
+	KSTD_EXPECT_EQ(buf[2], 2);
 }
 
-KSTD_TEST(bytes, compare_and_equal)
+KSTD_TEST(kstd_bytes, compare_and_equal)
 {
 	u8 x[4] = {1, 2, 3, 4}, y[4] = {1, 2, 3, 4};
-	EXPECT_EQ(kstd::compare_bytes(opaque(x), y, 4), 0);
-	EXPECT(kstd::equal_bytes(opaque(x), y, 4));
+	KSTD_EXPECT_EQ(kstd::compare_bytes(opaque(x), y, 4), 0);
+	KSTD_EXPECT(kstd::equal_bytes(opaque(x), y, 4));
 	y[3] = 0x80; /* unsigned: 0x80 > 4 */
-	EXPECT(kstd::compare_bytes(opaque(x), y, 4) < 0);
-	EXPECT(kstd::compare_bytes(opaque(y), x, 4) > 0);
-	EXPECT(!kstd::equal_bytes(opaque(x), y, 4));
-	EXPECT(kstd::equal_bytes(opaque(x), y, 3));
+	KSTD_EXPECT(kstd::compare_bytes(opaque(x), y, 4) < 0);
+	KSTD_EXPECT(kstd::compare_bytes(opaque(y), x, 4) > 0);
+	KSTD_EXPECT(!kstd::equal_bytes(opaque(x), y, 4));
+	KSTD_EXPECT(kstd::equal_bytes(opaque(x), y, 3));
 	/* Spans: length counts, shorter prefix first. */
 	span<const u8> sx{x}, sy{y};
-	EXPECT(kstd::equal_bytes(sx.first(3), sy.first(3)));
-	EXPECT(!kstd::equal_bytes(sx.first(3), sx.first(2)));
-	EXPECT(kstd::compare_bytes(sx.first(2), sx.first(3)) < 0);
-	EXPECT(kstd::compare_bytes(sx.first(3), sx.first(2)) > 0);
-	EXPECT(kstd::compare_bytes(sx, sy) < 0);
-	EXPECT(kstd::compare_bytes(sy, sx) > 0);
-	EXPECT_EQ(kstd::compare_bytes(span<const u8>{}, span<const u8>{}), 0);
-	EXPECT(kstd::equal_bytes(span<const u8>{}, sx.first(0)));
+	KSTD_EXPECT(kstd::equal_bytes(sx.first(3), sy.first(3)));
+	KSTD_EXPECT(!kstd::equal_bytes(sx.first(3), sx.first(2)));
+	KSTD_EXPECT(kstd::compare_bytes(sx.first(2), sx.first(3)) < 0);
+	KSTD_EXPECT(kstd::compare_bytes(sx.first(3), sx.first(2)) > 0);
+	KSTD_EXPECT(kstd::compare_bytes(sx, sy) < 0);
+	KSTD_EXPECT(kstd::compare_bytes(sy, sx) > 0);
+	KSTD_EXPECT_EQ(kstd::compare_bytes(span<const u8>{}, span<const u8>{}), 0);
+	KSTD_EXPECT(kstd::equal_bytes(span<const u8>{}, sx.first(0)));
 }
 
-KSTD_TEST(bytes, spans_stop_at_the_shorter)
+KSTD_TEST(kstd_bytes, spans_stop_at_the_shorter)
 {
 	u8 src[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 	u8 small[3] = {}, big[12] = {};
-	EXPECT_EQ(kstd::copy_bytes(small, span<const u8>{src}), 3); /* dst shorter */
-	EXPECT_EQ(small[2], 3);
-	EXPECT_EQ(kstd::copy_bytes(big, span<const u8>{src}), 8); /* src shorter */
-	EXPECT_EQ(big[7], 8);
-	EXPECT_EQ(big[8], 0);
-	EXPECT_EQ(kstd::copy_bytes(span<u8>{}, span<const u8>{src}), 0);
-	EXPECT_EQ(kstd::copy_bytes(big, span<const u8>{}), 0);
+	KSTD_EXPECT_EQ(kstd::copy_bytes(small, span<const u8>{src}), 3); /* dst shorter */
+	KSTD_EXPECT_EQ(small[2], 3);
+	KSTD_EXPECT_EQ(kstd::copy_bytes(big, span<const u8>{src}), 8); /* src shorter */
+	KSTD_EXPECT_EQ(big[7], 8);
+	KSTD_EXPECT_EQ(big[8], 0);
+	KSTD_EXPECT_EQ(kstd::copy_bytes(span<u8>{}, span<const u8>{src}), 0);
+	KSTD_EXPECT_EQ(kstd::copy_bytes(big, span<const u8>{}), 0);
 	/* Any element type, viewed as bytes. */
 	int ints[2] = {0x01020304, -1}, out[2] = {};
-	EXPECT_EQ(kstd::copy_bytes(kstd::as_writable_bytes(span<int>{out}),
-				   kstd::as_bytes(span<const int>{ints})),
-		  sizeof(ints));
-	EXPECT_EQ(out[0], 0x01020304);
-	EXPECT_EQ(out[1], -1);
+	KSTD_EXPECT_EQ(kstd::copy_bytes(kstd::as_writable_bytes(span<int>{out}),
+					kstd::as_bytes(span<const int>{ints})),
+		       sizeof(ints));
+	KSTD_EXPECT_EQ(out[0], 0x01020304);
+	KSTD_EXPECT_EQ(out[1], -1);
 }
+
+KSTD_TEST_SUITE_END(kstd_bytes);

@@ -12,7 +12,9 @@
 #include <kstd/memory.hpp>
 #include <kstd/net_address.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace {
 
@@ -42,15 +44,15 @@ struct tree {
 	::vfsmount *mnt;
 	bool ok = false;
 
-	explicit tree(struct kunit *test) : mnt(kstd_kunit_mount("ramfs"))
+	explicit tree(kstd::kunit::test &test) : mnt(kstd_kunit_mount("ramfs"))
 	{
 		if (kstd::is_err_ptr(mnt)) {
-			EXPECT(!"ramfs mount");
+			KSTD_EXPECT(!"ramfs mount");
 			return;
 		}
 		auto big = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, big_size);
 		if (!big) {
-			EXPECT(!"allocation");
+			KSTD_EXPECT(!"allocation");
 			return;
 		}
 		for (size_t i = 0; i < big_size; i++)
@@ -80,7 +82,7 @@ struct tree {
 		for (const auto &it : items) {
 			int err =
 				kstd_kunit_fs_make(mnt, it.path, it.kind, it.data, it.len, it.mode);
-			EXPECT_EQ(err, 0);
+			KSTD_EXPECT_EQ(err, 0);
 			if (err)
 				return;
 		}
@@ -111,98 +113,100 @@ int open_errno(const kstd::directory_root &r, const char *name)
 
 } // namespace
 
-KSTD_TEST(file, read_and_attributes)
+KSTD_TEST_SUITE(kstd_file);
+
+KSTD_TEST(kstd_file, read_and_attributes)
 {
 	tree t(test);
 	auto r = t.root();
-	EXPECT(t.ok && r);
+	KSTD_EXPECT(t.ok && r);
 	if (!t.ok || !r)
 		return;
 	kstd::file_attr attr;
 	auto f = r->open_beneath("a.txt", &attr);
-	EXPECT(f);
+	KSTD_EXPECT(f);
 	if (!f)
 		return;
-	EXPECT_EQ(attr.size, 11);
-	EXPECT(attr.is_regular() && !attr.is_directory() && attr.others_can_read());
-	EXPECT(attr.mtime > 1000000000LL);
+	KSTD_EXPECT_EQ(attr.size, 11);
+	KSTD_EXPECT(attr.is_regular() && !attr.is_directory() && attr.others_can_read());
+	KSTD_EXPECT(attr.mtime > 1000000000LL);
 	char buf[32] = {};
 	u64 pos = 0;
 	auto n = f->read(buf, sizeof(buf), pos);
-	EXPECT(n && *n == 11 && pos == 11);
-	EXPECT(string_view(buf, 11) == "hello world");
+	KSTD_EXPECT(n && *n == 11 && pos == 11);
+	KSTD_EXPECT(string_view(buf, 11) == "hello world");
 	pos = 6;
 	n = f->read(buf, 3, pos);
-	EXPECT(n && *n == 3 && pos == 9 && string_view(buf, 3) == "wor");
+	KSTD_EXPECT(n && *n == 3 && pos == 9 && string_view(buf, 3) == "wor");
 	pos = 11;
-	EXPECT_EQ(f->read(buf, sizeof(buf), pos).value_or(99), 0);
+	KSTD_EXPECT_EQ(f->read(buf, sizeof(buf), pos).value_or(99), 0);
 	auto again = f->attr();
-	EXPECT(again && again->size == 11 && again->mtime == attr.mtime);
+	KSTD_EXPECT(again && again->size == 11 && again->mtime == attr.mtime);
 
 	kstd::file_attr pa;
-	EXPECT(r->open_beneath("private.txt", &pa));
-	EXPECT(pa.is_regular() && !pa.others_can_read());
+	KSTD_EXPECT(r->open_beneath("private.txt", &pa));
+	KSTD_EXPECT(pa.is_regular() && !pa.others_can_read());
 	kstd::file_attr da;
 	auto d = r->open_beneath(".", &da);
-	EXPECT(d && da.is_directory());
+	KSTD_EXPECT(d && da.is_directory());
 	auto s = r->open_beneath("sub/", &da);
-	EXPECT(s && da.is_directory());
+	KSTD_EXPECT(s && da.is_directory());
 	/* Moves and empties. */
 	kstd::file g = kstd::move(*f);
-	EXPECT(g && !*f);
-	EXPECT_EQ(f->attr().to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT(g && !*f);
+	KSTD_EXPECT_EQ(f->attr().to_errno(), -KSTD_EBADF);
 	kstd::directory_root none;
-	EXPECT_EQ(open_errno(none, "a.txt"), -KSTD_EBADF);
+	KSTD_EXPECT_EQ(open_errno(none, "a.txt"), -KSTD_EBADF);
 }
 
-KSTD_TEST(file, nothing_outside_the_root)
+KSTD_TEST(kstd_file, nothing_outside_the_root)
 {
 	tree t(test);
 	auto r = t.root();
-	EXPECT(t.ok && r);
+	KSTD_EXPECT(t.ok && r);
 	if (!t.ok || !r)
 		return;
 	/* Inside: followed. */
 	kstd::file_attr attr;
-	EXPECT(r->open_beneath("in-link", &attr) && attr.size == 3);
-	EXPECT(r->open_beneath("sub/up-link", &attr) && attr.size == 11);
-	EXPECT(r->open_beneath("sub/../a.txt", &attr) && attr.size == 11);
+	KSTD_EXPECT(r->open_beneath("in-link", &attr) && attr.size == 3);
+	KSTD_EXPECT(r->open_beneath("sub/up-link", &attr) && attr.size == 11);
+	KSTD_EXPECT(r->open_beneath("sub/../a.txt", &attr) && attr.size == 11);
 	/* Outside: refused during the walk. */
-	EXPECT_EQ(open_errno(*r, "../secret.txt"), -KSTD_EXDEV);
-	EXPECT_EQ(open_errno(*r, "sub/../../secret.txt"), -KSTD_EXDEV);
-	EXPECT_EQ(open_errno(*r, ".."), -KSTD_EXDEV);
-	EXPECT_EQ(open_errno(*r, "abs-link"), -KSTD_EXDEV);
-	EXPECT_EQ(open_errno(*r, "rel-link"), -KSTD_EXDEV);
+	KSTD_EXPECT_EQ(open_errno(*r, "../secret.txt"), -KSTD_EXDEV);
+	KSTD_EXPECT_EQ(open_errno(*r, "sub/../../secret.txt"), -KSTD_EXDEV);
+	KSTD_EXPECT_EQ(open_errno(*r, ".."), -KSTD_EXDEV);
+	KSTD_EXPECT_EQ(open_errno(*r, "abs-link"), -KSTD_EXDEV);
+	KSTD_EXPECT_EQ(open_errno(*r, "rel-link"), -KSTD_EXDEV);
 	/* A leading '/' names the root, not the file system's. */
-	EXPECT_EQ(open_errno(*r, "/secret.txt"), -KSTD_ENOENT);
-	EXPECT(r->open_beneath("/a.txt", &attr) && attr.size == 11);
+	KSTD_EXPECT_EQ(open_errno(*r, "/secret.txt"), -KSTD_ENOENT);
+	KSTD_EXPECT(r->open_beneath("/a.txt", &attr) && attr.size == 11);
 	/* Neither a file nor a directory: never opened. */
-	EXPECT_EQ(open_errno(*r, "fifo"), -KSTD_EACCES);
+	KSTD_EXPECT_EQ(open_errno(*r, "fifo"), -KSTD_EACCES);
 	/* The usual errors. */
-	EXPECT_EQ(open_errno(*r, "missing"), -KSTD_ENOENT);
-	EXPECT_EQ(open_errno(*r, "a.txt/"), -KSTD_ENOTDIR);
-	EXPECT_EQ(open_errno(*r, "a.txt/x"), -KSTD_ENOTDIR);
+	KSTD_EXPECT_EQ(open_errno(*r, "missing"), -KSTD_ENOENT);
+	KSTD_EXPECT_EQ(open_errno(*r, "a.txt/"), -KSTD_ENOTDIR);
+	KSTD_EXPECT_EQ(open_errno(*r, "a.txt/x"), -KSTD_ENOTDIR);
 	/* The same tree from one level up sees the secret. */
 	auto top = t.root(".");
-	EXPECT(top && top->open_beneath("secret.txt"));
+	KSTD_EXPECT(top && top->open_beneath("secret.txt"));
 	/* A root must be a directory. */
 	::file *f = kstd_kunit_open(t.mnt, "root/a.txt", 0);
-	EXPECT(!kstd::is_err_ptr(f));
+	KSTD_EXPECT(!kstd::is_err_ptr(f));
 	if (!kstd::is_err_ptr(f)) {
 		kstd::file a(f);
-		EXPECT_EQ(kstd::directory_root::of(a).to_errno(), -KSTD_ENOTDIR);
+		KSTD_EXPECT_EQ(kstd::directory_root::of(a).to_errno(), -KSTD_ENOTDIR);
 	}
 }
 
-KSTD_TEST(file, listing_resumes_where_it_stopped)
+KSTD_TEST(kstd_file, listing_resumes_where_it_stopped)
 {
 	tree t(test);
 	auto r = t.root();
-	EXPECT(t.ok && r);
+	KSTD_EXPECT(t.ok && r);
 	if (!t.ok || !r)
 		return;
 	auto d = r->open_beneath(".");
-	EXPECT(d);
+	KSTD_EXPECT(d);
 	if (!d)
 		return;
 	/* Two entries per call: every name exactly once, "." and ".." too. */
@@ -225,50 +229,50 @@ KSTD_TEST(file, listing_resumes_where_it_stopped)
 			others += type == kstd::dir_entry_type::other;
 			return true;
 		});
-		EXPECT(res);
+		KSTD_EXPECT(res);
 		end = !res || *res;
 		calls++;
 	}
-	EXPECT(end);
-	EXPECT(calls >= 5);
+	KSTD_EXPECT(end);
+	KSTD_EXPECT(calls >= 5);
 	for (int n : seen)
-		EXPECT_EQ(n, 1);
-	EXPECT_EQ(dirs, 3); /* ".", "..", "sub" */
-	EXPECT_EQ(links, 3);
-	EXPECT_EQ(others, 1); /* the FIFO */
+		KSTD_EXPECT_EQ(n, 1);
+	KSTD_EXPECT_EQ(dirs, 3); /* ".", "..", "sub" */
+	KSTD_EXPECT_EQ(links, 3);
+	KSTD_EXPECT_EQ(others, 1); /* the FIFO */
 	/* At the end: nothing more. */
 	int more = 0;
 	auto res = d->read_dir([&](string_view, kstd::dir_entry_type) { return ++more, true; });
-	EXPECT(res && *res && more == 0);
+	KSTD_EXPECT(res && *res && more == 0);
 	/* A regular file is not a directory. */
 	auto f = r->open_beneath("a.txt");
-	EXPECT(f && !f->read_dir([](string_view, kstd::dir_entry_type) { return true; }));
+	KSTD_EXPECT(f && !f->read_dir([](string_view, kstd::dir_entry_type) { return true; }));
 }
 
-KSTD_TEST(file, zero_copy_send)
+KSTD_TEST(kstd_file, zero_copy_send)
 {
 	tree t(test);
 	auto r = t.root();
-	EXPECT(t.ok && r);
+	KSTD_EXPECT(t.ok && r);
 	if (!t.ok || !r)
 		return;
-	EXPECT_EQ(kstd_kunit_net_loopback_up(), 0);
+	KSTD_EXPECT_EQ(kstd_kunit_net_loopback_up(), 0);
 	auto l = kstd::tcp_listener::bind(kstd::socket_address::ipv4_loopback(0), 4);
-	EXPECT(l);
+	KSTD_EXPECT(l);
 	if (!l)
 		return;
 	auto addr = l->local_address();
 	auto client = kstd::tcp_stream::connect(*addr);
-	EXPECT(client);
-	EXPECT(l->set_accept_timeout(5000));
+	KSTD_EXPECT(client);
+	KSTD_EXPECT(l->set_accept_timeout(5000));
 	auto server = l->accept();
-	EXPECT(server);
+	KSTD_EXPECT(server);
 	if (!client || !server)
 		return;
-	EXPECT(client->set_recv_timeout(200));
+	KSTD_EXPECT(client->set_recv_timeout(200));
 	kstd::file_attr attr;
 	auto f = r->open_beneath("big.bin", &attr);
-	EXPECT(f && attr.size == big_size);
+	KSTD_EXPECT(f && attr.size == big_size);
 	auto got = kstd::make_unique_for_overwrite<char[]>(kstd::gfp::kernel, big_size + 16);
 	if (!f || !got)
 		return;
@@ -282,24 +286,24 @@ KSTD_TEST(file, zero_copy_send)
 			if (!n && n.error() == kstd::error::again())
 				again++;
 			else
-				EXPECT(n && *n > 0);
+				KSTD_EXPECT(n && *n > 0);
 		}
 		auto m = client->recv(got->get() + received, big_size + 16 - received,
 				      pos < big_size ? kstd::msg::dontwait : kstd::msg::none);
 		if (m)
 			received += *m;
 	}
-	EXPECT_EQ(pos, big_size);
-	EXPECT_EQ(received, big_size);
+	KSTD_EXPECT_EQ(pos, big_size);
+	KSTD_EXPECT_EQ(received, big_size);
 	bool same = received == big_size;
 	for (size_t i = 0; same && i < big_size; i++)
 		same = (*got)[i] == static_cast<char>(i * 7 + i / 4096);
-	EXPECT(same);
+	KSTD_EXPECT(same);
 	/* At the end of the file: 0.  A range from the middle, blocking. */
-	EXPECT_EQ(f->send(*server, pos, 100).value_or(99), 0);
+	KSTD_EXPECT_EQ(f->send(*server, pos, 100).value_or(99), 0);
 	u64 mid = 100000;
-	EXPECT_EQ(f->send(*server, mid, 5000).value_or(0), 5000);
-	EXPECT_EQ(mid, 105000);
+	KSTD_EXPECT_EQ(f->send(*server, mid, 5000).value_or(0), 5000);
+	KSTD_EXPECT_EQ(mid, 105000);
 	size_t m = 0;
 	while (m < 5000) {
 		auto n = client->recv(got->get() + m, 5000 - m);
@@ -307,78 +311,81 @@ KSTD_TEST(file, zero_copy_send)
 			break;
 		m += *n;
 	}
-	EXPECT_EQ(m, 5000);
+	KSTD_EXPECT_EQ(m, 5000);
 	same = m == 5000;
 	for (size_t i = 0; same && i < 5000; i++)
 		same = (*got)[i] == static_cast<char>((100000 + i) * 7 + (100000 + i) / 4096);
-	EXPECT(same);
+	KSTD_EXPECT(same);
 	/* Into an empty stream: -EBADF. */
 	kstd::tcp_stream empty;
-	EXPECT_EQ(f->send(empty, pos, 1).to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT_EQ(f->send(empty, pos, 1).to_errno(), -KSTD_EBADF);
 }
 
-KSTD_TEST(file, open_by_name_and_time)
+KSTD_TEST(kstd_file, open_by_name_and_time)
 {
 	auto root = kstd::file::open("/");
-	EXPECT(root);
+	KSTD_EXPECT(root);
 	if (root) {
 		auto a = root->attr();
-		EXPECT(a && a->is_directory());
+		KSTD_EXPECT(a && a->is_directory());
 	}
-	EXPECT_EQ(kstd::file::open("/nonexistent-kstd-file").to_errno(), -KSTD_ENOENT);
+	KSTD_EXPECT_EQ(kstd::file::open("/nonexistent-kstd-file").to_errno(), -KSTD_ENOENT);
 	auto dir = kstd::directory_root::open("/");
-	EXPECT(dir);
-	EXPECT_EQ(kstd::directory_root::open("/nonexistent-kstd-dir").to_errno(), -KSTD_ENOENT);
+	KSTD_EXPECT(dir);
+	KSTD_EXPECT_EQ(kstd::directory_root::open("/nonexistent-kstd-dir").to_errno(),
+		       -KSTD_ENOENT);
 	/* Wall-clock time: after 2020, and it moves forward (or stays). */
 	kstd::s64 t0 = kstd::real_seconds();
-	EXPECT(t0 > 1577836800LL);
-	EXPECT(kstd::real_seconds() >= t0);
+	KSTD_EXPECT(t0 > 1577836800LL);
+	KSTD_EXPECT(kstd::real_seconds() >= t0);
 }
 
-KSTD_TEST(file, permissions_of_an_unprivileged_user)
+KSTD_TEST(kstd_file, permissions_of_an_unprivileged_user)
 {
 	tree t(test);
 	auto r = t.root();
-	EXPECT(t.ok && r);
+	KSTD_EXPECT(t.ok && r);
 	if (!t.ok || !r)
 		return;
-	EXPECT_EQ(kstd::credentials::unprivileged(0xffffffffu, 0).to_errno(), -KSTD_EINVAL);
-	EXPECT_EQ(kstd::credentials::unprivileged(0, 0xffffffffu).to_errno(), -KSTD_EINVAL);
+	KSTD_EXPECT_EQ(kstd::credentials::unprivileged(0xffffffffu, 0).to_errno(), -KSTD_EINVAL);
+	KSTD_EXPECT_EQ(kstd::credentials::unprivileged(0, 0xffffffffu).to_errno(), -KSTD_EINVAL);
 	auto nobody = kstd::credentials::unprivileged(65534, 65534);
-	EXPECT(nobody);
+	KSTD_EXPECT(nobody);
 	if (!nobody)
 		return;
 	/* The test's own (kernel) credentials pass every check. */
-	EXPECT_EQ(kstd::override_credentials::current_fsuid(), 0);
-	EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), 0);
-	EXPECT_EQ(open_errno(*r, "private.txt"), 0);
+	KSTD_EXPECT_EQ(kstd::override_credentials::current_fsuid(), 0);
+	KSTD_EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), 0);
+	KSTD_EXPECT_EQ(open_errno(*r, "private.txt"), 0);
 	{
 		kstd::override_credentials as(*nobody);
-		EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
+		KSTD_EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
 		/* Search permission on the directory above, read on the file. */
-		EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), -KSTD_EACCES);
-		EXPECT_EQ(open_errno(*r, "sub/closed"), -KSTD_EACCES);
-		EXPECT_EQ(open_errno(*r, "private.txt"), -KSTD_EACCES);
-		EXPECT_EQ(open_errno(*r, "a.txt"), 0);
-		EXPECT_EQ(open_errno(*r, "sub/b.txt"), 0);
+		KSTD_EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), -KSTD_EACCES);
+		KSTD_EXPECT_EQ(open_errno(*r, "sub/closed"), -KSTD_EACCES);
+		KSTD_EXPECT_EQ(open_errno(*r, "private.txt"), -KSTD_EACCES);
+		KSTD_EXPECT_EQ(open_errno(*r, "a.txt"), 0);
+		KSTD_EXPECT_EQ(open_errno(*r, "sub/b.txt"), 0);
 		auto other = kstd::credentials::unprivileged(1000, 1000);
-		EXPECT(other);
+		KSTD_EXPECT(other);
 		if (other) {
 			/* Nested scopes: back to nobody at the inner one's end. */
 			kstd::override_credentials inner(*other);
-			EXPECT_EQ(kstd::override_credentials::current_fsuid(), 1000);
+			KSTD_EXPECT_EQ(kstd::override_credentials::current_fsuid(), 1000);
 		}
-		EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
+		KSTD_EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
 		{
 			/* Empty credentials change nothing. */
 			kstd::credentials none;
 			kstd::override_credentials same(none);
-			EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
+			KSTD_EXPECT_EQ(kstd::override_credentials::current_fsuid(), 65534);
 		}
 	}
-	EXPECT_EQ(kstd::override_credentials::current_fsuid(), 0);
-	EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), 0);
+	KSTD_EXPECT_EQ(kstd::override_credentials::current_fsuid(), 0);
+	KSTD_EXPECT_EQ(open_errno(*r, "sub/closed/c.txt"), 0);
 	/* Moves: one reference, released once. */
 	kstd::credentials moved = kstd::move(*nobody);
-	EXPECT(moved && !*nobody);
+	KSTD_EXPECT(moved && !*nobody);
 }
+
+KSTD_TEST_SUITE_END(kstd_file);

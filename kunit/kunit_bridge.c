@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* KUnit glue for kstd's C++ test bodies; see kunit_bridge.h. */
+/*
+ * Kernel services kstd's C++ test bodies use (sockets, mounts, lockdep
+ * classes, threads); see kunit_bridge.h.  The KUnit API itself is
+ * kstd/kunit.hpp.
+ */
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
@@ -22,23 +26,6 @@
 #include <kstd/errno.h>
 
 #include "kunit_bridge.h"
-
-void kstd_kunit_check(struct kunit *test, int ok, const char *file, int line,
-		      const char *expr)
-{
-	KUNIT_EXPECT_TRUE_MSG(test, ok, "%s:%d: expected %s", file, line, expr);
-}
-
-void kstd_kunit_check_eq(struct kunit *test, long long left, long long right,
-			 const char *file, int line, const char *expr)
-{
-	KUNIT_EXPECT_EQ_MSG(test, left, right, "%s:%d: expected %s", file, line, expr);
-}
-
-void kstd_kunit_skip(struct kunit *test, const char *why)
-{
-	kunit_mark_skipped(test, "%s", why);
-}
 
 int kstd_kunit_in_softirq(void)
 {
@@ -506,4 +493,31 @@ unlock:
 			err = n < 0 ? n : -EIO;
 	}
 	return err;
+}
+
+/* ---- kunit.hpp's own tests: a struct kunit of their own ------------------ */
+
+struct kunit *kstd_kunit_fake_new(void)
+{
+	struct kunit *fake = kzalloc(sizeof(*fake), GFP_KERNEL);
+
+	if (fake)
+		kunit_init_test(fake, "kstd_fake", NULL);
+	return fake;
+}
+
+int kstd_kunit_fake_failed(struct kunit *fake)
+{
+	return fake->status == KUNIT_FAILURE;
+}
+
+int kstd_kunit_fake_skipped(struct kunit *fake)
+{
+	return fake->status == KUNIT_SKIPPED;
+}
+
+void kstd_kunit_fake_end(struct kunit *fake)
+{
+	kunit_cleanup(fake);
+	kfree(fake);
 }

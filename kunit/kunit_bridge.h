@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The C++ test bodies' view of KUnit: a few C functions (kunit_bridge.c)
- * behind KUnit's macros.  Expectations never abort a test, so C++
- * destructors always run and a failing case cannot leak.
+ * Kernel services for kstd's own C++ test bodies (kunit_bridge.c): the
+ * state of locks, sockets and files that the wrappers under test do not
+ * expose.  Test code only; the KUnit API itself is <kstd/kunit.hpp>.
  */
 #ifndef KSTD_KUNIT_BRIDGE_H
 #define KSTD_KUNIT_BRIDGE_H
@@ -18,12 +18,6 @@ struct kunit;
 struct spinlock;
 struct raw_spinlock;
 struct mutex;
-
-void kstd_kunit_check(struct kunit *test, int ok, const char *file, int line,
-		      const char *expr) KSTD_NOEXCEPT;
-void kstd_kunit_check_eq(struct kunit *test, long long left, long long right,
-			 const char *file, int line, const char *expr) KSTD_NOEXCEPT;
-void kstd_kunit_skip(struct kunit *test, const char *why) KSTD_NOEXCEPT;
 
 /* Kernel state the lock tests look at. */
 int kstd_kunit_in_softirq(void) KSTD_NOEXCEPT;
@@ -95,6 +89,16 @@ int kstd_kunit_run_threads_mm(int nr, void (*fn)(void *arg), void *arg) KSTD_NOE
 /* file: build a tree in a private file system (see kstd_kunit_mount()). */
 int kstd_kunit_fs_make(struct vfsmount *mnt, const char *path, char kind, const char *data,
 		       __SIZE_TYPE__ len, unsigned int mode) KSTD_NOEXCEPT;
+
+/*
+ * kunit.hpp's own tests: a struct kunit that no runner owns, to make
+ * checks fail on purpose and read its status; _end() runs its cleanups
+ * (kunit_cleanup()) and frees it.
+ */
+struct kunit *kstd_kunit_fake_new(void) KSTD_NOEXCEPT;
+int kstd_kunit_fake_failed(struct kunit *fake) KSTD_NOEXCEPT;
+int kstd_kunit_fake_skipped(struct kunit *fake) KSTD_NOEXCEPT;
+void kstd_kunit_fake_end(struct kunit *fake) KSTD_NOEXCEPT;
 
 #ifdef __cplusplus
 }

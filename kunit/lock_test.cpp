@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <kstd/lock.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace {
 
@@ -55,119 +57,120 @@ void raw_hammer(void *arg)
 
 } // namespace
 
-KSTD_TEST(lock, spinlock_guard_releases)
+KSTD_TEST_SUITE(kstd_lock);
+
+KSTD_TEST(kstd_lock, spinlock_guard_releases)
 {
 	kstd::spinlock lock{"guard_test"};
-	EXPECT(!lock.is_locked());
+	KSTD_EXPECT(!lock.is_locked());
 	{
 		auto g = lock.lock();
-		EXPECT(static_cast<bool>(g));
+		KSTD_EXPECT(static_cast<bool>(g));
 		lock.assert_held();
 		/* spin_is_locked() is constant 0 on UP without debugging. */
 		if (KSTD_CONFIG_SMP || KSTD_CONFIG_DEBUG_SPINLOCK)
-			EXPECT(lock.is_locked());
+			KSTD_EXPECT(lock.is_locked());
 	}
-	EXPECT(!lock.is_locked());
+	KSTD_EXPECT(!lock.is_locked());
 	auto again = lock.try_lock();
-	EXPECT(static_cast<bool>(again));
+	KSTD_EXPECT(static_cast<bool>(again));
 }
 
-KSTD_TEST(lock, spinlock_try_lock_fails_when_held)
+KSTD_TEST(kstd_lock, spinlock_try_lock_fails_when_held)
 {
 	if (!KSTD_CONFIG_SMP && !KSTD_CONFIG_DEBUG_SPINLOCK) {
-		SKIP("spin_trylock always succeeds on UP without spinlock debugging");
-		return;
+		KSTD_SKIP("spin_trylock always succeeds on UP without spinlock debugging");
 	}
 	kstd::spinlock lock{"trylock_test"};
 	auto held = lock.try_lock();
-	EXPECT(static_cast<bool>(held));
+	KSTD_EXPECT(static_cast<bool>(held));
 	auto second = lock.try_lock();
-	EXPECT(!second);
+	KSTD_EXPECT(!second);
 	held.unlock();
 	auto third = lock.try_lock();
-	EXPECT(static_cast<bool>(third));
+	KSTD_EXPECT(static_cast<bool>(third));
 }
 
-KSTD_TEST(lock, spinlock_irqsave_restores)
+KSTD_TEST(kstd_lock, spinlock_irqsave_restores)
 {
 	kstd::spinlock lock{"irqsave_test"};
-	EXPECT(!kstd_irqs_disabled());
+	KSTD_EXPECT(!kstd_irqs_disabled());
 	{
 		auto g = lock.lock_irqsave();
 		/* PREEMPT_RT: spin_lock_irqsave() leaves interrupts (and preemption) on. */
-		EXPECT_EQ(kstd_irqs_disabled(), !KSTD_CONFIG_PREEMPT_RT);
+		KSTD_EXPECT_EQ(kstd_irqs_disabled(), !KSTD_CONFIG_PREEMPT_RT);
 		if (!KSTD_CONFIG_PREEMPT_RT)
-			EXPECT(kstd_in_atomic());
+			KSTD_EXPECT(kstd_in_atomic());
 	}
-	EXPECT(!kstd_irqs_disabled());
+	KSTD_EXPECT(!kstd_irqs_disabled());
 }
 
-KSTD_TEST(lock, spinlock_bh_guard)
+KSTD_TEST(kstd_lock, spinlock_bh_guard)
 {
 	kstd::spinlock lock{"bh_test"};
-	EXPECT(!kstd_kunit_in_softirq());
+	KSTD_EXPECT(!kstd_kunit_in_softirq());
 	{
 		auto g = lock.lock_bh();
-		EXPECT(kstd_kunit_in_softirq());
-		EXPECT(!kstd_irqs_disabled());
+		KSTD_EXPECT(kstd_kunit_in_softirq());
+		KSTD_EXPECT(!kstd_irqs_disabled());
 	}
-	EXPECT(!kstd_kunit_in_softirq());
+	KSTD_EXPECT(!kstd_kunit_in_softirq());
 }
 
-KSTD_TEST(lock, guard_early_unlock_and_move)
+KSTD_TEST(kstd_lock, guard_early_unlock_and_move)
 {
 	kstd::spinlock lock{"move_test"};
 	auto g = lock.lock();
 	auto moved = kstd::move(g);
-	EXPECT(!g);
-	EXPECT(static_cast<bool>(moved));
+	KSTD_EXPECT(!g);
+	KSTD_EXPECT(static_cast<bool>(moved));
 	moved.unlock();
-	EXPECT(!moved);
+	KSTD_EXPECT(!moved);
 	moved.unlock(); /* idempotent */
 	auto again = lock.try_lock();
-	EXPECT(static_cast<bool>(again));
+	KSTD_EXPECT(static_cast<bool>(again));
 }
 
-KSTD_TEST(lock, mutex_guard_releases)
+KSTD_TEST(kstd_lock, mutex_guard_releases)
 {
 	kstd::mutex m{"mutex_test"};
-	EXPECT(!m.is_locked());
+	KSTD_EXPECT(!m.is_locked());
 	{
 		auto g = m.lock();
-		EXPECT(m.is_locked());
+		KSTD_EXPECT(m.is_locked());
 		m.assert_held();
 	}
-	EXPECT(!m.is_locked());
+	KSTD_EXPECT(!m.is_locked());
 }
 
-KSTD_TEST(lock, mutex_try_lock_fails_when_held)
+KSTD_TEST(kstd_lock, mutex_try_lock_fails_when_held)
 {
 	kstd::mutex m{"mutex_trylock_test"};
 	auto held = m.try_lock();
-	EXPECT(static_cast<bool>(held));
+	KSTD_EXPECT(static_cast<bool>(held));
 	held.unlock();
 	{
 		auto g = m.lock();
 		/* mutex_trylock() from the owner fails: mutexes are not recursive. */
 		auto second = m.try_lock();
-		EXPECT(!second);
+		KSTD_EXPECT(!second);
 	}
-	EXPECT(!m.is_locked());
+	KSTD_EXPECT(!m.is_locked());
 }
 
-KSTD_TEST(lock, mutex_lock_interruptible)
+KSTD_TEST(kstd_lock, mutex_lock_interruptible)
 {
 	kstd::mutex m{"mutex_intr_test"};
 	auto r = m.lock_interruptible();
-	EXPECT(r.has_value());
-	EXPECT(m.is_locked());
+	KSTD_EXPECT(r.has_value());
+	KSTD_EXPECT(m.is_locked());
 	r = kstd::error::intr(); /* dropping the guard held in r releases it */
-	EXPECT(!m.is_locked());
+	KSTD_EXPECT(!m.is_locked());
 	auto k = m.lock_killable();
-	EXPECT(k.has_value());
+	KSTD_EXPECT(k.has_value());
 }
 
-KSTD_TEST(lock, locked_data_access)
+KSTD_TEST(kstd_lock, locked_data_access)
 {
 	kstd::locked<counter> c{"locked_test"};
 	{
@@ -175,62 +178,61 @@ KSTD_TEST(lock, locked_data_access)
 		a->value = 41;
 		(*a).value++;
 	}
-	EXPECT_EQ(c.lock()->value, 42);
+	KSTD_EXPECT_EQ(c.lock()->value, 42);
 	{
 		auto a = c.lock_irqsave();
-		EXPECT_EQ(kstd_irqs_disabled(), !KSTD_CONFIG_PREEMPT_RT);
-		EXPECT_EQ(a->value, 42);
+		KSTD_EXPECT_EQ(kstd_irqs_disabled(), !KSTD_CONFIG_PREEMPT_RT);
+		KSTD_EXPECT_EQ(a->value, 42);
 	}
 	{
 		auto a = c.lock_bh();
-		EXPECT(kstd_kunit_in_softirq());
+		KSTD_EXPECT(kstd_kunit_in_softirq());
 	}
-	EXPECT(!kstd_irqs_disabled());
+	KSTD_EXPECT(!kstd_irqs_disabled());
 }
 
-KSTD_TEST(lock, mutex_locked_data_access)
+KSTD_TEST(kstd_lock, mutex_locked_data_access)
 {
 	kstd::mutex_locked<counter> c{"mutex_locked_test"};
 	{
 		auto a = c.lock();
 		a->value = 7;
-		EXPECT(c.raw_lock().is_locked());
+		KSTD_EXPECT(c.raw_lock().is_locked());
 	}
-	EXPECT(!c.raw_lock().is_locked());
+	KSTD_EXPECT(!c.raw_lock().is_locked());
 	auto r = c.lock_interruptible();
-	EXPECT(r.has_value());
+	KSTD_EXPECT(r.has_value());
 	if (r)
-		EXPECT_EQ(r.value()->value, 7);
+		KSTD_EXPECT_EQ(r.value()->value, 7);
 }
 
-KSTD_TEST(lock, lockdep_class_per_declaration)
+KSTD_TEST(kstd_lock, lockdep_class_per_declaration)
 {
 	two_locks x{}, y{};
 	const void *xa = kstd_kunit_spinlock_class(x.a.raw());
 	if (!xa) {
-		SKIP("lockdep (CONFIG_DEBUG_LOCK_ALLOC) is off");
-		return;
+		KSTD_SKIP("lockdep (CONFIG_DEBUG_LOCK_ALLOC) is off");
 	}
 	/* Distinct declarations: distinct classes; same declaration: same class. */
-	EXPECT(xa != kstd_kunit_spinlock_class(x.b.raw()));
-	EXPECT(xa == kstd_kunit_spinlock_class(y.a.raw()));
-	EXPECT(kstd_kunit_mutex_class(x.m.raw()) == kstd_kunit_mutex_class(y.m.raw()));
-	EXPECT(kstd_kunit_mutex_class(x.m.raw()) != nullptr);
+	KSTD_EXPECT(xa != kstd_kunit_spinlock_class(x.b.raw()));
+	KSTD_EXPECT(xa == kstd_kunit_spinlock_class(y.a.raw()));
+	KSTD_EXPECT(kstd_kunit_mutex_class(x.m.raw()) == kstd_kunit_mutex_class(y.m.raw()));
+	KSTD_EXPECT(kstd_kunit_mutex_class(x.m.raw()) != nullptr);
 	kstd::spinlock local{"local"};
-	EXPECT(kstd_kunit_spinlock_class(local.raw()) != xa);
+	KSTD_EXPECT(kstd_kunit_spinlock_class(local.raw()) != xa);
 	const void *xra = kstd_kunit_raw_spinlock_class(x.ra.raw());
-	EXPECT(xra != nullptr);
-	EXPECT(xra != kstd_kunit_raw_spinlock_class(x.rb.raw()));
-	EXPECT(xra == kstd_kunit_raw_spinlock_class(y.ra.raw()));
-	EXPECT(xra != xa);
+	KSTD_EXPECT(xra != nullptr);
+	KSTD_EXPECT(xra != kstd_kunit_raw_spinlock_class(x.rb.raw()));
+	KSTD_EXPECT(xra == kstd_kunit_raw_spinlock_class(y.ra.raw()));
+	KSTD_EXPECT(xra != xa);
 }
 
-KSTD_TEST(lock, spinlock_contended_by_kthreads)
+KSTD_TEST(kstd_lock, spinlock_contended_by_kthreads)
 {
 	contention c{.iterations = 20000};
 	int err = kstd_kunit_run_threads(4, hammer, &c);
-	EXPECT_EQ(err, 0);
-	EXPECT_EQ(c.total.lock()->value, 4 * 20000);
+	KSTD_EXPECT_EQ(err, 0);
+	KSTD_EXPECT_EQ(c.total.lock()->value, 4 * 20000);
 }
 
 namespace {
@@ -240,7 +242,7 @@ struct named_by_caller {
 };
 } // namespace
 
-KSTD_TEST(lock, lock_class_keeps_first_name)
+KSTD_TEST(kstd_lock, lock_class_keeps_first_name)
 {
 	/*
 	 * One declaration site, two runtime names: one class, and lockdep
@@ -261,118 +263,118 @@ KSTD_TEST(lock, lock_class_keeps_first_name)
 	own.lock()->value = 3;
 	const void *cls = kstd_kunit_spinlock_class(a.lock.raw());
 	if (!cls) {
-		SKIP("lockdep (CONFIG_DEBUG_LOCK_ALLOC) is off");
-		return;
+		KSTD_SKIP("lockdep (CONFIG_DEBUG_LOCK_ALLOC) is off");
 	}
-	EXPECT(cls == kstd_kunit_spinlock_class(b.lock.raw()));
-	EXPECT(kstd_kunit_spinlock_class(one.raw_lock().raw()) ==
-	       kstd_kunit_spinlock_class(two.raw_lock().raw()));
-	EXPECT(kstd_kunit_spinlock_class(own.raw_lock().raw()) !=
-	       kstd_kunit_spinlock_class(one.raw_lock().raw()));
+	KSTD_EXPECT(cls == kstd_kunit_spinlock_class(b.lock.raw()));
+	KSTD_EXPECT(kstd_kunit_spinlock_class(one.raw_lock().raw()) ==
+		    kstd_kunit_spinlock_class(two.raw_lock().raw()));
+	KSTD_EXPECT(kstd_kunit_spinlock_class(own.raw_lock().raw()) !=
+		    kstd_kunit_spinlock_class(one.raw_lock().raw()));
 }
 
-KSTD_TEST(lock, raw_spinlock_guard_releases)
+KSTD_TEST(kstd_lock, raw_spinlock_guard_releases)
 {
 	kstd::raw_spinlock lock{"raw_guard_test"};
-	EXPECT(!lock.is_locked());
+	KSTD_EXPECT(!lock.is_locked());
 	{
 		auto g = lock.lock();
-		EXPECT(static_cast<bool>(g));
+		KSTD_EXPECT(static_cast<bool>(g));
 		lock.assert_held();
 		/* A raw spinlock disables preemption on every kernel, RT included. */
-		EXPECT(kstd_in_atomic());
-		EXPECT(!kstd_irqs_disabled());
+		KSTD_EXPECT(kstd_in_atomic());
+		KSTD_EXPECT(!kstd_irqs_disabled());
 		/* raw_spin_is_locked() is constant 0 on UP without debugging. */
 		if (KSTD_CONFIG_SMP || KSTD_CONFIG_DEBUG_SPINLOCK)
-			EXPECT(lock.is_locked());
+			KSTD_EXPECT(lock.is_locked());
 	}
-	EXPECT(!lock.is_locked());
+	KSTD_EXPECT(!lock.is_locked());
 	auto again = lock.try_lock();
-	EXPECT(static_cast<bool>(again));
+	KSTD_EXPECT(static_cast<bool>(again));
 	again.unlock();
-	EXPECT(!again);
+	KSTD_EXPECT(!again);
 }
 
-KSTD_TEST(lock, raw_spinlock_try_lock_fails_when_held)
+KSTD_TEST(kstd_lock, raw_spinlock_try_lock_fails_when_held)
 {
 	if (!KSTD_CONFIG_SMP && !KSTD_CONFIG_DEBUG_SPINLOCK) {
-		SKIP("raw_spin_trylock always succeeds on UP without spinlock debugging");
-		return;
+		KSTD_SKIP("raw_spin_trylock always succeeds on UP without spinlock debugging");
 	}
 	kstd::raw_spinlock lock{"raw_trylock_test"};
 	auto held = lock.try_lock();
-	EXPECT(static_cast<bool>(held));
+	KSTD_EXPECT(static_cast<bool>(held));
 	auto second = lock.try_lock();
-	EXPECT(!second);
+	KSTD_EXPECT(!second);
 	held.unlock();
 	auto third = lock.try_lock();
-	EXPECT(static_cast<bool>(third));
+	KSTD_EXPECT(static_cast<bool>(third));
 }
 
-KSTD_TEST(lock, raw_spinlock_irqsave_disables_irqs)
+KSTD_TEST(kstd_lock, raw_spinlock_irqsave_disables_irqs)
 {
 	kstd::raw_spinlock lock{"raw_irqsave_test"};
-	EXPECT(!kstd_irqs_disabled());
+	KSTD_EXPECT(!kstd_irqs_disabled());
 	{
 		/* Unlike spinlock::lock_irqsave(), also on PREEMPT_RT. */
 		auto g = lock.lock_irqsave();
-		EXPECT(kstd_irqs_disabled());
-		EXPECT(kstd_in_atomic());
+		KSTD_EXPECT(kstd_irqs_disabled());
+		KSTD_EXPECT(kstd_in_atomic());
 		lock.assert_held();
 		{
 			/* Nested irqsave restores the outer (disabled) state. */
 			kstd::raw_spinlock inner{"raw_irqsave_inner"};
 			auto gi = inner.lock_irqsave();
-			EXPECT(kstd_irqs_disabled());
+			KSTD_EXPECT(kstd_irqs_disabled());
 		}
-		EXPECT(kstd_irqs_disabled());
+		KSTD_EXPECT(kstd_irqs_disabled());
 	}
-	EXPECT(!kstd_irqs_disabled());
+	KSTD_EXPECT(!kstd_irqs_disabled());
 	{
 		auto g = lock.lock_irqsave();
 		auto moved = kstd::move(g);
-		EXPECT(!g);
+		KSTD_EXPECT(!g);
 		moved.unlock(); /* early unlock restores interrupts */
-		EXPECT(!kstd_irqs_disabled());
+		KSTD_EXPECT(!kstd_irqs_disabled());
 	}
 }
 
-KSTD_TEST(lock, raw_spinlock_nests_in_spinlock)
+KSTD_TEST(kstd_lock, raw_spinlock_nests_in_spinlock)
 {
 	/* spinlock_t -> raw_spinlock_t is the allowed order, RT included. */
 	kstd::spinlock outer{"raw_nest_outer"};
 	kstd::raw_spinlock inner{"raw_nest_inner"};
 	auto o = outer.lock_bh();
 	auto i = inner.lock_irqsave();
-	EXPECT(kstd_irqs_disabled());
+	KSTD_EXPECT(kstd_irqs_disabled());
 	i.unlock();
-	EXPECT(!kstd_irqs_disabled());
+	KSTD_EXPECT(!kstd_irqs_disabled());
 }
 
-KSTD_TEST(lock, raw_locked_data_access)
+KSTD_TEST(kstd_lock, raw_locked_data_access)
 {
 	kstd::raw_locked<counter> c{"raw_locked_test"};
 	{
 		auto a = c.lock();
 		a->value = 41;
 		(*a).value++;
-		EXPECT(kstd_in_atomic());
+		KSTD_EXPECT(kstd_in_atomic());
 	}
-	EXPECT_EQ(c.lock()->value, 42);
+	KSTD_EXPECT_EQ(c.lock()->value, 42);
 	{
 		auto a = c.lock_irqsave();
-		EXPECT(kstd_irqs_disabled());
-		EXPECT_EQ(a->value, 42);
+		KSTD_EXPECT(kstd_irqs_disabled());
+		KSTD_EXPECT_EQ(a->value, 42);
 	}
-	EXPECT(!kstd_irqs_disabled());
+	KSTD_EXPECT(!kstd_irqs_disabled());
 	auto t = c.try_lock();
-	EXPECT(static_cast<bool>(t));
+	KSTD_EXPECT(static_cast<bool>(t));
 }
 
-KSTD_TEST(lock, raw_spinlock_contended_by_kthreads)
+KSTD_TEST(kstd_lock, raw_spinlock_contended_by_kthreads)
 {
 	raw_contention c{.iterations = 20000};
 	int err = kstd_kunit_run_threads(4, raw_hammer, &c);
-	EXPECT_EQ(err, 0);
-	EXPECT_EQ(c.total.lock()->value, 4 * 20000);
+	KSTD_EXPECT_EQ(err, 0);
+	KSTD_EXPECT_EQ(c.total.lock()->value, 4 * 20000);
 }
+
+KSTD_TEST_SUITE_END(kstd_lock);

@@ -3,27 +3,31 @@
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
 
-KSTD_TEST(log, warn_on_false_is_silent)
+#include "kunit_bridge.h"
+
+KSTD_TEST_SUITE(kstd_log);
+
+KSTD_TEST(kstd_log, warn_on_false_is_silent)
 {
 	int evaluated = 0;
 	/* The condition is evaluated exactly once and its value is yielded. */
 	bool fired = KSTD_WARN_ON(++evaluated == 0);
-	EXPECT(!fired);
-	EXPECT_EQ(evaluated, 1);
+	KSTD_EXPECT(!fired);
+	KSTD_EXPECT_EQ(evaluated, 1);
 }
 
-KSTD_TEST(log, printk_formats)
+KSTD_TEST(kstd_log, printk_formats)
 {
 	/* Returns the number of bytes printed (format checked at compile time). */
 	int n = kstd_pr_info("kstd log test: %d %s %lu\n", 42, "str", 7UL);
-	EXPECT(n > 0);
-	EXPECT_EQ(kstd_pr_debug("compiled out: %d\n", 1), 0);
+	KSTD_EXPECT(n > 0);
+	KSTD_EXPECT_EQ(kstd_pr_debug("compiled out: %d\n", 1), 0);
 	int printed = 0;
 	for (int i = 0; i < 3; i++)
 		kstd_pr_info_ratelimited("kstd ratelimited %d\n", i), printed++;
-	EXPECT_EQ(printed, 3);
+	KSTD_EXPECT_EQ(printed, 3);
 }
 
 #define KSTD_TEST_STR2(...) #__VA_ARGS__
@@ -35,13 +39,15 @@ KSTD_TEST(log, printk_formats)
  * empty otherwise.  Firing it would print a BUG, which fails the run; the
  * debug guest's full run is what shows no API is called in atomic context.
  */
-KSTD_TEST(log, might_sleep_follows_config)
+KSTD_TEST(kstd_log, might_sleep_follows_config)
 {
 	bool on = kstd_kunit_debug_atomic_sleep() != 0;
-	EXPECT_EQ(KSTD_CONFIG_DEBUG_ATOMIC_SLEEP, on);
+	KSTD_EXPECT_EQ(KSTD_CONFIG_DEBUG_ATOMIC_SLEEP, on);
 	kstd::string_view expansion = KSTD_TEST_STR(KSTD_MIGHT_SLEEP());
-	EXPECT_EQ(expansion.contains("kstd_might_sleep("), on);
+	KSTD_EXPECT_EQ(expansion.contains("kstd_might_sleep("), on);
 	if (!on)
-		EXPECT(expansion.starts_with("do"));
+		KSTD_EXPECT(expansion.starts_with("do"));
 	KSTD_MIGHT_SLEEP(); /* process context: silent */
 }
+
+KSTD_TEST_SUITE_END(kstd_log);

@@ -7,7 +7,9 @@
  */
 #include <kstd/module.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace {
 
@@ -32,31 +34,35 @@ struct good_module {
 
 } // namespace
 
-KSTD_TEST(module, init_error_becomes_errno)
+KSTD_TEST_SUITE(kstd_module);
+
+KSTD_TEST(kstd_module, init_error_becomes_errno)
 {
 	failing_creates = 0;
-	EXPECT_EQ(kstd::detail::module_init<failing_module>(), -KSTD_ENODEV);
-	EXPECT_EQ(failing_creates, 1);
-	EXPECT(kstd::detail::module_instance<failing_module> == nullptr);
+	KSTD_EXPECT_EQ(kstd::detail::module_init<failing_module>(), -KSTD_ENODEV);
+	KSTD_EXPECT_EQ(failing_creates, 1);
+	KSTD_EXPECT(kstd::detail::module_instance<failing_module> == nullptr);
 }
 
-KSTD_TEST(module, exit_destroys_state)
+KSTD_TEST(kstd_module, exit_destroys_state)
 {
 	live_modules = 0;
-	EXPECT_EQ(kstd::detail::module_init<good_module>(), 0);
-	EXPECT_EQ(live_modules, 1);
-	EXPECT(kstd::detail::module_instance<good_module> != nullptr);
+	KSTD_EXPECT_EQ(kstd::detail::module_init<good_module>(), 0);
+	KSTD_EXPECT_EQ(live_modules, 1);
+	KSTD_EXPECT(kstd::detail::module_instance<good_module> != nullptr);
 	kstd::detail::module_exit<good_module>();
-	EXPECT_EQ(live_modules, 0);
-	EXPECT(kstd::detail::module_instance<good_module> == nullptr);
+	KSTD_EXPECT_EQ(live_modules, 0);
+	KSTD_EXPECT(kstd::detail::module_instance<good_module> == nullptr);
 }
 
-KSTD_TEST(module, layout_constants_sane)
+KSTD_TEST(kstd_module, layout_constants_sane)
 {
-	EXPECT(KSTD_SIZEOF_MUTEX > 0);
-	EXPECT(KSTD_ALIGNOF_SPINLOCK >= 1);
-	EXPECT_EQ(KSTD_SIZEOF_LIST_HEAD, 2 * sizeof(void *));
-	EXPECT(KSTD_GFP_KERNEL != KSTD_GFP_ATOMIC);
-	EXPECT_EQ(KSTD_MAX_ERRNO, 4095);
-	EXPECT_EQ(KSTD_EAGAIN, 11);
+	KSTD_EXPECT(KSTD_SIZEOF_MUTEX > 0);
+	KSTD_EXPECT(KSTD_ALIGNOF_SPINLOCK >= 1);
+	KSTD_EXPECT_EQ(KSTD_SIZEOF_LIST_HEAD, 2 * sizeof(void *));
+	KSTD_EXPECT(KSTD_GFP_KERNEL != KSTD_GFP_ATOMIC);
+	KSTD_EXPECT_EQ(KSTD_MAX_ERRNO, 4095);
+	KSTD_EXPECT_EQ(KSTD_EAGAIN, 11);
 }
+
+KSTD_TEST_SUITE_END(kstd_module);

@@ -13,7 +13,9 @@
 #include <kstd/log.hpp>
 #include <kstd/result.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 #endif
 
 using kstd::address_family;
@@ -75,60 +77,63 @@ static_assert(socket_address(ip_address::ipv4(10, 0, 0, 1), 80) ==
 
 } // namespace
 
-KSTD_TEST(net_address, ipv4)
+KSTD_TEST_SUITE(kstd_net_address);
+
+KSTD_TEST(kstd_net_address, ipv4)
 {
 	auto a = ip_address::parse("192.168.1.254");
-	EXPECT(a && a->is_ipv4() && a->family() == address_family::ipv4);
-	EXPECT(a && a.value() == ip_address::ipv4(192, 168, 1, 254));
-	EXPECT_EQ(a->ipv4_host_order(), 0xc0a801fe);
-	EXPECT_EQ(a->size(), 4);
-	EXPECT_EQ(a->bytes().size(), 4);
-	EXPECT(ip_address::parse("0.0.0.0"));
-	EXPECT(ip_address::parse("255.255.255.255"));
+	KSTD_EXPECT(a && a->is_ipv4() && a->family() == address_family::ipv4);
+	KSTD_EXPECT(a && a.value() == ip_address::ipv4(192, 168, 1, 254));
+	KSTD_EXPECT_EQ(a->ipv4_host_order(), 0xc0a801fe);
+	KSTD_EXPECT_EQ(a->size(), 4);
+	KSTD_EXPECT_EQ(a->bytes().size(), 4);
+	KSTD_EXPECT(ip_address::parse("0.0.0.0"));
+	KSTD_EXPECT(ip_address::parse("255.255.255.255"));
 	const char *bad[] = {"",	 "1.2.3",     "1.2.3.4.5", "1.2.3.",
 			     ".1.2.3",	 "1..2.3",    "01.2.3.4",  "1.2.3.00",
 			     "1.2.3.4 ", " 1.2.3.4",  "1.2.3.-4",  "1.2.3.+4",
 			     "a.b.c.d",	 "1.2.3.4/8", "0x1.2.3.4", "1.2.3.4:80"};
 	for (const char *s : bad)
-		EXPECT(fails_with(ip_address::parse(s, address_family::ipv4), parse_errc::invalid));
-	EXPECT(fails_with(ip_address::parse("256.1.1.1"), parse_errc::range));
-	EXPECT(fails_with(ip_address::parse("1.1.1.999"), parse_errc::range));
-	EXPECT(fails_with(ip_address::parse("1234.1.1.1"), parse_errc::range));
+		KSTD_EXPECT(fails_with(ip_address::parse(s, address_family::ipv4),
+				       parse_errc::invalid));
+	KSTD_EXPECT(fails_with(ip_address::parse("256.1.1.1"), parse_errc::range));
+	KSTD_EXPECT(fails_with(ip_address::parse("1.1.1.999"), parse_errc::range));
+	KSTD_EXPECT(fails_with(ip_address::parse("1234.1.1.1"), parse_errc::range));
 	/* Only the view is parsed, not what follows it in memory. */
-	EXPECT(ip_address::parse(string_view("1.2.3.4567", 7)));
+	KSTD_EXPECT(ip_address::parse(string_view("1.2.3.4567", 7)));
 	/* A family that is asked for is the only one accepted. */
-	EXPECT(!ip_address::parse("1.2.3.4", address_family::ipv6));
-	EXPECT(!ip_address::parse("::1", address_family::ipv4));
+	KSTD_EXPECT(!ip_address::parse("1.2.3.4", address_family::ipv6));
+	KSTD_EXPECT(!ip_address::parse("::1", address_family::ipv4));
 }
 
-KSTD_TEST(net_address, ipv6_forms)
+KSTD_TEST(kstd_net_address, ipv6_forms)
 {
-	EXPECT(v6_is("::", "00000000000000000000000000000000"));
-	EXPECT(v6_is("::1", "00000000000000000000000000000001"));
-	EXPECT(v6_is("1::", "00010000000000000000000000000000"));
-	EXPECT(v6_is("2001:db8::8:800:200c:417a", "20010db80000000000080800200c417a"));
-	EXPECT(v6_is("2001:DB8:0:0:8:800:200C:417A", "20010db80000000000080800200c417a"));
-	EXPECT(v6_is("fe80::1:2", "fe800000000000000000000000010002"));
-	EXPECT(v6_is("1:2:3:4:5:6:7:8", "00010002000300040005000600070008"));
-	EXPECT(v6_is("1:2:3:4:5:6:7::", "00010002000300040005000600070000"));
-	EXPECT(v6_is("::2:3:4:5:6:7:8", "00000002000300040005000600070008"));
-	EXPECT(v6_is("1:2:3::6:7:8", "00010002000300000000000600070008"));
-	EXPECT(v6_is("0:0:0:0:0:0:0:0", "00000000000000000000000000000000"));
-	EXPECT(v6_is("::ffff:192.0.2.1", "00000000000000000000ffffc0000201"));
-	EXPECT(v6_is("64:ff9b::1.2.3.4", "0064ff9b000000000000000001020304"));
-	EXPECT(v6_is("1:2:3:4:5:6:1.2.3.4", "00010002000300040005000601020304"));
-	EXPECT(v6_is("::1.2.3.4", "00000000000000000000000001020304"));
-	EXPECT(v6_is("0001:0002::000a", "0001000200000000000000000000000a"));
+	KSTD_EXPECT(v6_is("::", "00000000000000000000000000000000"));
+	KSTD_EXPECT(v6_is("::1", "00000000000000000000000000000001"));
+	KSTD_EXPECT(v6_is("1::", "00010000000000000000000000000000"));
+	KSTD_EXPECT(v6_is("2001:db8::8:800:200c:417a", "20010db80000000000080800200c417a"));
+	KSTD_EXPECT(v6_is("2001:DB8:0:0:8:800:200C:417A", "20010db80000000000080800200c417a"));
+	KSTD_EXPECT(v6_is("fe80::1:2", "fe800000000000000000000000010002"));
+	KSTD_EXPECT(v6_is("1:2:3:4:5:6:7:8", "00010002000300040005000600070008"));
+	KSTD_EXPECT(v6_is("1:2:3:4:5:6:7::", "00010002000300040005000600070000"));
+	KSTD_EXPECT(v6_is("::2:3:4:5:6:7:8", "00000002000300040005000600070008"));
+	KSTD_EXPECT(v6_is("1:2:3::6:7:8", "00010002000300000000000600070008"));
+	KSTD_EXPECT(v6_is("0:0:0:0:0:0:0:0", "00000000000000000000000000000000"));
+	KSTD_EXPECT(v6_is("::ffff:192.0.2.1", "00000000000000000000ffffc0000201"));
+	KSTD_EXPECT(v6_is("64:ff9b::1.2.3.4", "0064ff9b000000000000000001020304"));
+	KSTD_EXPECT(v6_is("1:2:3:4:5:6:1.2.3.4", "00010002000300040005000601020304"));
+	KSTD_EXPECT(v6_is("::1.2.3.4", "00000000000000000000000001020304"));
+	KSTD_EXPECT(v6_is("0001:0002::000a", "0001000200000000000000000000000a"));
 	auto m = ip_address::parse("::ffff:10.0.0.1");
-	EXPECT(m && m->is_ipv4_mapped() && m->is_ipv6());
-	EXPECT(!ip_address::parse("::1")->is_ipv4_mapped());
-	EXPECT(!ip_address::ipv4(10, 0, 0, 1).is_ipv4_mapped());
-	EXPECT(ip_address::parse("10.0.0.1")->is_ipv4());
-	EXPECT(ip_address::parse("::1")->is_ipv6());
-	EXPECT_EQ(ip_address::parse("::1")->ipv4_host_order(), 0);
+	KSTD_EXPECT(m && m->is_ipv4_mapped() && m->is_ipv6());
+	KSTD_EXPECT(!ip_address::parse("::1")->is_ipv4_mapped());
+	KSTD_EXPECT(!ip_address::ipv4(10, 0, 0, 1).is_ipv4_mapped());
+	KSTD_EXPECT(ip_address::parse("10.0.0.1")->is_ipv4());
+	KSTD_EXPECT(ip_address::parse("::1")->is_ipv6());
+	KSTD_EXPECT_EQ(ip_address::parse("::1")->ipv4_host_order(), 0);
 }
 
-KSTD_TEST(net_address, ipv6_rejects)
+KSTD_TEST(kstd_net_address, ipv6_rejects)
 {
 	const char *bad[] = {
 		"",
@@ -160,122 +165,122 @@ KSTD_TEST(net_address, ipv6_rejects)
 	for (const char *s : bad) {
 		bool ok = v6_is(s, nullptr);
 		if (!ok)
-			EXPECT(!s); /* names the failing input in the log */
-		EXPECT(ok);
+			KSTD_EXPECT(!s); /* names the failing input in the log */
+		KSTD_EXPECT(ok);
 	}
 }
 
-KSTD_TEST(net_address, address_values)
+KSTD_TEST(kstd_net_address, address_values)
 {
 	ip_address none;
-	EXPECT(none.family() == address_family::unspec && none.size() == 0);
-	EXPECT(!none.is_any() && !none.is_loopback() && !none.is_ipv4() && !none.is_ipv6());
-	EXPECT(none == ip_address());
-	EXPECT(!(none == ip_address::ipv4_any()));
-	EXPECT(ip_address::ipv4_any().is_any() && ip_address::ipv6_any().is_any());
-	EXPECT(ip_address::ipv4_loopback().is_loopback() &&
-	       ip_address::ipv6_loopback().is_loopback());
-	EXPECT(ip_address::ipv4(127, 9, 9, 9).is_loopback());
-	EXPECT(!ip_address::ipv4(128, 0, 0, 1).is_loopback());
-	EXPECT(!ip_address::parse("::2")->is_loopback() &&
-	       !ip_address::parse("1::1")->is_loopback());
-	EXPECT(ip_address::parse("::ffff:127.0.0.1")->is_loopback());
-	EXPECT(!ip_address::parse("::ffff:0.0.0.0")->is_any());
+	KSTD_EXPECT(none.family() == address_family::unspec && none.size() == 0);
+	KSTD_EXPECT(!none.is_any() && !none.is_loopback() && !none.is_ipv4() && !none.is_ipv6());
+	KSTD_EXPECT(none == ip_address());
+	KSTD_EXPECT(!(none == ip_address::ipv4_any()));
+	KSTD_EXPECT(ip_address::ipv4_any().is_any() && ip_address::ipv6_any().is_any());
+	KSTD_EXPECT(ip_address::ipv4_loopback().is_loopback() &&
+		    ip_address::ipv6_loopback().is_loopback());
+	KSTD_EXPECT(ip_address::ipv4(127, 9, 9, 9).is_loopback());
+	KSTD_EXPECT(!ip_address::ipv4(128, 0, 0, 1).is_loopback());
+	KSTD_EXPECT(!ip_address::parse("::2")->is_loopback() &&
+		    !ip_address::parse("1::1")->is_loopback());
+	KSTD_EXPECT(ip_address::parse("::ffff:127.0.0.1")->is_loopback());
+	KSTD_EXPECT(!ip_address::parse("::ffff:0.0.0.0")->is_any());
 
 	/* IPv4-mapped addresses convert only when asked, both ways. */
 	auto v4 = ip_address::ipv4(192, 0, 2, 1);
 	auto mapped = ip_address::parse("::ffff:192.0.2.1").value();
-	EXPECT(!(v4 == mapped));
-	EXPECT(mapped.unmapped() == v4);
-	EXPECT(v4.to_ipv4_mapped() == mapped);
-	EXPECT(v4.unmapped() == v4);
-	EXPECT(mapped.to_ipv4_mapped() == mapped);
+	KSTD_EXPECT(!(v4 == mapped));
+	KSTD_EXPECT(mapped.unmapped() == v4);
+	KSTD_EXPECT(v4.to_ipv4_mapped() == mapped);
+	KSTD_EXPECT(v4.unmapped() == v4);
+	KSTD_EXPECT(mapped.to_ipv4_mapped() == mapped);
 	auto plain6 = ip_address::parse("2001:db8::1").value();
-	EXPECT(plain6.unmapped() == plain6 && plain6.to_ipv4_mapped() == plain6);
-	EXPECT(ip_address().unmapped() == ip_address());
+	KSTD_EXPECT(plain6.unmapped() == plain6 && plain6.to_ipv4_mapped() == plain6);
+	KSTD_EXPECT(ip_address().unmapped() == ip_address());
 
 	/* Equality looks at the family's bytes only. */
 	const u8 b4[4] = {10, 1, 2, 3};
-	EXPECT(ip_address::ipv4(b4) == ip_address::ipv4(10, 1, 2, 3));
-	EXPECT(!(ip_address::ipv4(10, 1, 2, 3) == ip_address::ipv4(10, 1, 2, 4)));
+	KSTD_EXPECT(ip_address::ipv4(b4) == ip_address::ipv4(10, 1, 2, 3));
+	KSTD_EXPECT(!(ip_address::ipv4(10, 1, 2, 3) == ip_address::ipv4(10, 1, 2, 4)));
 	const u8 b16[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-	EXPECT(ip_address::ipv6(b16) == plain6);
-	EXPECT_EQ(plain6.bytes()[1], 0x01);
+	KSTD_EXPECT(ip_address::ipv6(b16) == plain6);
+	KSTD_EXPECT_EQ(plain6.bytes()[1], 0x01);
 }
 
-KSTD_TEST(net_address, socket_address_values)
+KSTD_TEST(kstd_net_address, socket_address_values)
 {
 	auto a = socket_address::ipv4(10, 1, 2, 3, 8080);
-	EXPECT(a.family() == address_family::ipv4);
-	EXPECT(a.is_ipv4() && !a.is_ipv6());
-	EXPECT_EQ(a.port(), 8080);
-	EXPECT_EQ(a.address_size(), 4);
-	EXPECT_EQ(a.address_bytes()[0], 10);
-	EXPECT_EQ(a.address_bytes()[3], 3);
-	EXPECT(a.address() == ip_address::ipv4(10, 1, 2, 3));
-	EXPECT(!a.is_any() && !a.is_loopback());
+	KSTD_EXPECT(a.family() == address_family::ipv4);
+	KSTD_EXPECT(a.is_ipv4() && !a.is_ipv6());
+	KSTD_EXPECT_EQ(a.port(), 8080);
+	KSTD_EXPECT_EQ(a.address_size(), 4);
+	KSTD_EXPECT_EQ(a.address_bytes()[0], 10);
+	KSTD_EXPECT_EQ(a.address_bytes()[3], 3);
+	KSTD_EXPECT(a.address() == ip_address::ipv4(10, 1, 2, 3));
+	KSTD_EXPECT(!a.is_any() && !a.is_loopback());
 	/* Network byte order inside: 8080 = 0x1f90. */
-	EXPECT_EQ(a.raw().port[0], 0x1f);
-	EXPECT_EQ(a.raw().port[1], 0x90);
-	EXPECT_EQ(a.raw().family, 2); /* AF_INET */
+	KSTD_EXPECT_EQ(a.raw().port[0], 0x1f);
+	KSTD_EXPECT_EQ(a.raw().port[1], 0x90);
+	KSTD_EXPECT_EQ(a.raw().family, 2); /* AF_INET */
 
-	EXPECT(socket_address::ipv4(127, 0, 0, 1, 80) == kstd::inaddr_loopback(80));
-	EXPECT(!(kstd::inaddr_loopback(80) == kstd::inaddr_loopback(81)));
-	EXPECT(!(kstd::inaddr_loopback(80) == kstd::in6addr_loopback(80)));
-	EXPECT(kstd::inaddr_any(0).is_any() && kstd::in6addr_any(0).is_any());
-	EXPECT(kstd::in6addr_loopback(1).is_loopback() && kstd::in6addr_loopback(1).is_ipv6());
-	EXPECT_EQ(kstd::in6addr_loopback(1).address_size(), 16);
-	EXPECT_EQ(kstd::in6addr_loopback(1).raw().family, 10); /* AF_INET6 */
+	KSTD_EXPECT(socket_address::ipv4(127, 0, 0, 1, 80) == kstd::inaddr_loopback(80));
+	KSTD_EXPECT(!(kstd::inaddr_loopback(80) == kstd::inaddr_loopback(81)));
+	KSTD_EXPECT(!(kstd::inaddr_loopback(80) == kstd::in6addr_loopback(80)));
+	KSTD_EXPECT(kstd::inaddr_any(0).is_any() && kstd::in6addr_any(0).is_any());
+	KSTD_EXPECT(kstd::in6addr_loopback(1).is_loopback() && kstd::in6addr_loopback(1).is_ipv6());
+	KSTD_EXPECT_EQ(kstd::in6addr_loopback(1).address_size(), 16);
+	KSTD_EXPECT_EQ(kstd::in6addr_loopback(1).raw().family, 10); /* AF_INET6 */
 
 	const u8 mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
-	EXPECT(socket_address::ipv6(mapped, 1).is_loopback());
-	EXPECT(!(socket_address::ipv6(mapped, 1) == kstd::inaddr_loopback(1)));
-	EXPECT(socket_address(socket_address::ipv6(mapped, 1).address().unmapped(), 1) ==
-	       kstd::inaddr_loopback(1));
-	EXPECT(!(socket_address::ipv6(mapped, 1, 2) == socket_address::ipv6(mapped, 1)));
-	EXPECT_EQ(socket_address::ipv6(mapped, 1, 2).scope_id(), 2);
-	EXPECT_EQ(socket_address::ipv6(mapped, 1, 2).raw().u.in6.scope_id, 2);
+	KSTD_EXPECT(socket_address::ipv6(mapped, 1).is_loopback());
+	KSTD_EXPECT(!(socket_address::ipv6(mapped, 1) == kstd::inaddr_loopback(1)));
+	KSTD_EXPECT(socket_address(socket_address::ipv6(mapped, 1).address().unmapped(), 1) ==
+		    kstd::inaddr_loopback(1));
+	KSTD_EXPECT(!(socket_address::ipv6(mapped, 1, 2) == socket_address::ipv6(mapped, 1)));
+	KSTD_EXPECT_EQ(socket_address::ipv6(mapped, 1, 2).scope_id(), 2);
+	KSTD_EXPECT_EQ(socket_address::ipv6(mapped, 1, 2).raw().u.in6.scope_id, 2);
 	/* The address and port go in and come out unchanged. */
 	auto six = ip_address::parse("2001:db8::8:800:200c:417a").value();
 	socket_address s6(six, 65535, 7);
-	EXPECT(s6.address() == six && s6.port() == 65535 && s6.scope_id() == 7);
-	EXPECT_EQ(s6.address_bytes()[15], 0x7a);
-	EXPECT(!(socket_address(ip_address(), 80) == socket_address::ipv4_any(80)));
-	EXPECT(socket_address(ip_address(), 80) == socket_address());
-	EXPECT_EQ(socket_address(ip_address(), 80).port(), 0);
+	KSTD_EXPECT(s6.address() == six && s6.port() == 65535 && s6.scope_id() == 7);
+	KSTD_EXPECT_EQ(s6.address_bytes()[15], 0x7a);
+	KSTD_EXPECT(!(socket_address(ip_address(), 80) == socket_address::ipv4_any(80)));
+	KSTD_EXPECT(socket_address(ip_address(), 80) == socket_address());
+	KSTD_EXPECT_EQ(socket_address(ip_address(), 80).port(), 0);
 
 	auto b = a;
 	b.set_port(9);
-	EXPECT_EQ(b.port(), 9);
-	EXPECT(!(a == b));
+	KSTD_EXPECT_EQ(b.port(), 9);
+	KSTD_EXPECT(!(a == b));
 
 	socket_address none;
-	EXPECT(none.family() == address_family::unspec);
-	EXPECT_EQ(none.address_size(), 0);
-	EXPECT(!none.is_any() && !none.is_loopback());
-	EXPECT(none.address() == ip_address());
-	EXPECT_EQ(sizeof(socket_address), 28); /* sizeof(struct sockaddr_in6) */
+	KSTD_EXPECT(none.family() == address_family::unspec);
+	KSTD_EXPECT_EQ(none.address_size(), 0);
+	KSTD_EXPECT(!none.is_any() && !none.is_loopback());
+	KSTD_EXPECT(none.address() == ip_address());
+	KSTD_EXPECT_EQ(sizeof(socket_address), 28); /* sizeof(struct sockaddr_in6) */
 
 	/* from_raw() keeps only AF_INET/AF_INET6 and clears sin_zero. */
 	kstd_sockaddr raw = a.raw();
 	raw.u.in4.zero[3] = 0x55;
-	EXPECT(socket_address::from_raw(raw) == a);
-	EXPECT_EQ(socket_address::from_raw(raw).raw().u.in4.zero[3], 0);
+	KSTD_EXPECT(socket_address::from_raw(raw) == a);
+	KSTD_EXPECT_EQ(socket_address::from_raw(raw).raw().u.in4.zero[3], 0);
 	raw.family = 1; /* AF_UNIX */
-	EXPECT(socket_address::from_raw(raw).family() == address_family::unspec);
+	KSTD_EXPECT(socket_address::from_raw(raw).family() == address_family::unspec);
 }
 
-KSTD_TEST(net_address, socket_address_parse)
+KSTD_TEST(kstd_net_address, socket_address_parse)
 {
 	auto e = socket_address::parse("10.1.2.3:8080");
-	EXPECT(e && e->address() == ip_address::ipv4(10, 1, 2, 3) && e->port() == 8080);
+	KSTD_EXPECT(e && e->address() == ip_address::ipv4(10, 1, 2, 3) && e->port() == 8080);
 	e = socket_address::parse("[2001:db8::1]:443");
-	EXPECT(e && e->is_ipv6() && e->port() == 443 && e->address_bytes()[15] == 1);
-	EXPECT(e && e->scope_id() == 0);
+	KSTD_EXPECT(e && e->is_ipv6() && e->port() == 443 && e->address_bytes()[15] == 1);
+	KSTD_EXPECT(e && e->scope_id() == 0);
 	e = socket_address::parse("[::ffff:1.2.3.4]:0");
-	EXPECT(e && e->address().is_ipv4_mapped() && e->port() == 0);
-	EXPECT(fails_with(socket_address::parse("10.1.2.3:65536"), parse_errc::range));
-	EXPECT(fails_with(socket_address::parse("10.1.2.300:80"), parse_errc::range));
+	KSTD_EXPECT(e && e->address().is_ipv4_mapped() && e->port() == 0);
+	KSTD_EXPECT(fails_with(socket_address::parse("10.1.2.3:65536"), parse_errc::range));
+	KSTD_EXPECT(fails_with(socket_address::parse("10.1.2.300:80"), parse_errc::range));
 	const char *bad[] = {"10.1.2.3",     "10.1.2.3:",    ":80",	     "10.1.2.3:080",
 			     "10.1.2.3:-1",  "10.1.2.3:+1",  "10.1.2.3:8 0", "::1:80",
 			     "[::1]",	     "[::1]80",	     "[::1]:",	     "[]:80",
@@ -284,53 +289,54 @@ KSTD_TEST(net_address, socket_address_parse)
 	for (const char *s : bad) {
 		bool ok = fails_with(socket_address::parse(s), parse_errc::invalid);
 		if (!ok)
-			EXPECT(!s);
-		EXPECT(ok);
+			KSTD_EXPECT(!s);
+		KSTD_EXPECT(ok);
 	}
 	auto hp = kstd::split_host_port("example.org:80");
-	EXPECT(hp && hp->host == "example.org" && hp->port == "80" && !hp->bracketed);
+	KSTD_EXPECT(hp && hp->host == "example.org" && hp->port == "80" && !hp->bracketed);
 	hp = kstd::split_host_port("[fe80::1]:http");
-	EXPECT(hp && hp->host == "fe80::1" && hp->port == "http" && hp->bracketed);
-	EXPECT_EQ(kstd::parse_port("65535").value(), 65535);
-	EXPECT(fails_with(kstd::parse_port("65536"), parse_errc::range));
-	EXPECT(fails_with(kstd::parse_port("08"), parse_errc::invalid));
+	KSTD_EXPECT(hp && hp->host == "fe80::1" && hp->port == "http" && hp->bracketed);
+	KSTD_EXPECT_EQ(kstd::parse_port("65535").value(), 65535);
+	KSTD_EXPECT(fails_with(kstd::parse_port("65536"), parse_errc::range));
+	KSTD_EXPECT(fails_with(kstd::parse_port("08"), parse_errc::invalid));
 }
 
-KSTD_TEST(net_address, to_text)
+KSTD_TEST(kstd_net_address, to_text)
 {
-	EXPECT(ip_prints("0.0.0.0", "0.0.0.0"));
-	EXPECT(ip_prints("255.255.255.255", "255.255.255.255"));
-	EXPECT(ip_prints("10.0.100.9", "10.0.100.9"));
-	EXPECT(ip_prints("::", "::"));
-	EXPECT(ip_prints("::1", "::1"));
-	EXPECT(ip_prints("1::", "1::"));
-	EXPECT(ip_prints("2001:DB8:0000:0:1:0:0:1", "2001:db8::1:0:0:1")); /* first longest run */
-	EXPECT(ip_prints("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1")); /* one 0 stays */
-	EXPECT(ip_prints("1:0:0:2:0:0:0:3", "1:0:0:2::3"));		   /* the longer run */
-	EXPECT(ip_prints("fe80::0abc:0:0:1", "fe80::abc:0:0:1"));
-	EXPECT(ip_prints("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-			 "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+	KSTD_EXPECT(ip_prints("0.0.0.0", "0.0.0.0"));
+	KSTD_EXPECT(ip_prints("255.255.255.255", "255.255.255.255"));
+	KSTD_EXPECT(ip_prints("10.0.100.9", "10.0.100.9"));
+	KSTD_EXPECT(ip_prints("::", "::"));
+	KSTD_EXPECT(ip_prints("::1", "::1"));
+	KSTD_EXPECT(ip_prints("1::", "1::"));
+	KSTD_EXPECT(
+		ip_prints("2001:DB8:0000:0:1:0:0:1", "2001:db8::1:0:0:1")); /* first longest run */
+	KSTD_EXPECT(ip_prints("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1")); /* one 0 stays */
+	KSTD_EXPECT(ip_prints("1:0:0:2:0:0:0:3", "1:0:0:2::3"));		/* the longer run */
+	KSTD_EXPECT(ip_prints("fe80::0abc:0:0:1", "fe80::abc:0:0:1"));
+	KSTD_EXPECT(ip_prints("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+			      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
 	/* Dotted tails: IPv4-mapped and ISATAP, as the kernel prints them. */
-	EXPECT(ip_prints("::ffff:c000:201", "::ffff:192.0.2.1"));
-	EXPECT(ip_prints("fe80::5efe:c000:201", "fe80::5efe:192.0.2.1"));
-	EXPECT(ip_prints("fe80::200:5efe:c000:201", "fe80::200:5efe:192.0.2.1"));
-	EXPECT(ip_prints("ffff:ffff:ffff:ffff:200:5efe:255.255.255.255",
-			 "ffff:ffff:ffff:ffff:200:5efe:255.255.255.255")); /* the longest */
-	EXPECT(ip_prints("::1.2.3.4", "::102:304")); /* deprecated compatible: hex */
-	EXPECT_EQ(
+	KSTD_EXPECT(ip_prints("::ffff:c000:201", "::ffff:192.0.2.1"));
+	KSTD_EXPECT(ip_prints("fe80::5efe:c000:201", "fe80::5efe:192.0.2.1"));
+	KSTD_EXPECT(ip_prints("fe80::200:5efe:c000:201", "fe80::200:5efe:192.0.2.1"));
+	KSTD_EXPECT(ip_prints("ffff:ffff:ffff:ffff:200:5efe:255.255.255.255",
+			      "ffff:ffff:ffff:ffff:200:5efe:255.255.255.255")); /* the longest */
+	KSTD_EXPECT(ip_prints("::1.2.3.4", "::102:304")); /* deprecated compatible: hex */
+	KSTD_EXPECT_EQ(
 		ip_address::parse("ffff:ffff:ffff:ffff:200:5efe:255.255.255.255")->to_text().size(),
 		ip_address::max_text);
-	EXPECT(ip_address().to_text().empty());
+	KSTD_EXPECT(ip_address().to_text().empty());
 
-	EXPECT(sa_prints("10.1.2.3:8080", "10.1.2.3:8080"));
-	EXPECT(sa_prints("0.0.0.0:0", "0.0.0.0:0"));
-	EXPECT(sa_prints("[::]:65535", "[::]:65535"));
-	EXPECT(sa_prints("[0:0::1]:80", "[::1]:80"));
-	EXPECT(sa_prints("[::ffff:1.2.3.4]:1", "[::ffff:1.2.3.4]:1"));
-	EXPECT(socket_address().to_text().empty());
+	KSTD_EXPECT(sa_prints("10.1.2.3:8080", "10.1.2.3:8080"));
+	KSTD_EXPECT(sa_prints("0.0.0.0:0", "0.0.0.0:0"));
+	KSTD_EXPECT(sa_prints("[::]:65535", "[::]:65535"));
+	KSTD_EXPECT(sa_prints("[0:0::1]:80", "[::1]:80"));
+	KSTD_EXPECT(sa_prints("[::ffff:1.2.3.4]:1", "[::ffff:1.2.3.4]:1"));
+	KSTD_EXPECT(socket_address().to_text().empty());
 	/* The scope id is not printed (as with %pISpc). */
-	EXPECT(socket_address::ipv6_loopback(1).to_text().view() ==
-	       socket_address(ip_address::ipv6_loopback(), 1, 3).to_text().view());
+	KSTD_EXPECT(socket_address::ipv6_loopback(1).to_text().view() ==
+		    socket_address(ip_address::ipv6_loopback(), 1, 3).to_text().view());
 }
 
 #ifndef KSTD_HOST_TEST
@@ -398,23 +404,23 @@ socket_address random_address(kstd::u64 &seed)
 
 } // namespace
 
-KSTD_TEST(net_address, parse_with_try)
+KSTD_TEST(kstd_net_address, parse_with_try)
 {
-	EXPECT_EQ(port_of("[::1]:1").value(), 1);
-	EXPECT_EQ(port_of("[::1]:").to_errno(), -KSTD_EINVAL);
-	EXPECT_EQ(port_of("1.2.3.4:99999").to_errno(), -KSTD_ERANGE);
-	EXPECT_EQ(port_of("1.2.3.400:9").to_errno(), -KSTD_ERANGE);
+	KSTD_EXPECT_EQ(port_of("[::1]:1").value(), 1);
+	KSTD_EXPECT_EQ(port_of("[::1]:").to_errno(), -KSTD_EINVAL);
+	KSTD_EXPECT_EQ(port_of("1.2.3.4:99999").to_errno(), -KSTD_ERANGE);
+	KSTD_EXPECT_EQ(port_of("1.2.3.400:9").to_errno(), -KSTD_ERANGE);
 }
 
 /* to_text() prints what the kernel's %pISpc prints, and parse() reads both back. */
-KSTD_TEST(net_address, to_text_matches_kernel)
+KSTD_TEST(kstd_net_address, to_text_matches_kernel)
 {
 	char buf[80];
 	kstd_kunit_format_sockaddr(buf, sizeof(buf),
 				   socket_address::ipv4(10, 1, 2, 3, 8080).sockaddr());
-	EXPECT(string_view(buf) == "10.1.2.3:8080");
+	KSTD_EXPECT(string_view(buf) == "10.1.2.3:8080");
 	kstd_kunit_format_sockaddr(buf, sizeof(buf), kstd::in6addr_loopback(8080).sockaddr());
-	EXPECT(string_view(buf) == "[::1]:8080");
+	KSTD_EXPECT(string_view(buf) == "[::1]:8080");
 
 	kstd::u64 seed = 0x9e3779b97f4a7c15ull;
 	int differ = 0;
@@ -428,6 +434,8 @@ KSTD_TEST(net_address, to_text_matches_kernel)
 				kstd_pr_info("kernel \"%s\", kstd \"%s\"\n", buf, mine.c_str());
 		}
 	}
-	EXPECT_EQ(differ, 0);
+	KSTD_EXPECT_EQ(differ, 0);
 }
 #endif
+
+KSTD_TEST_SUITE_END(kstd_net_address);

@@ -4,12 +4,12 @@
  * (kstd_socket, kstd_tcp_diag).  Test code only.  Every blocking call it
  * sets up has a timeout, so a broken case fails instead of hanging.
  *
- *     KSTD_TEST(socket, example)
+ *     KSTD_TEST(kstd_socket, example)
  *     {
  *             if (!kstd_test::net_ready(test, false))
  *                     return;
  *             auto p = kstd_test::loopback_pair(false);
- *             EXPECT(p.has_value());
+ *             KSTD_EXPECT_OK(p);
  *     }
  */
 #ifndef KSTD_KUNIT_NET_TEST_HPP
@@ -18,7 +18,9 @@
 #include <kstd/ksocket.hpp>
 #include <kstd/net_address.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace kstd_test {
 
@@ -29,14 +31,14 @@ constexpr unsigned int net_timeout_ms = 5000;
  * Brings lo up (kunit.py's UML boots with it down).  For @ipv6, skips the
  * case if ::1 is unusable.  Process context; may sleep.
  */
-inline bool net_ready(struct kunit *test, bool ipv6)
+inline bool net_ready(kstd::kunit::test &test, bool ipv6)
 {
 	int err = kstd_kunit_net_loopback_up();
-	EXPECT_EQ(err, 0);
+	KSTD_EXPECT_EQ(err, 0);
 	if (err)
 		return false;
 	if (ipv6 && !kstd_kunit_net_ipv6_loopback_ready()) {
-		SKIP("no usable ::1 (IPv6 off?)");
+		test.mark_skipped("no usable ::1 (IPv6 off?)");
 		return false;
 	}
 	return true;

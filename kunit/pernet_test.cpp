@@ -8,7 +8,9 @@
 #include <kstd/counter.hpp>
 #include <kstd/pernet.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace {
 
@@ -59,65 +61,69 @@ void hit_many(void *arg)
 }
 } // namespace
 
-KSTD_TEST(pernet, storage_zeroed_and_stable)
+KSTD_TEST_SUITE(kstd_pernet);
+
+KSTD_TEST(kstd_pernet, storage_zeroed_and_stable)
 {
 	::net *net = kstd_kunit_init_net();
 	auto s = kstd::pernet_storage<counters>::create();
-	EXPECT(s.has_value());
+	KSTD_EXPECT(s.has_value());
 	if (!s)
 		return;
-	EXPECT(static_cast<bool>(*s));
+	KSTD_EXPECT(static_cast<bool>(*s));
 	counters &c = s->get(net);
-	EXPECT(all_zero(c));
+	KSTD_EXPECT(all_zero(c));
 	c.a = 42;
 	c.name[0] = 'x';
-	EXPECT(&s->get(net) == &c);
-	EXPECT_EQ(s->get(net).a, 42);
+	KSTD_EXPECT(&s->get(net) == &c);
+	KSTD_EXPECT_EQ(s->get(net).a, 42);
 
 	/* Moving hands over the registration, not a copy. */
 	kstd::pernet_storage<counters> moved = kstd::move(*s);
-	EXPECT(!*s);
-	EXPECT(&moved.get(net) == &c);
+	KSTD_EXPECT(!*s);
+	KSTD_EXPECT(&moved.get(net) == &c);
 	moved.reset();
-	EXPECT(!moved);
+	KSTD_EXPECT(!moved);
 
 	/* A new registration starts from zero again. */
 	auto fresh = kstd::pernet_storage<counters>::create();
-	EXPECT(fresh.has_value());
+	KSTD_EXPECT(fresh.has_value());
 	if (fresh)
-		EXPECT(all_zero(fresh->get(net)));
+		KSTD_EXPECT(all_zero(fresh->get(net)));
 }
 
-KSTD_TEST(pernet, storages_are_independent)
+KSTD_TEST(kstd_pernet, storages_are_independent)
 {
 	::net *net = kstd_kunit_init_net();
 	auto one = kstd::pernet_storage<counters>::create();
 	auto two = kstd::pernet_storage<kstd::u64>::create();
-	EXPECT(one.has_value() && two.has_value());
+	KSTD_EXPECT(one.has_value() && two.has_value());
 	if (!one || !two)
 		return;
-	EXPECT(static_cast<void *>(&one->get(net)) != static_cast<void *>(&two->get(net)));
+	KSTD_EXPECT(static_cast<void *>(&one->get(net)) != static_cast<void *>(&two->get(net)));
 	one->get(net).a = 7;
-	EXPECT_EQ(two->get(net), 0);
+	KSTD_EXPECT_EQ(two->get(net), 0);
 	__atomic_fetch_add(&two->get(net), 3, __ATOMIC_RELAXED);
-	EXPECT_EQ(one->get(net).a, 7);
-	EXPECT_EQ(two->get(net), 3);
+	KSTD_EXPECT_EQ(one->get(net).a, 7);
+	KSTD_EXPECT_EQ(two->get(net), 3);
 }
 
-KSTD_TEST(pernet, stat_counters_in_storage)
+KSTD_TEST(kstd_pernet, stat_counters_in_storage)
 {
 	::net *net = kstd_kunit_init_net();
 	auto s = kstd::pernet_storage<stats>::create();
-	EXPECT(s.has_value());
+	KSTD_EXPECT(s.has_value());
 	if (!s)
 		return;
 	stats &st = s->get(net);
-	EXPECT_EQ(st.hits.get(), 0);
-	EXPECT_EQ(st.misses.get(), 0);
+	KSTD_EXPECT_EQ(st.hits.get(), 0);
+	KSTD_EXPECT_EQ(st.misses.get(), 0);
 	st.misses.add(5);
-	EXPECT_EQ(s->get(net).misses.get(), 5);
+	KSTD_EXPECT_EQ(s->get(net).misses.get(), 5);
 	/* Concurrent adds from four threads all count. */
-	EXPECT_EQ(kstd_kunit_run_threads(4, hit_many, &st), 0);
-	EXPECT_EQ(st.hits.get(), 40000);
-	EXPECT_EQ(st.misses.get(), 5);
+	KSTD_EXPECT_EQ(kstd_kunit_run_threads(4, hit_many, &st), 0);
+	KSTD_EXPECT_EQ(st.hits.get(), 40000);
+	KSTD_EXPECT_EQ(st.misses.get(), 5);
 }
+
+KSTD_TEST_SUITE_END(kstd_pernet);

@@ -11,7 +11,9 @@
 #include <kstd/proc.hpp>
 #include <kstd/string.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace {
 
@@ -49,8 +51,8 @@ struct procfs {
 	static constexpr kstd::size_t ubuf_size = 8 * 4096;
 	::vfsmount *mnt;
 	unsigned long ubuf;
-	explicit procfs(struct kunit *test)
-		: mnt(kstd_kunit_mount("proc")), ubuf(kstd_kunit_user_buf(test, ubuf_size))
+	explicit procfs(kstd::kunit::test &test)
+		: mnt(kstd_kunit_mount("proc")), ubuf(kstd_kunit_user_buf(test.raw(), ubuf_size))
 	{
 	}
 	~procfs()
@@ -112,109 +114,111 @@ const char *const name = "kstd_kif_test";
 
 } // namespace
 
-KSTD_TEST(proc, create_read_remove)
+KSTD_TEST_SUITE(kstd_proc);
+
+KSTD_TEST(kstd_proc, create_read_remove)
 {
 	procfs fs(test);
-	EXPECT(fs.ok());
+	KSTD_EXPECT(fs.ok());
 	recorder r;
 	{
 		auto e = kstd::proc_entry::create(name, 0644, r);
-		EXPECT(e.has_value());
-		EXPECT(read_file(fs, name) == "lines 0\nend\n");
+		KSTD_EXPECT(e.has_value());
+		KSTD_EXPECT(read_file(fs, name) == "lines 0\nend\n");
 		r.lines = 41;
-		EXPECT(read_file(fs, name) == "lines 41\nend\n");
+		KSTD_EXPECT(read_file(fs, name) == "lines 41\nend\n");
 	}
 	/* Gone once the entry is destroyed. */
 	open_file gone(fs, name, 0);
-	EXPECT_EQ(gone.err(), -KSTD_ENOENT);
+	KSTD_EXPECT_EQ(gone.err(), -KSTD_ENOENT);
 }
 
-KSTD_TEST(proc, lines_reach_the_handler)
+KSTD_TEST(kstd_proc, lines_reach_the_handler)
 {
 	procfs fs(test);
 	recorder r;
 	auto e = kstd::proc_entry::create(name, 0644, r);
-	EXPECT(e.has_value());
-	EXPECT_EQ(write_file(fs, name, "one\ntwo\n"), 8);
-	EXPECT(r.seen == "one|two|");
+	KSTD_EXPECT(e.has_value());
+	KSTD_EXPECT_EQ(write_file(fs, name, "one\ntwo\n"), 8);
+	KSTD_EXPECT(r.seen == "one|two|");
 	/* "\r\n" endings, empty and blank-CR lines are skipped. */
-	EXPECT_EQ(write_file(fs, name, "x\r\n\r\n\ny\n"), 8);
-	EXPECT(r.seen == "one|two|x|y|");
-	EXPECT(read_file(fs, name) == "lines 4\nend\n");
+	KSTD_EXPECT_EQ(write_file(fs, name, "x\r\n\r\n\ny\n"), 8);
+	KSTD_EXPECT(r.seen == "one|two|x|y|");
+	KSTD_EXPECT(read_file(fs, name) == "lines 4\nend\n");
 	/* Inner blanks and other bytes are the handler's business. */
-	EXPECT_EQ(write_file(fs, name, " a b \n"), 6);
-	EXPECT(r.seen == "one|two|x|y| a b |");
+	KSTD_EXPECT_EQ(write_file(fs, name, " a b \n"), 6);
+	KSTD_EXPECT(r.seen == "one|two|x|y| a b |");
 }
 
-KSTD_TEST(proc, line_split_across_writes)
+KSTD_TEST(kstd_proc, line_split_across_writes)
 {
 	procfs fs(test);
 	recorder r;
 	auto e = kstd::proc_entry::create(name, 0644, r);
 	open_file f(fs, name, 1);
-	EXPECT_EQ(f.write("hel"), 3);
-	EXPECT(r.seen.empty()); /* nothing complete yet */
-	EXPECT_EQ(f.write("lo\nwor"), 6);
-	EXPECT(r.seen == "hello|");
-	EXPECT_EQ(f.write("ld"), 2);
-	EXPECT_EQ(f.write("\n"), 1);
-	EXPECT(r.seen == "hello|world|");
+	KSTD_EXPECT_EQ(f.write("hel"), 3);
+	KSTD_EXPECT(r.seen.empty()); /* nothing complete yet */
+	KSTD_EXPECT_EQ(f.write("lo\nwor"), 6);
+	KSTD_EXPECT(r.seen == "hello|");
+	KSTD_EXPECT_EQ(f.write("ld"), 2);
+	KSTD_EXPECT_EQ(f.write("\n"), 1);
+	KSTD_EXPECT(r.seen == "hello|world|");
 	/* Each open file has its own partial line. */
 	open_file g(fs, name, 1);
-	EXPECT_EQ(f.write("A"), 1);
-	EXPECT_EQ(g.write("B"), 1);
-	EXPECT_EQ(g.write("2\n"), 2);
-	EXPECT_EQ(f.write("1\n"), 2);
-	EXPECT(r.seen == "hello|world|B2|A1|");
+	KSTD_EXPECT_EQ(f.write("A"), 1);
+	KSTD_EXPECT_EQ(g.write("B"), 1);
+	KSTD_EXPECT_EQ(g.write("2\n"), 2);
+	KSTD_EXPECT_EQ(f.write("1\n"), 2);
+	KSTD_EXPECT(r.seen == "hello|world|B2|A1|");
 }
 
-KSTD_TEST(proc, bad_lines_fail_write_but_good_ones_count)
+KSTD_TEST(kstd_proc, bad_lines_fail_write_but_good_ones_count)
 {
 	procfs fs(test);
 	recorder r;
 	auto e = kstd::proc_entry::create(name, 0644, r);
 	/* The first error is returned; every valid line is still handled. */
-	EXPECT_EQ(write_file(fs, name, "good1\nbad\ngood2\nbusy\ngood3\n"), -KSTD_EINVAL);
-	EXPECT(r.seen == "good1|good2|good3|");
-	EXPECT_EQ(write_file(fs, name, "busy\nbad\n"), -KSTD_EBUSY);
-	EXPECT_EQ(r.lines, 3);
+	KSTD_EXPECT_EQ(write_file(fs, name, "good1\nbad\ngood2\nbusy\ngood3\n"), -KSTD_EINVAL);
+	KSTD_EXPECT(r.seen == "good1|good2|good3|");
+	KSTD_EXPECT_EQ(write_file(fs, name, "busy\nbad\n"), -KSTD_EBUSY);
+	KSTD_EXPECT_EQ(r.lines, 3);
 	/* An error does not poison the open file. */
 	open_file f(fs, name, 1);
-	EXPECT_EQ(f.write("bad\n"), -KSTD_EINVAL);
-	EXPECT_EQ(f.write("ok\n"), 3);
-	EXPECT(r.seen == "good1|good2|good3|ok|");
+	KSTD_EXPECT_EQ(f.write("bad\n"), -KSTD_EINVAL);
+	KSTD_EXPECT_EQ(f.write("ok\n"), 3);
+	KSTD_EXPECT(r.seen == "good1|good2|good3|ok|");
 }
 
-KSTD_TEST(proc, overlong_line_is_refused)
+KSTD_TEST(kstd_proc, overlong_line_is_refused)
 {
 	procfs fs(test);
 	recorder r;
 	kstd::proc_options opts;
 	opts.max_line = 8;
 	auto e = kstd::proc_entry::create(name, 0644, r, nullptr, opts);
-	EXPECT(e.has_value());
+	KSTD_EXPECT(e.has_value());
 	/* Exactly max_line bytes is fine, one more is not. */
-	EXPECT_EQ(write_file(fs, name, "12345678\n"), 9);
-	EXPECT_EQ(write_file(fs, name, "123456789\nok\n"), -KSTD_E2BIG);
-	EXPECT(r.seen == "12345678|ok|");
+	KSTD_EXPECT_EQ(write_file(fs, name, "12345678\n"), 9);
+	KSTD_EXPECT_EQ(write_file(fs, name, "123456789\nok\n"), -KSTD_E2BIG);
+	KSTD_EXPECT(r.seen == "12345678|ok|");
 	/* An over-long line spread over writes: the write that overflows fails,
 	 * the rest of that line is skipped, the next line works. */
 	open_file f(fs, name, 1);
-	EXPECT_EQ(f.write("12345"), 5);
-	EXPECT_EQ(f.write("67890"), -KSTD_E2BIG);
-	EXPECT_EQ(f.write("still the same line"), 19);
-	EXPECT_EQ(f.write(" end\nnext\n"), 10);
-	EXPECT(r.seen == "12345678|ok|next|");
+	KSTD_EXPECT_EQ(f.write("12345"), 5);
+	KSTD_EXPECT_EQ(f.write("67890"), -KSTD_E2BIG);
+	KSTD_EXPECT_EQ(f.write("still the same line"), 19);
+	KSTD_EXPECT_EQ(f.write(" end\nnext\n"), 10);
+	KSTD_EXPECT(r.seen == "12345678|ok|next|");
 	/* A large write is consumed in bounded chunks. */
 	char big[300];
 	for (int i = 0; i < 300; i++)
 		big[i] = (i % 6 == 5) ? '\n' : 'a';
-	EXPECT_EQ(f.write(string_view(big, sizeof(big))), 300);
-	EXPECT_EQ(r.lines, 3 + 50);
+	KSTD_EXPECT_EQ(f.write(string_view(big, sizeof(big))), 300);
+	KSTD_EXPECT_EQ(r.lines, 3 + 50);
 	/* max_line above the limit is refused. */
 	opts.max_line = KSTD_PROC_MAX_LINE_LIMIT + 1;
 	auto too_big = kstd::proc_entry::create("kstd_kif_big", 0644, r, nullptr, opts);
-	EXPECT(!too_big && too_big.error() == kstd::error::inval());
+	KSTD_EXPECT(!too_big && too_big.error() == kstd::error::inval());
 }
 
 /*
@@ -223,54 +227,54 @@ KSTD_TEST(proc, overlong_line_is_refused)
  * is refused at create().  Openers without the capability are tested in the
  * guest (scripts/guest-tests/drop-tcp-socket.sh).
  */
-KSTD_TEST(proc, write_capability)
+KSTD_TEST(kstd_proc, write_capability)
 {
 	procfs fs(test);
 	recorder r;
 	kstd::proc_options opts;
 	opts.write_capability = KSTD_CAP_NET_ADMIN;
 	auto e = kstd::proc_entry::create(name, 0644, r, nullptr, opts);
-	EXPECT(e.has_value());
-	EXPECT_EQ(write_file(fs, name, "capable\n"), 8);
-	EXPECT(r.seen == "capable|");
+	KSTD_EXPECT(e.has_value());
+	KSTD_EXPECT_EQ(write_file(fs, name, "capable\n"), 8);
+	KSTD_EXPECT(r.seen == "capable|");
 	opts.write_capability = 1000;
 	auto bad = kstd::proc_entry::create("kstd_kif_cap", 0644, r, nullptr, opts);
-	EXPECT(!bad && bad.error() == kstd::error::inval());
+	KSTD_EXPECT(!bad && bad.error() == kstd::error::inval());
 	opts.write_capability = -2;
 	auto negative = kstd::proc_entry::create("kstd_kif_cap", 0644, r, nullptr, opts);
-	EXPECT(!negative && negative.error() == kstd::error::inval());
+	KSTD_EXPECT(!negative && negative.error() == kstd::error::inval());
 }
 
-KSTD_TEST(proc, last_line_flushed_at_close)
+KSTD_TEST(kstd_proc, last_line_flushed_at_close)
 {
 	procfs fs(test);
 	recorder r;
 	auto e = kstd::proc_entry::create(name, 0644, r);
 	{
 		open_file f(fs, name, 1);
-		EXPECT_EQ(f.write("first\nta"), 8);
-		EXPECT_EQ(f.write("il"), 2);
-		EXPECT(r.seen == "first|");
+		KSTD_EXPECT_EQ(f.write("first\nta"), 8);
+		KSTD_EXPECT_EQ(f.write("il"), 2);
+		KSTD_EXPECT(r.seen == "first|");
 	}
-	EXPECT(r.seen == "first|tail|");
+	KSTD_EXPECT(r.seen == "first|tail|");
 	/* A flushed line that fails is dropped (close cannot report it). */
-	EXPECT_EQ(write_file(fs, name, "bad"), 3);
-	EXPECT_EQ(r.lines, 2);
+	KSTD_EXPECT_EQ(write_file(fs, name, "bad"), 3);
+	KSTD_EXPECT_EQ(r.lines, 2);
 }
 
-KSTD_TEST(proc, removal_closes_open_files)
+KSTD_TEST(kstd_proc, removal_closes_open_files)
 {
 	procfs fs(test);
 	recorder r;
 	auto e = kstd::proc_entry::create(name, 0644, r);
 	open_file f(fs, name, 2);
-	EXPECT_EQ(f.write("done\npending"), 12);
-	EXPECT(f.read() == "lines 1\nend\n");
+	KSTD_EXPECT_EQ(f.write("done\npending"), 12);
+	KSTD_EXPECT(f.read() == "lines 1\nend\n");
 	e.value().reset(); /* waits, closes f's proc side; "pending" is dropped */
-	EXPECT_EQ(f.write("more\n"), -KSTD_EIO);
-	EXPECT_EQ(r.lines, 1);
+	KSTD_EXPECT_EQ(f.write("more\n"), -KSTD_EIO);
+	KSTD_EXPECT_EQ(r.lines, 1);
 	f.close();
-	EXPECT(r.seen == "done|");
+	KSTD_EXPECT(r.seen == "done|");
 }
 
 namespace {
@@ -285,36 +289,36 @@ struct show_only {
 };
 } // namespace
 
-KSTD_TEST(proc, read_only_handler_and_formats)
+KSTD_TEST(kstd_proc, read_only_handler_and_formats)
 {
 	procfs fs(test);
 	show_only h;
 	auto e = kstd::proc_entry::create(name, 0444, h);
-	EXPECT(read_file(fs, name) == "192.0.2.7 x    -3|\n");
+	KSTD_EXPECT(read_file(fs, name) == "192.0.2.7 x    -3|\n");
 	/* No on_line(): writing fails like a /proc file without a write op. */
-	EXPECT_EQ(write_file(fs, name, "x\n"), -KSTD_EIO);
+	KSTD_EXPECT_EQ(write_file(fs, name, "x\n"), -KSTD_EIO);
 }
 
-KSTD_TEST(proc, directories)
+KSTD_TEST(kstd_proc, directories)
 {
 	procfs fs(test);
 	recorder r;
 	auto dir = kstd::proc_dir::create("kstd_kif_dir");
-	EXPECT(dir.has_value());
+	KSTD_EXPECT(dir.has_value());
 	if (!dir)
 		return;
 	auto sub = kstd::proc_dir::create("sub", &dir.value());
-	EXPECT(sub.has_value());
+	KSTD_EXPECT(sub.has_value());
 	{
 		auto e = kstd::proc_entry::create("file", 0644, r, &sub.value());
-		EXPECT(e.has_value());
-		EXPECT_EQ(write_file(fs, "kstd_kif_dir/sub/file", "in dir\n"), 7);
-		EXPECT(r.seen == "in dir|");
-		EXPECT(read_file(fs, "kstd_kif_dir/sub/file") == "lines 1\nend\n");
+		KSTD_EXPECT(e.has_value());
+		KSTD_EXPECT_EQ(write_file(fs, "kstd_kif_dir/sub/file", "in dir\n"), 7);
+		KSTD_EXPECT(r.seen == "in dir|");
+		KSTD_EXPECT(read_file(fs, "kstd_kif_dir/sub/file") == "lines 1\nend\n");
 	}
 	sub.value().reset();
 	open_file gone(fs, "kstd_kif_dir/sub", 0);
-	EXPECT_EQ(gone.err(), -KSTD_ENOENT);
+	KSTD_EXPECT_EQ(gone.err(), -KSTD_ENOENT);
 }
 
 namespace {
@@ -360,16 +364,16 @@ void write_many(void *p)
 }
 } // namespace
 
-KSTD_TEST(proc, concurrent_writers)
+KSTD_TEST(kstd_proc, concurrent_writers)
 {
 	procfs fs(test);
 	counter c;
 	auto e = kstd::proc_entry::create(name, 0200, c);
-	EXPECT(fs.ok());
+	KSTD_EXPECT(fs.ok());
 	writer_arg arg{fs.mnt, fs.ubuf, 0, 0};
-	EXPECT_EQ(kstd_kunit_run_threads_mm(4, write_many, &arg), 0);
-	EXPECT_EQ(arg.failures, 0);
-	EXPECT_EQ(*c.sum.lock(), 4 * 5050);
+	KSTD_EXPECT_EQ(kstd_kunit_run_threads_mm(4, write_many, &arg), 0);
+	KSTD_EXPECT_EQ(arg.failures, 0);
+	KSTD_EXPECT_EQ(*c.sum.lock(), 4 * 5050);
 }
 
 namespace {
@@ -392,31 +396,31 @@ struct net_recorder {
 };
 } // namespace
 
-KSTD_TEST(proc, pernet_entry_in_init_net)
+KSTD_TEST(kstd_proc, pernet_entry_in_init_net)
 {
 	procfs fs(test);
 	net_recorder h;
 	{
 		auto e = kstd::pernet_proc_entry::create("kstd_kif_net", 0600, h);
-		EXPECT(e.has_value());
+		KSTD_EXPECT(e.has_value());
 		/* /proc/net is self/net: the kthread's namespace, init_net. */
-		EXPECT(read_file(fs, "net/kstd_kif_net") == "init_net 0\n");
-		EXPECT_EQ(write_file(fs, "net/kstd_kif_net", "10.0.0.1:80\n[::1]:443\nbad\n"),
-			  -KSTD_EINVAL);
-		EXPECT(h.last_net == kstd_kunit_init_net());
-		EXPECT_EQ(h.lines, 2);
-		EXPECT(read_file(fs, "net/kstd_kif_net") == "init_net 2\n");
+		KSTD_EXPECT(read_file(fs, "net/kstd_kif_net") == "init_net 0\n");
+		KSTD_EXPECT_EQ(write_file(fs, "net/kstd_kif_net", "10.0.0.1:80\n[::1]:443\nbad\n"),
+			       -KSTD_EINVAL);
+		KSTD_EXPECT(h.last_net == kstd_kunit_init_net());
+		KSTD_EXPECT_EQ(h.lines, 2);
+		KSTD_EXPECT(read_file(fs, "net/kstd_kif_net") == "init_net 2\n");
 	}
 	open_file gone(fs, "net/kstd_kif_net", 0);
-	EXPECT_EQ(gone.err(), -KSTD_ENOENT);
+	KSTD_EXPECT_EQ(gone.err(), -KSTD_ENOENT);
 }
 
-KSTD_TEST(proc, pernet_limits)
+KSTD_TEST(kstd_proc, pernet_limits)
 {
 	net_recorder h;
 	auto long_name = kstd::pernet_proc_entry::create(
 		"a_name_that_is_far_too_long_for_a_proc_net_entry_in_kstd_0123456789", 0444, h);
-	EXPECT(!long_name && long_name.error() == kstd::error::nametoolong());
+	KSTD_EXPECT(!long_name && long_name.error() == kstd::error::nametoolong());
 	/* KSTD_PERNET_PROC_SLOTS registrations at once; one more is refused. */
 	kstd::pernet_proc_entry entries[KSTD_PERNET_PROC_SLOTS];
 	int made = 0;
@@ -429,10 +433,12 @@ KSTD_TEST(proc, pernet_limits)
 			made++;
 		}
 	}
-	EXPECT_EQ(made, KSTD_PERNET_PROC_SLOTS);
+	KSTD_EXPECT_EQ(made, KSTD_PERNET_PROC_SLOTS);
 	auto extra = kstd::pernet_proc_entry::create("kstd_kif_extra", 0444, h);
-	EXPECT(!extra && extra.error().to_errno() == -KSTD_ENOSPC);
+	KSTD_EXPECT(!extra && extra.error().to_errno() == -KSTD_ENOSPC);
 	entries[3].reset();
 	auto again = kstd::pernet_proc_entry::create("kstd_kif_extra", 0444, h);
-	EXPECT(again.has_value());
+	KSTD_EXPECT(again.has_value());
 }
+
+KSTD_TEST_SUITE_END(kstd_proc);

@@ -60,12 +60,12 @@ bool same_bytes(const void *a, const void *b, size_t len)
 	return true;
 }
 
-void echo_roundtrip(struct kunit *test, bool ipv6)
+void echo_roundtrip(kstd::kunit::test &test, bool ipv6)
 {
 	if (!net_ready(test, ipv6))
 		return;
 	auto p = connect_pair(ipv6);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	static const char ping[] = "ping from the kernel";
@@ -73,31 +73,31 @@ void echo_roundtrip(struct kunit *test, bool ipv6)
 	char buf[64] = {};
 
 	auto sent = p->client.send_all(ping, sizeof(ping));
-	EXPECT(sent.has_value() && *sent == sizeof(ping));
-	EXPECT_EQ(recv_exact(p->server, buf, sizeof(ping)), sizeof(ping));
-	EXPECT(same_bytes(buf, ping, sizeof(ping)));
+	KSTD_EXPECT(sent.has_value() && *sent == sizeof(ping));
+	KSTD_EXPECT_EQ(recv_exact(p->server, buf, sizeof(ping)), sizeof(ping));
+	KSTD_EXPECT(same_bytes(buf, ping, sizeof(ping)));
 
 	auto back = p->server.send(pong, sizeof(pong));
-	EXPECT(back.has_value() && *back == sizeof(pong));
-	EXPECT_EQ(recv_exact(p->client, buf, sizeof(pong)), sizeof(pong));
-	EXPECT(same_bytes(buf, pong, sizeof(pong)));
+	KSTD_EXPECT(back.has_value() && *back == sizeof(pong));
+	KSTD_EXPECT_EQ(recv_exact(p->client, buf, sizeof(pong)), sizeof(pong));
+	KSTD_EXPECT(same_bytes(buf, pong, sizeof(pong)));
 
 	/* The two ends see each other's addresses. */
 	auto client_local = p->client.local_address();
 	auto server_peer = p->server.peer_address();
-	EXPECT(client_local.has_value() && server_peer.has_value());
+	KSTD_EXPECT(client_local.has_value() && server_peer.has_value());
 	if (client_local && server_peer) {
-		EXPECT(*client_local == *server_peer);
-		EXPECT(server_peer->is_loopback());
-		EXPECT(server_peer->is_ipv6() == ipv6);
+		KSTD_EXPECT(*client_local == *server_peer);
+		KSTD_EXPECT(server_peer->is_loopback());
+		KSTD_EXPECT(server_peer->is_ipv6() == ipv6);
 	}
 	auto server_local = p->server.local_address();
 	auto listen_addr = p->listener.local_address();
 	auto client_peer = p->client.peer_address();
-	EXPECT(server_local && listen_addr && client_peer);
+	KSTD_EXPECT(server_local && listen_addr && client_peer);
 	if (server_local && listen_addr && client_peer) {
-		EXPECT(*server_local == *listen_addr);
-		EXPECT(*client_peer == *listen_addr);
+		KSTD_EXPECT(*server_local == *listen_addr);
+		KSTD_EXPECT(*client_peer == *listen_addr);
 	}
 }
 
@@ -152,272 +152,279 @@ bool wait_for(int &counter, int at_least, unsigned int ms = timeout_ms)
 
 } // namespace
 
-KSTD_TEST(socket, ipv4_connect_accept_echo)
+KSTD_TEST_SUITE(kstd_socket);
+
+KSTD_TEST(kstd_socket, ipv4_connect_accept_echo)
 {
 	echo_roundtrip(test, false);
 }
 
-KSTD_TEST(socket, ipv6_connect_accept_echo)
+KSTD_TEST(kstd_socket, ipv6_connect_accept_echo)
 {
 	echo_roundtrip(test, true);
 }
 
-KSTD_TEST(socket, port_zero_and_local_address)
+KSTD_TEST(kstd_socket, port_zero_and_local_address)
 {
 	if (!net_ready(test, false))
 		return;
 	auto l = kstd::tcp_listener::bind(kstd::inaddr_any(0));
-	EXPECT(l.has_value());
+	KSTD_EXPECT(l.has_value());
 	if (!l)
 		return;
 	auto addr = l->local_address();
-	EXPECT(addr.has_value());
+	KSTD_EXPECT(addr.has_value());
 	if (!addr)
 		return;
-	EXPECT(addr->port() != 0);
-	EXPECT(addr->is_ipv4() && addr->is_any());
+	KSTD_EXPECT(addr->port() != 0);
+	KSTD_EXPECT(addr->is_ipv4() && addr->is_any());
 
 	/* Reachable on that port through loopback. */
 	auto c = kstd::tcp_stream::connect(kstd::inaddr_loopback(addr->port()));
-	EXPECT(c.has_value());
+	KSTD_EXPECT(c.has_value());
 	auto s = l->accept();
-	EXPECT(s.has_value());
+	KSTD_EXPECT(s.has_value());
 	if (c && s) {
 		auto local = s->local_address();
-		EXPECT(local && local->port() == addr->port());
+		KSTD_EXPECT(local && local->port() == addr->port());
 	}
 
 	/* A moved-from listener is empty: -EBADF, and nothing is released twice. */
 	kstd::tcp_listener moved = kstd::move(*l);
-	EXPECT(!*l && static_cast<bool>(moved));
-	EXPECT_EQ(l->local_address().to_errno(), -KSTD_EBADF);
-	EXPECT_EQ(l->try_accept().to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT(!*l && static_cast<bool>(moved));
+	KSTD_EXPECT_EQ(l->local_address().to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT_EQ(l->try_accept().to_errno(), -KSTD_EBADF);
 	auto again = moved.local_address();
-	EXPECT(again && *again == *addr);
+	KSTD_EXPECT(again && *again == *addr);
 }
 
-KSTD_TEST(socket, bind_used_port_fails_without_reuse)
+KSTD_TEST(kstd_socket, bind_used_port_fails_without_reuse)
 {
 	if (!net_ready(test, false))
 		return;
 	auto first = kstd::tcp_listener::bind(kstd::inaddr_loopback(0));
-	EXPECT(first.has_value());
+	KSTD_EXPECT(first.has_value());
 	if (!first)
 		return;
 	auto port = first->local_address().value().port();
 	auto second = kstd::tcp_listener::bind(kstd::inaddr_loopback(port));
-	EXPECT_EQ(second.to_errno(), -KSTD_EADDRINUSE);
+	KSTD_EXPECT_EQ(second.to_errno(), -KSTD_EADDRINUSE);
 	/* SO_REUSEADDR does not allow two listeners either. */
 	auto third =
 		kstd::tcp_listener::bind(kstd::inaddr_loopback(port), 16, {.reuse_addr = true});
-	EXPECT_EQ(third.to_errno(), -KSTD_EADDRINUSE);
+	KSTD_EXPECT_EQ(third.to_errno(), -KSTD_EADDRINUSE);
 
 	/* SO_REUSEPORT on both does. */
 	auto a = kstd::tcp_listener::bind(kstd::inaddr_loopback(0), 16, {.reuse_port = true});
-	EXPECT(a.has_value());
+	KSTD_EXPECT(a.has_value());
 	if (!a)
 		return;
 	auto shared = a->local_address().value().port();
 	auto b = kstd::tcp_listener::bind(kstd::inaddr_loopback(shared), 16, {.reuse_port = true});
-	EXPECT(b.has_value());
+	KSTD_EXPECT(b.has_value());
 	if (b) {
-		EXPECT(b->reuse_port().value_or(false));
-		EXPECT(!b->reuse_addr().value_or(true));
+		KSTD_EXPECT(b->reuse_port().value_or(false));
+		KSTD_EXPECT(!b->reuse_addr().value_or(true));
 	}
 }
 
-KSTD_TEST(socket, released_on_destruction)
+KSTD_TEST(kstd_socket, released_on_destruction)
 {
 	if (!net_ready(test, false))
 		return;
 	kstd::u16 port = 0;
 	{
 		auto l = kstd::tcp_listener::bind(kstd::inaddr_loopback(0));
-		EXPECT(l.has_value());
+		KSTD_EXPECT(l.has_value());
 		if (!l)
 			return;
 		port = l->local_address().value().port();
 	}
 	/* The port is free again: the socket was released (no reuse needed). */
 	auto again = kstd::tcp_listener::bind(kstd::inaddr_loopback(port));
-	EXPECT(again.has_value());
+	KSTD_EXPECT(again.has_value());
 	if (!again)
 		return;
 	again->close();
-	EXPECT(!*again);
-	EXPECT_EQ(again->accept().to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT(!*again);
+	KSTD_EXPECT_EQ(again->accept().to_errno(), -KSTD_EBADF);
 	auto third = kstd::tcp_listener::bind(kstd::inaddr_loopback(port));
-	EXPECT(third.has_value());
+	KSTD_EXPECT(third.has_value());
 
 	/* Failing binds leak nothing (kmemleak checks in the guest). */
-	EXPECT_EQ(kstd::tcp_listener::bind(kstd::socket_address()).to_errno(), -KSTD_EAFNOSUPPORT);
-	EXPECT_EQ(kstd::tcp_listener::bind(kstd::socket_address::ipv4(192, 0, 2, 1, 0)).to_errno(),
-		  -KSTD_EADDRNOTAVAIL);
+	KSTD_EXPECT_EQ(kstd::tcp_listener::bind(kstd::socket_address()).to_errno(),
+		       -KSTD_EAFNOSUPPORT);
+	KSTD_EXPECT_EQ(
+		kstd::tcp_listener::bind(kstd::socket_address::ipv4(192, 0, 2, 1, 0)).to_errno(),
+		-KSTD_EADDRNOTAVAIL);
 	kstd::tcp_stream empty;
 	char c;
-	EXPECT_EQ(empty.recv(&c, 1).to_errno(), -KSTD_EBADF);
-	EXPECT_EQ(empty.send_all(&c, 1).to_errno(), -KSTD_EBADF);
-	EXPECT_EQ(empty.set_nodelay(true).to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT_EQ(empty.recv(&c, 1).to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT_EQ(empty.send_all(&c, 1).to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT_EQ(empty.set_nodelay(true).to_errno(), -KSTD_EBADF);
 }
 
-KSTD_TEST(socket, nonblocking_ops_on_empty_socket)
+KSTD_TEST(kstd_socket, nonblocking_ops_on_empty_socket)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	char buf[16];
-	EXPECT_EQ(p->client.try_recv(buf, sizeof(buf)).to_errno(), -KSTD_EAGAIN);
-	EXPECT_EQ(p->server.recv(buf, sizeof(buf), kstd::msg::dontwait).to_errno(), -KSTD_EAGAIN);
-	EXPECT_EQ(p->listener.try_accept().to_errno(), -KSTD_EAGAIN);
+	KSTD_EXPECT_EQ(p->client.try_recv(buf, sizeof(buf)).to_errno(), -KSTD_EAGAIN);
+	KSTD_EXPECT_EQ(p->server.recv(buf, sizeof(buf), kstd::msg::dontwait).to_errno(),
+		       -KSTD_EAGAIN);
+	KSTD_EXPECT_EQ(p->listener.try_accept().to_errno(), -KSTD_EAGAIN);
 
 	/* Blocking calls wait only as long as their timeout. */
-	EXPECT(p->client.set_recv_timeout(30).has_value());
-	EXPECT_EQ(p->client.recv(buf, sizeof(buf)).to_errno(), -KSTD_EAGAIN);
-	EXPECT(p->listener.set_accept_timeout(30).has_value());
-	EXPECT_EQ(p->listener.accept().to_errno(), -KSTD_EAGAIN);
+	KSTD_EXPECT(p->client.set_recv_timeout(30).has_value());
+	KSTD_EXPECT_EQ(p->client.recv(buf, sizeof(buf)).to_errno(), -KSTD_EAGAIN);
+	KSTD_EXPECT(p->listener.set_accept_timeout(30).has_value());
+	KSTD_EXPECT_EQ(p->listener.accept().to_errno(), -KSTD_EAGAIN);
 
 	/* Data then arrives: peek leaves it, a plain recv takes it. */
-	EXPECT(p->server.send_all("x", 1).has_value());
-	EXPECT(p->client.set_recv_timeout(timeout_ms).has_value());
+	KSTD_EXPECT(p->server.send_all("x", 1).has_value());
+	KSTD_EXPECT(p->client.set_recv_timeout(timeout_ms).has_value());
 	auto peeked = p->client.recv(buf, sizeof(buf), kstd::msg::peek);
-	EXPECT(peeked && *peeked == 1);
+	KSTD_EXPECT(peeked && *peeked == 1);
 	auto got = p->client.try_recv(buf, sizeof(buf));
-	EXPECT(got && *got == 1 && buf[0] == 'x');
-	EXPECT_EQ(p->client.try_recv(buf, sizeof(buf)).to_errno(), -KSTD_EAGAIN);
+	KSTD_EXPECT(got && *got == 1 && buf[0] == 'x');
+	KSTD_EXPECT_EQ(p->client.try_recv(buf, sizeof(buf)).to_errno(), -KSTD_EAGAIN);
 }
 
-KSTD_TEST(socket, connect_refused)
+KSTD_TEST(kstd_socket, connect_refused)
 {
 	if (!net_ready(test, false))
 		return;
 	kstd::u16 port = 0;
 	{
 		auto l = kstd::tcp_listener::bind(kstd::inaddr_loopback(0));
-		EXPECT(l.has_value());
+		KSTD_EXPECT(l.has_value());
 		if (!l)
 			return;
 		port = l->local_address().value().port();
 	}
-	EXPECT_EQ(kstd::tcp_stream::connect(kstd::inaddr_loopback(port)).to_errno(),
-		  -KSTD_ECONNREFUSED);
-	EXPECT_EQ(kstd::tcp_stream::connect(kstd::socket_address()).to_errno(), -KSTD_EAFNOSUPPORT);
+	KSTD_EXPECT_EQ(kstd::tcp_stream::connect(kstd::inaddr_loopback(port)).to_errno(),
+		       -KSTD_ECONNREFUSED);
+	KSTD_EXPECT_EQ(kstd::tcp_stream::connect(kstd::socket_address()).to_errno(),
+		       -KSTD_EAFNOSUPPORT);
 }
 
-KSTD_TEST(socket, connect_timeout)
+KSTD_TEST(kstd_socket, connect_timeout)
 {
 	if (!net_ready(test, false))
 		return;
 	/* Backlog 0 queues one connection; SYNs beyond that are dropped. */
 	auto l = kstd::tcp_listener::bind(kstd::inaddr_loopback(0), 0);
-	EXPECT(l.has_value());
+	KSTD_EXPECT(l.has_value());
 	if (!l)
 		return;
 	auto addr = l->local_address().value();
 	auto first = kstd::tcp_stream::connect(addr, {.timeout_ms = timeout_ms});
-	EXPECT(first.has_value());
+	KSTD_EXPECT(first.has_value());
 	auto second = kstd::tcp_stream::connect(addr, {.timeout_ms = 200});
-	EXPECT_EQ(second.to_errno(), -KSTD_ETIMEDOUT);
+	KSTD_EXPECT_EQ(second.to_errno(), -KSTD_ETIMEDOUT);
 	/* The timeout was for connecting only. */
 	if (first)
-		EXPECT_EQ(first->send_timeout().value_or(-1), 0);
+		KSTD_EXPECT_EQ(first->send_timeout().value_or(-1), 0);
 }
 
-KSTD_TEST(socket, defer_accept_waits_for_data)
+KSTD_TEST(kstd_socket, defer_accept_waits_for_data)
 {
 	if (!net_ready(test, false))
 		return;
 	auto plain = kstd::tcp_listener::bind(kstd::inaddr_loopback(0));
-	EXPECT(plain && plain->defer_accept().value_or(-1) == 0);
+	KSTD_EXPECT(plain && plain->defer_accept().value_or(-1) == 0);
 	auto l = kstd::tcp_listener::bind(kstd::inaddr_loopback(0), 16, {.defer_accept_s = 1});
-	EXPECT(l.has_value());
+	KSTD_EXPECT(l.has_value());
 	if (!l)
 		return;
-	EXPECT_EQ(l->defer_accept().value_or(-1), 1);
+	KSTD_EXPECT_EQ(l->defer_accept().value_or(-1), 1);
 	auto c = kstd::tcp_stream::connect(l->local_address().value());
-	EXPECT(c.has_value());
+	KSTD_EXPECT(c.has_value());
 	if (!c)
 		return;
 	/* Connected, but nothing sent: not ready to accept (for about 1 s). */
-	EXPECT(l->set_accept_timeout(100).has_value());
-	EXPECT_EQ(l->accept().to_errno(), -KSTD_EAGAIN);
+	KSTD_EXPECT(l->set_accept_timeout(100).has_value());
+	KSTD_EXPECT_EQ(l->accept().to_errno(), -KSTD_EAGAIN);
 	/* The first data makes it acceptable, and it is there at once. */
-	EXPECT(c->send_all("GET", 3).has_value());
-	EXPECT(l->set_accept_timeout(timeout_ms).has_value());
+	KSTD_EXPECT(c->send_all("GET", 3).has_value());
+	KSTD_EXPECT(l->set_accept_timeout(timeout_ms).has_value());
 	auto s = l->accept();
-	EXPECT(s.has_value());
+	KSTD_EXPECT(s.has_value());
 	if (!s)
 		return;
 	char buf[8];
 	auto got = s->try_recv(buf, sizeof(buf));
-	EXPECT(got && *got == 3);
+	KSTD_EXPECT(got && *got == 3);
 }
 
-KSTD_TEST(socket, peer_close_is_eof)
+KSTD_TEST(kstd_socket, peer_close_is_eof)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
-	EXPECT(p->server.send_all("bye", 3).has_value());
+	KSTD_EXPECT(p->server.send_all("bye", 3).has_value());
 	p->server.close();
 	char buf[8];
-	EXPECT_EQ(recv_exact(p->client, buf, 3), 3);
+	KSTD_EXPECT_EQ(recv_exact(p->client, buf, 3), 3);
 	auto eof = p->client.recv(buf, sizeof(buf));
-	EXPECT(eof && *eof == 0);
+	KSTD_EXPECT(eof && *eof == 0);
 	auto again = p->client.try_recv(buf, sizeof(buf));
-	EXPECT(again && *again == 0); /* EOF stays EOF, also non-blocking */
+	KSTD_EXPECT(again && *again == 0); /* EOF stays EOF, also non-blocking */
 }
 
-KSTD_TEST(socket, shutdown_write_is_eof)
+KSTD_TEST(kstd_socket, shutdown_write_is_eof)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
-	EXPECT(p->client.send_all("half", 4).has_value());
-	EXPECT(p->client.shutdown(kstd::shutdown_how::write).has_value());
+	KSTD_EXPECT(p->client.send_all("half", 4).has_value());
+	KSTD_EXPECT(p->client.shutdown(kstd::shutdown_how::write).has_value());
 	char buf[8];
-	EXPECT_EQ(recv_exact(p->server, buf, 4), 4);
+	KSTD_EXPECT_EQ(recv_exact(p->server, buf, 4), 4);
 	auto eof = p->server.recv(buf, sizeof(buf));
-	EXPECT(eof && *eof == 0);
+	KSTD_EXPECT(eof && *eof == 0);
 
 	/* The other direction still works. */
-	EXPECT(p->server.send_all("open", 4).has_value());
-	EXPECT_EQ(recv_exact(p->client, buf, 4), 4);
-	EXPECT(same_bytes(buf, "open", 4));
-	EXPECT_EQ(p->client.send("x", 1).to_errno(), -KSTD_EPIPE);
-	EXPECT_EQ(p->client.shutdown(static_cast<kstd::shutdown_how>(7)).to_errno(), -KSTD_EINVAL);
+	KSTD_EXPECT(p->server.send_all("open", 4).has_value());
+	KSTD_EXPECT_EQ(recv_exact(p->client, buf, 4), 4);
+	KSTD_EXPECT(same_bytes(buf, "open", 4));
+	KSTD_EXPECT_EQ(p->client.send("x", 1).to_errno(), -KSTD_EPIPE);
+	KSTD_EXPECT_EQ(p->client.shutdown(static_cast<kstd::shutdown_how>(7)).to_errno(),
+		       -KSTD_EINVAL);
 }
 
-KSTD_TEST(socket, send_after_peer_reset_fails)
+KSTD_TEST(kstd_socket, send_after_peer_reset_fails)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	/* Closing with unread data resets the connection (RST, not FIN). */
-	EXPECT(p->client.send_all("unread", 6).has_value());
+	KSTD_EXPECT(p->client.send_all("unread", 6).has_value());
 	char buf[8];
-	EXPECT(p->server.recv(buf, 1, kstd::msg::peek).has_value());
+	KSTD_EXPECT(p->server.recv(buf, 1, kstd::msg::peek).has_value());
 	p->server.close();
 
 	auto r = p->client.recv(buf, sizeof(buf));
-	EXPECT_EQ(r.to_errno(), -KSTD_ECONNRESET);
+	KSTD_EXPECT_EQ(r.to_errno(), -KSTD_ECONNRESET);
 	auto s = p->client.send("more", 4);
-	EXPECT(!s);
-	EXPECT(s.to_errno() == -KSTD_EPIPE || s.to_errno() == -KSTD_ECONNRESET);
+	KSTD_EXPECT(!s);
+	KSTD_EXPECT(s.to_errno() == -KSTD_EPIPE || s.to_errno() == -KSTD_ECONNRESET);
 	auto all = p->client.send_all("more", 4);
-	EXPECT(all.to_errno() == -KSTD_EPIPE || all.to_errno() == -KSTD_ECONNRESET);
-	EXPECT_EQ(p->client.peer_address().to_errno(), -KSTD_ENOTCONN);
+	KSTD_EXPECT(all.to_errno() == -KSTD_EPIPE || all.to_errno() == -KSTD_ECONNRESET);
+	KSTD_EXPECT_EQ(p->client.peer_address().to_errno(), -KSTD_ENOTCONN);
 }
 
 namespace {
@@ -489,24 +496,24 @@ void transfer_thread(void *arg)
 
 } // namespace
 
-KSTD_TEST(socket, megabyte_transfer_intact)
+KSTD_TEST(kstd_socket, megabyte_transfer_intact)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
-	EXPECT(with_timeouts(p->client, 30000).has_value());
-	EXPECT(with_timeouts(p->server, 30000).has_value());
+	KSTD_EXPECT(with_timeouts(p->client, 30000).has_value());
+	KSTD_EXPECT(with_timeouts(p->server, 30000).has_value());
 	transfer t{.tx = &p->client, .rx = &p->server};
-	EXPECT_EQ(kstd_kunit_run_threads(2, transfer_thread, &t), 0);
-	EXPECT_EQ(t.send_err, 0);
-	EXPECT_EQ(t.recv_err, 0);
-	EXPECT_EQ(t.shutdown_err, 0);
-	EXPECT_EQ(t.sent, transfer_size);
-	EXPECT_EQ(t.received, transfer_size);
-	EXPECT(t.first_bad == ~size_t(0));
+	KSTD_EXPECT_EQ(kstd_kunit_run_threads(2, transfer_thread, &t), 0);
+	KSTD_EXPECT_EQ(t.send_err, 0);
+	KSTD_EXPECT_EQ(t.recv_err, 0);
+	KSTD_EXPECT_EQ(t.shutdown_err, 0);
+	KSTD_EXPECT_EQ(t.sent, transfer_size);
+	KSTD_EXPECT_EQ(t.received, transfer_size);
+	KSTD_EXPECT(t.first_bad == ~size_t(0));
 }
 
 /*
@@ -520,17 +527,17 @@ KSTD_TEST(socket, megabyte_transfer_intact)
  * never got the FIN).  kstd's sockets, listeners and the connections they
  * accept, now hold one.
  */
-KSTD_TEST(socket, closed_stream_keeps_its_timers)
+KSTD_TEST(kstd_socket, closed_stream_keeps_its_timers)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
-	EXPECT(kstd_kunit_sock_holds_net(p->listener.raw()));
-	EXPECT(kstd_kunit_sock_holds_net(p->server.raw()));
-	EXPECT(kstd_kunit_sock_holds_net(p->client.raw()));
+	KSTD_EXPECT(kstd_kunit_sock_holds_net(p->listener.raw()));
+	KSTD_EXPECT(kstd_kunit_sock_holds_net(p->server.raw()));
+	KSTD_EXPECT(kstd_kunit_sock_holds_net(p->client.raw()));
 	/* The client reads nothing: its window and the server's buffer fill up. */
 	static u8 chunk[4096];
 	size_t queued = 0;
@@ -540,327 +547,328 @@ KSTD_TEST(socket, closed_stream_keeps_its_timers)
 			break;
 		queued += *n;
 	}
-	EXPECT(queued > 0);
+	KSTD_EXPECT(queued > 0);
 	struct sock *sk = kstd_kunit_sock_get(p->server.raw());
 	p->server = kstd::tcp_stream(); /* closed: an orphan in FIN-WAIT-1 */
-	EXPECT_EQ(kstd_kunit_sk_state(sk), static_cast<int>(kstd::tcp_state::fin_wait1));
-	EXPECT(kstd_kunit_tcp_timer(sk) != 0); /* was 0: nothing would ever resend */
+	KSTD_EXPECT_EQ(kstd_kunit_sk_state(sk), static_cast<int>(kstd::tcp_state::fin_wait1));
+	KSTD_EXPECT(kstd_kunit_tcp_timer(sk) != 0); /* was 0: nothing would ever resend */
 	/* Everything arrives, then the FIN. */
 	static u8 buf[16384];
 	size_t got = 0;
 	for (;;) {
 		auto r = p->client.recv(buf, sizeof(buf));
 		if (!r || *r == 0) {
-			EXPECT(r.has_value()); /* EOF, not a timeout or a reset */
+			KSTD_EXPECT(r.has_value()); /* EOF, not a timeout or a reset */
 			break;
 		}
 		got += *r;
 	}
-	EXPECT_EQ(got, queued);
+	KSTD_EXPECT_EQ(got, queued);
 	kstd_kunit_sock_put(sk);
 }
 
-KSTD_TEST(socket, options_roundtrip)
+KSTD_TEST(kstd_socket, options_roundtrip)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	auto &s = p->client;
 
-	EXPECT(s.set_nodelay(true).has_value());
-	EXPECT(s.nodelay().value_or(false));
-	EXPECT(s.set_nodelay(false).has_value());
-	EXPECT(!s.nodelay().value_or(true));
+	KSTD_EXPECT(s.set_nodelay(true).has_value());
+	KSTD_EXPECT(s.nodelay().value_or(false));
+	KSTD_EXPECT(s.set_nodelay(false).has_value());
+	KSTD_EXPECT(!s.nodelay().value_or(true));
 
-	EXPECT(s.set_cork(true).has_value());
-	EXPECT(s.cork().value_or(false));
-	EXPECT(s.send_all("corked", 6).has_value());
-	EXPECT(s.set_cork(false).has_value()); /* pushes what was held back */
-	EXPECT(!s.cork().value_or(true));
+	KSTD_EXPECT(s.set_cork(true).has_value());
+	KSTD_EXPECT(s.cork().value_or(false));
+	KSTD_EXPECT(s.send_all("corked", 6).has_value());
+	KSTD_EXPECT(s.set_cork(false).has_value()); /* pushes what was held back */
+	KSTD_EXPECT(!s.cork().value_or(true));
 	char buf[8];
-	EXPECT_EQ(recv_exact(p->server, buf, 6), 6);
+	KSTD_EXPECT_EQ(recv_exact(p->server, buf, 6), 6);
 
 	/* The kernel stores twice the value (capped by wmem_max/rmem_max). */
-	EXPECT(s.set_sndbuf(65536).has_value());
+	KSTD_EXPECT(s.set_sndbuf(65536).has_value());
 	int snd = s.sndbuf().value_or(0);
-	EXPECT(snd >= 65536 && snd <= 2 * 65536);
-	EXPECT(s.set_rcvbuf(65536).has_value());
+	KSTD_EXPECT(snd >= 65536 && snd <= 2 * 65536);
+	KSTD_EXPECT(s.set_rcvbuf(65536).has_value());
 	int rcv = s.rcvbuf().value_or(0);
-	EXPECT(rcv >= 65536 && rcv <= 2 * 65536);
+	KSTD_EXPECT(rcv >= 65536 && rcv <= 2 * 65536);
 
-	EXPECT(s.set_keepalive(true).has_value());
-	EXPECT(s.keepalive().value_or(false));
-	EXPECT(s.set_keepalive_params(60, 10, 5).has_value());
-	EXPECT_EQ(s.keepalive_idle().value_or(0), 60);
-	EXPECT_EQ(s.keepalive_interval().value_or(0), 10);
-	EXPECT_EQ(s.keepalive_count().value_or(0), 5);
-	EXPECT_EQ(s.set_keepalive_params(0, 10, 5).to_errno(), -KSTD_EINVAL);
-	EXPECT(s.set_keepalive(false).has_value());
-	EXPECT(!s.keepalive().value_or(true));
+	KSTD_EXPECT(s.set_keepalive(true).has_value());
+	KSTD_EXPECT(s.keepalive().value_or(false));
+	KSTD_EXPECT(s.set_keepalive_params(60, 10, 5).has_value());
+	KSTD_EXPECT_EQ(s.keepalive_idle().value_or(0), 60);
+	KSTD_EXPECT_EQ(s.keepalive_interval().value_or(0), 10);
+	KSTD_EXPECT_EQ(s.keepalive_count().value_or(0), 5);
+	KSTD_EXPECT_EQ(s.set_keepalive_params(0, 10, 5).to_errno(), -KSTD_EINVAL);
+	KSTD_EXPECT(s.set_keepalive(false).has_value());
+	KSTD_EXPECT(!s.keepalive().value_or(true));
 
-	EXPECT(s.set_recv_timeout(1500).has_value());
-	EXPECT_EQ(s.recv_timeout().value_or(0), 1500);
-	EXPECT(s.set_send_timeout(0).has_value());
-	EXPECT_EQ(s.send_timeout().value_or(-1), 0);
+	KSTD_EXPECT(s.set_recv_timeout(1500).has_value());
+	KSTD_EXPECT_EQ(s.recv_timeout().value_or(0), 1500);
+	KSTD_EXPECT(s.set_send_timeout(0).has_value());
+	KSTD_EXPECT_EQ(s.send_timeout().value_or(-1), 0);
 
-	EXPECT(!p->listener.reuse_addr().value_or(true));
-	EXPECT_EQ(p->listener.v6only().to_errno(), -KSTD_ENOPROTOOPT);
+	KSTD_EXPECT(!p->listener.reuse_addr().value_or(true));
+	KSTD_EXPECT_EQ(p->listener.v6only().to_errno(), -KSTD_ENOPROTOOPT);
 	auto r = kstd::tcp_listener::bind(kstd::inaddr_loopback(0), 4, {.reuse_addr = true});
-	EXPECT(r && r->reuse_addr().value_or(false));
+	KSTD_EXPECT(r && r->reuse_addr().value_or(false));
 }
 
-KSTD_TEST(socket, ipv6_dual_stack_and_v6only)
+KSTD_TEST(kstd_socket, ipv6_dual_stack_and_v6only)
 {
 	if (!net_ready(test, true))
 		return;
 	/* Dual stack: an IPv4 client shows up as ::ffff:127.0.0.1. */
 	auto dual =
 		kstd::tcp_listener::bind(kstd::in6addr_any(0), 16, {.v6only = kstd::v6only::off});
-	EXPECT(dual.has_value());
+	KSTD_EXPECT(dual.has_value());
 	if (!dual)
 		return;
-	EXPECT(!dual->v6only().value_or(true));
-	EXPECT(dual->set_accept_timeout(timeout_ms).has_value());
+	KSTD_EXPECT(!dual->v6only().value_or(true));
+	KSTD_EXPECT(dual->set_accept_timeout(timeout_ms).has_value());
 	auto port = dual->local_address().value().port();
 	auto c4 = kstd::tcp_stream::connect(kstd::inaddr_loopback(port));
-	EXPECT(c4.has_value());
+	KSTD_EXPECT(c4.has_value());
 	auto s4 = dual->accept();
-	EXPECT(s4.has_value());
+	KSTD_EXPECT(s4.has_value());
 	if (s4) {
 		auto peer = s4->peer_address();
-		EXPECT(peer && peer->is_ipv6() && peer->is_loopback());
+		KSTD_EXPECT(peer && peer->is_ipv6() && peer->is_loopback());
 	}
 
 	auto only =
 		kstd::tcp_listener::bind(kstd::in6addr_any(0), 16, {.v6only = kstd::v6only::on});
-	EXPECT(only.has_value());
+	KSTD_EXPECT(only.has_value());
 	if (!only)
 		return;
-	EXPECT(only->v6only().value_or(false));
+	KSTD_EXPECT(only->v6only().value_or(false));
 	auto port6 = only->local_address().value().port();
-	EXPECT_EQ(kstd::tcp_stream::connect(kstd::inaddr_loopback(port6)).to_errno(),
-		  -KSTD_ECONNREFUSED);
+	KSTD_EXPECT_EQ(kstd::tcp_stream::connect(kstd::inaddr_loopback(port6)).to_errno(),
+		       -KSTD_ECONNREFUSED);
 	auto c6 = kstd::tcp_stream::connect(kstd::in6addr_loopback(port6));
-	EXPECT(c6.has_value());
+	KSTD_EXPECT(c6.has_value());
 }
 
-KSTD_TEST(socket, notifier_data_ready)
+KSTD_TEST(kstd_socket, notifier_data_ready)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	watcher w;
 	kstd::socket_notifier n;
-	EXPECT(!n.installed());
-	EXPECT(n.install<&watcher::on_socket>(p->server, w).has_value());
-	EXPECT(n.installed() && kstd::has_notifier(p->server));
-	EXPECT(!kstd::has_notifier(p->client));
+	KSTD_EXPECT(!n.installed());
+	KSTD_EXPECT(n.install<&watcher::on_socket>(p->server, w).has_value());
+	KSTD_EXPECT(n.installed() && kstd::has_notifier(p->server));
+	KSTD_EXPECT(!kstd::has_notifier(p->client));
 
-	EXPECT(p->client.send_all("wake", 4).has_value());
-	EXPECT(wait_for(w.readable, 1));
+	KSTD_EXPECT(p->client.send_all("wake", 4).has_value());
+	KSTD_EXPECT(wait_for(w.readable, 1));
 	char buf[8];
 	auto r = p->server.try_recv(buf, sizeof(buf));
-	EXPECT(r && *r == 4);
-	EXPECT_EQ(load(w.not_atomic), 0); /* softirq or BH disabled (see watcher) */
-	EXPECT_EQ(load(w.hangup), 0);
-	EXPECT_EQ(load(w.errors), 0);
+	KSTD_EXPECT(r && *r == 4);
+	KSTD_EXPECT_EQ(load(w.not_atomic), 0); /* softirq or BH disabled (see watcher) */
+	KSTD_EXPECT_EQ(load(w.hangup), 0);
+	KSTD_EXPECT_EQ(load(w.errors), 0);
 
 	/* Blocking readers still get woken: the original callback is chained. */
-	EXPECT(p->client.send_all("more", 4).has_value());
-	EXPECT_EQ(recv_exact(p->server, buf, 4), 4);
+	KSTD_EXPECT(p->client.send_all("more", 4).has_value());
+	KSTD_EXPECT_EQ(recv_exact(p->server, buf, 4), 4);
 }
 
-KSTD_TEST(socket, notifier_write_space)
+KSTD_TEST(kstd_socket, notifier_write_space)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
-	EXPECT(p->client.set_sndbuf(4096).has_value());
-	EXPECT(p->server.set_rcvbuf(4096).has_value());
+	KSTD_EXPECT(p->client.set_sndbuf(4096).has_value());
+	KSTD_EXPECT(p->server.set_rcvbuf(4096).has_value());
 	watcher w;
 	kstd::socket_notifier n;
-	EXPECT(n.install<&watcher::on_socket>(p->client, w, kstd::socket_event::writable)
-		       .has_value());
+	KSTD_EXPECT(n.install<&watcher::on_socket>(p->client, w, kstd::socket_event::writable)
+			    .has_value());
 
 	auto chunk = kstd::make_unique<u8[]>(kstd::gfp::kernel, 16384);
-	EXPECT(chunk.has_value());
+	KSTD_EXPECT(chunk.has_value());
 	if (!chunk)
 		return;
 	/* Fill the pipe: a non-blocking send_all stops short, never -EAGAIN. */
 	bool full = false;
 	for (int i = 0; i < 2000 && !full; i++) {
 		auto r = p->client.send_all(chunk->get(), chunk->size(), kstd::msg::dontwait);
-		EXPECT(r.has_value());
+		KSTD_EXPECT(r.has_value());
 		if (!r)
 			return;
 		full = *r < chunk->size();
 	}
-	EXPECT(full);
+	KSTD_EXPECT(full);
 
 	/* Draining the receiver frees send space: write_space fires. */
 	for (int i = 0; i < 500 && !load(w.writable); i++) {
 		drain(p->server, chunk->get(), chunk->size());
 		wait_for(w.writable, 1, 10);
 	}
-	EXPECT(load(w.writable) >= 1);
-	EXPECT_EQ(load(w.readable), 0); /* only the hooks asked for */
+	KSTD_EXPECT(load(w.writable) >= 1);
+	KSTD_EXPECT_EQ(load(w.readable), 0); /* only the hooks asked for */
 	auto more = p->client.send_all(chunk->get(), 1024, kstd::msg::dontwait);
-	EXPECT(more && *more > 0);
+	KSTD_EXPECT(more && *more > 0);
 }
 
-KSTD_TEST(socket, notifier_state_change_on_close)
+KSTD_TEST(kstd_socket, notifier_state_change_on_close)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	watcher w;
 	kstd::socket_notifier n;
-	EXPECT(n.install<&watcher::on_socket>(p->client, w).has_value());
+	KSTD_EXPECT(n.install<&watcher::on_socket>(p->client, w).has_value());
 	p->server.close(); /* FIN */
-	EXPECT(wait_for(w.state, 1));
-	EXPECT(wait_for(w.hangup, 1));
-	EXPECT_EQ(load(w.errors), 0);
+	KSTD_EXPECT(wait_for(w.state, 1));
+	KSTD_EXPECT(wait_for(w.hangup, 1));
+	KSTD_EXPECT_EQ(load(w.errors), 0);
 	char buf[4];
 	auto eof = p->client.try_recv(buf, sizeof(buf));
-	EXPECT(eof && *eof == 0);
+	KSTD_EXPECT(eof && *eof == 0);
 }
 
-KSTD_TEST(socket, notifier_reports_reset)
+KSTD_TEST(kstd_socket, notifier_reports_reset)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	watcher w;
 	kstd::socket_notifier n;
-	EXPECT(n.install<&watcher::on_socket>(p->client, w, kstd::socket_event::state_change)
-		       .has_value());
-	EXPECT(p->client.send_all("unread", 6).has_value());
+	KSTD_EXPECT(n.install<&watcher::on_socket>(p->client, w, kstd::socket_event::state_change)
+			    .has_value());
+	KSTD_EXPECT(p->client.send_all("unread", 6).has_value());
 	char buf[8];
-	EXPECT(p->server.recv(buf, 1, kstd::msg::peek).has_value());
+	KSTD_EXPECT(p->server.recv(buf, 1, kstd::msg::peek).has_value());
 	p->server.close(); /* unread data: RST */
-	EXPECT(wait_for(w.errors, 1));
-	EXPECT(load(w.hangup) >= 1);
-	EXPECT_EQ(p->client.try_recv(buf, sizeof(buf)).to_errno(), -KSTD_ECONNRESET);
+	KSTD_EXPECT(wait_for(w.errors, 1));
+	KSTD_EXPECT(load(w.hangup) >= 1);
+	KSTD_EXPECT_EQ(p->client.try_recv(buf, sizeof(buf)).to_errno(), -KSTD_ECONNRESET);
 }
 
-KSTD_TEST(socket, notifier_silent_after_remove)
+KSTD_TEST(kstd_socket, notifier_silent_after_remove)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	watcher w;
 	char buf[64];
 	{
 		kstd::socket_notifier n;
-		EXPECT(n.install<&watcher::on_socket>(p->server, w).has_value());
-		EXPECT(p->client.send_all("1", 1).has_value());
-		EXPECT(wait_for(w.readable, 1));
-		EXPECT_EQ(recv_exact(p->server, buf, 1), 1);
+		KSTD_EXPECT(n.install<&watcher::on_socket>(p->server, w).has_value());
+		KSTD_EXPECT(p->client.send_all("1", 1).has_value());
+		KSTD_EXPECT(wait_for(w.readable, 1));
+		KSTD_EXPECT_EQ(recv_exact(p->server, buf, 1), 1);
 	} /* destroyed: the callbacks are restored */
-	EXPECT(!kstd::has_notifier(p->server));
+	KSTD_EXPECT(!kstd::has_notifier(p->server));
 	int before = load(w.total);
 
 	/* Data flows and wakes a blocking reader, but w hears nothing more. */
-	EXPECT(p->client.send_all("after removal", 13).has_value());
-	EXPECT_EQ(recv_exact(p->server, buf, 13), 13);
-	EXPECT(p->server.send_all("reply", 5).has_value());
-	EXPECT_EQ(recv_exact(p->client, buf, 5), 5);
+	KSTD_EXPECT(p->client.send_all("after removal", 13).has_value());
+	KSTD_EXPECT_EQ(recv_exact(p->server, buf, 13), 13);
+	KSTD_EXPECT(p->server.send_all("reply", 5).has_value());
+	KSTD_EXPECT_EQ(recv_exact(p->client, buf, 5), 5);
 	p->client.close();
 	kstd_kunit_msleep(20);
-	EXPECT_EQ(load(w.total), before);
+	KSTD_EXPECT_EQ(load(w.total), before);
 
 	/* remove() is idempotent and a notifier can be installed again. */
 	int calls = 0;
 	kstd::socket_notifier again;
 	again.remove();
-	EXPECT(again.install<count_only>(p->server, calls).has_value());
+	KSTD_EXPECT(again.install<count_only>(p->server, calls).has_value());
 	again.remove();
 	again.remove();
-	EXPECT(!again.installed());
-	EXPECT(again.install<count_only>(p->server, calls).has_value());
+	KSTD_EXPECT(!again.installed());
+	KSTD_EXPECT(again.install<count_only>(p->server, calls).has_value());
 }
 
-KSTD_TEST(socket, notifier_install_rules)
+KSTD_TEST(kstd_socket, notifier_install_rules)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	int calls = 0, other = 0;
 	kstd::socket_notifier n, second;
 	/* A plain function taking T& works as well as a member function. */
-	EXPECT(n.install<count_only>(p->server, calls).has_value());
-	EXPECT_EQ(n.install<count_only>(p->client, calls).to_errno(), -KSTD_EBUSY);
-	EXPECT_EQ(second.install<count_only>(p->server, other).to_errno(), -KSTD_EBUSY);
-	EXPECT_EQ(second.install<count_only>(p->client, other, kstd::socket_event::none).to_errno(),
-		  -KSTD_EINVAL);
+	KSTD_EXPECT(n.install<count_only>(p->server, calls).has_value());
+	KSTD_EXPECT_EQ(n.install<count_only>(p->client, calls).to_errno(), -KSTD_EBUSY);
+	KSTD_EXPECT_EQ(second.install<count_only>(p->server, other).to_errno(), -KSTD_EBUSY);
+	KSTD_EXPECT_EQ(
+		second.install<count_only>(p->client, other, kstd::socket_event::none).to_errno(),
+		-KSTD_EINVAL);
 	kstd::tcp_stream empty;
-	EXPECT_EQ(second.install<count_only>(empty, other).to_errno(), -KSTD_EBADF);
-	EXPECT(!second.installed());
+	KSTD_EXPECT_EQ(second.install<count_only>(empty, other).to_errno(), -KSTD_EBADF);
+	KSTD_EXPECT(!second.installed());
 
 	/* The notifier follows the socket, not the C++ object: moving is fine. */
 	kstd::tcp_stream moved = kstd::move(p->server);
-	EXPECT(kstd::has_notifier(moved));
-	EXPECT(p->client.send_all("m", 1).has_value());
-	EXPECT(wait_for(calls, 1));
-	EXPECT_EQ(load(other), 0);
+	KSTD_EXPECT(kstd::has_notifier(moved));
+	KSTD_EXPECT(p->client.send_all("m", 1).has_value());
+	KSTD_EXPECT(wait_for(calls, 1));
+	KSTD_EXPECT_EQ(load(other), 0);
 	n.remove();
-	EXPECT(!kstd::has_notifier(moved));
+	KSTD_EXPECT(!kstd::has_notifier(moved));
 }
 
-KSTD_TEST(socket, listener_notifier_accepts)
+KSTD_TEST(kstd_socket, listener_notifier_accepts)
 {
 	if (!net_ready(test, false))
 		return;
 	auto l = kstd::tcp_listener::bind(kstd::inaddr_loopback(0), 16);
-	EXPECT(l.has_value());
+	KSTD_EXPECT(l.has_value());
 	if (!l)
 		return;
 	auto addr = l->local_address().value();
 	watcher w;
 	auto n = kstd::make_unique<kstd::socket_notifier>(kstd::gfp::kernel);
-	EXPECT(n.has_value());
+	KSTD_EXPECT(n.has_value());
 	if (!n)
 		return;
-	EXPECT((*n)->install<&watcher::on_socket>(*l, w).has_value());
+	KSTD_EXPECT((*n)->install<&watcher::on_socket>(*l, w).has_value());
 
 	/* A connection makes the listener readable: accept without blocking. */
 	auto c1 = kstd::tcp_stream::connect(addr);
-	EXPECT(c1.has_value());
-	EXPECT(wait_for(w.readable, 1));
+	KSTD_EXPECT(c1.has_value());
+	KSTD_EXPECT(wait_for(w.readable, 1));
 	auto s1 = l->try_accept();
-	EXPECT(s1.has_value());
+	KSTD_EXPECT(s1.has_value());
 	if (!s1 || !c1)
 		return;
 	/* The accepted socket has the kernel's callbacks, not the listener's hook. */
-	EXPECT(!kstd::has_notifier(*s1));
-	EXPECT(with_timeouts(*s1).has_value());
-	EXPECT(c1->send_all("abc", 3).has_value());
+	KSTD_EXPECT(!kstd::has_notifier(*s1));
+	KSTD_EXPECT(with_timeouts(*s1).has_value());
+	KSTD_EXPECT(c1->send_all("abc", 3).has_value());
 	char buf[4];
-	EXPECT_EQ(recv_exact(*s1, buf, 3), 3);
+	KSTD_EXPECT_EQ(recv_exact(*s1, buf, 3), 3);
 	int calls = 0;
 	kstd::socket_notifier on_child;
-	EXPECT(on_child.install<count_only>(*s1, calls).has_value());
+	KSTD_EXPECT(on_child.install<count_only>(*s1, calls).has_value());
 
 	/*
 	 * A connection that gets data before it is accepted, then the
@@ -868,26 +876,26 @@ KSTD_TEST(socket, listener_notifier_accepts)
 	 * reach it (KASAN would see a use after free).
 	 */
 	auto c2 = kstd::tcp_stream::connect(addr);
-	EXPECT(c2.has_value());
+	KSTD_EXPECT(c2.has_value());
 	if (!c2)
 		return;
-	EXPECT(wait_for(w.readable, 2));
-	EXPECT(c2->send_all("early", 5).has_value());
+	KSTD_EXPECT(wait_for(w.readable, 2));
+	KSTD_EXPECT(c2->send_all("early", 5).has_value());
 	kstd_kunit_msleep(20);
 	n->reset();
-	EXPECT(!kstd::has_notifier(*l));
+	KSTD_EXPECT(!kstd::has_notifier(*l));
 	int seen = load(w.total);
-	EXPECT(c2->send_all("late", 4).has_value());
+	KSTD_EXPECT(c2->send_all("late", 4).has_value());
 	auto s2 = l->try_accept();
-	EXPECT(s2.has_value());
+	KSTD_EXPECT(s2.has_value());
 	if (!s2)
 		return;
-	EXPECT(!kstd::has_notifier(*s2));
-	EXPECT(with_timeouts(*s2).has_value());
+	KSTD_EXPECT(!kstd::has_notifier(*s2));
+	KSTD_EXPECT(with_timeouts(*s2).has_value());
 	char buf2[9];
-	EXPECT_EQ(recv_exact(*s2, buf2, 9), 9);
-	EXPECT(same_bytes(buf2, "earlylate", 9));
-	EXPECT_EQ(load(w.total), seen);
+	KSTD_EXPECT_EQ(recv_exact(*s2, buf2, 9), 9);
+	KSTD_EXPECT(same_bytes(buf2, "earlylate", 9));
+	KSTD_EXPECT_EQ(load(w.total), seen);
 }
 
 namespace {
@@ -940,20 +948,20 @@ void race_thread(void *arg)
 
 } // namespace
 
-KSTD_TEST(socket, notifier_remove_races_traffic)
+KSTD_TEST(kstd_socket, notifier_remove_races_traffic)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	race r{.tx = &p->client, .rx = &p->server};
-	EXPECT_EQ(kstd_kunit_run_threads(2, race_thread, &r), 0);
-	EXPECT_EQ(r.rounds, 100);
-	EXPECT_EQ(r.install_err, 0);
-	EXPECT_EQ(r.send_err, 0);
-	EXPECT(!kstd::has_notifier(p->server));
+	KSTD_EXPECT_EQ(kstd_kunit_run_threads(2, race_thread, &r), 0);
+	KSTD_EXPECT_EQ(r.rounds, 100);
+	KSTD_EXPECT_EQ(r.install_err, 0);
+	KSTD_EXPECT_EQ(r.send_err, 0);
+	KSTD_EXPECT(!kstd::has_notifier(p->server));
 }
 
 namespace {
@@ -1038,12 +1046,12 @@ kstd::result<kstd::unique_ptr<echo_server>> start_echo_server()
 
 } // namespace
 
-KSTD_TEST(socket, event_driven_echo_on_workqueue)
+KSTD_TEST(kstd_socket, event_driven_echo_on_workqueue)
 {
 	if (!net_ready(test, true))
 		return;
 	auto srv = start_echo_server();
-	EXPECT(srv.has_value());
+	KSTD_EXPECT(srv.has_value());
 	if (!srv)
 		return;
 	auto port = (*srv)->listener.local_address().value().port();
@@ -1052,7 +1060,7 @@ KSTD_TEST(socket, event_driven_echo_on_workqueue)
 	constexpr size_t big = 32768;
 	auto out = kstd::make_unique<u8[]>(kstd::gfp::kernel, big);
 	auto in = kstd::make_unique<u8[]>(kstd::gfp::kernel, big);
-	EXPECT(out && in);
+	KSTD_EXPECT(out && in);
 	if (!out || !in)
 		return;
 	for (size_t i = 0; i < big; i++)
@@ -1064,62 +1072,64 @@ KSTD_TEST(socket, event_driven_echo_on_workqueue)
 	};
 	const size_t sizes[3] = {5, 700, big};
 	for (int i = 0; i < 3; i++) {
-		EXPECT(clients[i].has_value());
+		KSTD_EXPECT(clients[i].has_value());
 		if (!clients[i])
 			return;
-		EXPECT(with_timeouts(*clients[i]).has_value());
+		KSTD_EXPECT(with_timeouts(*clients[i]).has_value());
 		auto sent = clients[i]->send_all(out->get(), sizes[i]);
-		EXPECT(sent && *sent == sizes[i]);
+		KSTD_EXPECT(sent && *sent == sizes[i]);
 	}
 	for (int i = 0; i < 3; i++) {
-		EXPECT_EQ(recv_exact(*clients[i], in->get(), sizes[i]), sizes[i]);
-		EXPECT(same_bytes(in->get(), out->get(), sizes[i]));
+		KSTD_EXPECT_EQ(recv_exact(*clients[i], in->get(), sizes[i]), sizes[i]);
+		KSTD_EXPECT(same_bytes(in->get(), out->get(), sizes[i]));
 	}
-	EXPECT(wait_for((*srv)->accepted, 3));
+	KSTD_EXPECT(wait_for((*srv)->accepted, 3));
 
 	/* A second message on the same connection: the work runs again. */
-	EXPECT(clients[0]->send_all("again", 5).has_value());
-	EXPECT_EQ(recv_exact(*clients[0], in->get(), 5), 5);
-	EXPECT(same_bytes(in->get(), "again", 5));
+	KSTD_EXPECT(clients[0]->send_all("again", 5).has_value());
+	KSTD_EXPECT_EQ(recv_exact(*clients[0], in->get(), 5), 5);
+	KSTD_EXPECT(same_bytes(in->get(), "again", 5));
 	/* Tear down with connections still open: no callback outlives it. */
 }
 
-KSTD_TEST(socket, send_page_zero_copy)
+KSTD_TEST(kstd_socket, send_page_zero_copy)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = connect_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	struct page *page = kstd_kunit_alloc_page();
-	EXPECT(page != nullptr);
+	KSTD_EXPECT(page != nullptr);
 	if (!page)
 		return;
 	auto *bytes = static_cast<u8 *>(kstd_kunit_page_address(page));
 	for (size_t i = 0; i < 4096; i++)
 		bytes[i] = pattern(i);
 	auto sent = p->client.send_page(page, 100, 3000);
-	EXPECT(sent && *sent == 3000);
-	EXPECT_EQ(p->client.send_page(page, 0, ~size_t(0) / 2).to_errno(), -KSTD_EINVAL);
+	KSTD_EXPECT(sent && *sent == 3000);
+	KSTD_EXPECT_EQ(p->client.send_page(page, 0, ~size_t(0) / 2).to_errno(), -KSTD_EINVAL);
 	/* The socket holds its own reference: ours can go right away. */
 	kstd_kunit_put_page(page);
 
 	auto got = kstd::make_unique<u8[]>(kstd::gfp::kernel, 3000);
-	EXPECT(got.has_value());
+	KSTD_EXPECT(got.has_value());
 	if (!got)
 		return;
-	EXPECT_EQ(recv_exact(p->server, got->get(), got->size()), 3000);
+	KSTD_EXPECT_EQ(recv_exact(p->server, got->get(), got->size()), 3000);
 	bool same = true;
 	for (size_t i = 0; i < got->size(); i++)
 		same &= (*got)[i] == pattern(100 + i);
-	EXPECT(same);
+	KSTD_EXPECT(same);
 
 	/* kmalloc memory can't be referenced by the socket: refused, not copied. */
 	auto slab = kstd::make_unique<u8[]>(kstd::gfp::kernel, 64);
-	EXPECT(slab.has_value());
+	KSTD_EXPECT(slab.has_value());
 	if (slab)
-		EXPECT_EQ(
+		KSTD_EXPECT_EQ(
 			p->client.send_page(kstd_kunit_virt_to_page(slab->get()), 0, 64).to_errno(),
 			-KSTD_EINVAL);
 }
+
+KSTD_TEST_SUITE_END(kstd_socket);

@@ -12,7 +12,9 @@
 #include <kstd/timer.hpp>
 #include <kstd/wait.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace {
 
@@ -87,54 +89,56 @@ struct session : kstd::ref_counted {
 
 } // namespace
 
-KSTD_TEST(sync, completion_timeout_returns_etimedout)
+KSTD_TEST_SUITE(kstd_sync);
+
+KSTD_TEST(kstd_sync, completion_timeout_returns_etimedout)
 {
 	kstd::completion c;
 	kstd::jiffies t0 = kstd::jiffies::now();
 	auto r = c.wait_for(kstd::msecs(30));
-	EXPECT(!r.has_value());
+	KSTD_EXPECT(!r.has_value());
 	if (!r)
-		EXPECT(r.error() == kstd::error::timedout());
-	EXPECT(kstd::jiffies::now().since(t0) >= kstd::msecs(30));
+		KSTD_EXPECT(r.error() == kstd::error::timedout());
+	KSTD_EXPECT(kstd::jiffies::now().since(t0) >= kstd::msecs(30));
 	auto i = c.wait_interruptible_for(kstd::msecs(10));
-	EXPECT(!i.has_value());
+	KSTD_EXPECT(!i.has_value());
 	if (!i)
-		EXPECT(i.error() == kstd::error::timedout());
-	EXPECT(!c.done());
+		KSTD_EXPECT(i.error() == kstd::error::timedout());
+	KSTD_EXPECT(!c.done());
 }
 
-KSTD_TEST(sync, completion_complete_wakes_waiter)
+KSTD_TEST(kstd_sync, completion_complete_wakes_waiter)
 {
 	signaller s;
 	auto t = kstd::kthread::run<&signaller::complete_later>("kstd_test_sig", s);
-	EXPECT(t.has_value());
+	KSTD_EXPECT(t.has_value());
 	if (!t)
 		return;
 	auto r = s.done.wait_for(kstd::secs(10));
-	EXPECT(r.has_value());
+	KSTD_EXPECT(r.has_value());
 	if (r)
-		EXPECT(r.value().count > 0);
-	EXPECT_EQ(t->stop(), 0);
+		KSTD_EXPECT(r.value().count > 0);
+	KSTD_EXPECT_EQ(t->stop(), 0);
 }
 
-KSTD_TEST(sync, completion_complete_all_and_reinit)
+KSTD_TEST(kstd_sync, completion_complete_all_and_reinit)
 {
 	kstd::completion c{"complete_all"};
-	EXPECT(!c.try_wait());
+	KSTD_EXPECT(!c.try_wait());
 	c.complete_all();
-	EXPECT(c.done());
-	EXPECT(c.wait_for(kstd::msecs(10)).has_value());
-	EXPECT(c.wait_interruptible().has_value());
-	EXPECT(c.wait_killable().has_value());
+	KSTD_EXPECT(c.done());
+	KSTD_EXPECT(c.wait_for(kstd::msecs(10)).has_value());
+	KSTD_EXPECT(c.wait_interruptible().has_value());
+	KSTD_EXPECT(c.wait_killable().has_value());
 	c.wait(); /* every waiter passes */
 	c.reinit();
-	EXPECT(!c.done());
+	KSTD_EXPECT(!c.done());
 	c.complete();
-	EXPECT(c.try_wait()); /* consumes the one completion */
-	EXPECT(!c.try_wait());
+	KSTD_EXPECT(c.try_wait()); /* consumes the one completion */
+	KSTD_EXPECT(!c.try_wait());
 }
 
-KSTD_TEST(sync, wait_queue_predicate_timeout)
+KSTD_TEST(kstd_sync, wait_queue_predicate_timeout)
 {
 	kstd::wait_queue wq;
 	int evaluations = 0;
@@ -145,70 +149,70 @@ KSTD_TEST(sync, wait_queue_predicate_timeout)
 			return false;
 		},
 		kstd::msecs(30));
-	EXPECT(!r.has_value());
+	KSTD_EXPECT(!r.has_value());
 	if (!r)
-		EXPECT(r.error() == kstd::error::timedout());
-	EXPECT(kstd::jiffies::now().since(t0) >= kstd::msecs(30));
-	EXPECT(evaluations >= 2); /* the fast path, then after queueing */
+		KSTD_EXPECT(r.error() == kstd::error::timedout());
+	KSTD_EXPECT(kstd::jiffies::now().since(t0) >= kstd::msecs(30));
+	KSTD_EXPECT(evaluations >= 2); /* the fast path, then after queueing */
 
 	/* A true predicate returns at once, with time left (>= 1 even for 0). */
 	auto now = wq.wait_for([] { return true; }, kstd::secs(5));
-	EXPECT(now.has_value() && now.value() == kstd::secs(5));
+	KSTD_EXPECT(now.has_value() && now.value() == kstd::secs(5));
 	auto zero = wq.wait_interruptible_for([] { return true; }, kstd::jiffies{0});
-	EXPECT(zero.has_value() && zero.value().count == 1);
-	EXPECT(wq.wait_interruptible([] { return true; }).has_value());
+	KSTD_EXPECT(zero.has_value() && zero.value().count == 1);
+	KSTD_EXPECT(wq.wait_interruptible([] { return true; }).has_value());
 }
 
-KSTD_TEST(sync, wait_queue_wakes_on_predicate)
+KSTD_TEST(kstd_sync, wait_queue_wakes_on_predicate)
 {
 	signaller s;
 	auto t = kstd::kthread::run<&signaller::set_flag_later>("kstd_test_wake", s);
-	EXPECT(t.has_value());
+	KSTD_EXPECT(t.has_value());
 	if (!t)
 		return;
 	auto r = s.wq.wait_for([&] { return load(s.flag) == 1; }, kstd::secs(10));
-	EXPECT(r.has_value());
-	EXPECT_EQ(load(s.flag), 1);
-	EXPECT_EQ(t->stop(), 0); /* void thread function: exit code 0 */
+	KSTD_EXPECT(r.has_value());
+	KSTD_EXPECT_EQ(load(s.flag), 1);
+	KSTD_EXPECT_EQ(t->stop(), 0); /* void thread function: exit code 0 */
 
 	/* Uninterruptible, no timeout: the flag is already set. */
 	s.wq.wait([&] { return load(s.flag) == 1; });
 }
 
-KSTD_TEST(sync, kthread_stop_joins)
+KSTD_TEST(kstd_sync, kthread_stop_joins)
 {
 	looper l;
 	auto t = kstd::kthread::run<&looper::loop>("kstd_test_loop", l);
-	EXPECT(t.has_value());
+	KSTD_EXPECT(t.has_value());
 	if (!t)
 		return;
 	kstd::kthread thread = kstd::move(t).value();
-	EXPECT(static_cast<bool>(thread));
-	EXPECT(thread.raw() != nullptr);
+	KSTD_EXPECT(static_cast<bool>(thread));
+	KSTD_EXPECT(thread.raw() != nullptr);
 	for (int i = 0; i < 1000 && !__atomic_load_n(&l.iterations, __ATOMIC_RELAXED); i++)
 		kstd::msleep(10);
-	EXPECT(__atomic_load_n(&l.iterations, __ATOMIC_RELAXED) > 0);
-	EXPECT_EQ(thread.stop(), 7); /* the loop's return value */
-	EXPECT(!thread);
+	KSTD_EXPECT(__atomic_load_n(&l.iterations, __ATOMIC_RELAXED) > 0);
+	KSTD_EXPECT_EQ(thread.stop(), 7); /* the loop's return value */
+	KSTD_EXPECT(!thread);
 	int after = __atomic_load_n(&l.iterations, __ATOMIC_RELAXED);
 	kstd::msleep(20);
-	EXPECT_EQ(__atomic_load_n(&l.iterations, __ATOMIC_RELAXED), after); /* really gone */
-	EXPECT_EQ(thread.stop(), 0);					    /* idempotent */
+	KSTD_EXPECT_EQ(__atomic_load_n(&l.iterations, __ATOMIC_RELAXED), after); /* really gone */
+	KSTD_EXPECT_EQ(thread.stop(), 0);					 /* idempotent */
 }
 
-KSTD_TEST(sync, kthread_early_exit)
+KSTD_TEST(kstd_sync, kthread_early_exit)
 {
 	kstd::completion started{"early.started"};
 	auto t = kstd::kthread::run<&early_exit>("kstd_test_early", started);
-	EXPECT(t.has_value());
+	KSTD_EXPECT(t.has_value());
 	if (!t)
 		return;
-	EXPECT(started.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(started.wait_for(kstd::secs(10)).has_value());
 	kstd::msleep(50); /* let it return and exit: the task reference keeps it stoppable */
-	EXPECT_EQ(t->stop(), 42);
+	KSTD_EXPECT_EQ(t->stop(), 42);
 }
 
-KSTD_TEST(sync, kthread_callable_and_destructor)
+KSTD_TEST(kstd_sync, kthread_callable_and_destructor)
 {
 	int ran = 0;
 	kstd::wait_queue wq{"callable.wq"};
@@ -220,15 +224,15 @@ KSTD_TEST(sync, kthread_callable_and_destructor)
 	};
 	{
 		auto t = kstd::kthread::run("kstd_test_lambda", body);
-		EXPECT(t.has_value());
+		KSTD_EXPECT(t.has_value());
 		for (int i = 0; i < 1000 && !load(ran); i++)
 			kstd::msleep(10);
-		EXPECT_EQ(load(ran), 1);
+		KSTD_EXPECT_EQ(load(ran), 1);
 		/* t's destructor stops it: the wait must end on should_stop(). */
 	}
 	store(ran, 0);
 	auto t2 = kstd::kthread::run("kstd_test_lambda2", body);
-	EXPECT(t2.has_value());
+	KSTD_EXPECT(t2.has_value());
 	if (t2) {
 		/* Stopped before it ever ran, a kthread returns -EINTR instead: wait. */
 		for (int i = 0; i < 1000 && !load(ran); i++)
@@ -236,116 +240,116 @@ KSTD_TEST(sync, kthread_callable_and_destructor)
 		kstd::kthread moved = kstd::move(t2).value();
 		kstd::kthread other;
 		other = kstd::move(moved);
-		EXPECT(!moved);
-		EXPECT_EQ(other.stop(), 5);
+		KSTD_EXPECT(!moved);
+		KSTD_EXPECT_EQ(other.stop(), 5);
 	}
 }
 
-KSTD_TEST(sync, timer_fires)
+KSTD_TEST(kstd_sync, timer_fires)
 {
 	ticker t;
 	kstd::jiffies t0 = kstd::jiffies::now();
-	EXPECT(!t.timer.arm(kstd::msecs(20)));
-	EXPECT(t.timer.pending());
-	EXPECT(t.fired.wait_for(kstd::secs(10)).has_value());
-	EXPECT(kstd::jiffies::now().since(t0) >= kstd::msecs(20));
-	EXPECT_EQ(t.ticks, 1);
-	EXPECT(!t.timer.pending());
+	KSTD_EXPECT(!t.timer.arm(kstd::msecs(20)));
+	KSTD_EXPECT(t.timer.pending());
+	KSTD_EXPECT(t.fired.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(kstd::jiffies::now().since(t0) >= kstd::msecs(20));
+	KSTD_EXPECT_EQ(t.ticks, 1);
+	KSTD_EXPECT(!t.timer.pending());
 
 	/* Re-armed from its own callback until the third expiry. */
 	ticker r;
 	r.target = 3;
 	r.timer.arm(kstd::jiffies{1});
-	EXPECT(r.fired.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(r.fired.wait_for(kstd::secs(10)).has_value());
 	r.timer.cancel_sync();
-	EXPECT_EQ(r.ticks, 3);
+	KSTD_EXPECT_EQ(r.ticks, 3);
 }
 
-KSTD_TEST(sync, timer_cancel)
+KSTD_TEST(kstd_sync, timer_cancel)
 {
 	ticker t;
 	t.timer.arm(kstd::secs(60));
-	EXPECT(t.timer.pending());
-	EXPECT(t.timer.arm(kstd::secs(30))); /* was pending: moved */
-	EXPECT(t.timer.cancel_sync());
-	EXPECT(!t.timer.pending());
-	EXPECT(!t.timer.cancel());
+	KSTD_EXPECT(t.timer.pending());
+	KSTD_EXPECT(t.timer.arm(kstd::secs(30))); /* was pending: moved */
+	KSTD_EXPECT(t.timer.cancel_sync());
+	KSTD_EXPECT(!t.timer.pending());
+	KSTD_EXPECT(!t.timer.cancel());
 	t.timer.arm_at(kstd::jiffies::now() + kstd::secs(60));
-	EXPECT(t.timer.cancel());
+	KSTD_EXPECT(t.timer.cancel());
 	kstd::msleep(20);
-	EXPECT_EQ(t.ticks, 0);
+	KSTD_EXPECT_EQ(t.ticks, 0);
 	/* Destroyed armed: the destructor shuts it down. */
 	ticker armed;
 	armed.timer.arm(kstd::msecs(10));
 }
 
-KSTD_TEST(sync, refcount_inc_dec_and_test)
+KSTD_TEST(kstd_sync, refcount_inc_dec_and_test)
 {
 	kstd::refcount r;
-	EXPECT_EQ(r.read(), 1u);
+	KSTD_EXPECT_EQ(r.read(), 1u);
 	r.inc();
 	r.add(3);
-	EXPECT_EQ(r.read(), 5u);
-	EXPECT(!r.sub_and_test(3));
-	EXPECT(!r.dec_and_test());
-	EXPECT(r.inc_not_zero());
-	EXPECT(!r.dec_and_test());
-	EXPECT(r.dec_and_test()); /* the last reference */
-	EXPECT_EQ(r.read(), 0u);
-	EXPECT(!r.inc_not_zero()); /* dead objects cannot be revived */
-	EXPECT_EQ(r.read(), 0u);
+	KSTD_EXPECT_EQ(r.read(), 5u);
+	KSTD_EXPECT(!r.sub_and_test(3));
+	KSTD_EXPECT(!r.dec_and_test());
+	KSTD_EXPECT(r.inc_not_zero());
+	KSTD_EXPECT(!r.dec_and_test());
+	KSTD_EXPECT(r.dec_and_test()); /* the last reference */
+	KSTD_EXPECT_EQ(r.read(), 0u);
+	KSTD_EXPECT(!r.inc_not_zero()); /* dead objects cannot be revived */
+	KSTD_EXPECT_EQ(r.read(), 0u);
 	static_assert(sizeof(kstd::refcount) == sizeof(int));
 }
 
-KSTD_TEST(sync, ref_releases_once)
+KSTD_TEST(kstd_sync, ref_releases_once)
 {
 	int destroyed = 0;
 	{
 		auto made = kstd::make_ref<session>(kstd::gfp::kernel, &destroyed);
-		EXPECT(made.has_value());
+		KSTD_EXPECT(made.has_value());
 		if (!made)
 			return;
 		kstd::ref<session> a = kstd::move(made).value();
-		EXPECT_EQ(a->ref_count(), 1u);
+		KSTD_EXPECT_EQ(a->ref_count(), 1u);
 		kstd::ref<session> b = a;
-		EXPECT_EQ(a->ref_count(), 2u);
+		KSTD_EXPECT_EQ(a->ref_count(), 2u);
 		kstd::ref<session> c = kstd::move(b);
-		EXPECT(!b);
-		EXPECT_EQ(a->ref_count(), 2u);
+		KSTD_EXPECT(!b);
+		KSTD_EXPECT_EQ(a->ref_count(), 2u);
 		b = c;
-		EXPECT_EQ(a->ref_count(), 3u);
+		KSTD_EXPECT_EQ(a->ref_count(), 3u);
 		c = nullptr;
 		b = nullptr;
-		EXPECT_EQ(a->ref_count(), 1u);
+		KSTD_EXPECT_EQ(a->ref_count(), 1u);
 		kstd::ref<session> d = kstd::ref<session>::acquire(*a);
-		EXPECT_EQ(a->ref_count(), 2u);
+		KSTD_EXPECT_EQ(a->ref_count(), 2u);
 		kstd::ref<session> e = kstd::ref<session>::try_acquire(*a);
-		EXPECT(e == a);
+		KSTD_EXPECT(e == a);
 		session *raw = e.release();
-		EXPECT_EQ(a->ref_count(), 3u);
+		KSTD_EXPECT_EQ(a->ref_count(), 3u);
 		e = kstd::ref<session>::adopt(raw);
-		EXPECT_EQ(a->ref_count(), 3u);
-		EXPECT_EQ(destroyed, 0);
-		EXPECT(sizeof(a) == sizeof(void *));
+		KSTD_EXPECT_EQ(a->ref_count(), 3u);
+		KSTD_EXPECT_EQ(destroyed, 0);
+		KSTD_EXPECT(sizeof(a) == sizeof(void *));
 	}
-	EXPECT_EQ(destroyed, 1); /* once, at the last drop */
+	KSTD_EXPECT_EQ(destroyed, 1); /* once, at the last drop */
 }
 
-KSTD_TEST(sync, msecs_match_kernel)
+KSTD_TEST(kstd_sync, msecs_match_kernel)
 {
 	const unsigned int samples[] = {
 		0,   1,	  2,	3,    4,     5,	      9,	   10,		11,	    99,
 		100, 999, 1000, 1001, 60000, 3600000, 0x7fffffffu, 0x80000000u, 0xffffffffu};
 	for (unsigned int ms : samples)
-		EXPECT_EQ(kstd::msecs(ms).count, __msecs_to_jiffies(ms));
-	EXPECT_EQ(kstd::secs(2).count, 2 * kstd::jiffies::hz);
-	EXPECT(kstd::secs(3600).count == 3600ul * kstd::jiffies::hz);
-	EXPECT(kstd::secs(0xffffffffu) <= kstd::jiffies::max_delay());
-	EXPECT_EQ(kstd::msecs(1000).to_msecs(), 1000u);
+		KSTD_EXPECT_EQ(kstd::msecs(ms).count, __msecs_to_jiffies(ms));
+	KSTD_EXPECT_EQ(kstd::secs(2).count, 2 * kstd::jiffies::hz);
+	KSTD_EXPECT(kstd::secs(3600).count == 3600ul * kstd::jiffies::hz);
+	KSTD_EXPECT(kstd::secs(0xffffffffu) <= kstd::jiffies::max_delay());
+	KSTD_EXPECT_EQ(kstd::msecs(1000).to_msecs(), 1000u);
 	static_assert(kstd::msecs(0).count == 0);
 }
 
-KSTD_TEST(sync, random_u32_varies)
+KSTD_TEST(kstd_sync, random_u32_varies)
 {
 	/*
 	 * 32 draws: every bit takes both values (a constant or a stuck bit
@@ -357,6 +361,8 @@ KSTD_TEST(sync, random_u32_varies)
 		ones |= r;
 		zeros |= ~r;
 	}
-	EXPECT_EQ(ones, 0xffffffffu);
-	EXPECT_EQ(zeros, 0xffffffffu);
+	KSTD_EXPECT_EQ(ones, 0xffffffffu);
+	KSTD_EXPECT_EQ(zeros, 0xffffffffu);
 }
+
+KSTD_TEST_SUITE_END(kstd_sync);

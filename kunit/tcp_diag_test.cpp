@@ -65,74 +65,74 @@ bool wait_state(const kstd::socket_address &local, const kstd::socket_address &p
 	return false;
 }
 
-void lookup_established(struct kunit *test, bool ipv6)
+void lookup_established(kstd::kunit::test &test, bool ipv6)
 {
 	if (!net_ready(test, ipv6))
 		return;
 	auto p = loopback_pair(ipv6);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	auto c = kstd::tcp_sock_ref::lookup(init_net(), p->client_local, p->client_peer);
 	auto s = kstd::tcp_sock_ref::lookup(init_net(), p->server_local, p->server_peer);
-	EXPECT(c.has_value() && s.has_value());
+	KSTD_EXPECT(c.has_value() && s.has_value());
 	if (!c || !s)
 		return;
-	EXPECT(static_cast<bool>(*c));
-	EXPECT(c->state() == tcp_state::established);
-	EXPECT(s->state() == tcp_state::established);
+	KSTD_EXPECT(static_cast<bool>(*c));
+	KSTD_EXPECT(c->state() == tcp_state::established);
+	KSTD_EXPECT(s->state() == tcp_state::established);
 	/* Two ends, two sockets: each tuple names its own. */
-	EXPECT(c->raw() != s->raw());
+	KSTD_EXPECT(c->raw() != s->raw());
 	/* The same tuple again: the same socket, another reference. */
 	auto again = kstd::tcp_sock_ref::lookup(init_net(), p->client_local, p->client_peer);
-	EXPECT(again.has_value() && again->raw() == c->raw());
+	KSTD_EXPECT(again.has_value() && again->raw() == c->raw());
 	/* Moving keeps one reference; reset() drops it. */
 	::sock *raw = c->raw();
 	kstd::tcp_sock_ref moved = kstd::move(*c);
-	EXPECT(!*c);
-	EXPECT(moved.raw() == raw);
+	KSTD_EXPECT(!*c);
+	KSTD_EXPECT(moved.raw() == raw);
 	moved.reset();
-	EXPECT(!moved);
+	KSTD_EXPECT(!moved);
 }
 
-void abort_resets_peer(struct kunit *test, bool ipv6)
+void abort_resets_peer(kstd::kunit::test &test, bool ipv6)
 {
 	if (!net_ready(test, ipv6))
 		return;
 	auto p = loopback_pair(ipv6);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	auto sk = kstd::tcp_sock_ref::lookup(init_net(), p->client_local, p->client_peer);
-	EXPECT(sk.has_value());
+	KSTD_EXPECT(sk.has_value());
 	if (!sk)
 		return;
 	auto was = sk->destroy();
-	EXPECT(was.has_value() && *was == tcp_state::established);
+	KSTD_EXPECT(was.has_value() && *was == tcp_state::established);
 	char buf[8];
 	/* The peer sees the reset... */
 	auto r = p->server.recv(buf, sizeof(buf));
-	EXPECT(!r && r.error() == kstd::error::connreset());
+	KSTD_EXPECT(!r && r.error() == kstd::error::connreset());
 	/* ...the owner ECONNABORTED... */
 	auto o = p->client.recv(buf, sizeof(buf));
-	EXPECT(!o && o.error().to_errno() == -KSTD_ECONNABORTED);
+	KSTD_EXPECT(!o && o.error().to_errno() == -KSTD_ECONNABORTED);
 	/* ...and both sockets are gone from the hash. */
 	auto gone = kstd::tcp_sock_ref::lookup(init_net(), p->client_local, p->client_peer);
-	EXPECT(!gone && gone.error() == kstd::error::noent());
+	KSTD_EXPECT(!gone && gone.error() == kstd::error::noent());
 	auto peer_gone = kstd::tcp_sock_ref::lookup(init_net(), p->server_local, p->server_peer);
-	EXPECT(!peer_gone && peer_gone.error() == kstd::error::noent());
+	KSTD_EXPECT(!peer_gone && peer_gone.error() == kstd::error::noent());
 	/* The reference still held: closed, nothing more to do. */
-	EXPECT(sk->state() == tcp_state::close);
+	KSTD_EXPECT(sk->state() == tcp_state::close);
 	auto twice = sk->destroy();
-	EXPECT(!twice && twice.error() == kstd::error::noent());
+	KSTD_EXPECT(!twice && twice.error() == kstd::error::noent());
 }
 
-void time_wait_dropped(struct kunit *test, bool ipv6)
+void time_wait_dropped(kstd::kunit::test &test, bool ipv6)
 {
 	if (!net_ready(test, ipv6))
 		return;
 	auto p = loopback_pair(ipv6);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	kstd::socket_address local = p->client_local, peer = p->client_peer;
@@ -140,151 +140,156 @@ void time_wait_dropped(struct kunit *test, bool ipv6)
 	p->client = kstd::tcp_stream();
 	char buf[8];
 	auto eof = p->server.recv(buf, sizeof(buf));
-	EXPECT(eof.has_value() && *eof == 0);
+	KSTD_EXPECT(eof.has_value() && *eof == 0);
 	p->server = kstd::tcp_stream();
-	EXPECT(wait_state(local, peer, tcp_state::time_wait));
+	KSTD_EXPECT(wait_state(local, peer, tcp_state::time_wait));
 
 	/* TIME-WAIT holds the port: a bind without SO_REUSEADDR fails... */
 	auto busy = kstd::tcp_listener::bind(local, 1);
-	EXPECT(!busy && busy.error() == kstd::error::addrinuse());
+	KSTD_EXPECT(!busy && busy.error() == kstd::error::addrinuse());
 
 	auto sk = kstd::tcp_sock_ref::lookup(init_net(), local, peer);
-	EXPECT(sk.has_value() && sk->state() == tcp_state::time_wait);
+	KSTD_EXPECT(sk.has_value() && sk->state() == tcp_state::time_wait);
 	if (!sk)
 		return;
 	auto was = sk->destroy();
-	EXPECT(was.has_value() && *was == tcp_state::time_wait);
+	KSTD_EXPECT(was.has_value() && *was == tcp_state::time_wait);
 	sk->reset();
 	auto gone = kstd::tcp_sock_ref::lookup(init_net(), local, peer);
-	EXPECT(!gone && gone.error() == kstd::error::noent());
+	KSTD_EXPECT(!gone && gone.error() == kstd::error::noent());
 	/* ...and works once it is dropped. */
 	auto freed = kstd::tcp_listener::bind(local, 1);
-	EXPECT(freed.has_value());
+	KSTD_EXPECT(freed.has_value());
 	/* Nothing left to drop. */
 	auto again = kstd::tcp_destroy(init_net(), local, peer);
-	EXPECT(!again && again.error() == kstd::error::noent());
+	KSTD_EXPECT(!again && again.error() == kstd::error::noent());
 }
 
 } // namespace
 
-KSTD_TEST(tcp_diag, lookup_established_v4)
+KSTD_TEST_SUITE(kstd_tcp_diag);
+
+KSTD_TEST(kstd_tcp_diag, lookup_established_v4)
 {
 	lookup_established(test, false);
 }
 
-KSTD_TEST(tcp_diag, lookup_established_v6)
+KSTD_TEST(kstd_tcp_diag, lookup_established_v6)
 {
 	lookup_established(test, true);
 }
 
-KSTD_TEST(tcp_diag, lookup_misses)
+KSTD_TEST(kstd_tcp_diag, lookup_misses)
 {
 	if (!net_ready(test, false))
 		return;
 	auto p = loopback_pair(false);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	/* A port off by one, the listener's address, the wrong family. */
 	kstd::socket_address other = p->client_peer;
 	other.set_port(static_cast<kstd::u16>(other.port() + 1));
 	auto a = kstd::tcp_sock_ref::lookup(init_net(), p->client_local, other);
-	EXPECT(!a && a.error() == kstd::error::noent());
+	KSTD_EXPECT(!a && a.error() == kstd::error::noent());
 	auto lst = p->listener.local_address();
-	EXPECT(lst.has_value());
+	KSTD_EXPECT(lst.has_value());
 	if (lst) {
 		/*
 		 * A peer with no connection to the listener: a packet from it
 		 * would go to the listener, a lookup never does.
 		 */
 		auto l = kstd::tcp_sock_ref::lookup(init_net(), *lst, loopback(false, 1));
-		EXPECT(!l && l.error() == kstd::error::noent());
+		KSTD_EXPECT(!l && l.error() == kstd::error::noent());
 	}
 	auto mix = kstd::tcp_sock_ref::lookup(init_net(), p->client_local, loopback(true, 80));
-	EXPECT(!mix && mix.error() == kstd::error::afnosupport());
+	KSTD_EXPECT(!mix && mix.error() == kstd::error::afnosupport());
 	auto unspec = kstd::tcp_sock_ref::lookup(init_net(), kstd::socket_address(),
 						 kstd::socket_address());
-	EXPECT(!unspec && unspec.error() == kstd::error::afnosupport());
+	KSTD_EXPECT(!unspec && unspec.error() == kstd::error::afnosupport());
 	/* An unbound socket matches on any interface (lo is 1). */
 	auto on_lo = kstd::tcp_sock_ref::lookup(init_net(), p->client_local, p->client_peer, 1);
-	EXPECT(on_lo.has_value());
+	KSTD_EXPECT(on_lo.has_value());
 }
 
-KSTD_TEST(tcp_diag, abort_resets_peer_v4)
+KSTD_TEST(kstd_tcp_diag, abort_resets_peer_v4)
 {
 	abort_resets_peer(test, false);
 }
 
-KSTD_TEST(tcp_diag, abort_resets_peer_v6)
+KSTD_TEST(kstd_tcp_diag, abort_resets_peer_v6)
 {
 	abort_resets_peer(test, true);
 }
 
-KSTD_TEST(tcp_diag, time_wait_dropped_frees_port_v4)
+KSTD_TEST(kstd_tcp_diag, time_wait_dropped_frees_port_v4)
 {
 	time_wait_dropped(test, false);
 }
 
-KSTD_TEST(tcp_diag, time_wait_dropped_frees_port_v6)
+KSTD_TEST(kstd_tcp_diag, time_wait_dropped_frees_port_v6)
 {
 	time_wait_dropped(test, true);
 }
 
 /* IPv4 through a dual-stack IPv6 listener: found as IPv4 or IPv4-mapped. */
-KSTD_TEST(tcp_diag, v4_mapped_dual_stack)
+KSTD_TEST(kstd_tcp_diag, v4_mapped_dual_stack)
 {
 	if (!net_ready(test, true))
 		return;
 	auto p =
 		connect_pair(kstd::socket_address::ipv6_any(0), loopback(false), kstd::v6only::off);
-	EXPECT(p.has_value());
+	KSTD_EXPECT(p.has_value());
 	if (!p)
 		return;
 	/* The accepted socket is IPv6 and names both ends as ::ffff:127.0.0.1. */
-	EXPECT(p->server_local.is_ipv6() && p->server_peer.is_ipv6());
-	EXPECT(p->server_local == mapped_loopback(p->server_local.port()));
+	KSTD_EXPECT(p->server_local.is_ipv6() && p->server_peer.is_ipv6());
+	KSTD_EXPECT(p->server_local == mapped_loopback(p->server_local.port()));
 	auto mapped = kstd::tcp_sock_ref::lookup(init_net(), p->server_local, p->server_peer);
 	auto plain = kstd::tcp_sock_ref::lookup(init_net(), loopback(false, p->server_local.port()),
 						loopback(false, p->server_peer.port()));
 	auto half = kstd::tcp_sock_ref::lookup(init_net(), p->server_local,
 					       loopback(false, p->server_peer.port()));
-	EXPECT(mapped.has_value() && plain.has_value() && half.has_value());
+	KSTD_EXPECT(mapped.has_value() && plain.has_value() && half.has_value());
 	if (!mapped || !plain || !half)
 		return;
-	EXPECT(mapped->raw() == plain->raw() && half->raw() == plain->raw());
+	KSTD_EXPECT(mapped->raw() == plain->raw() && half->raw() == plain->raw());
 	auto was = mapped->destroy();
-	EXPECT(was.has_value() && *was == tcp_state::established);
+	KSTD_EXPECT(was.has_value() && *was == tcp_state::established);
 	char buf[8];
 	auto r = p->client.recv(buf, sizeof(buf));
-	EXPECT(!r && r.error() == kstd::error::connreset());
+	KSTD_EXPECT(!r && r.error() == kstd::error::connreset());
 }
 
-KSTD_TEST(tcp_diag, interface_names)
+KSTD_TEST(kstd_tcp_diag, interface_names)
 {
 	if (!net_ready(test, false))
 		return;
 	auto nodev = [](kstd::result<int> r) { return !r && r.error() == kstd::error::nodev(); };
 	auto lo = kstd::net_ifindex(init_net(), "lo");
-	EXPECT(lo.has_value() && *lo == 1);
+	KSTD_EXPECT(lo.has_value() && *lo == 1);
 	auto by_number = kstd::net_ifindex(init_net(), "1");
-	EXPECT(by_number.has_value() && *by_number == 1);
-	EXPECT(nodev(kstd::net_ifindex(init_net(), "kstd_none0")));
-	EXPECT(nodev(kstd::net_ifindex(init_net(), "")));
-	EXPECT(nodev(kstd::net_ifindex(init_net(), "999999")));
-	EXPECT(nodev(kstd::net_ifindex(init_net(), "0")));
-	EXPECT(nodev(kstd::net_ifindex(init_net(), "a_very_long_interface_name")));
+	KSTD_EXPECT(by_number.has_value() && *by_number == 1);
+	KSTD_EXPECT(nodev(kstd::net_ifindex(init_net(), "kstd_none0")));
+	KSTD_EXPECT(nodev(kstd::net_ifindex(init_net(), "")));
+	KSTD_EXPECT(nodev(kstd::net_ifindex(init_net(), "999999")));
+	KSTD_EXPECT(nodev(kstd::net_ifindex(init_net(), "0")));
+	KSTD_EXPECT(nodev(kstd::net_ifindex(init_net(), "a_very_long_interface_name")));
 	/* Only the given bytes count: "lo" followed by more text is not lo. */
 	auto prefix = kstd::net_ifindex(init_net(), kstd::string_view("lox", 2));
-	EXPECT(prefix.has_value() && *prefix == 1);
-	EXPECT(nodev(kstd::net_ifindex(init_net(), kstd::string_view("lo\0", 3))));
+	KSTD_EXPECT(prefix.has_value() && *prefix == 1);
+	KSTD_EXPECT(nodev(kstd::net_ifindex(init_net(), kstd::string_view("lo\0", 3))));
 }
 
-KSTD_TEST(tcp_diag, state_names)
+KSTD_TEST(kstd_tcp_diag, state_names)
 {
-	EXPECT_EQ(static_cast<int>(tcp_state::time_wait), 6);
-	EXPECT_EQ(static_cast<int>(tcp_state::established), 1);
+	KSTD_EXPECT_EQ(static_cast<int>(tcp_state::time_wait), 6);
+	KSTD_EXPECT_EQ(static_cast<int>(tcp_state::established), 1);
 	kstd::string_view tw = kstd::tcp_state_name(tcp_state::time_wait);
-	EXPECT(tw == "TIME-WAIT");
-	EXPECT(kstd::string_view(kstd::tcp_state_name(tcp_state::established)) == "ESTAB");
-	EXPECT(kstd::string_view(kstd::tcp_state_name(static_cast<tcp_state>(99))) == "UNKNOWN");
+	KSTD_EXPECT(tw == "TIME-WAIT");
+	KSTD_EXPECT(kstd::string_view(kstd::tcp_state_name(tcp_state::established)) == "ESTAB");
+	KSTD_EXPECT(kstd::string_view(kstd::tcp_state_name(static_cast<tcp_state>(99))) ==
+		    "UNKNOWN");
 }
+
+KSTD_TEST_SUITE_END(kstd_tcp_diag);

@@ -149,26 +149,26 @@ bool sees_end(kstd::tcp_stream &c)
 }
 
 /* Loopback up and an echo_server listening as @o says, or null (counted as a failure). */
-kstd::unique_ptr<echo_server> start(struct kunit *test, const kstd::tcp_server_options &o)
+kstd::unique_ptr<echo_server> start(kstd::kunit::test &test, const kstd::tcp_server_options &o)
 {
 	if (!net_ready(test, false))
 		return nullptr;
 	auto srv = kstd::make_unique<echo_server>(kstd::gfp::kernel);
-	EXPECT(srv.has_value());
+	KSTD_EXPECT(srv.has_value());
 	if (!srv)
 		return nullptr;
 	auto listening = (*srv)->tcp.listen("kstd_test_srv", o);
-	EXPECT(listening.has_value());
+	KSTD_EXPECT(listening.has_value());
 	return listening ? kstd::move(*srv) : nullptr;
 }
 
 /* Connect every stream of @c to @s. */
 template <kstd::size_t N>
-bool connect_all(struct kunit *test, echo_server &s, kstd::tcp_stream (&c)[N])
+bool connect_all(kstd::kunit::test &test, echo_server &s, kstd::tcp_stream (&c)[N])
 {
 	for (auto &x : c) {
 		auto r = connect_to(s);
-		EXPECT(r.has_value());
+		KSTD_EXPECT(r.has_value());
 		if (!r)
 			return false;
 		x = kstd::move(*r);
@@ -176,7 +176,11 @@ bool connect_all(struct kunit *test, echo_server &s, kstd::tcp_stream (&c)[N])
 	return true;
 }
 
-KSTD_TEST(tcp_server, serves_and_frees_connections)
+} // namespace
+
+KSTD_TEST_SUITE(kstd_tcp_server);
+
+KSTD_TEST(kstd_tcp_server, serves_and_frees_connections)
 {
 	auto srv = start(test, {.port = 0, .backlog = 16});
 	if (!srv)
@@ -186,25 +190,25 @@ KSTD_TEST(tcp_server, serves_and_frees_connections)
 	if (!connect_all(test, s, c))
 		return;
 	for (auto &x : c)
-		EXPECT(echoes(x, "hello, server", 13));
-	EXPECT(eventually([&] { return s.tcp.open_connections() == 3; }));
-	EXPECT_EQ(s.tcp.stats().accepted.get(), 3);
+		KSTD_EXPECT(echoes(x, "hello, server", 13));
+	KSTD_EXPECT(eventually([&] { return s.tcp.open_connections() == 3; }));
+	KSTD_EXPECT_EQ(s.tcp.stats().accepted.get(), 3);
 
 	/* Each client's close ends its connection, which frees itself. */
 	for (auto &x : c)
 		x.close();
-	EXPECT(eventually([&] { return s.destroyed.get() == 3; }));
-	EXPECT_EQ(s.tcp.open_connections(), 0);
-	EXPECT_EQ(s.ended_by_peer.get(), 3);
-	EXPECT_EQ(s.tcp.stats().errors.get(), 0);
-	EXPECT_EQ(s.tcp.stop(), 0);
-	EXPECT_EQ(s.built.get(), s.destroyed.get());
+	KSTD_EXPECT(eventually([&] { return s.destroyed.get() == 3; }));
+	KSTD_EXPECT_EQ(s.tcp.open_connections(), 0);
+	KSTD_EXPECT_EQ(s.ended_by_peer.get(), 3);
+	KSTD_EXPECT_EQ(s.tcp.stats().errors.get(), 0);
+	KSTD_EXPECT_EQ(s.tcp.stop(), 0);
+	KSTD_EXPECT_EQ(s.built.get(), s.destroyed.get());
 	/* release() took the hooks out before the connection's members went. */
-	EXPECT_EQ(s.hooked_at_destroy.get(), 0);
-	EXPECT_EQ(s.closed_at_destroy.get(), 0);
+	KSTD_EXPECT_EQ(s.hooked_at_destroy.get(), 0);
+	KSTD_EXPECT_EQ(s.closed_at_destroy.get(), 0);
 }
 
-KSTD_TEST(tcp_server, accepts_in_batches)
+KSTD_TEST(kstd_tcp_server, accepts_in_batches)
 {
 	/* One connection per accept run: the requeue path carries the rest. */
 	auto srv = start(test, {.port = 0, .backlog = 64, .accept_batch = 1});
@@ -218,15 +222,15 @@ KSTD_TEST(tcp_server, accepts_in_batches)
 	int ok = 0;
 	for (auto &x : c)
 		ok += echoes(x, "batch", 5);
-	EXPECT_EQ(ok, n);
-	EXPECT(eventually([&] { return s.tcp.stats().accepted.get() == n; }));
+	KSTD_EXPECT_EQ(ok, n);
+	KSTD_EXPECT(eventually([&] { return s.tcp.stats().accepted.get() == n; }));
 	/* Server destroyed with its connections open: the destructor closes them. */
 	srv.reset();
 	for (auto &x : c)
-		EXPECT(sees_end(x));
+		KSTD_EXPECT(sees_end(x));
 }
 
-KSTD_TEST(tcp_server, refused_connection_is_closed)
+KSTD_TEST(kstd_tcp_server, refused_connection_is_closed)
 {
 	auto srv = start(test, {.port = 0});
 	if (!srv)
@@ -234,16 +238,16 @@ KSTD_TEST(tcp_server, refused_connection_is_closed)
 	echo_server &s = *srv;
 	s.refuse = true; /* before any client connects */
 	auto c = connect_to(s);
-	EXPECT(c.has_value());
+	KSTD_EXPECT(c.has_value());
 	if (!c)
 		return;
-	EXPECT(sees_end(*c));
-	EXPECT_EQ(s.tcp.stats().accepted.get(), 1);
-	EXPECT_EQ(s.tcp.open_connections(), 0);
-	EXPECT_EQ(s.built.get(), 0);
+	KSTD_EXPECT(sees_end(*c));
+	KSTD_EXPECT_EQ(s.tcp.stats().accepted.get(), 1);
+	KSTD_EXPECT_EQ(s.tcp.open_connections(), 0);
+	KSTD_EXPECT_EQ(s.built.get(), 0);
 }
 
-KSTD_TEST(tcp_server, connection_without_hooks_is_closed)
+KSTD_TEST(kstd_tcp_server, connection_without_hooks_is_closed)
 {
 	/*
 	 * The socket's sk_user_data is taken before the server installs its
@@ -258,19 +262,19 @@ KSTD_TEST(tcp_server, connection_without_hooks_is_closed)
 	echo_server &s = *srv;
 	s.occupy_hooks = true; /* before any client connects */
 	auto c = connect_to(s);
-	EXPECT(c.has_value());
+	KSTD_EXPECT(c.has_value());
 	if (!c)
 		return;
-	EXPECT(sees_end(*c));
-	EXPECT(eventually([&] { return s.destroyed.get() == 1; }));
-	EXPECT(s.squatter_installed);
-	EXPECT_EQ(s.built.get(), 1);
-	EXPECT_EQ(s.tcp.stats().errors.get(), 1);
-	EXPECT_EQ(s.tcp.open_connections(), 0);
-	EXPECT_EQ(s.tcp.stop(), 0);
+	KSTD_EXPECT(sees_end(*c));
+	KSTD_EXPECT(eventually([&] { return s.destroyed.get() == 1; }));
+	KSTD_EXPECT(s.squatter_installed);
+	KSTD_EXPECT_EQ(s.built.get(), 1);
+	KSTD_EXPECT_EQ(s.tcp.stats().errors.get(), 1);
+	KSTD_EXPECT_EQ(s.tcp.open_connections(), 0);
+	KSTD_EXPECT_EQ(s.tcp.stop(), 0);
 }
 
-KSTD_TEST(tcp_server, stop_closes_live_connections)
+KSTD_TEST(kstd_tcp_server, stop_closes_live_connections)
 {
 	auto srv = start(test, {.port = 0});
 	if (!srv)
@@ -281,40 +285,42 @@ KSTD_TEST(tcp_server, stop_closes_live_connections)
 	if (!connect_all(test, s, c))
 		return;
 	for (auto &x : c)
-		EXPECT(echoes(x, "x", 1));
-	EXPECT(eventually([&] { return s.tcp.open_connections() == 5; }));
-	EXPECT_EQ(s.tcp.stop(), 5);
-	EXPECT_EQ(s.destroyed.get(), 5);
-	EXPECT_EQ(s.ended_by_peer.get(), 0);
+		KSTD_EXPECT(echoes(x, "x", 1));
+	KSTD_EXPECT(eventually([&] { return s.tcp.open_connections() == 5; }));
+	KSTD_EXPECT_EQ(s.tcp.stop(), 5);
+	KSTD_EXPECT_EQ(s.destroyed.get(), 5);
+	KSTD_EXPECT_EQ(s.ended_by_peer.get(), 0);
 	/* stop() took the hooks out before the connections' members went. */
-	EXPECT_EQ(s.hooked_at_destroy.get(), 0);
-	EXPECT_EQ(s.closed_at_destroy.get(), 0);
+	KSTD_EXPECT_EQ(s.hooked_at_destroy.get(), 0);
+	KSTD_EXPECT_EQ(s.closed_at_destroy.get(), 0);
 	for (auto &x : c)
-		EXPECT(sees_end(x));
+		KSTD_EXPECT(sees_end(x));
 	/* The port is free again, and stop() twice is harmless. */
-	EXPECT_EQ(s.tcp.stop(), 0);
-	EXPECT_EQ(kstd::tcp_stream::connect(loopback(false, port)).to_errno(), -KSTD_ECONNREFUSED);
+	KSTD_EXPECT_EQ(s.tcp.stop(), 0);
+	KSTD_EXPECT_EQ(kstd::tcp_stream::connect(loopback(false, port)).to_errno(),
+		       -KSTD_ECONNREFUSED);
 	auto again = kstd::tcp_listener::bind(kstd::inaddr_loopback(port), 4, {.reuse_addr = true});
-	EXPECT(again.has_value());
+	KSTD_EXPECT(again.has_value());
 }
 
-KSTD_TEST(tcp_server, listen_errors)
+KSTD_TEST(kstd_tcp_server, listen_errors)
 {
 	if (!net_ready(test, false))
 		return;
 	auto a = kstd::make_unique<echo_server>(kstd::gfp::kernel);
 	auto b = kstd::make_unique<echo_server>(kstd::gfp::kernel);
-	EXPECT(a.has_value() && b.has_value());
+	KSTD_EXPECT(a.has_value() && b.has_value());
 	if (!a || !b)
 		return;
-	EXPECT((*a)->tcp.listen("kstd_test_srv", {.port = 0}).has_value());
-	EXPECT_EQ((*a)->tcp.listen("kstd_test_srv", {.port = 0}).to_errno(), -KSTD_EBUSY);
+	KSTD_EXPECT((*a)->tcp.listen("kstd_test_srv", {.port = 0}).has_value());
+	KSTD_EXPECT_EQ((*a)->tcp.listen("kstd_test_srv", {.port = 0}).to_errno(), -KSTD_EBUSY);
 	auto port = (*a)->tcp.local_address().value().port();
 	/* Taken port: the error, and b can still listen elsewhere afterwards. */
-	EXPECT_EQ((*b)->tcp.listen("kstd_test_srv", {.port = port}).to_errno(), -KSTD_EADDRINUSE);
-	EXPECT_EQ((*b)->tcp.listen("kstd_test_srv", {.port = 0, .accept_batch = 0}).to_errno(),
-		  -KSTD_EINVAL);
-	EXPECT((*b)->tcp.listen("kstd_test_srv", {.port = 0}).has_value());
+	KSTD_EXPECT_EQ((*b)->tcp.listen("kstd_test_srv", {.port = port}).to_errno(),
+		       -KSTD_EADDRINUSE);
+	KSTD_EXPECT_EQ((*b)->tcp.listen("kstd_test_srv", {.port = 0, .accept_batch = 0}).to_errno(),
+		       -KSTD_EINVAL);
+	KSTD_EXPECT((*b)->tcp.listen("kstd_test_srv", {.port = 0}).has_value());
 }
 
-} // namespace
+KSTD_TEST_SUITE_END(kstd_tcp_server);

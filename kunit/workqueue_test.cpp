@@ -15,7 +15,9 @@
 #include <kstd/timer.hpp>
 #include <kstd/workqueue.hpp>
 
-#include "test.hpp"
+#include <kstd/kunit.hpp>
+
+#include "kunit_bridge.h"
 
 namespace {
 
@@ -314,205 +316,207 @@ struct two_works {
 
 } // namespace
 
-KSTD_TEST(workqueue, ordered_queue_runs_in_order)
+KSTD_TEST_SUITE(kstd_workqueue);
+
+KSTD_TEST(kstd_workqueue, ordered_queue_runs_in_order)
 {
 	stats st;
 	auto wq = kstd::workqueue<job>::create_ordered("kstd_test_ordered");
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	for (int i = 0; i < 16; i++) {
 		auto j = kstd::make_unique<job>(kstd::gfp::kernel, &st, i);
-		EXPECT(j.has_value());
+		KSTD_EXPECT(j.has_value());
 		if (!j)
 			break;
-		EXPECT(!wq->enqueue(kstd::move(j).value(), &job::work));
+		KSTD_EXPECT(!wq->enqueue(kstd::move(j).value(), &job::work));
 	}
 	wq->flush();
-	EXPECT_EQ(atomic_read(st.ran), 16);
-	EXPECT_EQ(atomic_read(st.freed), 16);
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 16);
+	KSTD_EXPECT_EQ(atomic_read(st.freed), 16);
 	for (int i = 0; i < 16; i++)
-		EXPECT_EQ(st.order[i], i);
+		KSTD_EXPECT_EQ(st.order[i], i);
 }
 
-KSTD_TEST(workqueue, owned_enqueue_runs_and_frees)
+KSTD_TEST(kstd_workqueue, owned_enqueue_runs_and_frees)
 {
 	stats st;
 	auto wq = kstd::workqueue<job>::create("kstd_test_owned", kstd::wq::unbound, 4);
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	for (int i = 0; i < 32; i++) {
 		auto j = kstd::make_unique<job>(kstd::gfp::kernel, &st, i);
 		if (j)
-			EXPECT(!wq->enqueue(kstd::move(j).value(), &job::work));
+			KSTD_EXPECT(!wq->enqueue(kstd::move(j).value(), &job::work));
 	}
 	wq->flush();
-	EXPECT_EQ(atomic_read(st.ran), 32);
-	EXPECT_EQ(atomic_read(st.freed), 32); /* kmemleak/KASAN check the rest */
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 32);
+	KSTD_EXPECT_EQ(atomic_read(st.freed), 32); /* kmemleak/KASAN check the rest */
 }
 
-KSTD_TEST(workqueue, enqueue_pending_hands_back)
+KSTD_TEST(kstd_workqueue, enqueue_pending_hands_back)
 {
 	stats st, sst;
 	gate g;
 	auto gq = kstd::workqueue<gate>::create_ordered("kstd_test_gate");
-	EXPECT(gq.has_value());
+	KSTD_EXPECT(gq.has_value());
 	if (!gq)
 		return;
 	/* One ordered queue for everything: a workqueue_ref<T> per type on it. */
 	kstd::workqueue_ref<job> jq(gq->raw());
 	kstd::workqueue_ref<shared_job> sq(gq->raw());
-	EXPECT(close_gate(*gq, g));
+	KSTD_EXPECT(close_gate(*gq, g));
 
 	auto j = kstd::make_unique<job>(kstd::gfp::kernel, &st, 0);
-	EXPECT(j.has_value());
+	KSTD_EXPECT(j.has_value());
 	if (j) {
 		job *raw = j->get();
-		EXPECT(!jq.enqueue(kstd::move(j).value(), &job::work)); /* queued */
-		EXPECT(raw->work.pending());
+		KSTD_EXPECT(!jq.enqueue(kstd::move(j).value(), &job::work)); /* queued */
+		KSTD_EXPECT(raw->work.pending());
 		/*
 		 * A second owner of the same queued item (a bug this API
 		 * contains): it gets its pointer back, nothing leaks or runs twice.
 		 */
 		auto back = jq.enqueue(kstd::unique_ptr<job>(raw), &job::work);
-		EXPECT(back.get() == raw);
+		KSTD_EXPECT(back.get() == raw);
 		(void)back.release(); /* the queue owns it */
 	}
 
 	auto s = kstd::make_ref<shared_job>(kstd::gfp::kernel, &sst);
-	EXPECT(s.has_value());
+	KSTD_EXPECT(s.has_value());
 	if (s) {
 		kstd::ref<shared_job> r = kstd::move(s).value();
-		EXPECT(!sq.enqueue(r, &shared_job::work)); /* a copy: the queue's reference */
-		EXPECT_EQ(r->ref_count(), 2);
+		KSTD_EXPECT(!sq.enqueue(r, &shared_job::work)); /* a copy: the queue's reference */
+		KSTD_EXPECT_EQ(r->ref_count(), 2);
 		auto back = sq.enqueue(r, &shared_job::work); /* already pending */
-		EXPECT(back == r);
-		EXPECT_EQ(r->ref_count(), 3);
+		KSTD_EXPECT(back == r);
+		KSTD_EXPECT_EQ(r->ref_count(), 3);
 		back = nullptr;
-		EXPECT_EQ(r->ref_count(), 2);
+		KSTD_EXPECT_EQ(r->ref_count(), 2);
 		g.open.complete();
 		gq->flush();
-		EXPECT_EQ(r->ref_count(), 1); /* the callback dropped the queue's */
+		KSTD_EXPECT_EQ(r->ref_count(), 1); /* the callback dropped the queue's */
 	}
 	g.open.complete();
 	gq->flush();
-	EXPECT_EQ(atomic_read(st.ran), 1);
-	EXPECT_EQ(atomic_read(st.freed), 1);
-	EXPECT_EQ(atomic_read(sst.ran), 1);
-	EXPECT_EQ(atomic_read(sst.freed), 1);
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 1);
+	KSTD_EXPECT_EQ(atomic_read(st.freed), 1);
+	KSTD_EXPECT_EQ(atomic_read(sst.ran), 1);
+	KSTD_EXPECT_EQ(atomic_read(sst.freed), 1);
 }
 
-KSTD_TEST(workqueue, cancel_returns_ownership)
+KSTD_TEST(kstd_workqueue, cancel_returns_ownership)
 {
 	stats st, sst;
 	gate g;
 	auto gq = kstd::workqueue<gate>::create_ordered("kstd_test_cancel");
-	EXPECT(gq.has_value());
+	KSTD_EXPECT(gq.has_value());
 	if (!gq)
 		return;
 	kstd::workqueue_ref<job> jq(gq->raw());
 	kstd::workqueue_ref<shared_job> sq(gq->raw());
-	EXPECT(close_gate(*gq, g));
+	KSTD_EXPECT(close_gate(*gq, g));
 
 	auto j = kstd::make_unique<job>(kstd::gfp::kernel, &st, 0);
 	if (j) {
 		job *raw = j->get();
-		EXPECT(!jq.enqueue(kstd::move(j).value(), &job::work));
+		KSTD_EXPECT(!jq.enqueue(kstd::move(j).value(), &job::work));
 		/* Alive for sure: queued behind the closed gate. */
 		kstd::unique_ptr<job> got = raw->work.cancel();
-		EXPECT(got.get() == raw);
-		EXPECT(!got->work.pending());
-		EXPECT(!got->work.cancel()); /* not queued: nothing to give back */
+		KSTD_EXPECT(got.get() == raw);
+		KSTD_EXPECT(!got->work.pending());
+		KSTD_EXPECT(!got->work.cancel()); /* not queued: nothing to give back */
 		got.reset();
-		EXPECT_EQ(atomic_read(st.freed), 1);
+		KSTD_EXPECT_EQ(atomic_read(st.freed), 1);
 	}
 
 	auto s = kstd::make_ref<shared_job>(kstd::gfp::kernel, &sst);
 	if (s) {
 		kstd::ref<shared_job> r = kstd::move(s).value();
-		EXPECT(!sq.enqueue(r, &shared_job::work));
-		EXPECT_EQ(r->ref_count(), 2);
+		KSTD_EXPECT(!sq.enqueue(r, &shared_job::work));
+		KSTD_EXPECT_EQ(r->ref_count(), 2);
 		kstd::ref<shared_job> got = r->work.cancel(); /* always safe: we hold r */
-		EXPECT(got == r);
+		KSTD_EXPECT(got == r);
 		got = nullptr;
-		EXPECT_EQ(r->ref_count(), 1);
+		KSTD_EXPECT_EQ(r->ref_count(), 1);
 	}
 	g.open.complete();
 	gq->flush();
-	EXPECT_EQ(atomic_read(st.ran), 0);
-	EXPECT_EQ(atomic_read(sst.ran), 0);
-	EXPECT_EQ(atomic_read(sst.freed), 1);
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 0);
+	KSTD_EXPECT_EQ(atomic_read(sst.ran), 0);
+	KSTD_EXPECT_EQ(atomic_read(sst.freed), 1);
 }
 
-KSTD_TEST(workqueue, flush_waits)
+KSTD_TEST(kstd_workqueue, flush_waits)
 {
 	auto wq = kstd::workqueue<conn>::create("kstd_test_flush", kstd::wq::unbound);
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	auto c = kstd::make_unique<conn>(kstd::gfp::kernel);
-	EXPECT(c.has_value());
+	KSTD_EXPECT(c.has_value());
 	if (!c)
 		return;
 	conn &x = **c;
 	x.sleep_ms = 30;
-	EXPECT(wq->queue(x.ready));
+	KSTD_EXPECT(wq->queue(x.ready));
 	x.ready.flush(); /* on_ready() sleeps 30 ms before counting */
-	EXPECT_EQ(atomic_read(x.ready_runs), 1);
-	EXPECT(!x.ready.flush()); /* idle: nothing to wait for */
+	KSTD_EXPECT_EQ(atomic_read(x.ready_runs), 1);
+	KSTD_EXPECT(!x.ready.flush()); /* idle: nothing to wait for */
 
 	conn y, z; /* on the stack: debugobjects must accept them too */
 	y.sleep_ms = z.sleep_ms = 20;
-	EXPECT(wq->queue(y.ready));
-	EXPECT(wq->queue(z.ready));
+	KSTD_EXPECT(wq->queue(y.ready));
+	KSTD_EXPECT(wq->queue(z.ready));
 	wq->flush();
-	EXPECT_EQ(atomic_read(y.ready_runs), 1);
-	EXPECT_EQ(atomic_read(z.ready_runs), 1);
+	KSTD_EXPECT_EQ(atomic_read(y.ready_runs), 1);
+	KSTD_EXPECT_EQ(atomic_read(z.ready_runs), 1);
 }
 
-KSTD_TEST(workqueue, destroy_drains_pending)
+KSTD_TEST(kstd_workqueue, destroy_drains_pending)
 {
 	stats st;
 	gate g;
 	auto gq = kstd::workqueue<gate>::create_ordered("kstd_test_drain");
-	EXPECT(gq.has_value());
+	KSTD_EXPECT(gq.has_value());
 	if (!gq)
 		return;
 	kstd::workqueue_ref<job> jq(gq->raw());
-	EXPECT(close_gate(*gq, g));
+	KSTD_EXPECT(close_gate(*gq, g));
 	for (int i = 0; i < 8; i++) {
 		auto j = kstd::make_unique<job>(kstd::gfp::kernel, &st, i);
 		if (j)
-			EXPECT(!jq.enqueue(kstd::move(j).value(), &job::work));
+			KSTD_EXPECT(!jq.enqueue(kstd::move(j).value(), &job::work));
 	}
-	EXPECT_EQ(atomic_read(st.ran), 0);
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 0);
 	g.open.complete();
 	gq->reset(); /* destroy_workqueue(): runs all 8 before returning */
-	EXPECT(!*gq);
-	EXPECT_EQ(atomic_read(st.ran), 8);
-	EXPECT_EQ(atomic_read(st.freed), 8);
+	KSTD_EXPECT(!*gq);
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 8);
+	KSTD_EXPECT_EQ(atomic_read(st.freed), 8);
 	for (int i = 0; i < 8; i++)
-		EXPECT_EQ(st.order[i], i);
+		KSTD_EXPECT_EQ(st.order[i], i);
 }
 
-KSTD_TEST(workqueue, requeue_from_callback)
+KSTD_TEST(kstd_workqueue, requeue_from_callback)
 {
 	stats st;
 	kstd::completion done{"requeue.done"};
 	auto wq = kstd::workqueue<bouncer>::create("kstd_test_requeue");
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	bouncer::self_requeue_failed = false;
 	auto b = kstd::make_unique<bouncer>(kstd::gfp::kernel, &st, *wq, &done, 5);
 	if (b)
-		EXPECT(!wq->enqueue(kstd::move(b).value(), &bouncer::work));
-	EXPECT(done.wait_for(kstd::secs(10)).has_value());
+		KSTD_EXPECT(!wq->enqueue(kstd::move(b).value(), &bouncer::work));
+	KSTD_EXPECT(done.wait_for(kstd::secs(10)).has_value());
 	wq->flush();
-	EXPECT_EQ(atomic_read(st.ran), 5);
-	EXPECT_EQ(atomic_read(st.freed), 1);
-	EXPECT(!bouncer::self_requeue_failed);
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 5);
+	KSTD_EXPECT_EQ(atomic_read(st.freed), 1);
+	KSTD_EXPECT(!bouncer::self_requeue_failed);
 
 	/* By reference: the callback requeues its own work item. */
 	kstd::completion cdone{"requeue.cdone"};
@@ -521,31 +525,31 @@ KSTD_TEST(workqueue, requeue_from_callback)
 	c.requeue = 4;
 	c.wq = &cq;
 	c.done = &cdone;
-	EXPECT(cq.queue(c.ready));
-	EXPECT(cdone.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(cq.queue(c.ready));
+	KSTD_EXPECT(cdone.wait_for(kstd::secs(10)).has_value());
 	c.ready.flush();
-	EXPECT_EQ(atomic_read(c.ready_runs), 4);
-	EXPECT(c.requeued_ok);
+	KSTD_EXPECT_EQ(atomic_read(c.ready_runs), 4);
+	KSTD_EXPECT(c.requeued_ok);
 }
 
-KSTD_TEST(workqueue, by_ref_destructor_cancels_pending)
+KSTD_TEST(kstd_workqueue, by_ref_destructor_cancels_pending)
 {
 	gate g;
 	auto gq = kstd::workqueue<gate>::create_ordered("kstd_test_dtor");
-	EXPECT(gq.has_value());
+	KSTD_EXPECT(gq.has_value());
 	if (!gq)
 		return;
 	kstd::workqueue_ref<conn> cq(gq->raw());
-	EXPECT(close_gate(*gq, g));
+	KSTD_EXPECT(close_gate(*gq, g));
 	{
 		auto c = kstd::make_unique<conn>(kstd::gfp::kernel);
-		EXPECT(c.has_value());
+		KSTD_EXPECT(c.has_value());
 		if (c) {
 			conn &x = **c;
-			EXPECT(cq.queue(x.ready));
-			EXPECT(!cq.queue(x.ready)); /* already pending: queued once */
-			EXPECT(x.ready.pending());
-			EXPECT(cq.queue(x.idle, kstd::jiffies{0}));
+			KSTD_EXPECT(cq.queue(x.ready));
+			KSTD_EXPECT(!cq.queue(x.ready)); /* already pending: queued once */
+			KSTD_EXPECT(x.ready.pending());
+			KSTD_EXPECT(cq.queue(x.idle, kstd::jiffies{0}));
 		}
 		/*
 		 * c is freed here, its work items cancelled first: were one of
@@ -561,7 +565,7 @@ KSTD_TEST(workqueue, by_ref_destructor_cancels_pending)
 		conn &x = **c;
 		x.sleep_ms = 50;
 		kstd::workqueue_ref<conn> sys = kstd::workqueue_ref<conn>::system();
-		EXPECT(sys.queue(x.ready));
+		KSTD_EXPECT(sys.queue(x.ready));
 		kstd::msleep(10);
 		c->reset(); /* waits until on_ready() returned */
 	}
@@ -576,19 +580,19 @@ KSTD_TEST(workqueue, by_ref_destructor_cancels_pending)
  * later (found by `make stress`: khttpd unloaded under load).
  */
 template <work_stop S>
-void destroyed_item_not_requeued_by_sibling(struct kunit *test)
+void destroyed_item_not_requeued_by_sibling(kstd::kunit::test &test)
 {
 	kstd::completion started{"siblings.started"}, go{"siblings.go"};
 	kstd::completion gone{"siblings.gone"};
 	bool late_queued = true, late_modded = true;
 	int idle_runs = 0;
 	auto wq = kstd::workqueue<siblings<S>>::create("kstd_test_siblings");
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	kstd::workqueue_ref<siblings<S>> q(wq->raw());
 	auto s = kstd::make_unique<siblings<S>>(kstd::gfp::kernel);
-	EXPECT(s.has_value());
+	KSTD_EXPECT(s.has_value());
 	if (!s)
 		return;
 	siblings<S> &x = **s;
@@ -599,30 +603,30 @@ void destroyed_item_not_requeued_by_sibling(struct kunit *test)
 	x.idle_runs = &idle_runs;
 	x.wq = &q;
 	x.idle_gone.c = &gone;
-	EXPECT(q.queue(x.work));
-	EXPECT(started.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(q.queue(x.work));
+	KSTD_EXPECT(started.wait_for(kstd::secs(10)).has_value());
 	destroyer<siblings<S>> d{kstd::move(*s)};
 	auto t = kstd::kthread::run<&destroyer<siblings<S>>::run>("kstd_test_siblings", d);
-	EXPECT(t.has_value());
+	KSTD_EXPECT(t.has_value());
 	/* idle is destroyed; the destroyer now waits for run() */
-	EXPECT(gone.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(gone.wait_for(kstd::secs(10)).has_value());
 	go.complete();
 	if (t)
 		(void)t->stop(); /* joined: the object is freed */
-	EXPECT(!late_queued);
-	EXPECT(!late_modded);
+	KSTD_EXPECT(!late_queued);
+	KSTD_EXPECT(!late_modded);
 	kstd::msleep(100); /* past the delay: an armed timer would have fired */
 	wq->flush();
-	EXPECT_EQ(atomic_read(idle_runs), 0);
+	KSTD_EXPECT_EQ(atomic_read(idle_runs), 0);
 }
 
-KSTD_TEST(workqueue, destroyed_item_not_requeued_by_sibling)
+KSTD_TEST(kstd_workqueue, destroyed_item_not_requeued_by_sibling)
 {
 	destroyed_item_not_requeued_by_sibling<kstd::detail::default_work_stop>(test);
 }
 
 /* The same through kstd's gate, which kernels before 6.10 use. */
-KSTD_TEST(workqueue, gate_destroyed_item_not_requeued_by_sibling)
+KSTD_TEST(kstd_workqueue, gate_destroyed_item_not_requeued_by_sibling)
 {
 	destroyed_item_not_requeued_by_sibling<work_stop::gate>(test);
 }
@@ -636,11 +640,11 @@ KSTD_TEST(workqueue, gate_destroyed_item_not_requeued_by_sibling)
  * work item freed while armed or queued).
  */
 template <work_stop S>
-void pingpong_destroyed_while_running(struct kunit *test)
+void pingpong_destroyed_while_running(kstd::kunit::test &test)
 {
 	pp_record rec;
 	auto wq = kstd::workqueue<pingpong<S>>::create("kstd_test_pingpong", kstd::wq::unbound);
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	int moved = 0;
@@ -648,7 +652,7 @@ void pingpong_destroyed_while_running(struct kunit *test)
 		kstd::u32 r = kstd::random_u32();
 		unsigned int spin_us = 20 + r % 300;
 		auto p = kstd::make_unique<pingpong<S>>(kstd::gfp::kernel, &rec, *wq, spin_us);
-		EXPECT(p.has_value());
+		KSTD_EXPECT(p.has_value());
 		if (!p)
 			return;
 		pingpong<S> &x = **p;
@@ -677,18 +681,18 @@ void pingpong_destroyed_while_running(struct kunit *test)
 	}
 	kstd::msleep(50); /* past any timer armed in a freed object */
 	wq->flush();
-	EXPECT_EQ(moved, 0);
-	EXPECT_EQ(atomic_read(rec.after_death), 0);
-	EXPECT(atomic_read(rec.runs) > 300); /* it did play */
+	KSTD_EXPECT_EQ(moved, 0);
+	KSTD_EXPECT_EQ(atomic_read(rec.after_death), 0);
+	KSTD_EXPECT(atomic_read(rec.runs) > 300); /* it did play */
 }
 
-KSTD_TEST(workqueue, pingpong_destroyed_while_running)
+KSTD_TEST(kstd_workqueue, pingpong_destroyed_while_running)
 {
 	pingpong_destroyed_while_running<kstd::detail::default_work_stop>(test);
 }
 
 /* The same through kstd's gate, which kernels before 6.10 use. */
-KSTD_TEST(workqueue, gate_pingpong_destroyed_while_running)
+KSTD_TEST(kstd_workqueue, gate_pingpong_destroyed_while_running)
 {
 	pingpong_destroyed_while_running<work_stop::gate>(test);
 }
@@ -712,41 +716,41 @@ struct which {
 	kstd::delayed_work<which, &which::second_fn> second{this};
 };
 
-KSTD_TEST(workqueue, is_current_only_inside_own_callback)
+KSTD_TEST(kstd_workqueue, is_current_only_inside_own_callback)
 {
 	which w;
-	EXPECT(!w.first.is_current()); /* the test's own thread */
-	EXPECT(!w.second.is_current());
+	KSTD_EXPECT(!w.first.is_current()); /* the test's own thread */
+	KSTD_EXPECT(!w.second.is_current());
 	auto sys = kstd::workqueue_ref<which>::system();
-	EXPECT(sys.queue(w.first));
-	EXPECT(w.done.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(sys.queue(w.first));
+	KSTD_EXPECT(w.done.wait_for(kstd::secs(10)).has_value());
 	w.first.flush();
-	EXPECT_EQ(w.first_saw, 1);
-	EXPECT_EQ(w.first_saw_second, 0);
+	KSTD_EXPECT_EQ(w.first_saw, 1);
+	KSTD_EXPECT_EQ(w.first_saw_second, 0);
 	w.done.reinit();
-	EXPECT(sys.queue(w.second, kstd::msecs(1)));
-	EXPECT(w.done.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(sys.queue(w.second, kstd::msecs(1)));
+	KSTD_EXPECT(w.done.wait_for(kstd::secs(10)).has_value());
 	w.second.flush();
-	EXPECT_EQ(w.second_saw, 1); /* a delayed item too */
+	KSTD_EXPECT_EQ(w.second_saw, 1); /* a delayed item too */
 }
 
-KSTD_TEST(workqueue, delayed_work_fires_after_delay)
+KSTD_TEST(kstd_workqueue, delayed_work_fires_after_delay)
 {
 	kstd::completion done{"delayed.done"};
 	auto wq = kstd::workqueue<conn>::create("kstd_test_delayed");
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	conn c;
 	c.done = &done;
 	const kstd::jiffies delay = kstd::msecs(60);
 	kstd::jiffies t0 = kstd::jiffies::now();
-	EXPECT(wq->queue(c.idle, delay));
-	EXPECT(!wq->queue(c.idle, delay)); /* pending: left alone */
-	EXPECT(done.wait_for(kstd::secs(10)).has_value());
-	EXPECT(c.idle_at.since(t0) >= delay); /* never early */
+	KSTD_EXPECT(wq->queue(c.idle, delay));
+	KSTD_EXPECT(!wq->queue(c.idle, delay)); /* pending: left alone */
+	KSTD_EXPECT(done.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(c.idle_at.since(t0) >= delay); /* never early */
 	c.idle.flush();
-	EXPECT_EQ(atomic_read(c.idle_runs), 1);
+	KSTD_EXPECT_EQ(atomic_read(c.idle_runs), 1);
 
 	/* Owning mode with a delay: fires, then frees. */
 	stats st;
@@ -754,55 +758,55 @@ KSTD_TEST(workqueue, delayed_work_fires_after_delay)
 	kstd::workqueue_ref<timed_job> tq(wq->raw());
 	auto t = kstd::make_unique<timed_job>(kstd::gfp::kernel, &st, &tdone);
 	if (t)
-		EXPECT(!tq.enqueue(kstd::move(t).value(), &timed_job::later, kstd::msecs(20)));
-	EXPECT(tdone.wait_for(kstd::secs(10)).has_value());
+		KSTD_EXPECT(!tq.enqueue(kstd::move(t).value(), &timed_job::later, kstd::msecs(20)));
+	KSTD_EXPECT(tdone.wait_for(kstd::secs(10)).has_value());
 	wq->flush();
-	EXPECT_EQ(atomic_read(st.ran), 1);
-	EXPECT_EQ(atomic_read(st.freed), 1);
+	KSTD_EXPECT_EQ(atomic_read(st.ran), 1);
+	KSTD_EXPECT_EQ(atomic_read(st.freed), 1);
 }
 
-KSTD_TEST(workqueue, mod_delayed_work_rearms)
+KSTD_TEST(kstd_workqueue, mod_delayed_work_rearms)
 {
 	kstd::completion done{"mod.done"};
 	auto wq = kstd::workqueue<conn>::create("kstd_test_mod");
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	conn c;
 	c.done = &done;
 	/* Armed for 20 ms, pushed out to 60 s: it must not fire meanwhile. */
-	EXPECT(!wq->mod(c.idle, kstd::msecs(20))); /* was idle */
-	EXPECT(wq->mod(c.idle, kstd::secs(60)));   /* was pending */
-	EXPECT(!done.wait_for(kstd::msecs(200)).has_value());
-	EXPECT(c.idle.pending());
-	EXPECT_EQ(atomic_read(c.idle_runs), 0);
+	KSTD_EXPECT(!wq->mod(c.idle, kstd::msecs(20))); /* was idle */
+	KSTD_EXPECT(wq->mod(c.idle, kstd::secs(60)));	/* was pending */
+	KSTD_EXPECT(!done.wait_for(kstd::msecs(200)).has_value());
+	KSTD_EXPECT(c.idle.pending());
+	KSTD_EXPECT_EQ(atomic_read(c.idle_runs), 0);
 	/* Pulled in to 1 ms: fires now. */
-	EXPECT(wq->mod(c.idle, kstd::msecs(1)));
-	EXPECT(done.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(wq->mod(c.idle, kstd::msecs(1)));
+	KSTD_EXPECT(done.wait_for(kstd::secs(10)).has_value());
 	c.idle.flush();
-	EXPECT_EQ(atomic_read(c.idle_runs), 1);
-	EXPECT(!c.idle.pending());
+	KSTD_EXPECT_EQ(atomic_read(c.idle_runs), 1);
+	KSTD_EXPECT(!c.idle.pending());
 }
 
-KSTD_TEST(workqueue, cancel_delayed_work)
+KSTD_TEST(kstd_workqueue, cancel_delayed_work)
 {
 	auto wq = kstd::workqueue<conn>::create("kstd_test_cancel_delayed");
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	conn c;
-	EXPECT(wq->queue(c.idle, kstd::msecs(50)));
-	EXPECT(c.idle.cancel_sync());
-	EXPECT(!c.idle.pending());
-	EXPECT(!c.idle.cancel_sync()); /* nothing left */
-	EXPECT(wq->queue(c.idle, kstd::msecs(50)));
-	EXPECT(c.idle.cancel()); /* without waiting */
+	KSTD_EXPECT(wq->queue(c.idle, kstd::msecs(50)));
+	KSTD_EXPECT(c.idle.cancel_sync());
+	KSTD_EXPECT(!c.idle.pending());
+	KSTD_EXPECT(!c.idle.cancel_sync()); /* nothing left */
+	KSTD_EXPECT(wq->queue(c.idle, kstd::msecs(50)));
+	KSTD_EXPECT(c.idle.cancel()); /* without waiting */
 	kstd::msleep(100);
 	wq->flush();
-	EXPECT_EQ(atomic_read(c.idle_runs), 0);
+	KSTD_EXPECT_EQ(atomic_read(c.idle_runs), 0);
 }
 
-KSTD_TEST(workqueue, system_queues)
+KSTD_TEST(kstd_workqueue, system_queues)
 {
 	conn c;
 	using ref = kstd::workqueue_ref<conn>;
@@ -810,77 +814,78 @@ KSTD_TEST(workqueue, system_queues)
 			ref::system_long()};
 	int expected = 0;
 	for (ref &q : queues) {
-		EXPECT(q.raw() != nullptr);
-		EXPECT(q.queue(c.ready));
+		KSTD_EXPECT(q.raw() != nullptr);
+		KSTD_EXPECT(q.queue(c.ready));
 		c.ready.flush(); /* may already have run: only the effect is certain */
-		EXPECT_EQ(atomic_read(c.ready_runs), ++expected);
+		KSTD_EXPECT_EQ(atomic_read(c.ready_runs), ++expected);
 	}
 }
 
-KSTD_TEST(workqueue, destroy_from_own_callback)
+KSTD_TEST(kstd_workqueue, destroy_from_own_callback)
 {
 	kstd::completion done{"self.done"};
 	auto wq = kstd::workqueue<self_destruct>::create("kstd_test_self");
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	auto s = kstd::make_unique<self_destruct>(kstd::gfp::kernel, &done);
 	if (s) {
 		self_destruct *raw = s->release(); /* the callback frees it */
-		EXPECT(wq->queue(raw->work));
+		KSTD_EXPECT(wq->queue(raw->work));
 	}
-	EXPECT(done.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(done.wait_for(kstd::secs(10)).has_value());
 	wq->flush(); /* no deadlock, no lockdep report, no leak */
 }
 
-KSTD_TEST(workqueue, lockdep_class_per_work_declaration)
+KSTD_TEST(kstd_workqueue, lockdep_class_per_work_declaration)
 {
 	two_works x, y;
 	const void *xa = kstd_kunit_work_class(x.first.raw());
 	if (!xa) {
-		SKIP("lockdep is off");
-		return;
+		KSTD_SKIP("lockdep is off");
 	}
-	EXPECT(xa != kstd_kunit_work_class(x.second.raw()));
-	EXPECT(xa == kstd_kunit_work_class(y.first.raw()));
+	KSTD_EXPECT(xa != kstd_kunit_work_class(x.second.raw()));
+	KSTD_EXPECT(xa == kstd_kunit_work_class(y.first.raw()));
 	conn c;
-	EXPECT(kstd_kunit_work_class(c.ready.raw()) != xa);
-	EXPECT(kstd_kunit_work_class(c.idle.raw()) != kstd_kunit_work_class(c.ready.raw()));
+	KSTD_EXPECT(kstd_kunit_work_class(c.ready.raw()) != xa);
+	KSTD_EXPECT(kstd_kunit_work_class(c.idle.raw()) != kstd_kunit_work_class(c.ready.raw()));
 }
 
-KSTD_TEST(workqueue, create_checks_and_moves)
+KSTD_TEST(kstd_workqueue, create_checks_and_moves)
 {
 	auto bad = kstd::workqueue<conn>::create("kstd_test_bad", kstd::wq::none, -1);
-	EXPECT(!bad.has_value());
+	KSTD_EXPECT(!bad.has_value());
 	if (!bad)
-		EXPECT(bad.error() == kstd::error::inval());
+		KSTD_EXPECT(bad.error() == kstd::error::inval());
 	auto wq = kstd::workqueue<conn>::create(
 		"kstd_test_flags", kstd::wq::highpri | kstd::wq::mem_reclaim | kstd::wq::freezable,
 		2);
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	kstd::workqueue<conn> moved = kstd::move(wq).value();
-	EXPECT(static_cast<bool>(moved));
+	KSTD_EXPECT(static_cast<bool>(moved));
 	conn c;
-	EXPECT(moved.queue(c.ready));
+	KSTD_EXPECT(moved.queue(c.ready));
 	kstd::workqueue<conn> other = kstd::move(moved);
-	EXPECT(!moved);
+	KSTD_EXPECT(!moved);
 	other.drain();
-	EXPECT_EQ(atomic_read(c.ready_runs), 1);
+	KSTD_EXPECT_EQ(atomic_read(c.ready_runs), 1);
 }
 
-KSTD_TEST(workqueue, queue_from_softirq)
+KSTD_TEST(kstd_workqueue, queue_from_softirq)
 {
 	auto wq = kstd::workqueue<softirq_source>::create("kstd_test_softirq", kstd::wq::highpri);
-	EXPECT(wq.has_value());
+	KSTD_EXPECT(wq.has_value());
 	if (!wq)
 		return;
 	kstd::workqueue_ref<softirq_source> ref = *wq;
 	softirq_source s;
 	s.wq = &ref;
 	s.timer.arm(kstd::jiffies{1});
-	EXPECT(s.done.wait_for(kstd::secs(10)).has_value());
-	EXPECT(s.queued);
+	KSTD_EXPECT(s.done.wait_for(kstd::secs(10)).has_value());
+	KSTD_EXPECT(s.queued);
 	s.ready.flush();
 }
+
+KSTD_TEST_SUITE_END(kstd_workqueue);

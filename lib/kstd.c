@@ -328,3 +328,10 @@ void kstd_list_del_init(struct list_head *entry)
 #include "helpers/sync.c"
 #include "helpers/tcp_diag.c"
 #include "helpers/workqueue.c"
+/*
+ * kstd/kunit.hpp's helpers call into the KUnit core: only where it is
+ * built in, so that no module gains a dependency on a kunit.ko.
+ */
+#if IS_BUILTIN(CONFIG_KUNIT)
+#include "helpers/kunit.c"
+#endif

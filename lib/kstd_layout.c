@@ -27,6 +27,8 @@
 #include <linux/socket.h>
 /* kernel_if: module parameters */
 #include <linux/moduleparam.h>
+/* kunit.hpp: suites and cases are built in C++ */
+#include <kunit/test.h>
 
 /* By path: this file is compiled without kstd's include directory. */
 #include "../include/kstd/errno.h"
@@ -174,5 +176,21 @@ int main(void)
 
 	COMMENT("file: errors of lookups beneath a root");
 	CONST(EXDEV);
+	BLANK();
+
+	COMMENT("kunit.hpp: struct kunit_case and struct kunit_suite, built in C++");
+	LAYOUT(KUNIT_CASE, struct kunit_case);
+	LAYOUT(KUNIT_SUITE, struct kunit_suite);
+	OFFSET(KSTD_OFFSETOF_KUNIT_CASE_RUN_CASE, kunit_case, run_case);
+	OFFSET(KSTD_OFFSETOF_KUNIT_CASE_NAME, kunit_case, name);
+	OFFSET(KSTD_OFFSETOF_KUNIT_CASE_GENERATE_PARAMS, kunit_case, generate_params);
+	OFFSET(KSTD_OFFSETOF_KUNIT_SUITE_NAME, kunit_suite, name);
+	OFFSET(KSTD_OFFSETOF_KUNIT_SUITE_SUITE_INIT, kunit_suite, suite_init);
+	OFFSET(KSTD_OFFSETOF_KUNIT_SUITE_SUITE_EXIT, kunit_suite, suite_exit);
+	OFFSET(KSTD_OFFSETOF_KUNIT_SUITE_INIT, kunit_suite, init);
+	OFFSET(KSTD_OFFSETOF_KUNIT_SUITE_EXIT, kunit_suite, exit);
+	OFFSET(KSTD_OFFSETOF_KUNIT_SUITE_TEST_CASES, kunit_suite, test_cases);
+	DEFINE(KSTD_SIZEOF_KUNIT_SUITE_NAME, sizeof_field(struct kunit_suite, name));
+	CONST(KUNIT_PARAM_DESC_SIZE);
 	return 0;
 }

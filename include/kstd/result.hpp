@@ -241,6 +241,8 @@ public:
 	}
 	/** value(). */
 	T &operator*() &noexcept { return value(); }
+	/** value(), read-only. */
+	const T &operator*() const &noexcept { return value(); }
 	/** The value, moved out. */
 	T &&operator*() &&noexcept { return move(*this).value(); }
 	/** Member access to the value. */
