@@ -25,8 +25,9 @@ How a block becomes C++:
     definition) is pasted at namespace scope; every other item is a statement
     of one function, `kstd::result<void> doc_example()`, which ends with
     `return {};`.  Both live in an anonymous namespace, so blocks never clash.
-    An explicit specialization (`template <> ... kstd::x<T> = ...`) is pasted
-    at global scope, where it must be.
+    An explicit specialization (`template <> ... kstd::x<T> = ...`) and the
+    KSTD_TEST*() macros of kstd/kunit.hpp are pasted at global scope, where
+    they must be (so kunit.hpp's example suites run with this module).
   - A line that is `...` (or ends a statement head with `...`) stands for
     elided code and becomes `;`.
   - Context the example uses but should not spell out (the stream a member
@@ -36,8 +37,11 @@ How a block becomes C++:
         @noop example(kstd::recv_buffer &rx) -> void
     The parentheses are doc_example()'s parameters, `-> T` its return type
     (default kstd::result<void>; `return {};` is appended only for that one).
-  - Unused variables, functions and empty bodies are expected in examples:
-    those warnings are off in the generated units, every other one is on.
+  - Unused variables, functions and empty bodies are expected in examples,
+    and so are member functions declared and left to the reader (clang's
+    -Wundefined-internal): those warnings are off in the generated units,
+    every other one is on.  The kernel's integer names (u8 ... s64) are
+    used unqualified, as in kernel C (`using kstd::u8;` ...).
   - A block with KSTD_MODULE() is a module of its own (its module_init), in
     a subdirectory.
 """
@@ -59,6 +63,7 @@ STATEMENT_KEYWORDS = {"return", "if", "else", "while", "for", "switch", "do", "c
 FUNCTION_HEAD = re.compile(r"^([\w:<>,\s\*&]+?)\s+[\*&]*~?[\w:]+\s*\(")
 ELLIPSIS = re.compile(r"(^\s*|\)\s*)\.\.\.(;?)(\s*(//.*)?)$")
 CONTEXT = re.compile(r"^@noop\s+example\((.*)\)\s*(->\s*(.+?))?\s*$")
+RUNS = "@noop example runs as a KUnit case"
 
 
 class Block:
@@ -66,8 +71,9 @@ class Block:
         self.header = header          # path relative to ROOT
         self.line = line              # line of @code (1-based)
         self.lines = lines            # [(line number, text with prefix blanked)]
-        self.params, self.ret = context
+        self.params, self.ret, self.runs = context
         self.name = "ex_%s_%d" % (re.sub(r"\W", "_", os.path.basename(header)), line)
+        self.case = self.name[3:]   # its KUnit case, if it runs
 
     def is_module(self):
         return any(re.search(r"\bKSTD_MODULE\(", t) for _, t in self.lines)
@@ -85,7 +91,8 @@ def comment_text(raw):
 
 def extract(path):
     rel = os.path.relpath(path, ROOT)
-    blocks, cur, context, pending = [], None, (None, None), (None, None)
+    none = (None, None, False)
+    blocks, cur, context, pending = [], None, none, none
     with open(path) as f:
         for n, raw in enumerate(f, 1):
             raw = raw.rstrip("\n")
@@ -94,12 +101,15 @@ def extract(path):
             if cur is None:
                 m = CONTEXT.match(stripped)
                 if m:
-                    pending = (m.group(1).strip(), m.group(3))
+                    pending = (m.group(1).strip(), m.group(3), False)
+                    continue
+                if stripped == RUNS:
+                    pending = (None, None, True)
                     continue
                 if re.match(r"^[@\\]code(\{[^}]*\})?$", stripped):
-                    cur, context, pending = (n, []), pending, (None, None)
+                    cur, context, pending = (n, []), pending, none
                 elif stripped:
-                    pending = (None, None)
+                    pending = none
                 continue
             if re.match(r"^[@\\]endcode$", stripped):
                 blocks.append(Block(rel, cur[0], cur[1], context))
@@ -156,7 +166,7 @@ def items(lines):
         first = next((code_of(t).strip() for _, t in it if code_of(t).strip()), "")
         last = code_of(it[-1][1]).strip()
         head = FUNCTION_HEAD.match(first)
-        if re.match(r"^template\s*<>", first):
+        if re.match(r"^(template\s*<>|KSTD_TEST)", first):
             kind = "global"
         elif NAMESPACE_SCOPE.match(first):
             kind = "ns"
@@ -179,6 +189,8 @@ def unit(block, headers):
     out += ['#pragma GCC diagnostic ignored "-W%s"' % w for w in
             ("unused-variable", "unused-but-set-variable", "unused-function",
              "unused-local-typedefs", "empty-body", "unused-value")]
+    # A member function the example declares and leaves to the reader.
+    out += ["#ifdef __clang__", '#pragma GCC diagnostic ignored "-Wundefined-internal"', "#endif"]
     out.append("namespace {")
     body = []
 
@@ -205,6 +217,14 @@ def unit(block, headers):
             out.append("return {};")
         out.append("}")
     out.append("} // namespace")
+    if block.runs:
+        if not body or block.params is not None:
+            sys.exit("%s:%d: an example that runs needs statements and no context"
+                     % (block.header, block.line))
+        # The KUnit case of doc_suite.cpp calls this.
+        out.append("kstd::result<void> kstd_doc_%s() noexcept;" % block.case)
+        out.append("kstd::result<void> kstd_doc_%s() noexcept { return doc_example(); }"
+                   % block.case)
     return "\n".join(out) + "\n"
 
 
@@ -259,12 +279,24 @@ def main():
             kbuild.append("kstd_doc_examples-y += %s.o" % b.name)
             b.obj = os.path.join(out, b.name + ".o")
             wanted.add(b.name + ".cpp")
-    write_if_changed(os.path.join(out, "doc_module.cpp"), "\n".join([
-        "// SPDX-License-Identifier: GPL-2.0-only",
-        "// Generated by scripts/doc-examples.py; do not edit.",
-        "#include <kstd/module.hpp>",
-        'KSTD_MODULE_LICENSE("GPL");',
-        'KSTD_MODULE_DESCRIPTION("kstd\'s documentation examples (scripts/doc-examples.py)");']) + "\n")
+    runs = [b for b in blocks if b.runs]
+    suite = ["// SPDX-License-Identifier: GPL-2.0-only",
+             "// Generated by scripts/doc-examples.py; do not edit.",
+             "#include <kstd/kunit.hpp>",
+             "#include <kstd/module.hpp>",
+             'KSTD_MODULE_LICENSE("GPL");',
+             'KSTD_MODULE_DESCRIPTION("kstd\'s documentation examples (scripts/doc-examples.py)");']
+    suite += ["kstd::result<void> kstd_doc_%s() noexcept;" % b.case for b in runs]
+    if runs:
+        # One case per example that runs: it passes if the example returns
+        # success (its KSTD_TRY()s all succeeded) and WARNs nowhere.
+        suite.append("KSTD_TEST_SUITE(kstd_doc_examples);")
+        for b in runs:
+            suite.append("// %s:%d" % (b.header, b.line))
+            suite.append("KSTD_TEST(kstd_doc_examples, %s) { KSTD_EXPECT_OK(kstd_doc_%s()); }"
+                         % (b.case, b.case))
+        suite.append("KSTD_TEST_SUITE_END(kstd_doc_examples);")
+    write_if_changed(os.path.join(out, "doc_module.cpp"), "\n".join(suite) + "\n")
     kbuild.append("kstd_doc_examples-y += doc_module.o")
     write_if_changed(os.path.join(out, "Kbuild"), "\n".join(kbuild) + "\n")
     # Blocks that moved or went away: their units would be stale.

@@ -153,6 +153,7 @@ inline constexpr bool atomic_arith = atomic_integral<T> && !__is_same(T, bool);
  * constructor is constexpr, so a global kstd::atomic needs no global
  * constructor.  See the file comment for the ordering of each operation.
  *
+ * @noop example runs as a KUnit case
  * @code
  * kstd::atomic<u32> hits;            // 0
  * hits.add(1);                       // atomic_inc(): no ordering

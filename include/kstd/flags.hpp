@@ -4,6 +4,7 @@
  * @brief kstd::flag_set: a typed set of kernel flag bits (GFP_*, WQ_*,
  *        MSG_*, ...), so flags of one kind cannot be passed as another.
  *
+ * @noop example runs as a KUnit case
  * @code
  * struct wq_tag;
  * using wq_flags = kstd::flag_set<wq_tag>;

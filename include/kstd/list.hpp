@@ -26,6 +26,7 @@
  *   a copy of a ref takes a new reference; popping hands the list's
  *   reference back; clearing drops it.
  *
+ * @noop example runs as a KUnit case
  * @code
  * struct request {
  *         int id;

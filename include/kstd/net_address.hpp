@@ -27,6 +27,7 @@
  * 10.0.0.1 and \::ffff:10.0.0.1 are different addresses to equality, as
  * they are different sockets to the kernel.
  *
+ * @noop example runs as a KUnit case
  * @code
  * auto any = kstd::socket_address::ipv6_any(8080);   // [::]:8080
  * auto lo = kstd::socket_address::ipv4_loopback(0);  // 127.0.0.1, any port
@@ -97,6 +98,7 @@ constexpr parse_errc parse_strict_dec(string_view s, u32 max, u32 &out) noexcept
  * Equality compares family and bytes: an IPv4 address never equals its
  * IPv4-mapped IPv6 form (see unmapped()).
  *
+ * @noop example runs as a KUnit case
  * @code
  * auto a = kstd::ip_address::parse("192.0.2.1");             // parse_result
  * if (a && a->is_ipv4() && a->bytes()[0] == 192) ...
@@ -516,6 +518,7 @@ struct host_port {
  * port and scope id (not the IPv6 flow label); an IPv4 address never equals
  * its IPv4-mapped IPv6 form.
  *
+ * @noop example runs as a KUnit case
  * @code
  * kstd::socket_address a(kstd::ip_address::ipv4(10, 0, 0, 1), 80);
  * auto b = kstd::socket_address::parse("[::ffff:10.0.0.1]:80");
@@ -593,7 +596,8 @@ public:
 	 * (IPv4 without brackets, IPv6 only within them, no zone), the port
 	 * as parse_port().  The scope id is 0.
 	 *
-	 * @code
+	 * @noop example runs as a KUnit case
+ * @code
 	 * kstd::socket_address to = KSTD_TRY(kstd::socket_address::parse("[::1]:8080"));
 	 * @endcode
 	 */

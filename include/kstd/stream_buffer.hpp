@@ -168,7 +168,8 @@ public:
 	 * capacity).  -EINVAL if @p capacity is 0 or @p max_line exceeds it,
 	 * -ENOMEM.  May sleep if @p flags allow it (gfp::kernel).
 	 *
-	 * @code
+	 * @noop example runs as a KUnit case
+ * @code
 	 * auto rx = kstd::recv_buffer::create(kstd::gfp::kernel, 8192, 512);
 	 * if (!rx)
 	 *         return rx.error();
@@ -406,7 +407,8 @@ public:
 	 * A buffer of @p capacity bytes, allocated now with @p flags.
 	 * -EINVAL for 0, -ENOMEM.  May sleep if @p flags allow it.
 	 *
-	 * @code
+	 * @noop example runs as a KUnit case
+ * @code
 	 * auto tx = kstd::send_buffer::create(kstd::gfp::kernel, 65536);
 	 * @endcode
 	 */
