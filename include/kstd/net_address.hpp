@@ -597,7 +597,7 @@ public:
 	 * as parse_port().  The scope id is 0.
 	 *
 	 * @noop example runs as a KUnit case
- * @code
+	 * @code
 	 * kstd::socket_address to = KSTD_TRY(kstd::socket_address::parse("[::1]:8080"));
 	 * @endcode
 	 */

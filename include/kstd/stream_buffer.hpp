@@ -169,7 +169,7 @@ public:
 	 * -ENOMEM.  May sleep if @p flags allow it (gfp::kernel).
 	 *
 	 * @noop example runs as a KUnit case
- * @code
+	 * @code
 	 * auto rx = kstd::recv_buffer::create(kstd::gfp::kernel, 8192, 512);
 	 * if (!rx)
 	 *         return rx.error();
@@ -408,7 +408,7 @@ public:
 	 * -EINVAL for 0, -ENOMEM.  May sleep if @p flags allow it.
 	 *
 	 * @noop example runs as a KUnit case
- * @code
+	 * @code
 	 * auto tx = kstd::send_buffer::create(kstd::gfp::kernel, 65536);
 	 * @endcode
 	 */
@@ -511,11 +511,12 @@ public:
 	 * errors otherwise.  @p more as for write().  Process context; might
 	 * sleep (the socket lock, never waits for space).
 	 *
-	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream, void (*wait)(), void (*close)()) -> void
+	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream)
 	 * @code
 	 * auto f = tx.flush(stream);
-	 * if (!f)
-	 *         return f.error() == kstd::error::again() ? wait() : close();
+	 * if (!f && f.error() != kstd::error::again())
+	 *         return f.error(); // the connection is gone: close it
+	 * // Sent, or -EAGAIN: the writable event brings us back.
 	 * @endcode
 	 */
 	[[nodiscard]] result<void> flush(tcp_stream &stream, msg_flags more = msg::none) noexcept
