@@ -311,7 +311,8 @@ def main():
         # success (its KSTD_TRY()s all succeeded) and WARNs nowhere.
         suite.append("KSTD_TEST_SUITE(kstd_doc_examples);")
         for b in runs:
-            suite.append("// %s:%d" % (b.header, b.line))
+            # A failure names the example's header and line.
+            suite.append('#line %d "%s"' % (b.line, os.path.join(ROOT, b.header)))
             suite.append("KSTD_TEST(kstd_doc_examples, %s) { KSTD_EXPECT_OK(kstd_doc_%s()); }"
                          % (b.case, b.case))
         suite.append("KSTD_TEST_SUITE_END(kstd_doc_examples);")
