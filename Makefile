@@ -12,6 +12,7 @@
 #   make tools                                 the user-space tools (bench, ...)
 #   make kernels                               build/reuse the test kernels
 #   make docs                                  API reference (Doxygen) into build/docs/html
+#   make doc-examples [KDIR=...]               compile every @code example of include/kstd
 #   make lint [KDIR=...]                       clang-format, clang-tidy, checkpatch
 #   make compile_commands.json [KDIR=...]      compilation database for clangd/clang-tidy
 #   make clean
@@ -22,7 +23,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # their own default: the running kernel's headers, else the cached test kernel).
 KDIR_ARG = $(if $(filter command line environment,$(origin KDIR)),$(KDIR))
 
-.PHONY: modules check stress fuzz-guest demo bench tools kernels docs lint compile_commands.json clean help
+.PHONY: modules check stress fuzz-guest demo bench tools kernels docs doc-examples lint compile_commands.json clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -54,6 +55,9 @@ kernels:
 
 docs:
 	scripts/docs.sh
+
+doc-examples:
+	scripts/doc-examples.py $(KDIR) W=1
 
 lint:
 	scripts/lint.sh $(KDIR_ARG)

@@ -11,10 +11,12 @@
 #      6.12, 6.12 RT and 6.12 cloud (no warning allowed, pahole's included),
 #      and dkms.conf through dkms build/install in a private DKMS tree;
 #      a deliberately bad module must be refused with its source line and
-#      symbol named (gcc and clang);
+#      symbol named (gcc and clang); every @code example of include/kstd
+#      compiled as a module (debug kernel, Debian 6.1, UML clang);
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
-#      KUnit suites as kstd_test.ko, the module-entry test, the reference
+#      KUnit suites as kstd_test.ko, the documentation examples that run
+#      (kstd_doc_examples.ko), the module-entry test, the reference
 #      modules' tests (khttpd's slow-client deadlines included), the guest
 #      fuzzer (60 s per module), the short form of `make stress` (25 s per
 #      server), and khttpd unloaded in a loop while `ss -K` and
@@ -255,6 +257,33 @@ for args in "$kdebug" "$uml_clang_dir ARCH=um LLVM=-14" "$deb_headers"; do
 	fi
 done
 
+# Every @code example of include/kstd compiles, as a module built with each
+# kernel's flags and kstd.mk's refusals (scripts/doc-examples.py): an
+# example that drifted from the API fails with its header and line.  The
+# debug kernel's module also runs in the debug guest below (the KUnit suite
+# kstd_doc_examples: the examples that are pure computations).
+log "documentation examples"
+doc_guest=
+for args in "$kdebug W=1" "$deb_headers W=1" "$uml_clang_dir ARCH=um LLVM=-14 W=1"; do
+	read -ra doc_args <<<"$args"
+	if [ ! -d "${doc_args[0]}" ]; then
+		record FAIL "doc examples compile" "kernel not available: ${doc_args[0]}"
+		continue
+	fi
+	kname=$(basename "${doc_args[0]}")
+	if docdir=$("$KSTD_ROOT/scripts/doc-examples.py" "${doc_args[@]}" 2>"$results/doc-examples-$kname.log"); then
+		record PASS "doc examples compile against $kname" \
+			"$(grep -oE '[0-9]+ examples of [0-9]+ headers' "$results/doc-examples-$kname.log")"
+		[ "${doc_args[0]}" = "$kdebug" ] &&
+			doc_guest="insmod $docdir/kstd_doc_examples.ko && rmmod kstd_doc_examples || r=1"
+	else
+		while read -r l; do
+			record FAIL "doc example against $kname: $l"
+		done < <(grep -E '^include/.*: example does not compile$' "$results/doc-examples-$kname.log")
+		record FAIL "doc examples compile against $kname" "see $results/doc-examples-$kname.log"
+	fi
+done
+
 # dkms.conf: dkms add, build (signed), install into a private DKMS tree.
 log "DKMS"
 if "$KSTD_ROOT/scripts/dkms-test.sh" "${deb_headers##*/linux-headers-}" >"$results/dkms.log" 2>&1; then
@@ -326,6 +355,7 @@ if [ -n "$kdebug" ]; then
 		--timeout 2700 --out "$results/guest-debug" -- \
 		bash -c "insmod $moddir/kunit/kstd_test.ko && rmmod kstd_test;
 			 t=$KSTD_ROOT/scripts/guest-tests; r=0
+			 ${doc_guest:-true}
 			 \$t/module-entry.sh $moddir || r=1
 			 \$t/proc-param.sh $moddir || r=1
 			 \$t/kecho.sh $moddir $tools || r=1

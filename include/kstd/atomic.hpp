@@ -29,23 +29,28 @@
  * non-lock-free size would need a lock.  Everything is usable in any
  * context (hardirq and NMI included); nothing sleeps or allocates.
  *
+ * @noop example(conn &c, message *m)
  * @code
+ * struct message {
+ *         int payload;
+ * };
  * struct conn {
  *         kstd::atomic<unsigned long> last_active; // jiffies, any CPU
- *         kstd::atomic<bool> dying;
+ *         kstd::atomic<message *> latest;
  * };
  *
  * c.last_active.store_relaxed(kstd::jiffies::now().count);  // WRITE_ONCE
  * unsigned long t = c.last_active.load_relaxed();          // READ_ONCE
  *
  * // publish: fill *m, then make it visible; the reader sees a filled *m
- * msg.store_release(m);            // smp_store_release(&msg, m)
- * if (auto *p = msg.load_acquire()) // smp_load_acquire(&msg)
- *         use(p->payload);
+ * m->payload = 42;
+ * c.latest.store_release(m);               // smp_store_release()
+ * if (message *p = c.latest.load_acquire()) // smp_load_acquire()
+ *         kstd_pr_info("payload %d\n", p->payload);
  *
  * kstd::atomic<int> users;
  * if (users.add_return(1) == 1)    // fully ordered, like atomic_add_return()
- *         first_user();
+ *         kstd_pr_info("first user\n");
  * int seen = 0;
  * while (!users.try_compare_exchange(seen, seen + 1))
  *         ; // seen now holds the current value: retry with it
@@ -148,6 +153,7 @@ inline constexpr bool atomic_arith = atomic_integral<T> && !__is_same(T, bool);
  * constructor is constexpr, so a global kstd::atomic needs no global
  * constructor.  See the file comment for the ordering of each operation.
  *
+ * @noop example runs as a KUnit case
  * @code
  * kstd::atomic<u32> hits;            // 0
  * hits.add(1);                       // atomic_inc(): no ordering
@@ -311,8 +317,12 @@ private:
  * READ_ONCE(): load a plain field shared with C (or with code that writes
  * it with write_once()) whole, once, without ordering.  Any context.
  *
+ * @noop example(const ring *r)
  * @code
- * unsigned long data = kstd::read_once(work->data); // a kernel struct's field
+ * struct ring {
+ *         unsigned int head; // also written by C code, with WRITE_ONCE()
+ * };
+ * unsigned int head = kstd::read_once(r->head);
  * @endcode
  */
 template <class T>
@@ -329,8 +339,12 @@ template <class T>
  * WRITE_ONCE(): store @p v into a plain field shared with C whole, once,
  * without ordering.  Any context.
  *
+ * @noop example(config *cfg)
  * @code
- * kstd::write_once(params.timeout_ms, 500u);
+ * struct config {
+ *         unsigned int timeout_ms; // also read by C code, with READ_ONCE()
+ * };
+ * kstd::write_once(cfg->timeout_ms, 500u);
  * @endcode
  */
 template <class T>

@@ -16,12 +16,13 @@
  * preconditions (both ranges valid for @p n bytes; for copy_bytes(), not
  * overlapping).
  *
+ * @noop example(const u8 (&mac)[6], char *buf, kstd::size_t used, kstd::size_t len)
  * @code
- * u8 frame[64], reply[64];
- * size_t n = kstd::copy_bytes(reply, kstd::span<const u8>{frame}.first(14)); // 14
+ * u8 frame[64] = {}, reply[64];
+ * kstd::size_t n = kstd::copy_bytes(reply, kstd::span<const u8>{frame}.first(14)); // 14
  * kstd::fill_bytes(kstd::span<u8>{reply}.subspan(n), 0);  // zero the rest
  * if (kstd::equal_bytes(kstd::span<const u8>{frame}.first(6), mac))
- *         accept();
+ *         kstd_pr_info("for us\n");
  *
  * // The C spelling, for a line buffer: drop the @p used bytes at its front.
  * kstd::move_bytes(buf, buf + used, len - used);

@@ -4,6 +4,7 @@
  * @brief kstd::completion over struct completion: "this has happened",
  *        signalled once (or for everyone) and waited for with a timeout.
  *
+ * @noop example(request &req)
  * @code
  * struct request {
  *         kstd::completion done{"request.done"};

@@ -12,6 +12,7 @@
  * reference counts (kstd::refcount) or for anything a decision depends on
  * across CPUs.
  *
+ * @noop example(stats &st, kstd::seq_file &m, u64 n)
  * @code
  * struct stats {
  *         kstd::stat_counter requests, bytes_sent;

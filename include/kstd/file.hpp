@@ -6,6 +6,7 @@
  *        kstd::directory_root (a directory that names are resolved
  *        beneath, never outside).
  *
+ * @noop example(kstd::tcp_stream &stream, kstd::file &dir, kstd::fixed_string<4096> &out)
  * @code
  * // At load: the document root.
  * auto root = KSTD_TRY(kstd::directory_root::open("/var/www/html"));
@@ -37,6 +38,7 @@
  * refused), so a server serves as a user-space one would by running its
  * file-system calls as an unprivileged user:
  *
+ * @noop example(const kstd::directory_root &root, const char *name, kstd::file_attr &attr)
  * @code
  * // At load: nobody/nogroup, no groups, no capabilities.
  * auto creds = KSTD_TRY(kstd::credentials::unprivileged(65534, 65534));

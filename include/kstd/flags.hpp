@@ -4,15 +4,17 @@
  * @brief kstd::flag_set: a typed set of kernel flag bits (GFP_*, WQ_*,
  *        MSG_*, ...), so flags of one kind cannot be passed as another.
  *
+ * @noop example runs as a KUnit case
  * @code
  * struct wq_tag;
  * using wq_flags = kstd::flag_set<wq_tag>;
  * inline constexpr wq_flags unbound{KSTD_WQ_UNBOUND};
+ * inline constexpr wq_flags highpri{KSTD_WQ_HIGHPRI};
  *
  * wq_flags f = unbound | highpri;
  * if (f.has(unbound))
  *         ...
- * kstd_alloc_workqueue(name, f.bits, 0);      // the raw bits, for C
+ * unsigned int raw = f.bits;                  // the raw bits, for C
  * @endcode
  *
  * A literal type, usable in any context.

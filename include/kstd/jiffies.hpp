@@ -9,12 +9,13 @@
  * distinct type, so a millisecond count cannot be passed where ticks are
  * meant: build one with kstd::msecs(), kstd::secs() or kstd::jiffies{n}.
  *
+ * @noop example(kstd::completion &done)
  * @code
- * queue.queue(conn.idle, kstd::secs(30));             // idle timeout
+ * kstd::jiffies t0 = kstd::jiffies::now();
  * auto left = done.wait_for(kstd::msecs(500));         // result<kstd::jiffies>
  * if (!left)
  *         return left.error();                         // -ETIMEDOUT
- * kstd::jiffies t0 = kstd::jiffies::now();
+ * kstd_pr_info("done after %u ms\n", kstd::jiffies::now().since(t0).to_msecs());
  * @endcode
  *
  * Everything here is usable in any context.  When HZ divides 1000 (100, 250,

@@ -105,12 +105,16 @@ public:
 	 * the case fails and @p fn runs at once.  May sleep.
 	 *
 	 * @code
+	 * KSTD_TEST_SUITE(example_defer);
+	 *
 	 * KSTD_TEST(example_defer, runs_at_the_end)
 	 * {
 	 *         static int calls;
 	 *         test.defer([] { calls++; });
 	 *         KSTD_EXPECT_EQ(calls, 0);
 	 * }
+	 *
+	 * KSTD_TEST_SUITE_END(example_defer);
 	 * @endcode
 	 */
 	template <class F>

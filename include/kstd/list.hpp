@@ -26,6 +26,7 @@
  *   a copy of a ref takes a new reference; popping hands the list's
  *   reference back; clearing drops it.
  *
+ * @noop example runs as a KUnit case
  * @code
  * struct request {
  *         int id;
@@ -37,7 +38,7 @@
  * for (request &r : pending)
  *         kstd_pr_info("pending %d\n", r.id);
  * while (kstd::unique_ptr<request> r = pending.pop_front())
- *         finish(kstd::move(r));         // the caller owns it again
+ *         kstd_pr_info("done %d\n", r->id); // the caller owns it again
  * @endcode
  *
  * Misuse is refused, never turned into corruption: pushing a node that is
@@ -212,7 +213,11 @@ struct list_ownership<ref<T, D>> {
  * a class derived from the one that declares @p Node.  O(1)
  * push/pop/erase, O(n) size() and contains().
  *
+ * @noop example(const kstd::ref<session> &s)
  * @code
+ * struct session : kstd::ref_counted {
+ *         kstd::list_node link;
+ * };
  * kstd::intrusive_list<&session::link, kstd::ref<session>> active;
  * active.push_back(s);                 // s stays valid: the list took a new reference
  * kstd::ref<session> mine = active.erase(*s); // the list's reference, or null

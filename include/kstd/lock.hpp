@@ -34,21 +34,22 @@
  * struct stats {
  *         u64 rx = 0, tx = 0;
  * };
- * kstd::locked<stats> counters{"counters"};   // spinlock + the data it guards
+ * struct device {
+ *         kstd::locked<stats> counters{"counters"}; // spinlock + the data it guards
+ *         kstd::mutex config_lock{"config_lock"};
  *
- * void on_rx(u64 n)                            // also from IRQ handlers (threaded on RT)
- * {
- *         auto s = counters.lock_irqsave();    // unlocked at end of scope
- *         s->rx += n;
- * }
- *
- * kstd::mutex config_lock{"config_lock"};
- * kstd::result<void> reconfigure()             // may sleep
- * {
- *         auto g = KSTD_TRY(config_lock.lock_interruptible());
- *         ...
- *         return {};
- * }
+ *         void on_rx(u64 n)                         // also from IRQ handlers (threaded on RT)
+ *         {
+ *                 auto s = counters.lock_irqsave(); // unlocked at end of scope
+ *                 s->rx += n;
+ *         }
+ *         kstd::result<void> reconfigure()          // may sleep
+ *         {
+ *                 auto g = KSTD_TRY(config_lock.lock_interruptible());
+ *                 ...
+ *                 return {};
+ *         }
+ * };
  * @endcode
  *
  * Locks are neither copyable nor movable: the kernel links waiters and
@@ -584,7 +585,11 @@ inline constexpr bool spinning_lock = is_same_v<Lock, spinlock> || is_same_v<Loc
  * kstd::mutex (mutex_locked<T>); see the table at the top of lock.hpp for
  * which one a context needs on PREEMPT_RT.
  *
+ * @noop example(conn *c)
  * @code
+ * struct conn {
+ *         kstd::list_node link;
+ * };
  * kstd::locked<kstd::intrusive_list<&conn::link>> live{"live_conns"};
  * live.lock()->push_back(*c);
  * @endcode

@@ -8,6 +8,7 @@
  * compiler checks the arguments against the format (kernel extensions such
  * as `%pI4` or `%pe` are accepted as `%p`).
  *
+ * @noop example(unsigned int port, const char *who, int refs)
  * @code
  * kstd_pr_info("listening on port %u\n", port);
  * kstd_pr_warn_ratelimited("bad line from %s\n", who);
@@ -139,6 +140,7 @@
  * {
  *         KSTD_MIGHT_SLEEP(); // takes a mutex below, maybe not every time
  *         ...
+ *         return {};
  * }
  * @endcode
  */

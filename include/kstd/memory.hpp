@@ -7,6 +7,7 @@
  * Every allocation names its GFP flags, reports failure as a result (never
  * a null pointer dereferenced later) and is freed exactly once by its owner.
  *
+ * @noop example runs as a KUnit case
  * @code
  * struct conn { int fd; conn(int f) : fd(f) {} };
  *

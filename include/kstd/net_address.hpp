@@ -27,6 +27,7 @@
  * 10.0.0.1 and \::ffff:10.0.0.1 are different addresses to equality, as
  * they are different sockets to the kernel.
  *
+ * @noop example runs as a KUnit case
  * @code
  * auto any = kstd::socket_address::ipv6_any(8080);   // [::]:8080
  * auto lo = kstd::socket_address::ipv4_loopback(0);  // 127.0.0.1, any port
@@ -97,6 +98,7 @@ constexpr parse_errc parse_strict_dec(string_view s, u32 max, u32 &out) noexcept
  * Equality compares family and bytes: an IPv4 address never equals its
  * IPv4-mapped IPv6 form (see unmapped()).
  *
+ * @noop example runs as a KUnit case
  * @code
  * auto a = kstd::ip_address::parse("192.0.2.1");             // parse_result
  * if (a && a->is_ipv4() && a->bytes()[0] == 192) ...
@@ -169,6 +171,7 @@ public:
 	 * parse_errc::invalid.  Accepts what inet_pton() accepts (the host
 	 * tests compare them).
 	 *
+	 * @noop example(kstd::string_view text)
 	 * @code
 	 * kstd::ip_address a = KSTD_TRY(kstd::ip_address::parse(text));          // -EINVAL/-ERANGE
 	 * auto v6 = kstd::ip_address::parse("1.2.3.4", kstd::address_family::ipv6); // invalid
@@ -515,6 +518,7 @@ struct host_port {
  * port and scope id (not the IPv6 flow label); an IPv4 address never equals
  * its IPv4-mapped IPv6 form.
  *
+ * @noop example runs as a KUnit case
  * @code
  * kstd::socket_address a(kstd::ip_address::ipv4(10, 0, 0, 1), 80);
  * auto b = kstd::socket_address::parse("[::ffff:10.0.0.1]:80");
@@ -592,6 +596,7 @@ public:
 	 * (IPv4 without brackets, IPv6 only within them, no zone), the port
 	 * as parse_port().  The scope id is 0.
 	 *
+	 * @noop example runs as a KUnit case
 	 * @code
 	 * kstd::socket_address to = KSTD_TRY(kstd::socket_address::parse("[::1]:8080"));
 	 * @endcode

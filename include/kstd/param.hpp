@@ -22,12 +22,15 @@
  * KSTD_MODULE_PARAM(bench, bool, false, 0444, "benchmark mode: no logging");
  * KSTD_MODULE_PARAM_STRING(docroot, 256, "/var/www", 0444, "directory to serve");
  *
- * kstd::result<kstd::unique_ptr<server>> server::create()
- * {
- *         u16 p = port.get();                          // typed, atomic read
- *         kstd::string_view root = docroot.view();     // 0444: never changes
- *         ...
- * }
+ * struct server {
+ *         static kstd::result<kstd::unique_ptr<server>> create()
+ *         {
+ *                 u16 p = port.get();                      // typed, atomic read
+ *                 kstd::string_view root = docroot.view(); // 0444: never changes
+ *                 ...
+ *                 return kstd::make_unique<server>(kstd::gfp::kernel);
+ *         }
+ * };
  * @endcode
  *
  * Types (@p type may be written as below, or as any spelling of the same

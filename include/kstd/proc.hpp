@@ -64,6 +64,7 @@
  *         kstd::result<void> on_line(::net *net, kstd::string_view line);
  *         void show(kstd::seq_file &m, ::net *net);
  * };
+ * dropper d;
  * auto e = KSTD_TRY(kstd::pernet_proc_entry::create(
  *         "drop_tcp_sock", 0600, d, {.write_capability = KSTD_CAP_NET_ADMIN}));
  * @endcode

@@ -17,6 +17,7 @@
  * one, and dropping the last one destroys the T and frees it (kfree, or
  * the Deleter given).
  *
+ * @noop example runs as a KUnit case
  * @code
  * struct session : kstd::ref_counted {
  *         int id;

@@ -75,6 +75,7 @@ public:
 	 * kstd/errno.h does not name (one the kernel added later).  A static
 	 * string.  Any context.
 	 *
+	 * @noop example(kstd::tcp_stream &sock, const char *buf, kstd::size_t n)
 	 * @code
 	 * if (auto r = sock.send_all(buf, n); !r)
 	 *         kstd_pr_warn("send: %s\n", r.error().name()); // "send: EPIPE"
@@ -97,9 +98,11 @@ public:
 	 * kernel-internal ones of linux/errno.h (`error::restartsys()`,
 	 * `error::probe_defer()`, `error::notsupp()`), from kstd/errno.h.
 	 *
+	 * @noop example(const kstd::result<kstd::file> &r) -> int
 	 * @code
 	 * if (r.error() == kstd::error::notdir())
 	 *         return 404;
+	 * return 500;
 	 * @endcode
 	 */
 	///@{
@@ -360,6 +363,7 @@ inline void kstd::result<T>::warn_no_error() noexcept
  * the enclosing function (which must return a kstd::result or kstd::error),
  * on success yield the value (moved out).
  *
+ * @noop example(kstd::tcp_stream &sock, kstd::size_t len)
  * @code
  * auto buf = KSTD_TRY(kstd::make_unique<u8[]>(kstd::gfp::kernel, len));
  * KSTD_TRY(sock.send_all(buf.get(), len));

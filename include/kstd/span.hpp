@@ -10,8 +10,10 @@
  * out-of-bounds read by an unchecked length.  operator[] is unchecked, like
  * an array (use it after a size check); at() returns a pointer or nullptr.
  *
+ * @noop example runs as a KUnit case
  * @code
- * u8 frame[64];
+ * u8 frame[64] = {};
+ * const int ints[4] = {1, 2, 3, 4};
  * kstd::span<u8> all{frame};                  // 64 elements
  * kstd::span<u8> hdr = all.first(14);         // 14 elements
  * kstd::span<u8> body = all.subspan(14);      // the remaining 50

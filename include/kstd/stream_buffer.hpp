@@ -114,6 +114,7 @@ namespace detail {
  * out complete messages as views into the buffer, and what is left of an
  * incomplete one stays for the next fill().
  *
+ * @noop example(kstd::tcp_stream &stream, void (*handle)(kstd::string_view line))
  * @code
  * auto rx = KSTD_TRY(kstd::recv_buffer::create(kstd::gfp::kernel, 4096, 1024));
  * // in the work item, after a readable event:
@@ -167,6 +168,7 @@ public:
 	 * capacity).  -EINVAL if @p capacity is 0 or @p max_line exceeds it,
 	 * -ENOMEM.  May sleep if @p flags allow it (gfp::kernel).
 	 *
+	 * @noop example runs as a KUnit case
 	 * @code
 	 * auto rx = kstd::recv_buffer::create(kstd::gfp::kernel, 8192, 512);
 	 * if (!rx)
@@ -200,6 +202,7 @@ public:
 	 * Process context; might sleep (takes the socket lock, never waits for
 	 * data).
 	 *
+	 * @noop example(kstd::recv_buffer &rx, kstd::tcp_stream &stream) -> void
 	 * @code
 	 * auto got = rx.fill(stream);
 	 * if (got && *got == kstd::recv_status::again)
@@ -244,6 +247,7 @@ public:
 	 * unfinished last line), -EMSGSIZE if max_line() bytes are buffered
 	 * without one.  Any context; doesn't sleep.
 	 *
+	 * @noop example(kstd::recv_buffer &rx)
 	 * @code
 	 * for (auto line = rx.next_line(); line; line = rx.next_line())
 	 *         kstd_pr_info("got %.*s\n", static_cast<int>(line->size()), line->data());
@@ -272,6 +276,7 @@ public:
 	 * fewer are buffered, -EMSGSIZE if @p n exceeds capacity() (it could
 	 * never be complete).  Any context; doesn't sleep.
 	 *
+	 * @noop example(kstd::recv_buffer &rx)
 	 * @code
 	 * auto hdr = rx.next_frame(4);              // a 4-byte length prefix
 	 * @endcode
@@ -301,8 +306,9 @@ public:
 	 * data() as text, for a parser that works on characters (an HTTP
 	 * head).  Same lifetime as data().  Any context.
 	 *
+	 * @noop example(const kstd::recv_buffer &rx, int (*parse)(kstd::string_view head))
 	 * @code
-	 * auto status = parser.parse(rx.text());
+	 * int status = parse(rx.text());
 	 * @endcode
 	 */
 	[[nodiscard]] string_view text() const noexcept
@@ -355,13 +361,14 @@ private:
  * kept, in order, and flush() sends it when socket_event::writable says
  * there is space again.
  *
+ * @noop example(kstd::tcp_stream &stream)
  * @code
  * auto tx = KSTD_TRY(kstd::send_buffer::create(kstd::gfp::kernel, 16384));
  * // in the work item:
  * KSTD_TRY(tx.write(stream, "+OK\r\n"));    // sent, or queued behind earlier bytes
  * auto f = tx.flush(stream);                // on the writable event
  * if (!f && f.error() == kstd::error::again())
- *         return;                           // still pending: wait for writable
+ *         return {};                        // still pending: wait for writable
  * @endcode
  *
  * Bytes leave in the order they were given, whether write() sent them at
@@ -400,6 +407,7 @@ public:
 	 * A buffer of @p capacity bytes, allocated now with @p flags.
 	 * -EINVAL for 0, -ENOMEM.  May sleep if @p flags allow it.
 	 *
+	 * @noop example runs as a KUnit case
 	 * @code
 	 * auto tx = kstd::send_buffer::create(kstd::gfp::kernel, 65536);
 	 * @endcode
@@ -421,6 +429,7 @@ public:
 	 * segment).  Process context; might sleep (the socket lock, never
 	 * waits for space).
 	 *
+	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream, kstd::string_view reply) -> void
 	 * @code
 	 * if (auto w = tx.write(stream, reply); !w && w.error() == kstd::error::nospc())
 	 *         return;   // too much pending: wait for writable, read no more
@@ -457,6 +466,7 @@ public:
 	 * then flush() once).  -EMSGSIZE / -ENOSPC as write(), taking
 	 * nothing.  Any context; doesn't sleep.
 	 *
+	 * @noop example(kstd::send_buffer &tx)
 	 * @code
 	 * KSTD_TRY(tx.append("HTTP/1.1 200 OK\r\n"));
 	 * @endcode
@@ -477,6 +487,7 @@ public:
 	 * room() bytes long; pending bytes may move to the front to make it
 	 * so, which ends an earlier prepare()'s span.  Any context.
 	 *
+	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream)
 	 * @code
 	 * kstd::span<kstd::u8> space = tx.prepare();
 	 * auto n = stream.try_recv(space.data(), space.size());
@@ -500,10 +511,12 @@ public:
 	 * errors otherwise.  @p more as for write().  Process context; might
 	 * sleep (the socket lock, never waits for space).
 	 *
+	 * @noop example(kstd::send_buffer &tx, kstd::tcp_stream &stream)
 	 * @code
 	 * auto f = tx.flush(stream);
-	 * if (!f)
-	 *         return f.error() == kstd::error::again() ? wait() : close();
+	 * if (!f && f.error() != kstd::error::again())
+	 *         return f.error(); // the connection is gone: close it
+	 * // Sent, or -EAGAIN: the writable event brings us back.
 	 * @endcode
 	 */
 	[[nodiscard]] result<void> flush(tcp_stream &stream, msg_flags more = msg::none) noexcept

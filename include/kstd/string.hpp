@@ -13,6 +13,7 @@
  * not fit).  In kernel code a failed parse_result converts to kstd::error
  * (-EINVAL or -ERANGE), so KSTD_TRY() works on it.
  *
+ * @noop example(kstd::string_view name, u32 n)
  * @code
  * kstd::result<void> handle(kstd::string_view line)   // "NAME COUNT"
  * {
@@ -21,6 +22,7 @@
  *                 return kstd::error::inval();
  *         u32 n = KSTD_TRY(kstd::parse_u32(count.trim()));
  *         ...
+ *         return {};
  * }
  *
  * u16 port = KSTD_TRY(kstd::parse_u16("8080"));

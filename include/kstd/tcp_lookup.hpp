@@ -21,6 +21,7 @@
  * ([\::ffff:a.b.c.d]) stands for the IPv4 address it maps, so a dual-stack
  * socket's IPv4 connection is found either way.
  *
+ * @noop example(::net *net)
  * @code
  * auto local = kstd::socket_address::ipv4(127, 0, 0, 1, 40000);
  * auto peer = kstd::socket_address::ipv4(127, 0, 0, 1, 80);

@@ -62,6 +62,7 @@
  * return null to refuse (the server closes @p s if it is still there; the
  * owner counts why).
  *
+ * @noop example(kstd::unique_ptr<server> &self)
  * @code
  * struct server;
  * struct connection : kstd::tcp_connection {

@@ -10,18 +10,20 @@
  * the caller, `run("worker", loop)`.  The function returns an int exit code
  * (or void for 0) and should return once kthread::should_stop() is true.
  *
+ * @noop example(kstd::unique_ptr<server> &srv)
  * @code
  * struct server {
  *         kstd::wait_queue events{"server.events"};
  *         int accept_loop()                                  // the thread
  *         {
  *                 while (!kstd::kthread::should_stop()) {
- *                         (void)events.wait_for([&] { return ready() ||
+ *                         (void)events.wait_for([&] { return has_work.load_relaxed() ||
  *                                 kstd::kthread::should_stop(); }, kstd::secs(1));
  *                         ...
  *                 }
  *                 return 0;
  *         }
+ *         kstd::atomic<bool> has_work;
  *         kstd::kthread thread;  // declared last: stopped first
  * };
  * srv->thread = KSTD_TRY(kstd::kthread::run<&server::accept_loop>("kecho", *srv));

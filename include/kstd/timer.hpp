@@ -12,6 +12,7 @@
  * kstd::delayed_work (workqueue.hpp): same arming API, and the handler runs
  * in process context where it may sleep.
  *
+ * @noop example(watchdog &wd)
  * @code
  * struct watchdog {
  *         void on_expire();                       // softirq context

@@ -4,7 +4,11 @@
  * @brief kstd::wait_queue over struct wait_queue_head: sleep until a C++
  *        predicate holds (wait_event() and friends), with a timeout.
  *
+ * @noop example(mailbox &box, msg &m)
  * @code
+ * struct msg {
+ *         kstd::list_node link;
+ * };
  * struct mailbox {
  *         kstd::wait_queue readers{"mailbox.readers"};
  *         kstd::locked<kstd::intrusive_list<&msg::link>> queue{"mailbox.queue"};

@@ -25,6 +25,7 @@
  *   T).  If the item was already pending the pointer is handed back instead
  *   of leaking; cancel() returns ownership when it dequeued the item.
  *
+ * @noop example(connection &c)
  * @code
  * struct connection {
  *         void on_ready();                              // process context
@@ -290,9 +291,17 @@ public:
 	 * itself) or by someone else (a module unloading) tells the two
 	 * apart with it: only the other thread may wait for the work.
 	 * Process context; doesn't sleep.
+	 *
 	 * @code
-	 * if (!work.is_current())
-	 *         work.cancel_sync(); // not from inside the callback: it would wait for itself
+	 * struct conn {
+	 *         void run();
+	 *         void stop() // from run() itself, or from the module's exit
+	 *         {
+	 *                 if (!work.is_current())
+	 *                         work.cancel_sync(); // from the callback, it would wait for itself
+	 *         }
+	 *         kstd::work<conn, &conn::run> work{this};
+	 * };
 	 * @endcode
 	 */
 	[[nodiscard]] bool is_current() noexcept { return current_work() == raw(); }
