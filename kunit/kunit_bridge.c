@@ -507,3 +507,32 @@ unlock:
 	}
 	return err;
 }
+
+/* ---- cboundary: added on the cboundary branch ---------------------------- */
+
+/* init_net's reference count (struct net's ns.count). */
+int kstd_kunit_init_net_refs(void)
+{
+	return refcount_read(&init_net.ns.count);
+}
+
+/*
+ * The kernel's own getsockopt(SOL_TCP, @opt) of @sock, as user space calls
+ * it (the protocol's ->getsockopt takes user pointers: @ubuf is user
+ * memory from kstd_kunit_user_buf(), at least two ints).  The value, or a
+ * negative errno.
+ */
+int kstd_kunit_tcp_getsockopt(struct socket *sock, unsigned long ubuf, int opt)
+{
+	int __user *uval = (int __user *)ubuf;
+	int len = sizeof(int), val, err;
+
+	if (copy_to_user(uval + 1, &len, sizeof(len)))
+		return -EFAULT;
+	err = sock->ops->getsockopt(sock, SOL_TCP, opt, (char __user *)uval, uval + 1);
+	if (err)
+		return err;
+	if (copy_from_user(&val, uval, sizeof(val)))
+		return -EFAULT;
+	return val;
+}

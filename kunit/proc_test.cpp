@@ -417,22 +417,54 @@ KSTD_TEST(proc, pernet_limits)
 	auto long_name = kstd::pernet_proc_entry::create(
 		"a_name_that_is_far_too_long_for_a_proc_net_entry_in_kstd_0123456789", 0444, h);
 	EXPECT(!long_name && long_name.error() == kstd::error::nametoolong());
-	/* KSTD_PERNET_PROC_SLOTS registrations at once; one more is refused. */
-	kstd::pernet_proc_entry entries[KSTD_PERNET_PROC_SLOTS];
-	int made = 0;
-	for (unsigned int i = 0; i < KSTD_PERNET_PROC_SLOTS; i++) {
-		kstd::fixed_string<32> n;
-		n.appendf("kstd_kif_net%u", i);
-		auto e = kstd::pernet_proc_entry::create(n.c_str(), 0444, h);
+	kstd::proc_options too_long_lines;
+	too_long_lines.max_line = KSTD_PROC_MAX_LINE_LIMIT + 1;
+	auto bad = kstd::pernet_proc_entry::create("kstd_kif_net", 0444, h, too_long_lines);
+	EXPECT(!bad && bad.error() == kstd::error::inval());
+}
+
+/* ---- cboundary: cases added on the cboundary branch (convert at merge) ---- */
+
+/*
+ * Any number of /proc/net entries at once: twelve, each with its own file
+ * in init_net that reads and writes through its own handler, and each gone
+ * after its entry is destroyed (the helpers once had a pool of eight,
+ * -ENOSPC beyond).
+ */
+KSTD_TEST(proc, pernet_entries_beyond_eight)
+{
+	constexpr unsigned int count = 12;
+	procfs fs(test);
+	EXPECT(fs.ok());
+	net_recorder h[count];
+	kstd::pernet_proc_entry entries[count];
+	kstd::fixed_string<32> names[count];
+	unsigned int made = 0;
+	for (unsigned int i = 0; i < count; i++) {
+		names[i].appendf("net/kstd_kif_many%u", i);
+		auto e = kstd::pernet_proc_entry::create(names[i].c_str() + 4, 0600, h[i]);
 		if (e) {
 			entries[i] = kstd::move(e).value();
 			made++;
 		}
 	}
-	EXPECT_EQ(made, KSTD_PERNET_PROC_SLOTS);
-	auto extra = kstd::pernet_proc_entry::create("kstd_kif_extra", 0444, h);
-	EXPECT(!extra && extra.error().to_errno() == -KSTD_ENOSPC);
-	entries[3].reset();
-	auto again = kstd::pernet_proc_entry::create("kstd_kif_extra", 0444, h);
-	EXPECT(again.has_value());
+	EXPECT_EQ(made, count);
+	for (unsigned int i = 0; i < count; i++) {
+		EXPECT(read_file(fs, names[i].c_str()) == "init_net 0\n");
+		EXPECT_EQ(write_file(fs, names[i].c_str(), "10.0.0.1:80\n"), 12);
+		EXPECT_EQ(h[i].lines, 1);
+		EXPECT(h[i].last_net == kstd_kunit_init_net());
+		EXPECT(read_file(fs, names[i].c_str()) == "init_net 1\n");
+	}
+	/* Out of order: the others stay. */
+	entries[5].reset();
+	entries[0].reset();
+	for (unsigned int i = 0; i < count; i++) {
+		open_file f(fs, names[i].c_str(), 0);
+		EXPECT_EQ(f.err(), i == 5 || i == 0 ? -KSTD_ENOENT : 0);
+	}
+	for (auto &e : entries)
+		e.reset();
+	open_file gone(fs, names[count - 1].c_str(), 0);
+	EXPECT_EQ(gone.err(), -KSTD_ENOENT);
 }
