@@ -510,6 +510,8 @@ unlock:
 
 /* ---- cboundary: added on the cboundary branch ---------------------------- */
 
+#include <linux/tcp.h>
+
 /* init_net's reference count (struct net's ns.count). */
 int kstd_kunit_init_net_refs(void)
 {
@@ -517,19 +519,19 @@ int kstd_kunit_init_net_refs(void)
 }
 
 /*
- * The kernel's own getsockopt(SOL_TCP, @opt) of @sock, as user space calls
- * it (the protocol's ->getsockopt takes user pointers: @ubuf is user
- * memory from kstd_kunit_user_buf(), at least two ints).  The value, or a
- * negative errno.
+ * The kernel's own getsockopt(SOL_TCP, TCP_DEFER_ACCEPT) of @sock, as user
+ * space calls it (the protocol's ->getsockopt takes user pointers: @ubuf
+ * is user memory from kstd_kunit_user_buf(), at least two ints).  The
+ * value, or a negative errno.
  */
-int kstd_kunit_tcp_getsockopt(struct socket *sock, unsigned long ubuf, int opt)
+int kstd_kunit_tcp_defer_accept(struct socket *sock, unsigned long ubuf)
 {
 	int __user *uval = (int __user *)ubuf;
 	int len = sizeof(int), val, err;
 
 	if (copy_to_user(uval + 1, &len, sizeof(len)))
 		return -EFAULT;
-	err = sock->ops->getsockopt(sock, SOL_TCP, opt, (char __user *)uval, uval + 1);
+	err = sock->ops->getsockopt(sock, SOL_TCP, TCP_DEFER_ACCEPT, (char __user *)uval, uval + 1);
 	if (err)
 		return err;
 	if (copy_from_user(&val, uval, sizeof(val)))

@@ -96,9 +96,9 @@ int kstd_kunit_run_threads_mm(int nr, void (*fn)(void *arg), void *arg) KSTD_NOE
 int kstd_kunit_fs_make(struct vfsmount *mnt, const char *path, char kind, const char *data,
 		       __SIZE_TYPE__ len, unsigned int mode) KSTD_NOEXCEPT;
 
-/* cboundary: init_net's reference count; the kernel's getsockopt(SOL_TCP, opt). */
+/* cboundary: init_net's reference count; the kernel's getsockopt(TCP_DEFER_ACCEPT). */
 int kstd_kunit_init_net_refs(void) KSTD_NOEXCEPT;
-int kstd_kunit_tcp_getsockopt(struct socket *sock, unsigned long ubuf, int opt) KSTD_NOEXCEPT;
+int kstd_kunit_tcp_defer_accept(struct socket *sock, unsigned long ubuf) KSTD_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,12 @@
  * file data to a socket, directory listings.  Included by lib/kstd.c (one
  * object per module); prototypes in <kstd/bindings/file.h>.
  *
+ * Why C: struct path, file, cred, pipe_inode_info, dir_context and the
+ * splice descriptor are structs C++ cannot see, and override_creds(),
+ * pipe_buf_*() and iov_iter setup are inlines over their fields.  Copies of
+ * kernel internals here: the splice-to-socket actor (see its comment) and,
+ * on 6.1, the vfs_path_lookup() declaration.
+ *
  * Confinement.  kstd_file_open_beneath() resolves a name with
  * vfs_path_lookup() from the root and LOOKUP_BENEATH | LOOKUP_NO_MAGICLINKS,
  * the flags behind openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS): the

@@ -3,6 +3,13 @@
  * C helpers: module parameters, /proc and /proc/net entries.
  * Included by lib/kstd.c (one object per module); prototypes in
  * <kstd/bindings/kernel_if.h>.
+ *
+ * Why C: struct proc_ops, seq_file, pernet_operations and kernel_param are
+ * filled in with kernel types and callbacks of kernel signatures, and
+ * copy_from_user(), cond_resched() and pde_data() are inlines or macros.
+ * The policy is C++'s: how written bytes become lines (the line discipline,
+ * kstd::detail::proc_line_writer) and the limits on max_line are in
+ * <kstd/proc.hpp>; this file only registers, opens, forwards and removes.
  */
 #include <linux/atomic.h>
 #include <linux/capability.h>

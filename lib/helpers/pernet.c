@@ -3,6 +3,10 @@
  * C helpers: per-network-namespace storage.  Included by lib/kstd.c (one
  * object per module); prototypes in <kstd/bindings/pernet.h>.
  *
+ * Why C: struct pernet_operations (const members since 6.12) and
+ * net_generic() (an inline over struct net's RCU-protected array) are
+ * kernel internals C++ cannot see.
+ *
  * A pernet_operations with only .id and .size: the netns core allocates
  * .size zeroed bytes for each namespace (ops_init) and frees them after
  * every exit callback has run (ops_free), so nothing here runs per

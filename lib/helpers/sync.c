@@ -3,6 +3,11 @@
  * C helpers: kthreads, completions, wait queues, timers, refcounts.
  * Included by lib/kstd.c (one object per module); prototypes in
  * <kstd/bindings/sync.h>.
+ *
+ * Why C: kthread_run(), init_completion(), wait_event*(), timer_setup()
+ * are macros (with a static lockdep key per call site), and the timer
+ * teardown functions changed names between 6.1 and 6.12 (kstd.mk's
+ * feature tests pick them).
  */
 #include <linux/completion.h>
 #include <linux/delay.h>

@@ -4,6 +4,9 @@
  * destroy it.  Included by lib/kstd.c (one object per module); prototypes
  * in <kstd/bindings/tcp_diag.h>.
  *
+ * Why C: the established-hash lookups and the TIME-WAIT socket are static
+ * inlines over struct net, inet_hashinfo and inet_timewait_sock.
+ *
  * This is what sock_diag's SOCK_DESTROY (`ss -K`) does for one socket:
  * inet_diag_find_one_icsk() + tcp_abort(), with the kernel drift kept
  * here:

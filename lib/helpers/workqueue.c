@@ -4,6 +4,9 @@
  * Included by lib/kstd.c (one object per module); prototypes in
  * <kstd/bindings/workqueue.h>.
  *
+ * Why C: INIT_WORK() and alloc_workqueue() are macros (a static lockdep
+ * key per call site; varargs).
+ *
  * Queueing, flushing and cancelling are the kernel's exported functions,
  * called directly from C++; only initialisation (macros with a static
  * lockdep key per call site), queue allocation (a varargs macro whose flags
