@@ -518,6 +518,12 @@ int kstd_kunit_init_net_refs(void)
 	return refcount_read(&init_net.ns.count);
 }
 
+/* init_net's passive reference count (what keeps struct net allocated). */
+int kstd_kunit_init_net_passive_refs(void)
+{
+	return refcount_read(&init_net.passive);
+}
+
 /*
  * The kernel's own getsockopt(SOL_TCP, TCP_DEFER_ACCEPT) of @sock, as user
  * space calls it (the protocol's ->getsockopt takes user pointers: @ubuf

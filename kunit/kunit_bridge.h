@@ -98,6 +98,7 @@ int kstd_kunit_fs_make(struct vfsmount *mnt, const char *path, char kind, const 
 
 /* cboundary: init_net's reference count; the kernel's getsockopt(TCP_DEFER_ACCEPT). */
 int kstd_kunit_init_net_refs(void) KSTD_NOEXCEPT;
+int kstd_kunit_init_net_passive_refs(void) KSTD_NOEXCEPT;
 int kstd_kunit_tcp_defer_accept(struct socket *sock, unsigned long ubuf) KSTD_NOEXCEPT;
 
 #ifdef __cplusplus

@@ -1131,23 +1131,28 @@ KSTD_TEST(socket, send_page_zero_copy)
  * where the kernel has it, the same by hand elsewhere: kstd_sock_hold_net()
  * in lib/helpers/socket.c), and closing it drops exactly that one: a socket
  * that never connected is freed at once (no RCU-deferred listener, no
- * TIME-WAIT), so init_net's count returns to where it was.  Fails if the
- * fallback takes a second reference, forgets one, or drops the one a
- * kernel socket was created with twice.
+ * TIME-WAIT), so init_net's count returns to where it was.  The passive
+ * reference recent kernels give a kernel socket (net_passive_inc() in
+ * sk_alloc()) is dropped by the upgrade: the passive count never moves.
+ * Fails if the fallback takes a second reference, forgets one, or keeps or
+ * drops twice the passive one.
  */
 KSTD_TEST(socket, holds_and_drops_one_netns_reference)
 {
 	const int families[] = {KSTD_AF_INET, KSTD_AF_INET6};
 	for (int family : families) {
 		int before = kstd_kunit_init_net_refs();
+		int passive = kstd_kunit_init_net_passive_refs();
 		::socket *s = nullptr;
 		EXPECT_EQ(kstd_sock_create(nullptr, family, &s), 0);
 		if (!s)
 			return;
 		EXPECT(kstd_kunit_sock_holds_net(s));
 		EXPECT_EQ(kstd_kunit_init_net_refs() - before, 1);
+		EXPECT_EQ(kstd_kunit_init_net_passive_refs(), passive);
 		sock_release(s);
 		EXPECT_EQ(kstd_kunit_init_net_refs(), before);
+		EXPECT_EQ(kstd_kunit_init_net_passive_refs(), passive);
 	}
 }
 

@@ -95,7 +95,8 @@ static int kstd_sockaddr_len(const struct kstd_sockaddr *addr)
  * repeated (a copy of kernel internals: sk_net_refcnt, ns_tracker,
  * sock_inuse_add()); the kstd_socket case
  * holds_and_drops_one_netns_reference checks either way that the socket
- * holds one reference on its namespace and that closing it drops it.
+ * holds one reference on its namespace, no passive one, and that closing
+ * it drops it.
  */
 #ifdef KSTD_HAVE_SK_NET_REFCNT_UPGRADE
 static void kstd_sock_hold_net(struct sock *sk)
@@ -109,6 +110,10 @@ static void kstd_sock_hold_net(struct sock *sk)
 
 #ifdef KSTD_HAVE_NETNS_TRACKER_FREE
 	__netns_tracker_free(net, &sk->ns_tracker, false);
+#endif
+#ifdef KSTD_HAVE_NET_PASSIVE_DEC
+	/* Kernels with net_passive_dec() give kernel sockets a passive reference. */
+	net_passive_dec(net);
 #endif
 	sk->sk_net_refcnt = 1;
 	get_net_track(net, &sk->ns_tracker, GFP_KERNEL);
