@@ -112,8 +112,13 @@ static void kstd_sock_hold_net(struct sock *sk)
 	__netns_tracker_free(net, &sk->ns_tracker, false);
 #endif
 #ifdef KSTD_HAVE_NET_PASSIVE_DEC
-	/* Kernels with net_passive_dec() give kernel sockets a passive reference. */
-	net_passive_dec(net);
+	/*
+	 * Kernels with net_passive_dec() give kernel sockets a passive
+	 * reference (sk_alloc()); it is not exported, and the namespace holds
+	 * a passive reference of its own while it is alive (as here), so
+	 * this one never is the last.
+	 */
+	refcount_dec(&net->passive);
 #endif
 	sk->sk_net_refcnt = 1;
 	get_net_track(net, &sk->ns_tracker, GFP_KERNEL);
