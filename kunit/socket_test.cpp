@@ -1172,8 +1172,8 @@ KSTD_TEST(socket, defer_accept_reads_back_as_the_kernel_does)
 	if (!ubuf || !l)
 		return;
 	int differ = 0;
-	const int values[] = {0,   1,   2,   3,   4,    5,     7,     8,   15,  30,
-			      31,  60,  100, 119, 120,  121,  240,   1000, 30000, 100000};
+	const int values[] = {0,  1,  2,   3,	4,   5,	  7,   8,    15,    30,
+			      31, 60, 100, 119, 120, 121, 240, 1000, 30000, 100000};
 	for (int secs : values) {
 		EXPECT_EQ(kstd_sock_setopt(l->raw(), KSTD_SOCKOPT_DEFER_ACCEPT, secs), 0);
 		int ours = kstd_sock_getopt(l->raw(), KSTD_SOCKOPT_DEFER_ACCEPT);

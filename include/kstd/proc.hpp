@@ -471,10 +471,10 @@ public:
 		// H, and the caller keeps it alive while the entry exists.
 		KSTD_MIGHT_SLEEP();
 		unsigned int max_line = KSTD_TRY(detail::proc_max_line(opts.max_line));
-		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(
-			kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
-					 &detail::proc_dispatch<H, false>::table, &handler,
-					 max_line, opts.write_capability)));
+		::kstd_proc_node *n = KSTD_TRY(
+			from_err_ptr(kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
+						      &detail::proc_dispatch<H, false>::table,
+						      &handler, max_line, opts.write_capability)));
 		// SAFETY: n is a new entry (error pointers were turned into an
 		// error above), owned by nothing else; e removes it.
 		proc_entry e;

@@ -15,16 +15,17 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kstrtox.h>
+#include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
 
 /* ---- module parameters ------------------------------------------------- */
 
