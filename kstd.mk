@@ -154,6 +154,9 @@ kstd_features := \
 	$(call kstd_have,KERNEL_SENDPAGE,include/linux/net.h,kernel_sendpage) \
 	$(call kstd_have,SK_NET_REFCNT_UPGRADE,include/net/sock.h,sk_net_refcnt_upgrade) \
 	$(call kstd_have,NETNS_TRACKER_FREE,include/net/net_namespace.h,__netns_tracker_free) \
+	$(call kstd_have,SPLICE_TO_SOCKET,include/linux/splice.h,splice_to_socket) \
+	$(call kstd_have,NAMEI_VFS_PATH_LOOKUP,include/linux/namei.h,vfs_path_lookup) \
+	$(call kstd_have,NET_PASSIVE_DEC,include/net/net_namespace.h,net_passive_dec) \
 	$(call kstd_have_arg,INET_LOOKUP_HASHINFO,include/net/inet_hashtables.h, \
 		__inet_lookup_established,inet_hashinfo) \
 	$(call kstd_have_arg,INET6_LOOKUP_HASHINFO,include/net/inet6_hashtables.h, \

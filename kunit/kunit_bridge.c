@@ -521,3 +521,40 @@ void kstd_kunit_fake_end(struct kunit *fake)
 	kunit_cleanup(fake);
 	kfree(fake);
 }
+
+/* ---- cboundary: added on the cboundary branch ---------------------------- */
+
+#include <linux/tcp.h>
+
+/* init_net's reference count (struct net's ns.count). */
+int kstd_kunit_init_net_refs(void)
+{
+	return refcount_read(&init_net.ns.count);
+}
+
+/* init_net's passive reference count (what keeps struct net allocated). */
+int kstd_kunit_init_net_passive_refs(void)
+{
+	return refcount_read(&init_net.passive);
+}
+
+/*
+ * The kernel's own getsockopt(SOL_TCP, TCP_DEFER_ACCEPT) of @sock, as user
+ * space calls it (the protocol's ->getsockopt takes user pointers: @ubuf
+ * is user memory from kstd_kunit_user_buf(), at least two ints).  The
+ * value, or a negative errno.
+ */
+int kstd_kunit_tcp_defer_accept(struct socket *sock, unsigned long ubuf)
+{
+	int __user *uval = (int __user *)ubuf;
+	int len = sizeof(int), val, err;
+
+	if (copy_to_user(uval + 1, &len, sizeof(len)))
+		return -EFAULT;
+	err = sock->ops->getsockopt(sock, SOL_TCP, TCP_DEFER_ACCEPT, (char __user *)uval, uval + 1);
+	if (err)
+		return err;
+	if (copy_from_user(&val, uval, sizeof(val)))
+		return -EFAULT;
+	return val;
+}

@@ -100,6 +100,11 @@ int kstd_kunit_fake_failed(struct kunit *fake) KSTD_NOEXCEPT;
 int kstd_kunit_fake_skipped(struct kunit *fake) KSTD_NOEXCEPT;
 void kstd_kunit_fake_end(struct kunit *fake) KSTD_NOEXCEPT;
 
+/* init_net's reference counts; the kernel's own getsockopt(TCP_DEFER_ACCEPT). */
+int kstd_kunit_init_net_refs(void) KSTD_NOEXCEPT;
+int kstd_kunit_init_net_passive_refs(void) KSTD_NOEXCEPT;
+int kstd_kunit_tcp_defer_accept(struct socket *sock, unsigned long ubuf) KSTD_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif

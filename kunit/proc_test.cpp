@@ -52,7 +52,8 @@ struct procfs {
 	::vfsmount *mnt;
 	unsigned long ubuf;
 	explicit procfs(kstd::kunit::test &test)
-		: mnt(kstd_kunit_mount("proc")), ubuf(kstd_kunit_user_buf(test.raw(), ubuf_size))
+		: mnt(kstd_kunit_mount("proc")),
+		  ubuf(kstd_kunit_user_buf(test.raw(), ubuf_size))
 	{
 	}
 	~procfs()
@@ -421,24 +422,54 @@ KSTD_TEST(kstd_proc, pernet_limits)
 	auto long_name = kstd::pernet_proc_entry::create(
 		"a_name_that_is_far_too_long_for_a_proc_net_entry_in_kstd_0123456789", 0444, h);
 	KSTD_EXPECT(!long_name && long_name.error() == kstd::error::nametoolong());
-	/* KSTD_PERNET_PROC_SLOTS registrations at once; one more is refused. */
-	kstd::pernet_proc_entry entries[KSTD_PERNET_PROC_SLOTS];
-	int made = 0;
-	for (unsigned int i = 0; i < KSTD_PERNET_PROC_SLOTS; i++) {
-		kstd::fixed_string<32> n;
-		n.appendf("kstd_kif_net%u", i);
-		auto e = kstd::pernet_proc_entry::create(n.c_str(), 0444, h);
+	kstd::proc_options too_long_lines;
+	too_long_lines.max_line = KSTD_PROC_MAX_LINE_LIMIT + 1;
+	auto bad = kstd::pernet_proc_entry::create("kstd_kif_net", 0444, h, too_long_lines);
+	KSTD_EXPECT(!bad && bad.error() == kstd::error::inval());
+}
+
+/*
+ * Any number of /proc/net entries at once: twelve, each with its own file
+ * in init_net that reads and writes through its own handler, and each gone
+ * after its entry is destroyed (the helpers once had a pool of eight,
+ * -ENOSPC beyond).
+ */
+KSTD_TEST(kstd_proc, pernet_entries_beyond_eight)
+{
+	constexpr unsigned int count = 12;
+	procfs fs(test);
+	KSTD_EXPECT(fs.ok());
+	net_recorder h[count];
+	kstd::pernet_proc_entry entries[count];
+	kstd::fixed_string<32> names[count];
+	unsigned int made = 0;
+	for (unsigned int i = 0; i < count; i++) {
+		names[i].appendf("net/kstd_kif_many%u", i);
+		auto e = kstd::pernet_proc_entry::create(names[i].c_str() + 4, 0600, h[i]);
 		if (e) {
 			entries[i] = kstd::move(e).value();
 			made++;
 		}
 	}
-	KSTD_EXPECT_EQ(made, KSTD_PERNET_PROC_SLOTS);
-	auto extra = kstd::pernet_proc_entry::create("kstd_kif_extra", 0444, h);
-	KSTD_EXPECT(!extra && extra.error().to_errno() == -KSTD_ENOSPC);
-	entries[3].reset();
-	auto again = kstd::pernet_proc_entry::create("kstd_kif_extra", 0444, h);
-	KSTD_EXPECT(again.has_value());
+	KSTD_EXPECT_EQ(made, count);
+	for (unsigned int i = 0; i < count; i++) {
+		KSTD_EXPECT(read_file(fs, names[i].c_str()) == "init_net 0\n");
+		KSTD_EXPECT_EQ(write_file(fs, names[i].c_str(), "10.0.0.1:80\n"), 12);
+		KSTD_EXPECT_EQ(h[i].lines, 1);
+		KSTD_EXPECT(h[i].last_net == kstd_kunit_init_net());
+		KSTD_EXPECT(read_file(fs, names[i].c_str()) == "init_net 1\n");
+	}
+	/* Out of order: the others stay. */
+	entries[5].reset();
+	entries[0].reset();
+	for (unsigned int i = 0; i < count; i++) {
+		open_file f(fs, names[i].c_str(), 0);
+		KSTD_EXPECT_EQ(f.err(), i == 5 || i == 0 ? -KSTD_ENOENT : 0);
+	}
+	for (auto &e : entries)
+		e.reset();
+	open_file gone(fs, names[count - 1].c_str(), 0);
+	KSTD_EXPECT_EQ(gone.err(), -KSTD_ENOENT);
 }
 
 KSTD_TEST_SUITE_END(kstd_proc);

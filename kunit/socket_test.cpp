@@ -1132,4 +1132,65 @@ KSTD_TEST(kstd_socket, send_page_zero_copy)
 			-KSTD_EINVAL);
 }
 
+/*
+ * A kstd socket holds a reference on its namespace (sk_net_refcnt_upgrade()
+ * where the kernel has it, the same by hand elsewhere: kstd_sock_hold_net()
+ * in lib/helpers/socket.c), and closing it drops exactly that one: a socket
+ * that never connected is freed at once (no RCU-deferred listener, no
+ * TIME-WAIT), so init_net's count returns to where it was.  The passive
+ * reference recent kernels give a kernel socket (net_passive_inc() in
+ * sk_alloc()) is dropped by the upgrade: the passive count never moves.
+ * Fails if the fallback takes a second reference, forgets one, or keeps or
+ * drops twice the passive one.
+ */
+KSTD_TEST(kstd_socket, holds_and_drops_one_netns_reference)
+{
+	const int families[] = {KSTD_AF_INET, KSTD_AF_INET6};
+	for (int family : families) {
+		int before = kstd_kunit_init_net_refs();
+		int passive = kstd_kunit_init_net_passive_refs();
+		::socket *s = nullptr;
+		KSTD_EXPECT_EQ(kstd_sock_create(nullptr, family, &s), 0);
+		if (!s)
+			return;
+		KSTD_EXPECT(kstd_kunit_sock_holds_net(s));
+		KSTD_EXPECT_EQ(kstd_kunit_init_net_refs() - before, 1);
+		KSTD_EXPECT_EQ(kstd_kunit_init_net_passive_refs(), passive);
+		sock_release(s);
+		KSTD_EXPECT_EQ(kstd_kunit_init_net_refs(), before);
+		KSTD_EXPECT_EQ(kstd_kunit_init_net_passive_refs(), passive);
+	}
+}
+
+/*
+ * TCP_DEFER_ACCEPT is stored as a count of SYN-ACK retransmissions; kstd
+ * turns it back into seconds with a copy of the kernel's retrans_to_secs()
+ * (static in net/ipv4/tcp.c, nothing exported computes it).  The kernel's
+ * own getsockopt() must agree for every value set, so a kernel that
+ * changes its rounding (or its TCP_TIMEOUT_INIT / TCP_RTO_MAX) fails here.
+ */
+KSTD_TEST(kstd_socket, defer_accept_reads_back_as_the_kernel_does)
+{
+	unsigned long ubuf = kstd_kunit_user_buf(test.raw(), 4096);
+	KSTD_EXPECT(ubuf != 0);
+	auto l = kstd::tcp_listener::bind(kstd::inaddr_loopback(0), 4);
+	KSTD_EXPECT(l.has_value());
+	if (!ubuf || !l)
+		return;
+	int differ = 0;
+	const int values[] = {0,  1,  2,   3,	4,   5,	  7,   8,    15,    30,
+			      31, 60, 100, 119, 120, 121, 240, 1000, 30000, 100000};
+	for (int secs : values) {
+		KSTD_EXPECT_EQ(kstd_sock_setopt(l->raw(), KSTD_SOCKOPT_DEFER_ACCEPT, secs), 0);
+		int ours = kstd_sock_getopt(l->raw(), KSTD_SOCKOPT_DEFER_ACCEPT);
+		int kernels = kstd_kunit_tcp_defer_accept(l->raw(), ubuf);
+		KSTD_EXPECT(kernels >= 0);
+		if (ours != kernels) {
+			differ++;
+			KSTD_EXPECT_EQ(ours, kernels);
+		}
+	}
+	KSTD_EXPECT_EQ(differ, 0);
+}
+
 KSTD_TEST_SUITE_END(kstd_socket);

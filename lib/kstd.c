@@ -2,6 +2,11 @@
 /*
  * kstd.c - the core of the C helpers behind kstd's C++ wrappers.
  *
+ * Why C: kernel headers are C (C++ cannot include them), and what is here
+ * are static inlines and macros (spin_lock(), mutex_init(), list_add(),
+ * kmalloc()), lockdep keys per call site and layout checks against the real
+ * structs, none of which C++ can reach through a prototype.
+ *
  * kstd's C part is the only kstd code that includes kernel headers.  It is
  * compiled as C, against the target kernel, one object per area: this file
  * (module entry, diagnostics, memory, locks, lists: kstd-core.o, linked into

@@ -82,7 +82,10 @@
 #define KSTD_PROC_HPP
 
 #include <kstd/bindings.h>
+#include <kstd/bytes.hpp>
+#include <kstd/lock.hpp>
 #include <kstd/log.hpp>
+#include <kstd/memory.hpp>
 #include <kstd/result.hpp>
 #include <kstd/string.hpp>
 #include <kstd/utility.hpp>
@@ -144,6 +147,153 @@ concept proc_takes_lines_net = requires(H &h, ::net *n, string_view l)
 	requires is_same_v<decltype(h.on_line(n, l)), result<void>>;
 };
 
+/*
+ * The line discipline of a writable /proc file (the file comment's
+ * "Writing"), one per open file that may write, which the C side creates,
+ * feeds and frees through the kstd_proc_handler table.  A buffer of
+ * max_line + 1 bytes (a line of max_line bytes plus its newline): input is
+ * copied into it in bounded chunks, and only the partial line after the
+ * last newline stays between write() calls.
+ */
+class proc_line_writer {
+public:
+	proc_line_writer(const proc_line_writer &) = delete;
+	proc_line_writer &operator=(const proc_line_writer &) = delete;
+
+	/* kstd_proc_handler::writer_open: nullptr when out of memory. */
+	static void *open(unsigned int max_line) noexcept
+	{
+		void *mem = kstd_kmalloc(sizeof(proc_line_writer) + max_line + 1,
+					 gfp::kernel_account.bits);
+		if (!mem)
+			return nullptr;
+		// SAFETY: mem is a fresh kmalloc() block for the writer and its
+		// trailing buffer of max_line + 1 bytes; release() destroys it.
+		return new (mem) proc_line_writer(max_line + 1);
+	}
+
+	/*
+	 * kstd_proc_handler::writer_write.  Hands every complete line to the
+	 * handler as soon as its newline arrives; a partial line waits for the
+	 * next write() (or close).  All input is consumed; the result is the
+	 * byte count, or the first error of this call: a handler's errno for
+	 * one of its lines, or -E2BIG for a line longer than max_line (the
+	 * rest of that line, up to its newline, is skipped).  Lines after a
+	 * failed one are still handled.  A fault returns that first error, or
+	 * the bytes consumed before it, or -EFAULT.
+	 */
+	static long write(void *self, const ::kstd_proc_handler *h, void *ctx, ::net *net,
+			  const char *ubuf, size_t count) noexcept
+	{
+		// SAFETY: self is what open() returned for this open file, alive
+		// until release(); ubuf is write()'s user address, only ever passed
+		// to kstd_copy_from_user().
+		return static_cast<proc_line_writer *>(self)->feed(*h, ctx, net, ubuf, count);
+	}
+
+	/*
+	 * kstd_proc_handler::writer_release: close() hands an unterminated
+	 * last line to the handler, unless the entry is being removed, and
+	 * returns its error; the writer is freed.
+	 */
+	static int release(void *self, const ::kstd_proc_handler *h, void *ctx, ::net *net,
+			   int dying) noexcept
+	{
+		// SAFETY: as in write(); nothing uses self after this call.
+		auto *w = static_cast<proc_line_writer *>(self);
+		int err = 0;
+		if (w->len_ && !w->discarding_ && !dying)
+			err = line(*h, ctx, net, w->buf_, w->len_);
+		w->~proc_line_writer();
+		kfree(w);
+		return err;
+	}
+
+private:
+	explicit proc_line_writer(size_t cap) noexcept : cap_(cap) {}
+	~proc_line_writer() = default;
+
+	/* One complete line without its "\n": drop one trailing "\r", skip empty lines. */
+	static int line(const ::kstd_proc_handler &h, void *ctx, ::net *net, const char *text,
+			size_t len) noexcept
+	{
+		if (len && text[len - 1] == '\r')
+			len--;
+		return len ? h.line(ctx, net, text, len) : 0;
+	}
+
+	long feed(const ::kstd_proc_handler &h, void *ctx, ::net *net, const char *ubuf,
+		  size_t count) noexcept
+	{
+		auto g = lock_.lock_killable();
+		if (!g)
+			return -KSTD_EINTR;
+		size_t done = 0;
+		int first_err = 0;
+		while (done < count) {
+			if (discarding_) {
+				size_t n = min(count - done, cap_);
+				if (kstd_copy_from_user(buf_, ubuf + done, n))
+					return fault(first_err, done);
+				const void *nl = __builtin_memchr(buf_, '\n', n);
+				if (nl) {
+					discarding_ = false;
+					n = static_cast<const char *>(nl) - buf_ + 1;
+				}
+				done += n;
+				continue;
+			}
+			size_t n = min(count - done, cap_ - len_);
+			if (kstd_copy_from_user(buf_ + len_, ubuf + done, n))
+				return fault(first_err, done);
+			done += n;
+			size_t end = len_ + n, start = 0;
+			for (size_t i = len_; i < end; i++) {
+				if (buf_[i] != '\n')
+					continue;
+				int err = line(h, ctx, net, buf_ + start, i - start);
+				if (err && !first_err)
+					first_err = err;
+				start = i + 1;
+			}
+			len_ = end - start;
+			move_bytes(buf_, buf_ + start, len_);
+			if (len_ == cap_) {
+				/* max_line + 1 bytes without a newline: too long. */
+				len_ = 0;
+				discarding_ = true;
+				if (!first_err)
+					first_err = -KSTD_E2BIG;
+			}
+			kstd_cond_resched();
+		}
+		return first_err ? first_err : static_cast<long>(count);
+	}
+
+	static long fault(int first_err, size_t done) noexcept
+	{
+		if (first_err)
+			return first_err;
+		return done ? static_cast<long>(done) : -KSTD_EFAULT;
+	}
+
+	mutex lock_{"kstd::proc_line_writer"}; /* serialises write() on this open file */
+	size_t cap_;			       /* max_line + 1 */
+	size_t len_ = 0;		       /* bytes of the pending partial line */
+	bool discarding_ = false;	       /* skipping the rest of an over-long line */
+	char buf_[];			       /* cap_ bytes */
+};
+
+/* proc_options::max_line as the C side takes it: the default for 0, -EINVAL above the limit. */
+[[nodiscard]] inline result<unsigned int> proc_max_line(unsigned int max_line) noexcept
+{
+	if (!max_line)
+		return KSTD_PROC_DEFAULT_MAX_LINE;
+	if (max_line > KSTD_PROC_MAX_LINE_LIMIT)
+		return error::inval();
+	return max_line;
+}
+
 template <class H, bool PerNet>
 struct proc_dispatch {
 	static constexpr bool has_show = PerNet ? proc_shows_net<H> : proc_shows<H>;
@@ -198,6 +348,9 @@ struct proc_dispatch {
 	static constexpr ::kstd_proc_handler table = {
 		has_show ? &proc_dispatch::show : nullptr,
 		has_line ? &proc_dispatch::line : nullptr,
+		&proc_line_writer::open,
+		&proc_line_writer::write,
+		&proc_line_writer::release,
 	};
 };
 
@@ -318,10 +471,11 @@ public:
 		// SAFETY: the table's callbacks cast ctx back to H: &handler is an
 		// H, and the caller keeps it alive while the entry exists.
 		KSTD_MIGHT_SLEEP();
-		::kstd_proc_node *n = KSTD_TRY(from_err_ptr(
-			kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
-					 &detail::proc_dispatch<H, false>::table, &handler,
-					 opts.max_line, opts.write_capability)));
+		unsigned int max_line = KSTD_TRY(detail::proc_max_line(opts.max_line));
+		::kstd_proc_node *n = KSTD_TRY(
+			from_err_ptr(kstd_proc_create(name, mode, parent ? parent->dir_ : nullptr,
+						      &detail::proc_dispatch<H, false>::table,
+						      &handler, max_line, opts.write_capability)));
 		// SAFETY: n is a new entry (error pointers were turned into an
 		// error above), owned by nothing else; e removes it.
 		proc_entry e;
@@ -348,8 +502,8 @@ private:
  * /proc/net/@p name in every network namespace: created in each existing
  * namespace by create(), in each new one when it is set up, removed from a
  * namespace when it exits and from all by the destructor.  The handler gets
- * the struct net of the file it serves.  At most KSTD_PERNET_PROC_SLOTS (8)
- * per module at a time.  Move-only.
+ * the struct net of the file it serves.  A module may have any number of
+ * them.  Move-only.
  *
  * Permissions: each namespace's file is owned by that namespace's root (uid
  * and gid 0 of the user namespace owning it, when they are mapped as the
@@ -380,7 +534,7 @@ public:
 	/**
 	 * Register /proc/net/@p name (shorter than KSTD_PROC_NAME_MAX) with
 	 * permissions @p mode, served by @p handler, which must outlive the
-	 * entry.  Fails with -ENAMETOOLONG, -ENOSPC (no free slot), -ENOMEM,
+	 * entry.  Fails with -ENAMETOOLONG, -EINVAL (a bad max_line), -ENOMEM,
 	 * or what creating it in an existing namespace failed with.  May sleep.
 	 */
 	template <class H>
@@ -391,8 +545,9 @@ public:
 		// casts back to, kept alive by the caller; p is a new registration
 		// that e alone unregisters.
 		KSTD_MIGHT_SLEEP();
+		unsigned int max_line = KSTD_TRY(detail::proc_max_line(opts.max_line));
 		::kstd_pernet_proc *p = KSTD_TRY(from_err_ptr(kstd_pernet_proc_register(
-			name, mode, &detail::proc_dispatch<H, true>::table, &handler, opts.max_line,
+			name, mode, &detail::proc_dispatch<H, true>::table, &handler, max_line,
 			opts.write_capability)));
 		pernet_proc_entry e;
 		e.reg_ = p;

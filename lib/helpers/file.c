@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * C helpers: reading files beneath a root directory, zero-copy sends of
- * file data to a socket, directory listings.  Included by lib/kstd.c (one
- * object per module); prototypes in <kstd/bindings/file.h>.
+ * file data to a socket, directory listings.  Compiled as kstd-file.o, linked only
+ * into modules that call it (kstd.mk); prototypes in <kstd/bindings/file.h>.
+ *
+ * Why C: struct path, file, cred, pipe_inode_info, dir_context and the
+ * splice descriptor are structs C++ cannot see, and override_creds(),
+ * pipe_buf_*() and iov_iter setup are inlines over their fields.  Copies of
+ * kernel internals here: the splice-to-socket actor (see its comment) and,
+ * on 6.1, the vfs_path_lookup() declaration.
  *
  * Confinement.  kstd_file_open_beneath() resolves a name with
  * vfs_path_lookup() from the root and LOOKUP_BENEATH | LOOKUP_NO_MAGICLINKS,
@@ -44,12 +50,15 @@
 #include <linux/timekeeping.h>
 #include <linux/uio.h>
 
+#ifndef KSTD_HAVE_NAMEI_VFS_PATH_LOOKUP
 /*
- * Exported by both kernels, but declared in <linux/namei.h> by 6.12 and
- * only in fs/internal.h by 6.1: repeat the declaration.
+ * Exported by both kernels, but declared in <linux/namei.h> only since 6.2
+ * (6.1 has it in fs/internal.h): repeat its declaration where the header
+ * lacks it (kstd.mk's KSTD_HAVE_NAMEI_VFS_PATH_LOOKUP; 6.12 has it).
  */
 int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt, const char *name,
 		    unsigned int flags, struct path *path);
+#endif
 
 static_assert(KSTD_S_IFMT == S_IFMT && KSTD_S_IFREG == S_IFREG && KSTD_S_IFDIR == S_IFDIR &&
 	      KSTD_S_IFLNK == S_IFLNK && KSTD_S_IROTH == S_IROTH && KSTD_S_IXOTH == S_IXOTH,
@@ -248,15 +257,36 @@ struct kstd_splice_target {
 };
 
 /*
- * Where the kernel has kernel_sendpage() (before 6.5: KSTD_HAVE_KERNEL_SENDPAGE,
- * see kstd_sock_send_page()), TCP sends a page without copying only through
- * it, one pipe buffer at a time, as the kernel's own sendfile() does there.
+ * The actor that empties the pipe into the socket.  sendfile() itself ends
+ * in do_splice_direct() (exported), which needs a struct file for the
+ * output, and the socket's splice_write, splice_to_socket() (6.5+), is not
+ * exported and takes that file too (sock_from_file()): a kernel socket has
+ * none.  So the actor is ours, on the exported splice_direct_to_actor(),
+ * and one of two, by kernel feature (kstd.mk):
+ *
+ *  - KSTD_HAVE_KERNEL_SENDPAGE (before 6.5, e.g. 6.1): TCP sends a page
+ *    without copying only through kernel_sendpage() (see
+ *    kstd_sock_send_page()), one pipe buffer at a time, with the exported
+ *    __splice_from_pipe() walking the pipe, as the kernel's own sendfile()
+ *    does there.
+ *  - KSTD_HAVE_SPLICE_TO_SOCKET (6.5+, e.g. 6.12): a copy of the loop of
+ *    splice_to_socket() (fs/splice.c) over the pipe's ring (pipe_empty(),
+ *    pipe_buf_confirm(), pipe_buf_release(), head/tail/ring_size), which
+ *    no exported function offers without a file.  Exercised by the
+ *    kstd_file zero_copy_send cases (short sends that leave a buffer half
+ *    consumed, ranges across pipe refills, the bytes compared), which fail
+ *    if the ring's rules change under it.
+ *
+ * A kernel with neither is refused at build time.
  */
+#if !defined(KSTD_HAVE_KERNEL_SENDPAGE) && !defined(KSTD_HAVE_SPLICE_TO_SOCKET)
+#error "kstd: neither kernel_sendpage() nor splice_to_socket(): update kstd_splice_socket_actor()"
+#endif
 #ifndef KSTD_HAVE_KERNEL_SENDPAGE
 /*
  * What the internal pipe holds (referenced page-cache pages) into the
- * socket, up to 16 buffers per sendmsg(MSG_SPLICE_PAGES), as the kernel's
- * own splice_to_socket() does for sendfile(): one socket lock and one push
+ * socket, up to 16 buffers per sendmsg(MSG_SPLICE_PAGES), as
+ * splice_to_socket() does for sendfile(): one socket lock and one push
  * decision per batch instead of per page (measured: per-page sends cost
  * twice the CPU time of sendfile() for a 1 MiB response).  The pipe is this
  * task's private one (splice_direct_to_actor()): no pipe lock.  Returns the

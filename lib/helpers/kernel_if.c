@@ -1,23 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * C helpers: module parameters, /proc and /proc/net entries.
- * Included by lib/kstd.c (one object per module); prototypes in
+ * Compiled as kstd-kernel_if.o, linked only
+ * into modules that call it (kstd.mk); prototypes in
  * <kstd/bindings/kernel_if.h>.
+ *
+ * Why C: struct proc_ops, seq_file, pernet_operations and kernel_param are
+ * filled in with kernel types and callbacks of kernel signatures, and
+ * copy_from_user(), cond_resched() and pde_data() are inlines or macros.
+ * The policy is C++'s: how written bytes become lines (the line discipline,
+ * kstd::detail::proc_line_writer) and the limits on max_line are in
+ * <kstd/proc.hpp>; this file only registers, opens, forwards and removes.
  */
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kstrtox.h>
+#include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
 
 /* ---- module parameters ------------------------------------------------- */
 
@@ -127,22 +136,26 @@ struct kstd_proc_node {
 	unsigned int max_line;
 	int write_cap;			/* KSTD_CAP_* needed to open for writing */
 	bool dying;			/* being removed: do not flush at release */
+	/* A /proc/net file: its registration, and its place in kstd_pernet_nodes. */
+	struct kstd_pernet_proc *entry;
+	struct list_head pernet;
 };
 
-/*
- * One open file.  Writers get a line buffer of max_line + 1 bytes (a line
- * of max_line bytes plus its newline): input is copied into it in bounded
- * chunks, and only the partial line after the last newline stays between
- * write() calls.
- */
+/* One open file: its node, and the C++ line writer if it may write. */
 struct kstd_proc_file {
 	struct kstd_proc_node *node;
-	struct mutex lock;		/* serialises write() on this open file */
-	unsigned int len;		/* bytes of the pending partial line */
-	bool writable;
-	bool discarding;		/* skipping the rest of an over-long line */
-	char buf[];
+	void *writer;
 };
+
+unsigned long kstd_copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	return copy_from_user(to, from, n);
+}
+
+void kstd_cond_resched(void)
+{
+	cond_resched();
+}
 
 static int kstd_proc_show(struct seq_file *m, void *v)
 {
@@ -157,6 +170,7 @@ static int kstd_proc_show(struct seq_file *m, void *v)
 static int kstd_proc_open(struct inode *inode, struct file *file)
 {
 	struct kstd_proc_node *node = pde_data(inode);
+	const struct kstd_proc_handler *h = node->handler;
 	bool writable = file->f_mode & FMODE_WRITE;
 	struct kstd_proc_file *pf;
 	int err;
@@ -173,110 +187,43 @@ static int kstd_proc_open(struct inode *inode, struct file *file)
 			     node->write_cap))
 		return -EPERM;
 
-	pf = kzalloc(sizeof(*pf) + (writable ? node->max_line + 1 : 0), GFP_KERNEL_ACCOUNT);
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT);
 	if (!pf)
 		return -ENOMEM;
 	pf->node = node;
-	pf->writable = writable;
-	mutex_init(&pf->lock);
+	if (writable && h->line) {
+		pf->writer = h->writer_open(node->max_line);
+		if (!pf->writer) {
+			kfree(pf);
+			return -ENOMEM;
+		}
+	}
 	err = single_open(file, kstd_proc_show, pf);
 	if (err) {
-		mutex_destroy(&pf->lock);
+		if (pf->writer)
+			h->writer_release(pf->writer, h, node->ctx, node->net, true);
 		kfree(pf);
 	}
 	return err;
 }
 
-/* One complete line without its "\n": drop one trailing "\r", skip empty lines. */
-static int kstd_proc_line(struct kstd_proc_node *node, const char *line, size_t len)
-{
-	if (len && line[len - 1] == '\r')
-		len--;
-	if (!len)
-		return 0;
-	return node->handler->line(node->ctx, node->net, line, len);
-}
-
-/*
- * Hands every complete line to the handler as soon as its newline arrives;
- * a partial line waits for the next write() (or close).  All input is
- * consumed; the result is the byte count, or the first error of this call:
- * a handler's errno for one of its lines, or -E2BIG for a line longer than
- * max_line (the rest of that line, up to its newline, is skipped).  Lines
- * after a failed one are still handled.
- */
+/* The line discipline is C++'s; -EIO without a line handler or write access. */
 static ssize_t kstd_proc_write(struct file *file, const char __user *ubuf, size_t count,
 			       loff_t *ppos)
 {
 	struct seq_file *m = file->private_data;
 	struct kstd_proc_file *pf = m->private;
 	struct kstd_proc_node *node = pf->node;
-	size_t cap = node->max_line + 1, done = 0;
-	int first_err = 0;
 
-	if (!node->handler->line || !pf->writable)
+	if (!pf->writer)
 		return -EIO;
-	if (mutex_lock_killable(&pf->lock))
-		return -EINTR;
-	while (done < count) {
-		size_t n, end, start, i;
-
-		if (pf->discarding) {
-			const char *nl;
-
-			n = min(count - done, cap);
-			if (copy_from_user(pf->buf, ubuf + done, n))
-				goto fault;
-			nl = memchr(pf->buf, '\n', n);
-			if (nl) {
-				pf->discarding = false;
-				n = nl - pf->buf + 1;
-			}
-			done += n;
-			continue;
-		}
-
-		n = min(count - done, cap - pf->len);
-		if (copy_from_user(pf->buf + pf->len, ubuf + done, n))
-			goto fault;
-		done += n;
-		end = pf->len + n;
-		start = 0;
-		for (i = pf->len; i < end; i++) {
-			int err;
-
-			if (pf->buf[i] != '\n')
-				continue;
-			err = kstd_proc_line(node, pf->buf + start, i - start);
-			if (err && !first_err)
-				first_err = err;
-			start = i + 1;
-		}
-		pf->len = end - start;
-		memmove(pf->buf, pf->buf + start, pf->len);
-		if (pf->len == cap) {
-			/* max_line + 1 bytes without a newline: too long. */
-			pf->len = 0;
-			pf->discarding = true;
-			if (!first_err)
-				first_err = -E2BIG;
-		}
-		cond_resched();
-	}
-	mutex_unlock(&pf->lock);
-	return first_err ? first_err : count;
-
-fault:
-	mutex_unlock(&pf->lock);
-	if (first_err)
-		return first_err;
-	return done ? done : -EFAULT;
+	return node->handler->writer_write(pf->writer, node->handler, node->ctx, node->net,
+					   ubuf, count);
 }
 
 /*
- * Close: an unterminated last line is handled now (its error cannot be
- * reported to anyone and is only logged), unless the entry is being
- * removed.
+ * Close: the writer handles an unterminated last line (unless the entry is
+ * being removed); its error cannot be reported to anyone and is only logged.
  */
 static int kstd_proc_release(struct inode *inode, struct file *file)
 {
@@ -284,15 +231,14 @@ static int kstd_proc_release(struct inode *inode, struct file *file)
 	struct kstd_proc_file *pf = m->private;
 	struct kstd_proc_node *node = pf->node;
 
-	if (pf->writable && pf->len && !pf->discarding && node->handler->line &&
-	    !READ_ONCE(node->dying)) {
-		int err = kstd_proc_line(node, pf->buf, pf->len);
+	if (pf->writer) {
+		int err = node->handler->writer_release(pf->writer, node->handler, node->ctx,
+							node->net, READ_ONCE(node->dying));
 
 		if (err)
 			pr_notice_ratelimited("kstd: %pD: unterminated last line failed at close: %d\n",
 					      file, err);
 	}
-	mutex_destroy(&pf->lock);
 	kfree(pf);
 	return single_release(inode, file);
 }
@@ -305,16 +251,12 @@ static const struct proc_ops kstd_proc_ops = {
 	.proc_release	= kstd_proc_release,
 };
 
-static int kstd_proc_check(const struct kstd_proc_handler *handler, unsigned int *max_line,
-			   int write_cap)
+static int kstd_proc_check(const struct kstd_proc_handler *handler, int write_cap)
 {
-	if (!handler)
+	if (!handler || (handler->line && (!handler->writer_open || !handler->writer_write ||
+					   !handler->writer_release)))
 		return -EINVAL;
 	if (write_cap != KSTD_CAP_NONE && !cap_valid(write_cap))
-		return -EINVAL;
-	if (!*max_line)
-		*max_line = KSTD_PROC_DEFAULT_MAX_LINE;
-	if (*max_line > KSTD_PROC_MAX_LINE_LIMIT)
 		return -EINVAL;
 	return 0;
 }
@@ -332,7 +274,7 @@ struct kstd_proc_node *kstd_proc_create(const char *name, unsigned short mode,
 					unsigned int max_line, int write_cap)
 {
 	struct kstd_proc_node *node;
-	int err = kstd_proc_check(handler, &max_line, write_cap);
+	int err = kstd_proc_check(handler, write_cap);
 
 	if (err)
 		return ERR_PTR(err);
@@ -399,86 +341,136 @@ void kstd_proc_rmdir(struct kstd_proc_dir *dir)
 /* ---- /proc/net files, in every network namespace ----------------------- */
 
 /*
- * pernet_operations callbacks get only the struct net, so each registration
- * needs its own pair of functions: a fixed pool of slots, each with its own
- * init/exit.  The per-namespace kstd_proc_node lives in the namespace's
- * net_generic() storage (.id/.size), allocated and freed by the netns core.
+ * pernet_operations callbacks get only the struct net, not the operations
+ * they belong to, so one pair of them serves all of a module's entries:
+ * kstd_pernet_ops, registered while the module has entries, creates every
+ * entry's file in a namespace being set up and removes them all from one
+ * that exits.  A new entry is created in the namespaces that already exist
+ * by registering kstd_pernet_walk (the same init, no exit) and unregistering
+ * it at once: register_pernet_subsys() calls init for each live namespace
+ * under pernet_ops_rwsem, which also keeps namespaces from being set up or
+ * torn down meanwhile, and init creates only the files a namespace lacks.
+ * Any number of entries, one file per entry and namespace, each a
+ * kstd_proc_node on kstd_pernet_nodes.
+ *
+ * Locks: kstd_pernet_reg_lock (registration) -> pernet_ops_rwsem (the netns
+ * core's, around the callbacks) -> kstd_pernet_lock (the two lists).
  */
 struct kstd_pernet_proc {
+	struct list_head link;		/* in kstd_pernet_entries */
 	const struct kstd_proc_handler *handler;
 	void *ctx;
 	unsigned int max_line;
 	int write_cap;
 	umode_t mode;
-	unsigned int id;
-	bool used;
 	char name[KSTD_PROC_NAME_MAX];
 };
 
-static struct kstd_pernet_proc kstd_pernet_slots[KSTD_PERNET_PROC_SLOTS];
+static LIST_HEAD(kstd_pernet_entries);
+static LIST_HEAD(kstd_pernet_nodes);
 static DEFINE_MUTEX(kstd_pernet_lock);
+static DEFINE_MUTEX(kstd_pernet_reg_lock);
+static unsigned int kstd_pernet_users;	/* entries registered; under kstd_pernet_reg_lock */
 
-static int kstd_pernet_init(struct kstd_pernet_proc *p, struct net *net)
+static void kstd_pernet_node_remove(struct kstd_proc_node *node)
 {
-	struct kstd_proc_node *node = net_generic(net, p->id);
-
-	node->handler = p->handler;
-	node->ctx = p->ctx;
-	node->net = net;
-	node->max_line = p->max_line;
-	node->write_cap = p->write_cap;
-	node->dying = false;
-	/* Owned by /proc/net's owner: the namespace's root where it is mapped. */
-	node->pde = proc_create_data(p->name, p->mode, net->proc_net, &kstd_proc_ops, node);
-	return node->pde ? 0 : -ENOMEM;
-}
-
-static void kstd_pernet_exit(struct kstd_pernet_proc *p, struct net *net)
-{
-	struct kstd_proc_node *node = net_generic(net, p->id);
-
+	list_del(&node->pernet);
 	WRITE_ONCE(node->dying, true);
-	proc_remove(node->pde);
+	proc_remove(node->pde);	/* waits for callbacks, closes open files */
+	kfree(node);
 }
 
-#define KSTD_PERNET_SLOT(i)							\
-	static int kstd_pernet_init_##i(struct net *net)			\
-	{									\
-		return kstd_pernet_init(&kstd_pernet_slots[i], net);		\
-	}									\
-	static void kstd_pernet_exit_##i(struct net *net)			\
-	{									\
-		kstd_pernet_exit(&kstd_pernet_slots[i], net);			\
-	}
-KSTD_PERNET_SLOT(0)
-KSTD_PERNET_SLOT(1)
-KSTD_PERNET_SLOT(2)
-KSTD_PERNET_SLOT(3)
-KSTD_PERNET_SLOT(4)
-KSTD_PERNET_SLOT(5)
-KSTD_PERNET_SLOT(6)
-KSTD_PERNET_SLOT(7)
+static bool kstd_pernet_has(const struct kstd_pernet_proc *p, const struct net *net)
+{
+	struct kstd_proc_node *node;
 
-#define KSTD_PERNET_OPS(i) {							\
-		.init = kstd_pernet_init_##i,					\
-		.exit = kstd_pernet_exit_##i,					\
-		.id = &kstd_pernet_slots[i].id,					\
-		.size = sizeof(struct kstd_proc_node),				\
+	list_for_each_entry(node, &kstd_pernet_nodes, pernet)
+		if (node->entry == p && node->net == net)
+			return true;
+	return false;
+}
+
+/* Create the files @net lacks; on failure, none of those created here stay. */
+static int kstd_pernet_net_init(struct net *net)
+{
+	struct kstd_proc_node *node, *tmp;
+	struct kstd_pernet_proc *p;
+	LIST_HEAD(created);
+	int err = 0;
+
+	mutex_lock(&kstd_pernet_lock);
+	list_for_each_entry(p, &kstd_pernet_entries, link) {
+		if (kstd_pernet_has(p, net))
+			continue;
+		node = kzalloc(sizeof(*node), GFP_KERNEL);
+		if (!node) {
+			err = -ENOMEM;
+			break;
+		}
+		node->handler = p->handler;
+		node->ctx = p->ctx;
+		node->net = net;
+		node->max_line = p->max_line;
+		node->write_cap = p->write_cap;
+		node->entry = p;
+		/* Owned by /proc/net's owner: the namespace's root where it is mapped. */
+		node->pde = proc_create_data(p->name, p->mode, net->proc_net, &kstd_proc_ops, node);
+		if (!node->pde) {
+			kfree(node);
+			err = -ENOMEM;
+			break;
+		}
+		list_add_tail(&node->pernet, &created);
 	}
-static struct pernet_operations kstd_pernet_ops[] = {
-	KSTD_PERNET_OPS(0), KSTD_PERNET_OPS(1), KSTD_PERNET_OPS(2), KSTD_PERNET_OPS(3),
-	KSTD_PERNET_OPS(4), KSTD_PERNET_OPS(5), KSTD_PERNET_OPS(6), KSTD_PERNET_OPS(7),
+	if (err)
+		list_for_each_entry_safe(node, tmp, &created, pernet)
+			kstd_pernet_node_remove(node);
+	else
+		list_splice_tail(&created, &kstd_pernet_nodes);
+	mutex_unlock(&kstd_pernet_lock);
+	return err;
+}
+
+static void kstd_pernet_net_exit(struct net *net)
+{
+	struct kstd_proc_node *node, *tmp;
+
+	mutex_lock(&kstd_pernet_lock);
+	list_for_each_entry_safe(node, tmp, &kstd_pernet_nodes, pernet)
+		if (node->net == net)
+			kstd_pernet_node_remove(node);
+	mutex_unlock(&kstd_pernet_lock);
+}
+
+static struct pernet_operations kstd_pernet_ops = {
+	.init = kstd_pernet_net_init,
+	.exit = kstd_pernet_net_exit,
 };
-static_assert(ARRAY_SIZE(kstd_pernet_ops) == KSTD_PERNET_PROC_SLOTS, "one ops per slot");
+
+static struct pernet_operations kstd_pernet_walk = {
+	.init = kstd_pernet_net_init,
+};
+
+/* Forget @p: no namespace creates its file any more, and none has it. */
+static void kstd_pernet_forget(struct kstd_pernet_proc *p)
+{
+	struct kstd_proc_node *node, *tmp;
+
+	mutex_lock(&kstd_pernet_lock);
+	list_del(&p->link);
+	list_for_each_entry_safe(node, tmp, &kstd_pernet_nodes, pernet)
+		if (node->entry == p)
+			kstd_pernet_node_remove(node);
+	mutex_unlock(&kstd_pernet_lock);
+}
 
 struct kstd_pernet_proc *kstd_pernet_proc_register(const char *name, unsigned short mode,
 						   const struct kstd_proc_handler *handler,
 						   void *ctx, unsigned int max_line, int write_cap)
 {
 	size_t len = name ? strnlen(name, KSTD_PROC_NAME_MAX) : 0;
-	struct kstd_pernet_proc *p = NULL;
-	unsigned int i;
-	int err = kstd_proc_check(handler, &max_line, write_cap);
+	struct kstd_pernet_proc *p;
+	int err = kstd_proc_check(handler, write_cap);
 
 	if (err)
 		return ERR_PTR(err);
@@ -486,30 +478,35 @@ struct kstd_pernet_proc *kstd_pernet_proc_register(const char *name, unsigned sh
 		return ERR_PTR(-EINVAL);
 	if (len == KSTD_PROC_NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
-
-	mutex_lock(&kstd_pernet_lock);
-	for (i = 0; i < KSTD_PERNET_PROC_SLOTS; i++) {
-		if (!kstd_pernet_slots[i].used) {
-			p = &kstd_pernet_slots[i];
-			p->used = true;
-			break;
-		}
-	}
-	mutex_unlock(&kstd_pernet_lock);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
-		return ERR_PTR(-ENOSPC);
-
+		return ERR_PTR(-ENOMEM);
 	p->handler = handler;
 	p->ctx = ctx;
 	p->max_line = max_line;
 	p->write_cap = write_cap;
 	p->mode = mode;
 	memcpy(p->name, name, len + 1);
-	err = register_pernet_subsys(&kstd_pernet_ops[i]);
+
+	mutex_lock(&kstd_pernet_reg_lock);
+	mutex_lock(&kstd_pernet_lock);
+	list_add_tail(&p->link, &kstd_pernet_entries);
+	mutex_unlock(&kstd_pernet_lock);
+	if (!kstd_pernet_users) {
+		/* Its init runs in every live namespace; a failure undoes them all. */
+		err = register_pernet_subsys(&kstd_pernet_ops);
+	} else {
+		err = register_pernet_subsys(&kstd_pernet_walk);
+		if (!err)
+			unregister_pernet_subsys(&kstd_pernet_walk);
+	}
+	if (err)
+		kstd_pernet_forget(p);
+	else
+		kstd_pernet_users++;
+	mutex_unlock(&kstd_pernet_reg_lock);
 	if (err) {
-		mutex_lock(&kstd_pernet_lock);
-		p->used = false;
-		mutex_unlock(&kstd_pernet_lock);
+		kfree(p);
 		return ERR_PTR(err);
 	}
 	return p;
@@ -519,8 +516,10 @@ void kstd_pernet_proc_unregister(struct kstd_pernet_proc *p)
 {
 	if (!p)
 		return;
-	unregister_pernet_subsys(&kstd_pernet_ops[p - kstd_pernet_slots]);
-	mutex_lock(&kstd_pernet_lock);
-	p->used = false;
-	mutex_unlock(&kstd_pernet_lock);
+	mutex_lock(&kstd_pernet_reg_lock);
+	kstd_pernet_forget(p);
+	if (!--kstd_pernet_users)
+		unregister_pernet_subsys(&kstd_pernet_ops);
+	mutex_unlock(&kstd_pernet_reg_lock);
+	kfree(p);
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * C helpers: per-network-namespace storage.  Included by lib/kstd.c (one
- * object per module); prototypes in <kstd/bindings/pernet.h>.
+ * C helpers: per-network-namespace storage.  Compiled as kstd-pernet.o, linked only
+ * into modules that call it (kstd.mk); prototypes in <kstd/bindings/pernet.h>.
+ *
+ * Why C: struct pernet_operations (const members since 6.12) and
+ * net_generic() (an inline over struct net's RCU-protected array) are
+ * kernel internals C++ cannot see.
  *
  * A pernet_operations with only .id and .size: the netns core allocates
  * .size zeroed bytes for each namespace (ops_init) and frees them after

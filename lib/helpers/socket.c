@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * C helpers: kernel TCP sockets and their readiness callbacks.
- * Included by lib/kstd.c (one object per module); prototypes in
+ * Compiled as kstd-socket.o, linked only
+ * into modules that call it (kstd.mk); prototypes in
  * <kstd/bindings/socket.h>.
+ *
+ * Why C: struct sock's fields (sk_callback_lock, sk_user_data, the
+ * sk_data_ready family, sk_net_refcnt) and the TCP option accessors
+ * (tcp_sk(), inet_csk(), keepalive_time_when()) are inlines and structs
+ * C++ cannot see.  Copies of kernel internals here, each with a KUnit case:
+ * the netns reference upgrade on kernels without sk_net_refcnt_upgrade()
+ * and retrans_to_secs() (see their comments).
  */
 #include <linux/bvec.h>
 #include <linux/in.h>
@@ -79,25 +87,45 @@ static int kstd_sockaddr_len(const struct kstd_sockaddr *addr)
  * timer).  So kstd's TCP sockets hold one, as user sockets and the kernel's
  * own servers (sunrpc's svcsock, SMB, RDS) do: TCP then finishes a closed
  * connection as it does for a process.  Accepted sockets inherit it from
- * their listener.  sk_net_refcnt_upgrade() (a backport in some stable
- * kernels, hence found in the headers by kstd.mk) also drops the passive
- * reference those kernels give kernel sockets.
+ * their listener.
+ *
+ * The kernel's own function for this is sk_net_refcnt_upgrade() (recent
+ * mainline; backported to stable kernels: 6.12.118 has it, 6.1.192 not), which
+ * also drops the passive reference those kernels give kernel sockets:
+ * KSTD_HAVE_SK_NET_REFCNT_UPGRADE from kstd.mk.  Elsewhere its body is
+ * repeated (a copy of kernel internals: sk_net_refcnt, ns_tracker,
+ * sock_inuse_add()); the kstd_socket case
+ * holds_and_drops_one_netns_reference checks either way that the socket
+ * holds one reference on its namespace, no passive one, and that closing
+ * it drops it.
  */
+#ifdef KSTD_HAVE_SK_NET_REFCNT_UPGRADE
 static void kstd_sock_hold_net(struct sock *sk)
 {
-#ifdef KSTD_HAVE_SK_NET_REFCNT_UPGRADE
 	sk_net_refcnt_upgrade(sk);
+}
 #else
+static void kstd_sock_hold_net(struct sock *sk)
+{
 	struct net *net = sock_net(sk);
 
 #ifdef KSTD_HAVE_NETNS_TRACKER_FREE
 	__netns_tracker_free(net, &sk->ns_tracker, false);
 #endif
+#ifdef KSTD_HAVE_NET_PASSIVE_DEC
+	/*
+	 * Kernels with net_passive_dec() give kernel sockets a passive
+	 * reference (sk_alloc()); it is not exported, and the namespace holds
+	 * a passive reference of its own while it is alive (as here), so
+	 * this one never is the last.
+	 */
+	refcount_dec(&net->passive);
+#endif
 	sk->sk_net_refcnt = 1;
 	get_net_track(net, &sk->ns_tracker, GFP_KERNEL);
 	sock_inuse_add(net, 1);
-#endif
 }
+#endif
 
 int kstd_sock_create(struct net *net, int family, struct socket **res)
 {
@@ -325,7 +353,11 @@ int kstd_sock_setopt(struct socket *sock, int opt, int val)
 
 /*
  * TCP_DEFER_ACCEPT is kept as a count of SYN-ACK retransmissions: back to
- * seconds as getsockopt() does it (retrans_to_secs() in net/ipv4/tcp.c).
+ * seconds as getsockopt() does it.  A copy of retrans_to_secs(), static in
+ * net/ipv4/tcp.c in 6.1 and 6.12 (its caller, do_tcp_getsockopt(), is not
+ * exported either, and the protocol's getsockopt takes user pointers); the
+ * kstd_socket case defer_accept_reads_back_as_the_kernel_does compares it
+ * with the kernel's getsockopt() for a range of values.
  */
 static int kstd_retrans_to_secs(u8 retrans, int timeout, int rto_max)
 {

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * C helpers: kthreads, completions, wait queues, timers, refcounts.
- * Included by lib/kstd.c (one object per module); prototypes in
+ * Compiled as kstd-sync.o, linked only
+ * into modules that call it (kstd.mk); prototypes in
  * <kstd/bindings/sync.h>.
+ *
+ * Why C: kthread_run(), init_completion(), wait_event*(), timer_setup()
+ * are macros (with a static lockdep key per call site), and the timer
+ * teardown functions changed names between 6.1 and 6.12 (kstd.mk's
+ * feature tests pick them).
  */
 #include <linux/completion.h>
 #include <linux/delay.h>

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * C helpers: CMWQ work items and queues, delayed work.
- * Included by lib/kstd.c (one object per module); prototypes in
+ * Compiled as kstd-workqueue.o, linked only
+ * into modules that call it (kstd.mk); prototypes in
  * <kstd/bindings/workqueue.h>.
+ *
+ * Why C: INIT_WORK() and alloc_workqueue() are macros (a static lockdep
+ * key per call site; varargs).
  *
  * Queueing, flushing and cancelling are the kernel's exported functions,
  * called directly from C++; only initialisation (macros with a static

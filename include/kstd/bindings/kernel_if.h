@@ -83,10 +83,17 @@ KSTD_PARAM_RANGE_TYPES(KSTD_PARAM_RANGE_DECLARE)
 
 /* --- /proc files --- */
 
+/* A user-space address (sparse's __user for C; C++ never sees the kernel's). */
+#ifdef __cplusplus
+#define KSTD_USER
+#else
+#define KSTD_USER __user
+#endif
+
 /*
  * The callbacks of one /proc file, implemented in C++ (<kstd/proc.hpp>);
  * @ctx is the handler object, @net the namespace of a /proc/net entry
- * (NULL for plain /proc entries).  Both run in process context and may
+ * (NULL for plain /proc entries).  All run in process context and may
  * sleep.
  *
  * show: fill the seq_file for read(); 0 or a negative errno.  May be NULL
@@ -94,11 +101,32 @@ KSTD_PARAM_RANGE_TYPES(KSTD_PARAM_RANGE_DECLARE)
  * line: one complete input line, without its "\n" or "\r\n" (@len bytes,
  *       not NUL-terminated, never empty); 0 or a negative errno.  May be
  *       NULL (write() fails with -EIO).
+ *
+ * The line discipline, kstd::detail::proc_line_writer: the C side only
+ * calls these, one writer per open file that may write (when @line is set).
+ * writer_open: a writer for lines of up to @max_line bytes; NULL when out
+ *       of memory.
+ * writer_write: write()'s data at the user address @ubuf: the byte count or
+ *       a negative errno.
+ * writer_release: close(): hands an unterminated last line to @line unless
+ *       @dying (the entry is being removed), frees the writer, and returns
+ *       that line's error (0 if none), which the C side logs.
  */
 struct kstd_proc_handler {
 	int (*show)(void *ctx, struct net *net, struct seq_file *m);
 	int (*line)(void *ctx, struct net *net, const char *line, __SIZE_TYPE__ len);
+	void *(*writer_open)(unsigned int max_line);
+	long (*writer_write)(void *writer, const struct kstd_proc_handler *h, void *ctx,
+			     struct net *net, const char KSTD_USER *ubuf, __SIZE_TYPE__ count);
+	int (*writer_release)(void *writer, const struct kstd_proc_handler *h, void *ctx,
+			      struct net *net, int dying);
 };
+
+/* copy_from_user() (an inline): the number of bytes NOT copied.  May sleep. */
+unsigned long kstd_copy_from_user(void *to, const void KSTD_USER *from,
+				  unsigned long n) KSTD_NOEXCEPT;
+/* cond_resched() (a macro). */
+void kstd_cond_resched(void) KSTD_NOEXCEPT;
 
 /* The longest input line a /proc file accepts when none is given. */
 #define KSTD_PROC_DEFAULT_MAX_LINE 256u
@@ -106,8 +134,6 @@ struct kstd_proc_handler {
 #define KSTD_PROC_MAX_LINE_LIMIT 4096u
 /* The longest name of a per-namespace entry. */
 #define KSTD_PROC_NAME_MAX 64u
-/* How many per-namespace entries one module may have registered at once. */
-#define KSTD_PERNET_PROC_SLOTS 8u
 /*
  * Capabilities a /proc file may require of whoever opens it for writing
  * (the kernel's CAP_* numbers, checked against <linux/capability.h> in
@@ -123,10 +149,10 @@ struct kstd_proc_node;
 struct kstd_proc_dir;
 
 /*
- * proc_create_data() with kstd's file operations: a seq_file reader and a
- * line-splitting writer (see lib/helpers/kernel_if.c).  @mode as for
- * proc_create (S_IFREG is implied), @parent NULL for /proc, @max_line 0 for
- * the default.  @write_cap is a KSTD_CAP_* the opener must hold in the
+ * proc_create_data() with kstd's file operations: a seq_file reader and
+ * @handler's line writer (see lib/helpers/kernel_if.c).  @mode as for
+ * proc_create (S_IFREG is implied), @parent NULL for /proc, @max_line the
+ * writer's (C++ checks it against KSTD_PROC_MAX_LINE_LIMIT).  @write_cap is a KSTD_CAP_* the opener must hold in the
  * initial user namespace to open the file for writing (-EPERM otherwise),
  * or KSTD_CAP_NONE.  Returns the node or an ERR_PTR.  May sleep.
  */
@@ -153,8 +179,8 @@ void kstd_proc_rmdir(struct kstd_proc_dir *dir) KSTD_NOEXCEPT;
  * A file @name in every network namespace's /proc/net, present from
  * registration (or the namespace's creation) until unregistration (or the
  * namespace's exit).  Returns a handle or an ERR_PTR: -ENAMETOOLONG,
- * -ENOSPC when the module already has KSTD_PERNET_PROC_SLOTS of them, or
- * what register_pernet_subsys() reported.  @write_cap: as for
+ * -ENOMEM, or what creating it in an existing namespace failed with.  Any
+ * number of them may be registered at once.  @write_cap: as for
  * kstd_proc_create(), but held in the user namespace that owns the file's
  * network namespace (as sock_diag_destroy() and `ss -K` require).  May sleep.
  */
