@@ -429,6 +429,9 @@ consteval int count_cases() noexcept
 		return (is_registered<Tag, I> ? 1 : 0) + count_cases<Tag, I + 1, End>();
 }
 
+/* What a case without parameters gets instead of one. */
+struct no_param {};
+
 /* The cases and their terminating empty entry, as KUnit wants them. */
 template <int Count>
 struct case_table {
@@ -472,22 +475,15 @@ consteval suite_record make_suite(const char (&name)[N], case_record *cases) noe
 	return s;
 }
 
-/* KUnit calls these; they hand the body a kstd::kunit::test. */
-template <void (*Body)(test &)>
-void run(::kunit *k) noexcept
+/*
+ * The parameter KUnit is running a KSTD_TEST_P() case with.
+ */
+template <class T>
+const T &current_param(::kunit *k) noexcept
 {
-	test t(k);
-	Body(t);
-}
-
-template <class T, void (*Body)(test &, const T &)>
-void run_with_param(::kunit *k) noexcept
-{
-	test t(k);
 	// SAFETY: KUnit passes back, as param_value, a pointer that
-	// generate_params() below returned: an element of the case's array
-	// of T.
-	Body(t, *static_cast<const T *>(kstd_kunit_param_value(k)));
+	// generate<>() below returned: an element of the case's array of T.
+	return *static_cast<const T *>(kstd_kunit_param_value(k));
 }
 
 /* Writes what KUnit prints for a parameter into its KUNIT_PARAM_DESC_SIZE bytes. */
@@ -561,13 +557,30 @@ void test::defer(F fn) noexcept
 #define KSTD_KUNIT_CAT2_(a, b) a##b
 #define KSTD_KUNIT_CAT_(a, b) KSTD_KUNIT_CAT2_(a, b)
 #define KSTD_KUNIT_NS_(suite) KSTD_KUNIT_CAT_(kstd_kunit_suite_, suite)
-#define KSTD_KUNIT_BODY_(suite, name) kstd_kunit_case_##suite##__##name
+/*
+ * Case N of a file is registered_case<suite's tag, N>, N from __COUNTER__
+ * (kept in kstd_kunit_n_<suite>__<case>).  KUnit calls its run(), which
+ * calls the body, a free function so that names in it are looked up as
+ * in the rest of the test file.  Both symbols stay short (6.1's objtool
+ * refuses a function with a .cold part whose name exceeds 128 bytes).
+ */
+#define KSTD_KUNIT_N_(suite, name) kstd_kunit_n_##suite##__##name
+#define KSTD_KUNIT_BODY_(suite, name) kstd_t_##suite##__##name
+#define KSTD_KUNIT_CASE_(suite, name)                                                              \
+	kstd::kunit::detail::registered_case<KSTD_KUNIT_NS_(suite)::tag, KSTD_KUNIT_N_(suite, name)>
 
-#define KSTD_KUNIT_REGISTER_(suite, case_name, counter, runner, generator)                         \
+#define KSTD_KUNIT_DECLARE_(suite, case_name, param_type, call, generator)                         \
+	static constexpr int KSTD_KUNIT_N_(suite, case_name) = __COUNTER__;                        \
+	static void KSTD_KUNIT_BODY_(suite, case_name)(::kstd::kunit::test &, const param_type &); \
 	template <>                                                                                \
-	struct kstd::kunit::detail::registered_case<KSTD_KUNIT_NS_(suite)::tag, counter> {         \
+	struct KSTD_KUNIT_CASE_(suite, case_name) {                                                \
 		static constexpr const char *name = #case_name;                                    \
-		static constexpr void (*run)(::kunit *) = runner;                                  \
+		using param = param_type;                                                          \
+		static void run(::kunit *k) noexcept                                               \
+		{                                                                                  \
+			::kstd::kunit::test t(k);                                                  \
+			KSTD_KUNIT_BODY_(suite, case_name)(t, call);                               \
+		}                                                                                  \
 		static constexpr const void *(*generate_params)(const void *, char *) = generator; \
 	}
 /// @endcond
@@ -590,11 +603,10 @@ void test::defer(F fn) noexcept
  * kstd::kunit::test &).  Cases run in the order they are written.
  */
 #define KSTD_TEST(suite, name)                                                                     \
-	static void KSTD_KUNIT_BODY_(suite, name)(::kstd::kunit::test &);                          \
-	KSTD_KUNIT_REGISTER_(suite, name, __COUNTER__,                                             \
-			     &::kstd::kunit::detail::run<&KSTD_KUNIT_BODY_(suite, name)>,          \
-			     nullptr);                                                             \
-	static void KSTD_KUNIT_BODY_(suite, name)([[maybe_unused]] ::kstd::kunit::test & test)
+	KSTD_KUNIT_DECLARE_(suite, name, ::kstd::kunit::detail::no_param,                          \
+			    ::kstd::kunit::detail::no_param{}, nullptr);                           \
+	static void KSTD_KUNIT_BODY_(suite, name)([[maybe_unused]] ::kstd::kunit::test & test,     \
+						  const ::kstd::kunit::detail::no_param &)
 
 /**
  * Define the parameterised case @p name of @p suite: the body runs once
@@ -604,13 +616,9 @@ void test::defer(F fn) noexcept
  * or string view), else by the element's value or index.
  */
 #define KSTD_TEST_P(suite, name, values)                                                           \
-	static void KSTD_KUNIT_BODY_(suite, name)(                                                 \
-		::kstd::kunit::test &, const ::kstd::remove_reference_t<decltype(values[0])> &);   \
-	KSTD_KUNIT_REGISTER_(suite, name, __COUNTER__,                                             \
-			     (&::kstd::kunit::detail::run_with_param<                              \
-				     ::kstd::remove_reference_t<decltype(values[0])>,              \
-				     &KSTD_KUNIT_BODY_(suite, name)>),                             \
-			     &::kstd::kunit::detail::generate<values>);                            \
+	KSTD_KUNIT_DECLARE_(suite, name, ::kstd::remove_reference_t<decltype(values[0])>,          \
+			    ::kstd::kunit::detail::current_param<param>(k),                        \
+			    &::kstd::kunit::detail::generate<values>);                             \
 	static void KSTD_KUNIT_BODY_(suite, name)(                                                 \
 		[[maybe_unused]] ::kstd::kunit::test & test,                                       \
 		[[maybe_unused]] const ::kstd::remove_reference_t<decltype(values[0])> &param)
