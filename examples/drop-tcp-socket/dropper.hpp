@@ -55,6 +55,7 @@ inline void complain(kstd::string_view line, const char *why) noexcept
 				 line.size() > kstd::size_t(n) ? "..." : "", why);
 }
 
+/* The errno a write() fails with for a line parse_conn_line() refused. */
 inline kstd::error line_error(line_errc e) noexcept
 {
 	switch (e) {
@@ -67,6 +68,11 @@ inline kstd::error line_error(line_errc e) noexcept
 	}
 }
 
+/*
+ * The module object: per-namespace counters and the per-namespace file.
+ * Built by create(); a dropper with only its counters (no file) handles
+ * lines the same, which is how the KUnit suite uses it.
+ */
 struct dropper {
 	kstd::pernet_storage<counters> stats; /* before file: outlives it */
 	kstd::pernet_proc_entry file;
