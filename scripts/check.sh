@@ -5,7 +5,9 @@
 # Installs what it needs (apt, as root), builds or reuses the cached test
 # kernels, and runs:
 #   1. the KUnit suites under kunit.py on UML (the kernel's own runner),
-#      built with gcc and again with clang 14 (LLVM=-14);
+#      built with gcc and again with clang 14 (LLVM=-14); the reference
+#      modules' own suites and docs/getting-started.md's recipe, a module
+#      outside the tree, through scripts/kunit.sh (a failing test fails it);
 #   2. module builds with W=1 against the 6.12 x86_64 debug kernel, the 6.12
 #      UML kernels (gcc, clang) and Debian's own headers: 6.1 and 6.1 RT,
 #      6.12, 6.12 RT and 6.12 cloud (no warning allowed, pahole's included),
@@ -15,7 +17,8 @@
 #      compiled as a module (debug kernel, Debian 6.1, UML clang);
 #   3. a header-dependency rebuild check;
 #   4. in the x86_64 debug guest (KASAN, kmemleak, lockdep, ...): the same
-#      KUnit suites as kstd_test.ko, the documentation examples that run
+#      KUnit suites as kstd_test.ko and the reference modules' as
+#      <module>_test.ko, the documentation examples that run
 #      (kstd_doc_examples.ko), the module-entry test, the reference
 #      modules' tests (khttpd's slow-client deadlines included), the guest
 #      fuzzer (60 s per module), the short form of `make stress` (25 s per
@@ -113,6 +116,31 @@ cxx_objects_of_modules() { # dir
 	done
 }
 
+# Writes the files of the docs/getting-started.md section TITLE into DIR:
+# each fenced block right after a line that is only "`PATH`:", as
+# DIR/PATH, with /path/to/kstd replaced by this checkout.  A file whose
+# text is unchanged is not rewritten (builds of DIR stay incremental).
+guide_files() { # title dir
+	python3 - "$KSTD_ROOT" "$1" "$2" <<'PY'
+import os, re, sys
+root, title, dest = sys.argv[1:]
+doc = open(root + "/docs/getting-started.md").read()
+m = re.search(r"^## [0-9. ]*" + re.escape(title) + r"\n(.*?)(?=^## |\Z)", doc, re.S | re.M)
+if not m:
+    sys.exit("no section '%s' in docs/getting-started.md" % title)
+n = 0
+for path, body in re.findall(r"^`([\w./-]+)`:\n\n```\w*\n(.*?)^```", m.group(1), re.S | re.M):
+    f = os.path.join(dest, path)
+    body = body.replace("/path/to/kstd", root)
+    os.makedirs(os.path.dirname(f), exist_ok=True)
+    if not os.path.exists(f) or open(f).read() != body:
+        open(f, "w").write(body)
+    print("guide file", f)
+    n += 1
+sys.exit(0 if n else "no files in section '%s'" % title)
+PY
+}
+
 log "installing test dependencies"
 need_pkgs qemu-system-x86 busybox-static iproute2 kmod python3 gnuplot-nox curl wget \
 	libubsan1 libasan8 clang-14 libclang-rt-14-dev lld-14 llvm-14 "${KERNEL_BUILD_DEPS[@]}"
@@ -140,6 +168,49 @@ if cxx_by_clang $(for f in "$KSTD_ROOT"/kunit/*.cpp; do
 else
 	record FAIL "UML clang kernel: KUnit C++ by clang++" "$(tail -1 "$results/kunit-uml-clang.log")"
 fi
+
+# 1c. Modules' own KUnit suites through scripts/kunit.sh, in the same UML
+# build directory (each switch of suites directory relinks vmlinux): the
+# recipe of docs/getting-started.md ("Test your module with KUnit") as a
+# module outside this tree, its files taken from the guide; the same with
+# one expectation made false, which must fail the runner; and each reference
+# module's suites (examples/*/kunit/).
+# The fixed directories (one per checkout) keep the UML build incremental.
+guide_tmp=${TMPDIR:-/tmp}/kstd-guide-$(echo "$KSTD_ROOT" | sha256sum | cut -c1-12)
+log "modules' KUnit suites through scripts/kunit.sh (UML): the guide's recipe in $guide_tmp, examples"
+if guide_files "Test your module with KUnit" "$guide_tmp/recipe" >"$results/kunit-guide.log" 2>&1 &&
+	[ -f "$guide_tmp/recipe/hello/kunit/Kbuild" ]; then
+	KSTD_UML_DIR=$uml_dir "$KSTD_ROOT/scripts/kunit.sh" --module "$guide_tmp/recipe/hello" \
+		>>"$results/kunit-guide.log" 2>&1
+	record_kunit "docs/getting-started.md's KUnit recipe, a module outside the tree (UML)" \
+		"$results/kunit-guide.log"
+	# The same module with a false expectation: kunit.py must report it and fail.
+	# (Files rewritten only when changed, as guide_files does.)
+	for f in words.hpp kunit/Kbuild kunit/words_test.cpp; do
+		mkdir -p "$(dirname "$guide_tmp/failing/hello/$f")"
+		sed 's/3u);/4u);/' "$guide_tmp/recipe/hello/$f" >"$guide_tmp/failing.new"
+		cmp -s "$guide_tmp/failing.new" "$guide_tmp/failing/hello/$f" ||
+			mv "$guide_tmp/failing.new" "$guide_tmp/failing/hello/$f"
+	done
+	: >"$results/kunit-guide-failing.log"
+	if KSTD_UML_DIR=$uml_dir "$KSTD_ROOT/scripts/kunit.sh" --module "$guide_tmp/failing/hello" \
+		>>"$results/kunit-guide-failing.log" 2>&1; then
+		record FAIL "scripts/kunit.sh fails on a failing test" "exit status 0; see $results/kunit-guide-failing.log"
+	elif grep -qaE 'Ran 1 tests: failed: 1' "$results/kunit-guide-failing.log" &&
+		grep -qaE 'Expected count_words.* == 4u' "$results/kunit-guide-failing.log"; then
+		record PASS "scripts/kunit.sh fails on a failing test (the recipe with 3u made 4u)"
+	else
+		record FAIL "scripts/kunit.sh fails on a failing test" "no failure report; see $results/kunit-guide-failing.log"
+	fi
+else
+	record FAIL "docs/getting-started.md's KUnit recipe" "no files extracted; see $results/kunit-guide.log"
+fi
+for m in "$KSTD_ROOT"/examples/*/kunit/Kbuild; do
+	m=$(basename "$(dirname "$(dirname "$m")")")
+	KSTD_UML_DIR=$uml_dir "$KSTD_ROOT/scripts/kunit.sh" --module "$KSTD_ROOT/examples/$m" \
+		>"$results/kunit-$m.log" 2>&1
+	record_kunit "examples/$m's KUnit suites (scripts/kunit.sh, UML)" "$results/kunit-$m.log"
+done
 
 # 2. Module builds, W=1, no warnings.
 log "x86_64 debug kernel (built or reused), then module builds"
@@ -356,6 +427,9 @@ if [ -n "$kdebug" ]; then
 		bash -c "insmod $moddir/kunit/kstd_test.ko && rmmod kstd_test;
 			 t=$KSTD_ROOT/scripts/guest-tests; r=0
 			 ${doc_guest:-true}
+			 for ko in $moddir/examples/*/kunit/*_test.ko; do
+				 insmod \$ko && rmmod \$(basename \$ko .ko) || r=1
+			 done
 			 \$t/module-entry.sh $moddir || r=1
 			 \$t/proc-param.sh $moddir || r=1
 			 \$t/kecho.sh $moddir $tools || r=1

@@ -52,13 +52,15 @@ kernel_src() {
 	echo "$dir"
 }
 
-# Lets kunit.py build kstd's KUnit suites into its UML kernel.  The tree gets
-# a drivers/kstd directory (a Kconfig with the suite's symbol, a Makefile) and
+# Lets kunit.py build KUnit suites into its UML kernel.  The tree gets a
+# drivers/kstd directory (a Kconfig with the suites' symbol, a Makefile) and
 # one source/obj line each in drivers/Kconfig and drivers/Makefile.  Each
 # checkout links its kunit/ as drivers/kstd/k-<hash of its path>, and
-# kunit.py selects one with make KSTD_KUNIT_DIR=k-<hash> (kunit_dir_name), so
-# several checkouts can share the cached source tree.  Idempotent, and
-# harmless to builds that leave CONFIG_KSTD_KUNIT_TEST unset.
+# scripts/kunit.sh links a module's kunit/ as drivers/kstd/m-<hash of its
+# path> (hook_module_kunit); kunit.py builds exactly one of them, the one
+# make KSTD_KUNIT_DIR=<name> selects (two would link kstd.o into vmlinux
+# twice), so several checkouts and modules share the cached source tree.
+# Idempotent, and harmless to builds that leave CONFIG_KSTD_KUNIT_TEST unset.
 kunit_dir_name() { echo "k-$(echo "$KSTD_ROOT" | sha256sum | cut -c1-12)"; }
 
 hook_kunit_tree() {
@@ -77,6 +79,28 @@ hook_kunit_tree() {
 		echo 'obj-$(CONFIG_KSTD_KUNIT_TEST) += kstd/' >>"$src/drivers/Makefile"
 	[ "$(readlink "$link" 2>/dev/null)" = "$KSTD_ROOT/kunit" ] ||
 		ln -sfn "$KSTD_ROOT/kunit" "$link"
+}
+
+# Links a module's KUnit directory (the one holding its kunit/Kbuild) into
+# the hooked tree SRC as drivers/kstd/m-<hash of its real path> and prints
+# that name, for make KSTD_KUNIT_DIR=.  Links whose directory is gone go.
+hook_module_kunit() { # src kunit-dir
+	local src=$1 dir name
+	dir=$(cd "$2" && pwd -P) || die "no directory $2"
+	name=m-$(echo "$dir" | sha256sum | cut -c1-12)
+	find "$src/drivers/kstd" -maxdepth 1 -name 'm-*' -xtype l -delete 2>/dev/null || true
+	[ "$(readlink "$src/drivers/kstd/$name" 2>/dev/null)" = "$dir" ] ||
+		ln -sfn "$dir" "$src/drivers/kstd/$name"
+	echo "$name"
+}
+
+# The UML build directory kunit.py builds kstd's (or a module's) suites in:
+# $KSTD_UML_DIR, by default $KSTD_CACHE/build/linux-<version>-uml-kunit,
+# with -llvm<LLVM> appended for KSTD_LLVM=<LLVM>.  Callers hold
+# "<dir>.lock" (flock) while kunit.py builds and runs there.
+uml_kunit_build_dir() { # src
+	local llvm=${KSTD_LLVM:-}
+	echo "${KSTD_UML_DIR:-$KSTD_CACHE/build/linux-$(kernel_version "$1")-uml-kunit${llvm:+-llvm${llvm//\//_}}}"
 }
 
 kernel_version() { make -s -C "$1" kernelversion 2>/dev/null; }
