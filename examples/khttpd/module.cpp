@@ -14,6 +14,8 @@
  *   http.hpp         HTTP/1.x: the bounded request parser, dates, ranges,
  *                    paths, the response writer (freestanding; tested on
  *                    the host by tests/, in the kernel by kunit/http_test.cpp)
+ *   kunit/           KUnit suites: http.hpp, the file cache, and servers
+ *                    of their own answering real loopback clients
  *
  * Structure (as kecho): kstd::tcp_server runs one dual-stack listener,
  * whose data-ready hook queues the accept work, and the list of live
@@ -77,8 +79,11 @@
  * the load; dotfiles (false), defer_accept (1 s), highpri (false) and
  * unbound (false): the workqueue's kind.  All read-only once loaded.
  */
+#include <kstd/log.hpp>
+#include <kstd/memory.hpp>
 #include <kstd/module.hpp>
 #include <kstd/param.hpp>
+#include <kstd/proc.hpp>
 #include <kstd/workqueue.hpp>
 
 #include "server.hpp"
@@ -115,10 +120,24 @@ KSTD_MODULE_PARAM(highpri, bool, false, 0444, "serve from high-priority workers"
 KSTD_MODULE_PARAM(unbound, bool, false, 0444,
 		  "serve from unbound workers (default: on the CPU that took the packets)");
 
-namespace khttpd {
+namespace {
 
-kstd::result<kstd::unique_ptr<server>> server::create() noexcept
+/* The module: a server as the parameters say, and /proc/khttpd. */
+struct khttpd_module {
+	kstd::unique_ptr<khttpd::server> srv;
+	/* Reads srv: declared after it, so it goes first. */
+	kstd::proc_entry proc;
+
+	/* /proc/khttpd; process context. */
+	void show(kstd::seq_file &m) { srv->show(m); }
+
+	static kstd::result<kstd::unique_ptr<khttpd_module>> create() noexcept;
+	~khttpd_module();
+};
+
+kstd::result<kstd::unique_ptr<khttpd_module>> khttpd_module::create() noexcept
 {
+	using khttpd::u32;
 	auto secs = [](int s) { return kstd::secs(static_cast<unsigned int>(s)); };
 	/*
 	 * Per-CPU, normal-priority workers by default: a request's work runs
@@ -127,7 +146,7 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 	 * behind every connection's queued work each time it requeues itself.
 	 * docs/khttpd.md ("Measured") has the measurements behind both.
 	 */
-	settings cfg{
+	khttpd::settings cfg{
 		.listen = {.port = port.get(),
 			   .backlog = backlog.get(),
 			   .queue_flags = (highpri.get() ? kstd::wq::highpri : kstd::wq::none) |
@@ -147,11 +166,21 @@ kstd::result<kstd::unique_ptr<server>> server::create() noexcept
 		.listing = listing.get(),
 		.dotfiles = dotfiles.get(),
 	};
-	return start(cfg);
+	auto self = KSTD_TRY(kstd::make_unique<khttpd_module>(kstd::gfp::kernel));
+	self->srv = KSTD_TRY(khttpd::server::start(cfg));
+	self->proc = KSTD_TRY(kstd::proc_entry::create("khttpd", 0444, *self));
+	kstd_pr_info("serving %s on port %u\n", cfg.docroot, cfg.listen.port);
+	return self;
 }
 
-} // namespace khttpd
+khttpd_module::~khttpd_module()
+{
+	if (srv)
+		kstd_pr_info("unloaded, closed %zu open connection(s)\n", srv->tcp.stop());
+}
 
-KSTD_MODULE(khttpd::server);
+} // namespace
+
+KSTD_MODULE(khttpd_module);
 KSTD_MODULE_LICENSE("GPL");
 KSTD_MODULE_DESCRIPTION("Event-driven HTTP/1.1 static file server on kstd");

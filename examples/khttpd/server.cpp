@@ -45,22 +45,27 @@ kstd::result<kstd::unique_ptr<server>> server::start(const settings &cfg) noexce
 			    cfg.docroot, cfg.user, cfg.group, root.to_errno());
 		return root.error();
 	}
-	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(*root), cfg));
-	self->creds = kstd::move(*creds);
-	self->proc = KSTD_TRY(kstd::proc_entry::create("khttpd", 0444, *self));
+	return start(cfg, kstd::move(*root), kstd::move(*creds));
+}
+
+kstd::result<kstd::unique_ptr<server>> server::start(const settings &cfg, kstd::directory_root root,
+						     kstd::credentials creds) noexcept
+{
+	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(root), cfg));
+	self->creds = kstd::move(creds);
 	auto listening = self->tcp.listen("khttpd", cfg.listen);
 	if (!listening) {
 		kstd_pr_err("cannot listen on port %u: %d\n", cfg.listen.port,
 			    listening.to_errno());
 		return listening.error();
 	}
-	kstd_pr_info("serving %s on port %u\n", cfg.docroot, cfg.listen.port);
 	return self;
 }
 
+/* Stops the server before any member goes, so their order does not matter to it. */
 server::~server()
 {
-	kstd_pr_info("unloaded, closed %zu open connection(s)\n", tcp.stop());
+	tcp.stop();
 }
 
 kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept

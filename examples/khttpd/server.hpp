@@ -3,7 +3,8 @@
  * khttpd's server: the settings it runs with, its counters, and the object
  * that owns the listener, the live connections, the open-file cache and
  * the per-address table.  server.cpp accepts connections (or refuses them
- * with 503) and opens files; module.cpp makes one from the parameters.
+ * with 503) and opens files; module.cpp makes one from the parameters and
+ * shows its counters in /proc/khttpd; kunit/ runs its own.
  */
 #ifndef KHTTPD_SERVER_HPP
 #define KHTTPD_SERVER_HPP
@@ -61,9 +62,8 @@ struct server {
 	stats counters;
 	address_table addresses; /* empty unless max_per_address */
 	file_cache cache;
-	/* After what connections use (they go first), before what shows it. */
+	/* After what connections use (they go first). */
 	kstd::tcp_server<server, connection> tcp{*this};
-	kstd::proc_entry proc;
 
 	server(kstd::directory_root r, const settings &s) noexcept
 		: root(kstd::move(r)), cfg(s), cache(s.cache_ttl)
@@ -81,10 +81,15 @@ struct server {
 	/* /proc/khttpd; process context. */
 	void show(kstd::seq_file &m) { counters.show(m, tcp.stats()); }
 
-	/* The module's entry (module.cpp): a server as the parameters say. */
-	static kstd::result<kstd::unique_ptr<server>> create() noexcept;
-	/* Open the root as @cfg.user/group, then listen.  May sleep. */
+	/* Open @cfg.docroot as @cfg.user/group, then listen.  May sleep. */
 	static kstd::result<kstd::unique_ptr<server>> start(const settings &cfg) noexcept;
+	/*
+	 * Serve @root (opened by the caller) as @creds, listening as @cfg says
+	 * (cfg.docroot and cfg.user/group are not used).  May sleep.
+	 */
+	static kstd::result<kstd::unique_ptr<server>>
+	start(const settings &cfg, kstd::directory_root root, kstd::credentials creds) noexcept;
+	/* Closes every open connection.  May sleep. */
 	~server();
 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host-side run of the HTTP parser tests (kunit/http_test.cpp, the same
+ * Host-side run of the HTTP parser tests (../kunit/http_test.cpp, the same
  * cases KUnit runs in the kernel), then the invariants of
  * http_invariants.hpp over the seed corpus (examples/khttpd/tests/corpus) and
  * over generated requests: well-formed ones with random variations and
@@ -18,7 +18,7 @@
 #include <cstring>
 
 /* The KUnit suite's cases, run on the host. */
-#include "../../../kunit/http_test.cpp" // NOLINT(bugprone-suspicious-include)
+#include "../kunit/http_test.cpp" // NOLINT(bugprone-suspicious-include)
 #include "http_invariants.hpp"
 
 namespace {

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kstd_http: the HTTP/1.x request parser, dates, ranges, path
+ * khttpd_http: the HTTP/1.x request parser, dates, ranges, path
  * normalisation, escaping and MIME types of khttpd's protocol header
- * (examples/khttpd/http.hpp; kunit/Kbuild adds its directory to the
- * include path).
+ * (../http.hpp).
  *
  * The same file runs on the host (examples/khttpd/tests/http_host_test.cpp, with ASan
  * and UBSan): there KSTD_HOST_TEST is defined and the host runner provides
@@ -11,13 +10,11 @@
  * also fed byte by byte and in two parts at every split position, and must
  * give the same outcome each time.
  */
-#include "http.hpp"
+#include "../http.hpp"
 #include <kstd/string.hpp>
 
 #ifndef KSTD_HOST_TEST
 #include <kstd/kunit.hpp>
-
-#include "kunit_bridge.h"
 #endif
 
 using khttpd::http::byte_range;
@@ -203,9 +200,9 @@ const status_case status_cases[] = {
 
 } // namespace
 
-KSTD_TEST_SUITE(kstd_http);
+KSTD_TEST_SUITE(khttpd_http);
 
-KSTD_TEST(kstd_http, status_of_every_case)
+KSTD_TEST(khttpd_http, status_of_every_case)
 {
 	for (const status_case &c : status_cases) {
 		unsigned int got = code_of(parse_once(c.request));
@@ -213,13 +210,13 @@ KSTD_TEST(kstd_http, status_of_every_case)
 	}
 }
 
-KSTD_TEST(kstd_http, same_outcome_at_every_split)
+KSTD_TEST(khttpd_http, same_outcome_at_every_split)
 {
 	for (const status_case &c : status_cases)
 		KSTD_EXPECT(split_invariant(c.request));
 }
 
-KSTD_TEST(kstd_http, request_fields)
+KSTD_TEST(khttpd_http, request_fields)
 {
 	request_parser p;
 	string_view req = "GET /a%20b/c.html?x=1&y HTTP/1.1\r\nhOsT:  example.org:8080 \r\n"
@@ -253,7 +250,7 @@ KSTD_TEST(kstd_http, request_fields)
 	KSTD_EXPECT_EQ(h.request().version_minor, 0);
 }
 
-KSTD_TEST(kstd_http, connection_semantics)
+KSTD_TEST(khttpd_http, connection_semantics)
 {
 	struct {
 		string_view req;
@@ -286,7 +283,7 @@ KSTD_TEST(kstd_http, connection_semantics)
 	KSTD_EXPECT(e.request().expect_continue);
 }
 
-KSTD_TEST(kstd_http, limits_are_exact)
+KSTD_TEST(khttpd_http, limits_are_exact)
 {
 	khttpd::http::limits lim{
 		.max_request_line = 32, .max_head = 96, .max_headers = 3, .max_body = 10};
@@ -351,7 +348,7 @@ KSTD_TEST(kstd_http, limits_are_exact)
 	KSTD_EXPECT(split_invariant(line(50, "\r\n"), tight));
 }
 
-KSTD_TEST(kstd_http, pipelined_requests)
+KSTD_TEST(khttpd_http, pipelined_requests)
 {
 	string_view both = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
 			   "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
@@ -382,7 +379,7 @@ KSTD_TEST(kstd_http, pipelined_requests)
 	KSTD_EXPECT_EQ(done, 3);
 }
 
-KSTD_TEST(kstd_http, conditional_and_range_fields)
+KSTD_TEST(khttpd_http, conditional_and_range_fields)
 {
 	request_parser p;
 	KSTD_EXPECT(p.parse("GET / HTTP/1.1\r\n" H
@@ -411,7 +408,7 @@ KSTD_TEST(kstd_http, conditional_and_range_fields)
 	}
 }
 
-KSTD_TEST(kstd_http, dates)
+KSTD_TEST(khttpd_http, dates)
 {
 	using khttpd::http::parse_http_date;
 	KSTD_EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").value_or(0), 784111777);
@@ -468,7 +465,7 @@ KSTD_TEST(kstd_http, dates)
 	KSTD_EXPECT(round_trip);
 }
 
-KSTD_TEST(kstd_http, ranges)
+KSTD_TEST(khttpd_http, ranges)
 {
 	using khttpd::http::parse_range;
 	using khttpd::http::select_range;
@@ -513,7 +510,7 @@ KSTD_TEST(kstd_http, ranges)
 	KSTD_EXPECT(sel("bytes=-1", 0, false, 0, 0));
 }
 
-KSTD_TEST(kstd_http, path_normalisation)
+KSTD_TEST(khttpd_http, path_normalisation)
 {
 	struct {
 		const char *raw, *want; /* want null: error */
@@ -578,7 +575,7 @@ KSTD_TEST(kstd_http, path_normalisation)
 	KSTD_EXPECT(r.ok() && r.path == "/b/c/dA");
 }
 
-KSTD_TEST(kstd_http, writer_and_escaping)
+KSTD_TEST(khttpd_http, writer_and_escaping)
 {
 	char buf[64];
 	khttpd::http::writer w(buf, sizeof(buf));
@@ -615,7 +612,7 @@ KSTD_TEST(kstd_http, writer_and_escaping)
 }
 
 /* Chunked transfer coding, built in place as khttpd's listings are. */
-KSTD_TEST(kstd_http, chunked_framing)
+KSTD_TEST(khttpd_http, chunked_framing)
 {
 	using khttpd::http::chunk_builder;
 	char buf[64];
@@ -669,7 +666,7 @@ KSTD_TEST(kstd_http, chunked_framing)
 	KSTD_EXPECT(i.data().capacity() == sizeof(big));
 }
 
-KSTD_TEST(kstd_http, mime_types)
+KSTD_TEST(khttpd_http, mime_types)
 {
 	using khttpd::http::mime_type;
 	KSTD_EXPECT(mime_type("index.html") == "text/html; charset=utf-8");
@@ -695,4 +692,4 @@ KSTD_TEST(kstd_http, mime_types)
 
 #undef H
 
-KSTD_TEST_SUITE_END(kstd_http);
+KSTD_TEST_SUITE_END(khttpd_http);

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kecho's connections and server (echo.hpp has the model).
+ */
+#include "echo.hpp"
+
+namespace kecho {
+
+void connection::on_socket(kstd::socket_events) noexcept
+{
+	srv.tcp.queue().queue(work);
+}
+
+void connection::run() noexcept
+{
+	kstd::size_t echoed = 0;
+	for (;;) {
+		kstd::size_t pending = out.size();
+		auto f = out.flush(stream);
+		srv.tx_bytes.add(pending - out.size());
+		if (!f && f.error() != kstd::error::again())
+			return close(true);
+		if (peer_done) {
+			if (out.empty())
+				return close(false); /* orderly close, everything echoed */
+			return;			     /* the writable hook requeues us */
+		}
+		if (out.room() == 0)
+			return; /* the peer does not read: neither do we until it does */
+		if (echoed >= run_budget) {
+			srv.tcp.queue().queue(work); /* let other connections have this worker */
+			return;
+		}
+		kstd::span<kstd::u8> space = out.prepare();
+		auto n = stream.try_recv(space.data(), space.size());
+		if (!n) {
+			if (n.error() == kstd::error::again())
+				return; /* drained: the data-ready (or writable) hook requeues us */
+			return close(true);
+		}
+		if (*n == 0) {
+			peer_done = true; /* echo the rest first */
+			continue;
+		}
+		out.commit(*n);
+		echoed += *n;
+		srv.rx_bytes.add(*n);
+	}
+}
+
+void connection::close(bool failed) noexcept
+{
+	server &s = srv;
+	auto self = s.tcp.release(*this);
+	if (!self)
+		return; /* the server is stopping and owns us now */
+	if (failed)
+		s.resets.add();
+	/* self goes here (its hooks are out already): socket released, memory freed. */
+}
+
+kstd::unique_ptr<connection> server::on_accept(kstd::tcp_stream &s) noexcept
+{
+	auto b = kstd::send_buffer::create(kstd::gfp::kernel, buffer_size);
+	if (!b) {
+		errors.add(); /* the stream closes: the peer sees a reset */
+		return nullptr;
+	}
+	auto c = kstd::make_unique<connection>(kstd::gfp::kernel, *this, kstd::move(s),
+					       kstd::move(*b));
+	if (!c) {
+		errors.add();
+		return nullptr;
+	}
+	return kstd::move(*c);
+}
+
+void server::show(kstd::seq_file &m)
+{
+	const kstd::tcp_server_stats &t = tcp.stats();
+	m.printf("connections_accepted: %llu\n", t.accepted.get());
+	m.printf("connections_open: %llu\n", t.open.get());
+	m.printf("bytes_received: %llu\n", rx_bytes.get());
+	m.printf("bytes_sent: %llu\n", tx_bytes.get());
+	m.printf("peer_resets: %llu\n", resets.get());
+	m.printf("errors: %llu\n", errors.get() + t.errors.get());
+}
+
+kstd::result<kstd::unique_ptr<server>> server::start(const kstd::tcp_server_options &opts) noexcept
+{
+	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel));
+	KSTD_TRY(self->tcp.listen("kecho", opts));
+	return self;
+}
+
+/* Stops the server before any member goes, so their order does not matter to it. */
+server::~server()
+{
+	tcp.stop();
+}
+
+} // namespace kecho

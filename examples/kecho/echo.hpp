@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kecho's server and its connections (echo.cpp), apart from the module's
+ * entry (main.cpp), so that the KUnit suite (kunit/) can run servers of
+ * its own.
+ *
+ * kstd::tcp_server does the serving skeleton: one dual-stack listener
+ * (IPv6 with IPv4-mapped addresses; IPv4 alone if the kernel has no IPv6)
+ * whose readiness hook queues the accept work, and the list of live
+ * connections.  Nothing blocks waiting for a peer: each connection's
+ * socket hooks (data ready, send space, state change) queue that
+ * connection's work, and a work run echoes until the socket would block,
+ * then returns its worker to the pool.  An idle connection costs memory
+ * (its object and a 4 KiB buffer), never a thread.
+ *
+ * The buffer is a kstd::send_buffer: recv() writes straight into its free
+ * space, and what the socket does not take yet stays queued, in order, for
+ * the writable hook.  A peer that sends without reading fills it, and then
+ * kecho stops reading that peer until it reads (back-pressure, no loss).
+ *
+ * A connection frees itself (socket, buffer, object) the moment its peer
+ * closes or fails; destroying the server closes whatever is still open.
+ */
+#ifndef KECHO_ECHO_HPP
+#define KECHO_ECHO_HPP
+
+#include <kstd/counter.hpp>
+#include <kstd/memory.hpp>
+#include <kstd/proc.hpp>
+#include <kstd/result.hpp>
+#include <kstd/stream_buffer.hpp>
+#include <kstd/tcp_server.hpp>
+
+namespace kecho {
+
+/* Per-connection echo buffer: received, not yet echoed. */
+constexpr kstd::size_t buffer_size = 4096;
+/* Bytes one work run may echo before it requeues itself (fairness). */
+constexpr kstd::size_t run_budget = 64 * 1024;
+
+struct server;
+
+/* The stream, the live-list link and the hooks are in the server's base. */
+struct connection : kstd::tcp_connection {
+	connection(server &s, kstd::tcp_stream st, kstd::send_buffer b) noexcept
+		: kstd::tcp_connection(kstd::move(st)), srv(s), out(kstd::move(b))
+	{
+	}
+
+	/* Socket hook: softirq context, must not sleep.  Just schedule run(). */
+	void on_socket(kstd::socket_events) noexcept;
+	/* The work: process context.  Echo until the socket would block. */
+	void run() noexcept;
+	/* Leave the server and free everything.  Last thing run() does. */
+	void close(bool failed) noexcept;
+
+	server &srv;
+	kstd::send_buffer out;	/* received, still to echo */
+	bool peer_done = false; /* the peer's FIN came: echo what is left, close */
+	kstd::work<connection, &connection::run> work{this};
+};
+
+struct server {
+	kstd::stat_counter rx_bytes, tx_bytes, errors, resets;
+	kstd::tcp_server<server, connection> tcp{*this};
+
+	/* A stream to serve: its connection object, or null (counted). */
+	kstd::unique_ptr<connection> on_accept(kstd::tcp_stream &s) noexcept;
+
+	/* The counters, as /proc/kecho shows them; process context. */
+	void show(kstd::seq_file &m);
+
+	/* A server listening as @opts say (port 0: any free port).  May sleep. */
+	static kstd::result<kstd::unique_ptr<server>>
+	start(const kstd::tcp_server_options &opts) noexcept;
+	/* Closes every open connection.  May sleep. */
+	~server();
+};
+
+} // namespace kecho
+
+#endif // KECHO_ECHO_HPP
