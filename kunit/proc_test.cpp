@@ -52,8 +52,7 @@ struct procfs {
 	::vfsmount *mnt;
 	unsigned long ubuf;
 	explicit procfs(kstd::kunit::test &test)
-		: mnt(kstd_kunit_mount("proc")),
-		  ubuf(kstd_kunit_user_buf(test.raw(), ubuf_size))
+		: mnt(kstd_kunit_mount("proc")), ubuf(kstd_kunit_user_buf(test.raw(), ubuf_size))
 	{
 	}
 	~procfs()

@@ -318,10 +318,10 @@ KSTD_TEST(kecho, serves_many_clients_at_once)
 	KSTD_ASSERT_OK(srv);
 	constexpr int n = 16;
 	kstd::tcp_stream c[n];
-	for (int i = 0; i < n; i++) {
+	for (kstd::tcp_stream &client : c) {
 		auto s = connect(**srv);
 		KSTD_ASSERT_OK(s);
-		c[i] = kstd::move(*s);
+		client = kstd::move(*s);
 	}
 	/* All send first, then all read: kecho serves them interleaved. */
 	auto message = [](int i) {
@@ -340,8 +340,8 @@ KSTD_TEST(kecho, serves_many_clients_at_once)
 		KSTD_EXPECT_EQ(kstd::string_view(got, want.size()), want.view());
 	}
 	KSTD_EXPECT_EQ((*srv)->tcp.open_connections(), u64(n));
-	for (int i = 0; i < n; i++)
-		KSTD_EXPECT_OK(c[i].shutdown(kstd::shutdown_how::write));
+	for (kstd::tcp_stream &client : c)
+		KSTD_EXPECT_OK(client.shutdown(kstd::shutdown_how::write));
 	KSTD_EXPECT(eventually([&] { return (*srv)->tcp.open_connections() == 0; }));
 	KSTD_EXPECT_EQ((*srv)->tcp.stats().accepted.get(), u64(n));
 	KSTD_EXPECT_EQ((*srv)->resets.get(), 0u);
@@ -362,17 +362,17 @@ KSTD_TEST(kecho, stopping_closes_open_connections)
 	KSTD_ASSERT_OK(at);
 	constexpr int n = 4;
 	kstd::tcp_stream c[n];
-	for (int i = 0; i < n; i++) {
+	for (kstd::tcp_stream &client : c) {
 		auto s = connect(**srv);
 		KSTD_ASSERT_OK(s);
-		c[i] = kstd::move(*s);
+		client = kstd::move(*s);
 	}
 	KSTD_ASSERT(eventually([&] { return (*srv)->tcp.open_connections() == u64(n); }));
 	KSTD_EXPECT_EQ((*srv)->tcp.stop(), kstd::size_t(n));
 	srv->reset();
-	for (int i = 0; i < n; i++) {
+	for (kstd::tcp_stream &client : c) {
 		char b;
-		auto r = c[i].recv(&b, 1);
+		auto r = client.recv(&b, 1);
 		/* EOF or a reset; -EAGAIN would be the 5 s timeout: still open. */
 		KSTD_EXPECT(r ? *r == 0 : r.error() != kstd::error::again());
 	}

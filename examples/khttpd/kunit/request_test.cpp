@@ -21,7 +21,6 @@ using khttpd_test::body_is;
 using khttpd_test::client;
 using khttpd_test::contains;
 using khttpd_test::docroot;
-using khttpd_test::response;
 using kstd::size_t;
 using kstd::string_view;
 using kstd::u64;
