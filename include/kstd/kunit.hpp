@@ -205,7 +205,7 @@ void describe(text &out, const T &v) noexcept
 		}
 	} else if constexpr (requires { string_view(v); }) {
 		string_view s(v);
-		out.appendf("\"%.*s\"", static_cast<int>(s.size()), s.data());
+		out.appendf("\"%.*s\"", static_cast<int>(s.size()), s.empty() ? "" : s.data());
 	} else {
 		out.appendf("(a %zu-byte %s)", sizeof(T), __is_class(T) ? "object" : "value");
 	}

@@ -59,7 +59,8 @@ struct get {
 		text.appendf("%.*s %.*s HTTP/1.1\r\nHost: t\r\n%.*s\r\n",
 			     static_cast<int>(method.size()), method.data(),
 			     static_cast<int>(path.size()), path.data(),
-			     static_cast<int>(extra.size()), extra.data());
+			     /* never a null pointer for %s, even with no bytes */
+			     static_cast<int>(extra.size()), extra.empty() ? "" : extra.data());
 	}
 	operator string_view() const { return text.view(); }
 };
