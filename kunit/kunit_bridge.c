@@ -495,6 +495,121 @@ unlock:
 	return err;
 }
 
+/* ---- device: character device nodes and file operations ------------------ */
+#include <linux/poll.h>
+#include <linux/uio.h>
+
+int kstd_kunit_mknod_chr(struct vfsmount *mnt, const char *path, unsigned int major,
+			 unsigned int minor)
+{
+	struct path parent;
+	struct dentry *d;
+	int err;
+
+	err = vfs_path_lookup(mnt->mnt_root, mnt, ".", LOOKUP_DIRECTORY, &parent);
+	if (err)
+		return err;
+	inode_lock_nested(d_inode(parent.dentry), I_MUTEX_PARENT);
+	d = lookup_one_len(path, parent.dentry, strlen(path));
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+	} else {
+		err = vfs_mknod(&nop_mnt_idmap, d_inode(parent.dentry), d, S_IFCHR | 0600,
+				MKDEV(major, minor));
+		dput(d);
+	}
+	inode_unlock(d_inode(parent.dentry));
+	path_put(&parent);
+	return err;
+}
+
+long kstd_kunit_read_at(struct file *file, char *buf, size_t len, long long *pos)
+{
+	loff_t p = *pos;
+	ssize_t n = kernel_read(file, buf, len, &p);
+
+	*pos = p;
+	return n;
+}
+
+/* read(2)/write(2) through the user address @ubuf: the file's ->read_iter/->write_iter. */
+long kstd_kunit_user_read(struct file *file, unsigned long ubuf, size_t len)
+{
+	struct kiocb kiocb;
+	struct iov_iter iter;
+
+	init_sync_kiocb(&kiocb, file);
+	iov_iter_ubuf(&iter, ITER_DEST, (void __user *)ubuf, len);
+	return file->f_op->read_iter(&kiocb, &iter);
+}
+
+long kstd_kunit_user_write_raw(struct file *file, unsigned long ubuf, size_t len)
+{
+	struct kiocb kiocb;
+	struct iov_iter iter;
+
+	init_sync_kiocb(&kiocb, file);
+	iov_iter_ubuf(&iter, ITER_SOURCE, (void __user *)ubuf, len);
+	return file->f_op->write_iter(&kiocb, &iter);
+}
+
+long kstd_kunit_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (!file->f_op->unlocked_ioctl)
+		return -ENOTTY;
+	return file->f_op->unlocked_ioctl(file, cmd, arg);
+}
+
+struct kstd_kunit_poller {
+	poll_table pt;
+	wait_queue_entry_t entry;
+	wait_queue_head_t *head;
+	int woken;
+};
+
+static int kstd_kunit_poll_woken(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
+{
+	container_of(wait, struct kstd_kunit_poller, entry)->woken++;
+	return 0;
+}
+
+static void kstd_kunit_poll_queue(struct file *file, wait_queue_head_t *head, poll_table *pt)
+{
+	struct kstd_kunit_poller *p = container_of(pt, struct kstd_kunit_poller, pt);
+
+	if (p->head)
+		return;	/* one queue is all the tests use */
+	p->head = head;
+	init_waitqueue_func_entry(&p->entry, kstd_kunit_poll_woken);
+	add_wait_queue(head, &p->entry);
+}
+
+int kstd_kunit_poll(struct file *file, unsigned int *mask, void (*action)(void *arg), void *arg)
+{
+	struct kstd_kunit_poller p = { .head = NULL, .woken = 0 };
+	int woken;
+
+	init_poll_funcptr(&p.pt, kstd_kunit_poll_queue);
+	*mask = (__force unsigned int)vfs_poll(file, &p.pt);
+	if (action)
+		action(arg);
+	if (!p.head)
+		return -1;
+	remove_wait_queue(p.head, &p.entry);
+	woken = p.woken;
+	return woken;
+}
+
+int kstd_kunit_copy_to_user(unsigned long to, const void *from, size_t len)
+{
+	return copy_to_user((void __user *)to, from, len) ? -EFAULT : 0;
+}
+
+int kstd_kunit_copy_from_user(void *to, unsigned long from, size_t len)
+{
+	return copy_from_user(to, (const void __user *)from, len) ? -EFAULT : 0;
+}
+
 /* ---- kunit.hpp's own tests: a struct kunit of their own ------------------ */
 
 struct kunit *kstd_kunit_fake_new(void)

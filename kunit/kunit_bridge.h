@@ -91,6 +91,26 @@ int kstd_kunit_fs_make(struct vfsmount *mnt, const char *path, char kind, const 
 		       __SIZE_TYPE__ len, unsigned int mode) KSTD_NOEXCEPT;
 
 /*
+ * device: a character device node in a private file system, and the
+ * operations of an open file that the VFS does not export: read and write
+ * at a position through kernel memory or the user address @ubuf, ioctl(),
+ * and poll() that records whether the file's wait queue was woken while
+ * @action(@arg) ran (-1: poll() registered no wait queue).
+ */
+int kstd_kunit_mknod_chr(struct vfsmount *mnt, const char *path, unsigned int major,
+			 unsigned int minor) KSTD_NOEXCEPT;
+long kstd_kunit_read_at(struct file *file, char *buf, __SIZE_TYPE__ len,
+			long long *pos) KSTD_NOEXCEPT;
+long kstd_kunit_user_read(struct file *file, unsigned long ubuf, __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+long kstd_kunit_user_write_raw(struct file *file, unsigned long ubuf,
+			       __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+long kstd_kunit_ioctl(struct file *file, unsigned int cmd, unsigned long arg) KSTD_NOEXCEPT;
+int kstd_kunit_poll(struct file *file, unsigned int *mask, void (*action)(void *arg),
+		    void *arg) KSTD_NOEXCEPT;
+int kstd_kunit_copy_to_user(unsigned long to, const void *from, __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+int kstd_kunit_copy_from_user(void *to, unsigned long from, __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+
+/*
  * kunit.hpp's own tests: a struct kunit that no runner owns, to make
  * checks fail on purpose and read its status; _end() runs its cleanups
  * (kunit_cleanup()) and frees it.
