@@ -349,7 +349,7 @@ KSTD_TEST(kstd_device, typed_ioctls_and_per_open_state)
 	KSTD_EXPECT_EQ(g.ioctl(count_writes, 0), 0);
 	/* Unknown commands, and a known number with another size, are ENOTTY. */
 	KSTD_EXPECT_EQ(f.ioctl(kstd::ioctl::io('K', 99), 0), -KSTD_ENOTTY);
-	KSTD_EXPECT_EQ(f.ioctl(kstd::ioctl::ior<kstd::u64>('K', 1), fs.ubuf), -KSTD_ENOTTY);
+	KSTD_EXPECT_EQ(f.ioctl(kstd::ioctl::ior<kstd::u32>('K', 1), fs.ubuf), -KSTD_ENOTTY);
 	/* The test runs as root with every capability. */
 	KSTD_EXPECT_EQ(f.ioctl(admin, 0), 1);
 	/* The numbers are the kernel's _IOR/_IOW/_IO encodings. */

@@ -19,6 +19,9 @@ build user-echo-server "$KSTD_ROOT/examples/kecho/tools/user-echo-server.cpp"
 build bench "$KSTD_ROOT/examples/kecho/tools/bench.cpp"
 build htstress "$KSTD_ROOT/examples/khttpd/tools/htstress.cpp"
 build stress "$KSTD_ROOT/tools/stress.cpp"
+o=$out/kboard-tool c=$KSTD_ROOT/examples/kboard/tools/kboard-tool.c
+[ -x "$o" ] && [ -z "$(find "$c" "$KSTD_ROOT/examples/kboard/kboard_uapi.h" -newer "$o")" ] ||
+	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -o "$o" "$c"
 for t in "$KSTD_ROOT"/examples/*/tools/*.py; do
 	[ -e "$t" ] && ln -sfn "$t" "$out/$(basename "$t")"
 done
