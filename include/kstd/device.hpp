@@ -26,7 +26,6 @@
  * reader bounded by its data (<kstd/user_span.hpp>: fault-checked, each
  * byte copied once); returning 0 from read() means end of file.
  *
- * @noop example(kstd::size_t)
  * @code
  * struct counter_dev {                            // the module's state
  *         kstd::atomic<long> opens{0};
