@@ -9,6 +9,7 @@
  * with user-memory arguments and polled with a recording poll table.  Also
  * kstd::user_reader/user_writer on their own over user memory.
  */
+#include <kstd/atomic.hpp>
 #include <kstd/device.hpp>
 #include <kstd/lock.hpp>
 #include <kstd/string.hpp>
@@ -222,6 +223,29 @@ void post_hello(void *arg)
 {
 	// SAFETY: arg is the open_file the poll test passes.
 	static_cast<open_file *>(arg)->write("hello");
+}
+
+/* Two threads: one destroys the device, the other closes its last file later. */
+struct teardown_race {
+	kstd::misc_device<board_file> *dev;
+	open_file *file;
+	kstd::atomic<int> role{0};
+	kstd::atomic<int> reset_done{0};
+	int done_before_close = -1;
+};
+
+void teardown_thread(void *arg)
+{
+	// SAFETY: arg is the test's teardown_race, alive until the threads are joined.
+	auto *t = static_cast<teardown_race *>(arg);
+	if (t->role.fetch_add(1) == 0) {
+		t->dev->reset(); /* must wait for the open file */
+		t->reset_done.store_relaxed(1);
+	} else {
+		kstd_kunit_msleep(200);
+		t->done_before_close = t->reset_done.load_relaxed();
+		t->file->close();
+	}
 }
 
 } // namespace
@@ -445,6 +469,26 @@ KSTD_TEST(kstd_device, user_reader_and_writer_are_bounded_and_consumed)
 	auto bw = kstd::user_span(reinterpret_cast<unsigned long>(&back), 8).writer();
 	KSTD_EXPECT_ERROR(bw.write<kstd::u32>(1), kstd::error::fault());
 	KSTD_EXPECT_EQ(back[0], '0'); /* the kernel buffer was not written */
+}
+
+KSTD_TEST(kstd_device, destruction_waits_for_open_files)
+{
+	board b;
+	auto dev = kstd::misc_device<board_file>::create(dev_name, 0600, b);
+	KSTD_ASSERT_OK(dev);
+	devfs fs(test, dev.value());
+	KSTD_ASSERT(fs.ok());
+	open_file f(fs, 2);
+	KSTD_ASSERT(f.ok());
+	teardown_race t;
+	t.dev = &dev.value();
+	t.file = &f;
+	KSTD_ASSERT_EQ(kstd_kunit_run_threads(2, teardown_thread, &t), 0);
+	/* The device was gone from sysfs, but reset() returned only after the close. */
+	KSTD_EXPECT_EQ(t.done_before_close, 0);
+	KSTD_EXPECT_EQ(t.reset_done.load_relaxed(), 1);
+	KSTD_EXPECT_EQ(b.releases, 1);
+	KSTD_EXPECT(sysfs_dev(dev_name).empty());
 }
 
 KSTD_TEST_SUITE_END(kstd_device);

@@ -20,6 +20,7 @@
  * board keeps the last `posts` posts (parameter, default 16); a reader that
  * falls behind skips what was dropped.  An open file pins the module.
  */
+#include <kstd/atomic.hpp>
 #include <kstd/device.hpp>
 #include <kstd/lock.hpp>
 #include <kstd/memory.hpp>
