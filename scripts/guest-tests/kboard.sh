@@ -36,7 +36,8 @@ check "post" says "ok 5" post hello
 check "post as an unprivileged user" \
 	bash -c "[ \"\$(${user[*]} '$tool' post 'from uid 1000')\" = 'ok 13' ]"
 check "posts read back in order" says $'hello\nfrom uid 1000' readall
-check "a short buffer gets the first bytes" says "data hel" read 3
+check "a short buffer gets the first bytes, the next read the rest" \
+	says "data hel|data lo" read 3 2
 check "readers start at the oldest post" says "data hello" read 5
 check "an empty post: EINVAL" says "err EINVAL" post ""
 check "a 255-byte post fits" says "ok 255" post "$(printf 'x%.0s' $(seq 255))"
@@ -48,7 +49,9 @@ check "the board keeps the last 4 posts" says "total 4 held 4 readers 1 clears 0
 
 # poll and a blocking read, woken by a post from another process.
 coproc poller { "$tool" pollwait 10000; }
-exec {pfd}<&"${poller[0]}" # the coproc's variables go when it exits
+# The coproc's variables go when it exits: keep its pid and output now.
+ppid=$poller_PID
+exec {pfd}<&"${poller[0]}"
 read -r -t 10 line <&$pfd
 check "poller waiting" test "$line" = waiting
 sleep 0.3
@@ -58,18 +61,19 @@ read -r -t 10 line <&$pfd
 exec {pfd}<&-
 check "poll woken by a post (${line:-nothing})" test "$line" = ready
 check "... at once" test $((($(date +%s%N) - start) / 1000000)) -lt 5000
-wait "$poller_PID" 2>/dev/null
+wait "$ppid" 2>/dev/null
 check "poll times out when nothing is posted" \
 	bash -c "[ \"\$('$tool' pollwait 300 | tail -1)\" = timeout ]"
 "$tool" clear >/dev/null
 coproc blocked { "$tool" readwait 10000; }
+bpid=$blocked_PID
 exec {bfd}<&"${blocked[0]}"
 read -r -t 10 line <&$bfd
 sleep 0.3
 "$tool" post "for the blocked reader" >/dev/null
 out=$(timeout 10 cat <&$bfd)
 exec {bfd}<&-
-wait "$blocked_PID" 2>/dev/null
+wait "$bpid" 2>/dev/null
 check "a blocking read on an empty board is woken by a post (got '$out')" \
 	test "$out" = "data for the blocked reader"
 check "a blocking read is interrupted by a signal: EINTR" \

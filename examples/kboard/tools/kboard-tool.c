@@ -5,8 +5,9 @@
  * happened on stdout, one line, and exits 0 unless the arguments are bad.
  *
  *   kboard-tool post TEXT         write(2) TEXT: "ok N" or "err NAME"
- *   kboard-tool read SIZE         one non-blocking read(2) of SIZE bytes:
- *                                 "data <bytes>" or "err NAME"
+ *   kboard-tool read SIZE [SIZE2] one non-blocking read(2) of SIZE bytes:
+ *                                 "data <bytes>" or "err NAME"; with SIZE2
+ *                                 a second read on the same file, "|" between
  *   kboard-tool readwait MS       a blocking read(2) (a 300-byte buffer),
  *                                 killed by an alarm after MS ms
  *   kboard-tool readall           read until EAGAIN; the posts, one a line
@@ -81,15 +82,24 @@ int main(int argc, char **argv)
 			printf("ok %zd\n", n);
 	} else if (!strcmp(cmd, "read")) {
 		size_t size = strtoul(arg, NULL, 0);
+		size_t size2 = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
 
 		fd = open_board(O_RDONLY | O_NONBLOCK);
-		if (size > sizeof(buf))
+		if (size > sizeof(buf) || size2 > sizeof(buf))
 			return 2;
 		n = read(fd, buf, size);
 		if (n < 0)
-			printf("err %s\n", ename(errno));
+			printf("err %s", ename(errno));
 		else
-			printf("data %.*s\n", (int)n, buf);
+			printf("data %.*s", (int)n, buf);
+		if (size2) {
+			n = read(fd, buf, size2);
+			if (n < 0)
+				printf("|err %s", ename(errno));
+			else
+				printf("|data %.*s", (int)n, buf);
+		}
+		printf("\n");
 	} else if (!strcmp(cmd, "readwait")) {
 		struct sigaction sa = { .sa_handler = on_alarm };
 
