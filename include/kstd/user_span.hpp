@@ -202,7 +202,8 @@ public:
 	/**
 	 * Replace @p s with what is left of the span, cut to its capacity
 	 * (the rest stays unread): the bytes read, or -EFAULT.  Use it for
-	 * text: the bytes are not checked for NULs.  May sleep.
+	 * text: the bytes are not checked for NULs.  Copies through N bytes
+	 * of stack (keep N small, a line or a name).  May sleep.
 	 */
 	template <size_t N>
 	[[nodiscard]] result<size_t> read_string(fixed_string<N> &s) noexcept
