@@ -10,16 +10,21 @@
  * never allocate; a full ring refuses the push (the producer decides:
  * drop and count, or back off).
  *
- * @noop example(event e)
+ * @noop example runs as a KUnit case
  * @code
- * struct event { kstd::u32 id, len; };
+ * struct event {
+ *         u32 id, len;
+ * };
  * auto q = KSTD_TRY(kstd::fifo<event>::make(100, kstd::gfp::kernel));
  * // q.capacity() == 128: rounded up to a power of two
- * if (!q.push(e))                    // producer, e.g. a softirq socket callback
- *         ;                          // full: count a drop
- * event got;
- * while (q.pop(got))                 // consumer, e.g. a work item
- *         ;                          // handle got
+ * if (!q.push(event{1, 64}))          // producer, e.g. a softirq socket callback
+ *         return kstd::error::nospc(); // full: the producer decides (drop, count)
+ * u32 bytes = 0;
+ * event e;
+ * while (q.pop(e))                    // consumer, e.g. a work item
+ *         bytes += e.len;
+ * if (bytes != 64)
+ *         return kstd::error::io();
  * @endcode
  *
  * The rule: at most one push() and one pop() at any moment, from any

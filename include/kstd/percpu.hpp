@@ -28,7 +28,7 @@
  *   read whole, at a slightly different moment): right for statistics,
  *   never for a decision such as "is this the last reference".
  *
- * @noop example(kstd::seq_file &m)
+ * @noop example runs as a KUnit case
  * @code
  * struct stats {
  *         kstd::u64 packets, bytes;
@@ -40,7 +40,8 @@
  *         auto here = st.local();            // preemption off: do not sleep
  *         here->packets += 2;                // this CPU's copy; IRQs may still run
  * }
- * m.printf("packets %llu bytes %llu\n", st.sum(&stats::packets), st.sum(&stats::bytes));
+ * kstd_pr_info("packets %llu bytes %llu\n", st.sum(&stats::packets),
+ *              st.sum(&stats::bytes));   // racy snapshots, fine for statistics
  * @endcode
  *
  * Cost: a copy per possible CPU (nr_cpu_ids copies of sizeof(T), from the
