@@ -50,7 +50,7 @@ void kstd_percpu_add(void *pcpu, size_t offset, size_t size, unsigned long long 
 	else if (size == sizeof(u32))
 		this_cpu_add(*(u32 __percpu *)(base + offset), (u32)n);
 	else
-		WARN_ONCE(1, "kstd_percpu_add: size %zu", size);
+		WARN_ONCE(1, "%s: size %zu", __func__, size);
 }
 
 int kstd_cpu_next(int cpu, int online)
