@@ -673,3 +673,96 @@ int kstd_kunit_tcp_defer_accept(struct socket *sock, unsigned long ubuf)
 		return -EFAULT;
 	return val;
 }
+
+/* ---- percpu, fifo: work on chosen CPUs ----------------------------------- */
+#include <linux/cpumask.h>
+#include <linux/smp.h>
+
+struct kstd_kunit_on_cpu {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static long kstd_kunit_on_cpu_fn(void *data)
+{
+	struct kstd_kunit_on_cpu *c = data;
+
+	c->fn(c->arg);
+	return 0;
+}
+
+/* work_on_cpu(): fn(arg) in a kworker bound to @cpu; waits.  -EINVAL if offline. */
+int kstd_kunit_run_on_cpu(int cpu, void (*fn)(void *arg), void *arg)
+{
+	struct kstd_kunit_on_cpu c = { fn, arg };
+	int err = -EINVAL;
+
+	cpus_read_lock();
+	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu))
+		err = (int)work_on_cpu(cpu, kstd_kunit_on_cpu_fn, &c);
+	cpus_read_unlock();
+	return err;
+}
+
+int kstd_kunit_this_cpu(void)
+{
+	return raw_smp_processor_id();
+}
+
+int kstd_kunit_online_cpus(void)
+{
+	return num_online_cpus();
+}
+
+struct kstd_kunit_pinned {
+	void (*fn)(void *arg, int index);
+	void *arg;
+	int index;
+	struct completion done;
+};
+
+static int kstd_kunit_pinned_fn(void *data)
+{
+	struct kstd_kunit_pinned *t = data;
+
+	t->fn(t->arg, t->index);
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * fn(arg, i) on @nr kthreads, thread i bound to the (i mod online)-th
+ * online CPU (so on different CPUs when there are enough); waits for all.
+ */
+int kstd_kunit_run_pinned(int nr, void (*fn)(void *arg, int index), void *arg)
+{
+	struct kstd_kunit_pinned *threads;
+	int i, cpu = -1, started = 0, err = 0;
+
+	threads = kcalloc(nr, sizeof(*threads), GFP_KERNEL);
+	if (!threads)
+		return -ENOMEM;
+	cpus_read_lock();
+	for (i = 0; i < nr; i++) {
+		struct task_struct *task;
+
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		threads[i] = (struct kstd_kunit_pinned){ .fn = fn, .arg = arg, .index = i };
+		init_completion(&threads[i].done);
+		task = kthread_create(kstd_kunit_pinned_fn, &threads[i], "kstd_pin/%d", i);
+		if (IS_ERR(task)) {
+			err = PTR_ERR(task);
+			break;
+		}
+		kthread_bind(task, cpu);
+		wake_up_process(task);
+		started++;
+	}
+	cpus_read_unlock();
+	for (i = 0; i < started; i++)
+		wait_for_completion(&threads[i].done);
+	kfree(threads);
+	return err;
+}

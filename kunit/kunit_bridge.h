@@ -86,6 +86,13 @@ long kstd_kunit_user_write(struct file *file, unsigned long ubuf, const char *da
 			   __SIZE_TYPE__ len) KSTD_NOEXCEPT;
 int kstd_kunit_run_threads_mm(int nr, void (*fn)(void *arg), void *arg) KSTD_NOEXCEPT;
 
+/* percpu, fifo: fn(arg) in a kworker on @cpu (work_on_cpu()); -EINVAL if offline. */
+int kstd_kunit_run_on_cpu(int cpu, void (*fn)(void *arg), void *arg) KSTD_NOEXCEPT;
+/* fn(arg, i) on @nr kthreads, thread i bound to the (i mod online)-th online CPU. */
+int kstd_kunit_run_pinned(int nr, void (*fn)(void *arg, int index), void *arg) KSTD_NOEXCEPT;
+int kstd_kunit_this_cpu(void) KSTD_NOEXCEPT;
+int kstd_kunit_online_cpus(void) KSTD_NOEXCEPT;
+
 /* file: build a tree in a private file system (see kstd_kunit_mount()). */
 int kstd_kunit_fs_make(struct vfsmount *mnt, const char *path, char kind, const char *data,
 		       __SIZE_TYPE__ len, unsigned int mode) KSTD_NOEXCEPT;

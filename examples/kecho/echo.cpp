@@ -17,7 +17,7 @@ void connection::run() noexcept
 	for (;;) {
 		kstd::size_t pending = out.size();
 		auto f = out.flush(stream);
-		srv.tx_bytes.add(pending - out.size());
+		srv.bytes.add(&byte_counts::tx, pending - out.size());
 		if (!f && f.error() != kstd::error::again())
 			return close(true);
 		if (peer_done) {
@@ -44,7 +44,7 @@ void connection::run() noexcept
 		}
 		out.commit(*n);
 		echoed += *n;
-		srv.rx_bytes.add(*n);
+		srv.bytes.add(&byte_counts::rx, *n);
 	}
 }
 
@@ -80,8 +80,8 @@ void server::show(kstd::seq_file &m)
 	const kstd::tcp_server_stats &t = tcp.stats();
 	m.printf("connections_accepted: %llu\n", t.accepted.get());
 	m.printf("connections_open: %llu\n", t.open.get());
-	m.printf("bytes_received: %llu\n", rx_bytes.get());
-	m.printf("bytes_sent: %llu\n", tx_bytes.get());
+	m.printf("bytes_received: %llu\n", rx_bytes());
+	m.printf("bytes_sent: %llu\n", tx_bytes());
 	m.printf("peer_resets: %llu\n", resets.get());
 	m.printf("errors: %llu\n", errors.get() + t.errors.get());
 }
@@ -89,6 +89,7 @@ void server::show(kstd::seq_file &m)
 kstd::result<kstd::unique_ptr<server>> server::start(const kstd::tcp_server_options &opts) noexcept
 {
 	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel));
+	self->bytes = KSTD_TRY(kstd::percpu<byte_counts>::make(kstd::gfp::kernel));
 	KSTD_TRY(self->tcp.listen("kecho", opts));
 	return self;
 }

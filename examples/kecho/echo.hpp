@@ -26,6 +26,7 @@
 
 #include <kstd/counter.hpp>
 #include <kstd/memory.hpp>
+#include <kstd/percpu.hpp>
 #include <kstd/proc.hpp>
 #include <kstd/result.hpp>
 #include <kstd/stream_buffer.hpp>
@@ -60,12 +61,26 @@ struct connection : kstd::tcp_connection {
 	kstd::work<connection, &connection::run> work{this};
 };
 
+/* Bytes echoed: one pair per CPU (see server::bytes). */
+struct byte_counts {
+	kstd::u64 rx, tx;
+};
+
 struct server {
-	kstd::stat_counter rx_bytes, tx_bytes, errors, resets;
+	/*
+	 * Bumped by every work run, on whichever CPU its worker runs:
+	 * per-CPU (this_cpu_add(), no shared cache line), summed for show().
+	 */
+	kstd::percpu<byte_counts> bytes;
+	kstd::stat_counter errors, resets;
 	kstd::tcp_server<server, connection> tcp{*this};
 
 	/* A stream to serve: its connection object, or null (counted). */
 	kstd::unique_ptr<connection> on_accept(kstd::tcp_stream &s) noexcept;
+
+	/* Bytes received and sent so far, over all CPUs (racy snapshots).  Any context. */
+	kstd::u64 rx_bytes() const noexcept { return bytes.sum(&byte_counts::rx); }
+	kstd::u64 tx_bytes() const noexcept { return bytes.sum(&byte_counts::tx); }
 
 	/* The counters, as /proc/kecho shows them; process context. */
 	void show(kstd::seq_file &m);

@@ -182,8 +182,8 @@ KSTD_TEST_P(kecho, echoes_exactly, families)
 	/* Nothing more than was sent comes back. */
 	char extra;
 	KSTD_EXPECT_ERROR(c->try_recv(&extra, 1), kstd::error::again());
-	KSTD_EXPECT(eventually([&] { return (*srv)->tx_bytes.get() == 261; }));
-	KSTD_EXPECT_EQ((*srv)->rx_bytes.get(), 261u);
+	KSTD_EXPECT(eventually([&] { return (*srv)->tx_bytes() == 261; }));
+	KSTD_EXPECT_EQ((*srv)->rx_bytes(), 261u);
 	KSTD_EXPECT_EQ((*srv)->tcp.stats().accepted.get(), 1u);
 	KSTD_EXPECT_EQ((*srv)->tcp.open_connections(), 1u);
 }
@@ -205,8 +205,8 @@ KSTD_TEST(kecho, echoes_more_than_its_buffer_in_order)
 	size_t bad = 0;
 	KSTD_EXPECT_EQ(pump(*c, 0, 0, total, &bad), total);
 	KSTD_EXPECT_EQ(bad, 0u);
-	KSTD_EXPECT_EQ((*srv)->rx_bytes.get(), total);
-	KSTD_EXPECT(eventually([&] { return (*srv)->tx_bytes.get() == total; }));
+	KSTD_EXPECT_EQ((*srv)->rx_bytes(), total);
+	KSTD_EXPECT(eventually([&] { return (*srv)->tx_bytes() == total; }));
 	KSTD_EXPECT_EQ((*srv)->resets.get(), 0u);
 }
 
@@ -244,11 +244,11 @@ KSTD_TEST(kecho, stops_reading_a_client_that_does_not_read)
 
 	/* kecho has stopped reading: rx stands still, at most a buffer ahead of tx. */
 	kstd::msleep(200);
-	u64 rx = (*srv)->rx_bytes.get();
+	u64 rx = (*srv)->rx_bytes();
 	kstd::msleep(200);
-	KSTD_EXPECT_EQ((*srv)->rx_bytes.get(), rx);
+	KSTD_EXPECT_EQ((*srv)->rx_bytes(), rx);
 	KSTD_EXPECT_LT(rx, sent);
-	KSTD_EXPECT_LE(rx - (*srv)->tx_bytes.get(), kecho::buffer_size);
+	KSTD_EXPECT_LE(rx - (*srv)->tx_bytes(), kecho::buffer_size);
 	KSTD_EXPECT_EQ((*srv)->tcp.open_connections(), 1u);
 
 	/* The client reads: everything comes back, in order, and the rest flows. */
@@ -256,8 +256,8 @@ KSTD_TEST(kecho, stops_reading_a_client_that_does_not_read)
 	u64 total = sent + 256 * 1024;
 	KSTD_EXPECT_EQ(pump(*c, sent, 0, total, &bad), total);
 	KSTD_EXPECT_EQ(bad, 0u);
-	KSTD_EXPECT(eventually([&] { return (*srv)->tx_bytes.get() == total; }));
-	KSTD_EXPECT_EQ((*srv)->rx_bytes.get(), total);
+	KSTD_EXPECT(eventually([&] { return (*srv)->tx_bytes() == total; }));
+	KSTD_EXPECT_EQ((*srv)->rx_bytes(), total);
 	KSTD_EXPECT_EQ((*srv)->resets.get(), 0u);
 }
 
@@ -288,7 +288,7 @@ KSTD_TEST(kecho, echoes_the_rest_then_closes_on_eof)
 	KSTD_EXPECT_EQ(c->recv(back->get(), 1).value_or(99), 0u); /* EOF, not an error */
 	KSTD_EXPECT(eventually([&] { return (*srv)->tcp.open_connections() == 0; }));
 	KSTD_EXPECT_EQ((*srv)->resets.get(), 0u);
-	KSTD_EXPECT_EQ((*srv)->tx_bytes.get(), len);
+	KSTD_EXPECT_EQ((*srv)->tx_bytes(), len);
 }
 
 /* A client that resets its connection: counted as a reset, connection freed. */
@@ -301,7 +301,7 @@ KSTD_TEST(kecho, counts_a_reset_and_frees_the_connection)
 	auto c = connect(**srv);
 	KSTD_ASSERT_OK(c);
 	KSTD_ASSERT_EQ(c->send_all("unread", 6).value_or(0), 6u);
-	KSTD_ASSERT(eventually([&] { return (*srv)->tx_bytes.get() == 6; }));
+	KSTD_ASSERT(eventually([&] { return (*srv)->tx_bytes() == 6; }));
 	KSTD_ASSERT_EQ((*srv)->tcp.open_connections(), 1u);
 	/* The echo is still unread: closing now sends a reset, not a FIN. */
 	c->close();
