@@ -450,14 +450,14 @@ KSTD_TEST(kstd_genetlink, policy_rejects_bad_attributes)
 	shortval.put(A_VALUE, &two, 2);
 	r = s->transact(shortval);
 	KSTD_EXPECT_EQ(r.type, nlmsg_error);
-	KSTD_EXPECT_LT(r.err, 0);
+	KSTD_EXPECT_EQ(r.err, -KSTD_EINVAL);
 	KSTD_EXPECT_GT(r.ext_msg.size(), 0u);
-	/* 3 bytes for nla_exact<4>. */
+	/* 3 bytes for nla_exact<4>: a length range check, so -ERANGE. */
 	request_builder shortblob(id, 0, C_ECHO);
 	u8 three[3] = {};
 	shortblob.put_u32(A_VALUE, 1).put(A_BLOB, three, 3);
 	r = s->transact(shortblob);
-	KSTD_EXPECT_EQ(r.err, -KSTD_EINVAL);
+	KSTD_EXPECT_EQ(r.err, -KSTD_ERANGE);
 	KSTD_EXPECT_GT(r.ext_msg.size(), 0u);
 	/* An id the family does not declare. */
 	request_builder unknown(id, 0, C_ECHO);

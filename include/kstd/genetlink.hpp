@@ -13,8 +13,9 @@
  *    to build it).  Ids not declared, and id 0, are rejected (NLA_REJECT);
  *    so are unknown ids above the largest, since the core validates
  *    strictly.  The core has checked every attribute against its policy
- *    before a handler runs (wrong length, a string without its NUL within
- *    max + 1 bytes: -EINVAL with an extack message);
+ *    before a handler runs (an integer of the wrong length, a string
+ *    without its NUL within max + 1 bytes, an undeclared id: -EINVAL; an
+ *    nla_exact of another length: -ERANGE; each with an extack message);
  *  - its commands, a constexpr table of `kstd::genl::doit<&Owner::fn>(cmd,
  *    perm)` and `kstd::genl::dumpit<&Owner::fn>(cmd, perm)`, whose handlers
  *    are member functions of the owner that get a typed request view
@@ -172,7 +173,10 @@ struct nla_binary {
 	using type = span<const u8>;
 	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_BINARY, Max};
 };
-/** Exactly @p N bytes (NLA_POLICY_EXACT_LEN), as span<const u8>. */
+/**
+ * Exactly @p N bytes (NLA_POLICY_EXACT_LEN), as span<const u8>.  Another
+ * length is refused with -ERANGE (a range check of the length), not -EINVAL.
+ */
 template <u16 N>
 struct nla_exact {
 	static_assert(N > 0, "nla_exact<0>");

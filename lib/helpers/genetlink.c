@@ -78,7 +78,8 @@ static const struct kstd_genl_cmd *kstd_genl_find(const struct kstd_genl_family 
 static int kstd_genl_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kstd_genl_family *f = kstd_genl_of(info->family);
-	const struct kstd_genl_cmd *c = kstd_genl_find(f, info->genlhdr->cmd);
+	/* Live: genl_unregister_family() waits for running doits (cb_lock). */
+	const struct kstd_genl_cmd *c = f->live ? kstd_genl_find(f, info->genlhdr->cmd) : NULL;
 	struct kstd_genl_req req = {
 		.attrs = info->attrs,
 		.net = genl_info_net(info),
@@ -91,7 +92,7 @@ static int kstd_genl_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (!f->live || !c || !c->doit)
+	if (!c || !c->doit)
 		return -ENOENT;
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!reply)
@@ -160,8 +161,11 @@ static int kstd_genl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (cb->args[1])
 		return 0;
+	/* Unregistered while this dump was paused: its tables are gone. */
+	if (!f->live)
+		return -ENOENT;
 	c = kstd_genl_find(f, cmd);
-	if (!f->live || !c || !c->dumpit)
+	if (!c || !c->dumpit)
 		return -ENOENT;
 	req = (struct kstd_genl_req){
 		.attrs = attrs,
@@ -236,6 +240,7 @@ static void kstd_genl_free_arrays(struct kstd_genl_family *f)
 	kfree(f->policy);
 	kfree(f->groups);
 	f->cmds = NULL;
+	f->n_cmds = 0;
 	f->ops = NULL;
 	f->policy = NULL;
 	f->groups = NULL;
