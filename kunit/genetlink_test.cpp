@@ -21,11 +21,11 @@
 
 namespace {
 
+using kstd::size_t;
 using kstd::u16;
 using kstd::u32;
 using kstd::u64;
 using kstd::u8;
-using kstd::size_t;
 
 enum : u16 { A_UNSPEC, A_NAME, A_VALUE, A_BIG, A_FLAG, A_INDEX, A_BLOB };
 enum : u8 { C_UNSPEC, C_ECHO, C_LIST, C_ADMIN, C_NOTIFY };
@@ -96,8 +96,9 @@ struct test_family {
 				      kstd::genl::message<attrs> &)
 	{
 		u32 v = KSTD_TRY(req.get<A_VALUE>());
-		auto r = genl.notify(req.net(), 0, C_NOTIFY, kstd::gfp::kernel,
-				     [&](kstd::genl::message<attrs> &m) { return m.put<A_VALUE>(v); });
+		auto r = genl.notify(
+			req.net(), 0, C_NOTIFY, kstd::gfp::kernel,
+			[&](kstd::genl::message<attrs> &m) { return m.put<A_VALUE>(v); });
 		if (!r && r.error() != kstd::error::srch())
 			return r;
 		return {};
@@ -139,7 +140,10 @@ struct nlmsghdr_u {
 };
 constexpr size_t nl_hdr = sizeof(nlmsghdr_u) + 4; /* + genlmsghdr */
 
-constexpr size_t align4(size_t n) { return (n + 3) & ~size_t(3); }
+constexpr size_t align4(size_t n)
+{
+	return (n + 3) & ~size_t(3);
+}
 
 u16 rd16(const u8 *p)
 {
@@ -236,12 +240,12 @@ struct attr_view {
 };
 
 struct reply {
-	int err = 1;	/* >0: a genl message (no error message); 0 or -errno: an ACK */
+	int err = 1; /* >0: a genl message (no error message); 0 or -errno: an ACK */
 	u16 type = 0;
 	u16 flags = 0;
 	u32 seq = 0;
 	u8 cmd = 0;
-	attr_view attrs;   /* of a genl message */
+	attr_view attrs;	   /* of a genl message */
 	kstd::string_view ext_msg; /* NLMSGERR_ATTR_MSG of an error */
 	u32 miss_type = 0;
 };
@@ -345,7 +349,8 @@ int resolve(nl_socket &s, const char *name, const char *group = nullptr, u32 *gr
 				*group_id = grp.u32_of(ctrl_attr_mcast_grp_id);
 		}
 	}
-	return r.attrs.has(ctrl_attr_family_id) ? rd16(r.attrs.find(ctrl_attr_family_id)) : -KSTD_EPROTO;
+	return r.attrs.has(ctrl_attr_family_id) ? rd16(r.attrs.find(ctrl_attr_family_id))
+						: -KSTD_EPROTO;
 }
 
 } // namespace
@@ -379,7 +384,10 @@ KSTD_TEST(kstd_genetlink, doit_gets_typed_reply)
 
 	request_builder b(id, 0, C_ECHO, 77);
 	u8 blob[4] = {1, 2, 3, 4};
-	b.put_u32(A_VALUE, 41).put_str(A_NAME, "hello").put(A_FLAG, nullptr, 0).put(A_BLOB, blob, 4);
+	b.put_u32(A_VALUE, 41)
+		.put_str(A_NAME, "hello")
+		.put(A_FLAG, nullptr, 0)
+		.put(A_BLOB, blob, 4);
 	reply r = s->transact(b);
 	KSTD_ASSERT_EQ(r.err, 1);
 	KSTD_EXPECT_EQ(r.type, id);
@@ -513,8 +521,9 @@ KSTD_TEST(kstd_genetlink, dump_crosses_recvs_in_order)
 				KSTD_EXPECT_EQ(r.err, 0);
 				break;
 			}
-			if (r.type != (*fam)->genl.id() || !(r.flags & nlm_f_multi) || r.seq != 99 ||
-			    r.attrs.u32_of(A_INDEX) != next || r.attrs.u64_of(A_BIG) != next * 3 ||
+			if (r.type != (*fam)->genl.id() || !(r.flags & nlm_f_multi) ||
+			    r.seq != 99 || r.attrs.u32_of(A_INDEX) != next ||
+			    r.attrs.u64_of(A_BIG) != next * 3 ||
 			    !(r.attrs.str_of(A_NAME) == "entry-of-dump"))
 				bad++;
 			next++;
@@ -542,8 +551,9 @@ KSTD_TEST(kstd_genetlink, notify_reaches_group_members)
 	KSTD_ASSERT_EQ(kstd_kunit_genl_join(member->sock, group), 0);
 
 	/* From a module: straight to the group. */
-	auto r = (*fam)->genl.notify(kstd_kunit_init_net(), 0, C_NOTIFY, kstd::gfp::kernel,
-				     [](kstd::genl::message<attrs> &m) { return m.put<A_VALUE>(1234); });
+	auto r = (*fam)->genl.notify(
+		kstd_kunit_init_net(), 0, C_NOTIFY, kstd::gfp::kernel,
+		[](kstd::genl::message<attrs> &m) { return m.put<A_VALUE>(1234); });
 	KSTD_EXPECT_OK(r);
 	KSTD_ASSERT_GT(member->recv(), 0);
 	reply n;
@@ -637,7 +647,8 @@ KSTD_TEST(kstd_genetlink, paused_dump_ends_after_unregister)
 KSTD_TEST(kstd_genetlink, create_refuses_bad_tables)
 {
 	struct owner {
-		kstd::result<void> h(const kstd::genl::request<attrs> &, kstd::genl::message<attrs> &)
+		kstd::result<void> h(const kstd::genl::request<attrs> &,
+				     kstd::genl::message<attrs> &)
 		{
 			return {};
 		}

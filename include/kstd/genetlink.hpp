@@ -123,8 +123,8 @@ namespace kstd::genl {
 
 /** Who may run a command (see the file comment for the kernel's checks). */
 enum class perm : u8 {
-	none = KSTD_GENL_PERM_NONE,		  ///< anyone
-	admin = KSTD_GENL_PERM_ADMIN,		  ///< GENL_ADMIN_PERM
+	none = KSTD_GENL_PERM_NONE,		///< anyone
+	admin = KSTD_GENL_PERM_ADMIN,		///< GENL_ADMIN_PERM
 	netns_admin = KSTD_GENL_PERM_UNS_ADMIN, ///< GENL_UNS_ADMIN_PERM
 };
 
@@ -203,7 +203,8 @@ struct kind_of<Id, attr<Id, K>, Rest...> {
 	using type = K;
 };
 template <u16 Id, u16 Other, class K, class... Rest>
-struct kind_of<Id, attr<Other, K>, Rest...> : kind_of<Id, Rest...> {};
+struct kind_of<Id, attr<Other, K>, Rest...> : kind_of<Id, Rest...> {
+};
 
 template <class... A>
 constexpr bool unique_ids()
@@ -418,12 +419,14 @@ public:
 		if constexpr (is_same_v<T, string_view>) {
 			if (v.size() > kind::policy.len)
 				return error::inval();
-			err = kstd_genl_put_string(skb_, Id, v.data(), static_cast<unsigned int>(v.size()));
+			err = kstd_genl_put_string(skb_, Id, v.data(),
+						   static_cast<unsigned int>(v.size()));
 		} else if constexpr (is_same_v<T, span<const u8>>) {
 			if (kind::policy.kind == KSTD_GENL_EXACT ? v.size() != kind::policy.len
 								 : v.size() > kind::policy.len)
 				return error::inval();
-			err = kstd_genl_put(skb_, Id, static_cast<unsigned int>(v.size()), v.data());
+			err = kstd_genl_put(skb_, Id, static_cast<unsigned int>(v.size()),
+					    v.data());
 		} else if constexpr (is_same_v<T, u64>) {
 			err = kstd_genl_put_u64(skb_, Id, v);
 		} else {
@@ -550,7 +553,8 @@ struct handler<result<void> (O::*)(const request<A> &, message<A> &)> {
 };
 template <class O, class A>
 struct handler<result<void> (O::*)(const request<A> &, message<A> &) noexcept>
-	: handler<result<void> (O::*)(const request<A> &, message<A> &)> {};
+	: handler<result<void> (O::*)(const request<A> &, message<A> &)> {
+};
 template <class O, class A>
 struct handler<result<void> (O::*)(const request<A> &, dump<A> &)> {
 	using owner = O;
@@ -558,7 +562,8 @@ struct handler<result<void> (O::*)(const request<A> &, dump<A> &)> {
 };
 template <class O, class A>
 struct handler<result<void> (O::*)(const request<A> &, dump<A> &) noexcept>
-	: handler<result<void> (O::*)(const request<A> &, dump<A> &)> {};
+	: handler<result<void> (O::*)(const request<A> &, dump<A> &)> {
+};
 
 template <auto Fn>
 int doit_trampoline(void *owner, const kstd_genl_req *req, ::sk_buff *reply, void *hdr) noexcept
@@ -621,9 +626,10 @@ constexpr command<typename detail::handler<decltype(Do)>::owner,
 doit_dumpit(u8 cmd, perm p) noexcept
 {
 	using d = detail::handler<decltype(Dump)>;
-	static_assert(is_same_v<typename detail::handler<decltype(Do)>::owner, typename d::owner> &&
-			      is_same_v<typename detail::handler<decltype(Do)>::attrs, typename d::attrs>,
-		      "doit and dumpit handlers of one command need the same owner and attributes");
+	static_assert(
+		is_same_v<typename detail::handler<decltype(Do)>::owner, typename d::owner> &&
+			is_same_v<typename detail::handler<decltype(Do)>::attrs, typename d::attrs>,
+		"doit and dumpit handlers of one command need the same owner and attributes");
 	return {{cmd, static_cast<unsigned char>(p), &detail::doit_trampoline<Do>,
 		 &detail::dumpit_trampoline<Dump>}};
 }

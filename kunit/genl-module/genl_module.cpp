@@ -48,7 +48,10 @@ struct kstd_genl {
 		KSTD_TRY(reply.put<KG_A_VALUE>(v + 1));
 		return reply.put<KG_A_NAME>(req.get_or<KG_A_NAME>("anonymous"));
 	}
-	kstd::result<void> admin(const request &, message &reply) { return reply.put<KG_A_VALUE>(1); }
+	kstd::result<void> admin(const request &, message &reply)
+	{
+		return reply.put<KG_A_VALUE>(1);
+	}
 	kstd::result<void> nsadmin(const request &, message &reply)
 	{
 		return reply.put<KG_A_VALUE>(2);
@@ -80,7 +83,8 @@ struct kstd_genl {
 	static constexpr kstd::genl::command<kstd_genl, attrs> commands[] = {
 		kstd::genl::doit<&kstd_genl::echo>(KG_CMD_ECHO, kstd::genl::perm::none),
 		kstd::genl::doit<&kstd_genl::admin>(KG_CMD_ADMIN, kstd::genl::perm::admin),
-		kstd::genl::doit<&kstd_genl::nsadmin>(KG_CMD_NSADMIN, kstd::genl::perm::netns_admin),
+		kstd::genl::doit<&kstd_genl::nsadmin>(KG_CMD_NSADMIN,
+						      kstd::genl::perm::netns_admin),
 		kstd::genl::dumpit<&kstd_genl::list>(KG_CMD_LIST, kstd::genl::perm::none),
 		kstd::genl::doit<&kstd_genl::notify>(KG_CMD_NOTIFY, kstd::genl::perm::none),
 	};

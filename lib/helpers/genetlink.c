@@ -75,17 +75,31 @@ static const struct kstd_genl_cmd *kstd_genl_find(const struct kstd_genl_family 
 	return NULL;
 }
 
+/*
+ * The live family with id @id.  6.1's genl_info has no family pointer, so a
+ * doit finds its family by the message type.  Under genl_lock(), which the
+ * core holds around the handlers of non-parallel families and which
+ * registration (id) and destruction (live) take too.
+ */
+static struct kstd_genl_family *kstd_genl_by_id(u16 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < KSTD_GENL_MAX_FAMILIES; i++)
+		if (kstd_genl_slots[i].live && kstd_genl_slots[i].family.id == id)
+			return &kstd_genl_slots[i];
+	return NULL;
+}
+
 static int kstd_genl_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kstd_genl_family *f = kstd_genl_of(info->family);
-	/* Live: genl_unregister_family() waits for running doits (cb_lock). */
-	const struct kstd_genl_cmd *c = f->live ? kstd_genl_find(f, info->genlhdr->cmd) : NULL;
+	struct kstd_genl_family *f = kstd_genl_by_id(info->nlhdr->nlmsg_type);
+	const struct kstd_genl_cmd *c = f ? kstd_genl_find(f, info->genlhdr->cmd) : NULL;
 	struct kstd_genl_req req = {
 		.attrs = info->attrs,
 		.net = genl_info_net(info),
 		.extack = info->extack,
 		.skb = skb,
-		.maxattr = f->family.maxattr,
 		.portid = info->snd_portid,
 	};
 	struct sk_buff *reply;
@@ -94,6 +108,7 @@ static int kstd_genl_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!c || !c->doit)
 		return -ENOENT;
+	req.maxattr = f->family.maxattr;
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!reply)
 		return -ENOMEM;
