@@ -162,7 +162,8 @@ kstd_features := \
 	$(call kstd_have_arg,INET6_LOOKUP_HASHINFO,include/net/inet6_hashtables.h, \
 		__inet6_lookup_established,inet_hashinfo) \
 	$(call kstd_have,KUNIT_DUNDER_FAILED_ASSERTION,include/kunit/test.h, \
-		__kunit_do_failed_assertion)
+		__kunit_do_failed_assertion) \
+	$(call kstd_have,GENL_INFO_DUMP,include/net/genetlink.h,genl_info_dump)
 CFLAGS_kstd.o += $(kstd_features)
 # The layout header passes on the few that C++ chooses by (KSTD_KERNEL_*).
 CFLAGS_kstd-layout.o += $(kstd_features)

@@ -22,6 +22,7 @@
 #include <net/inet_connection_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <linux/netlink.h>
 
 #include <kstd/errno.h>
 
@@ -765,4 +766,66 @@ int kstd_kunit_run_pinned(int nr, void (*fn)(void *arg, int index), void *arg)
 		wait_for_completion(&threads[i].done);
 	kfree(threads);
 	return err;
+/*
+ * A NETLINK_GENERIC socket of init_net, for the kstd_genetlink suite: the
+ * kernel's own netlink code on both ends.  Extended ACKs on, ACKs capped
+ * (an error carries struct nlmsgerr and its TLVs, not the request).
+ */
+struct socket *kstd_kunit_genl_open(void)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+	struct socket *sock;
+	int one = 1, err;
+
+	err = sock_create_kern(&init_net, AF_NETLINK, SOCK_RAW, NETLINK_GENERIC, &sock);
+	if (err)
+		return ERR_PTR(err);
+	err = kernel_bind(sock, (struct sockaddr *)&addr, sizeof(addr));
+	if (!err)
+		err = sock->ops->setsockopt(sock, SOL_NETLINK, NETLINK_EXT_ACK,
+					    KERNEL_SOCKPTR(&one), sizeof(one));
+	if (!err)
+		err = sock->ops->setsockopt(sock, SOL_NETLINK, NETLINK_CAP_ACK,
+					    KERNEL_SOCKPTR(&one), sizeof(one));
+	if (err) {
+		sock_release(sock);
+		return ERR_PTR(err);
+	}
+	return sock;
+}
+
+void kstd_kunit_genl_close(struct socket *sock)
+{
+	if (!IS_ERR_OR_NULL(sock))
+		sock_release(sock);
+}
+
+/* Send @len bytes (one or more netlink messages) to the kernel. */
+int kstd_kunit_genl_send(struct socket *sock, const void *buf, size_t len)
+{
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to) };
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return kernel_sendmsg(sock, &msg, &iov, 1, len);
+}
+
+/*
+ * One datagram, without waiting (the kernel answers a request before
+ * sendmsg() returns, and produces the next part of a dump inside
+ * recvmsg()): its length, -EAGAIN if none is queued.
+ */
+int kstd_kunit_genl_recv(struct socket *sock, void *buf, size_t len)
+{
+	struct msghdr msg = {};
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+
+	return kernel_recvmsg(sock, &msg, &iov, 1, len, MSG_DONTWAIT);
+}
+
+/* setsockopt(NETLINK_ADD_MEMBERSHIP, @group). */
+int kstd_kunit_genl_join(struct socket *sock, unsigned int group)
+{
+	return sock->ops->setsockopt(sock, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				     KERNEL_SOCKPTR(&group), sizeof(group));
 }

@@ -132,6 +132,13 @@ int kstd_kunit_init_net_refs(void) KSTD_NOEXCEPT;
 int kstd_kunit_init_net_passive_refs(void) KSTD_NOEXCEPT;
 int kstd_kunit_tcp_defer_accept(struct socket *sock, unsigned long ubuf) KSTD_NOEXCEPT;
 
+/* NETLINK_GENERIC sockets of init_net (extended, capped ACKs), no waiting. */
+struct socket *kstd_kunit_genl_open(void) KSTD_NOEXCEPT;
+void kstd_kunit_genl_close(struct socket *sock) KSTD_NOEXCEPT;
+int kstd_kunit_genl_send(struct socket *sock, const void *buf, __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+int kstd_kunit_genl_recv(struct socket *sock, void *buf, __SIZE_TYPE__ len) KSTD_NOEXCEPT;
+int kstd_kunit_genl_join(struct socket *sock, unsigned int group) KSTD_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif
