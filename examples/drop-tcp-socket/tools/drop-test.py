@@ -9,11 +9,10 @@ Prints "ok - NAME" / "not ok - NAME" lines; exits non-zero on a failure.
                                    (fixed ports: exactly one, same tuple in
                                    every namespace) and print their lines
     drop-test.py count-tw FILE     how many lines of FILE are in TIME-WAIT
-    drop-test.py filter N          filter lines against `ss -tan`: N IPv4
+    drop-test.py filter N MAKER    filter lines against `ss -tan`: N IPv4
                                    TIME-WAIT sockets towards one port among
-                                   other states, ports and families
-    drop-test.py filter-tw N PORT  make N TIME-WAIT sockets towards
-                                   127.0.0.1:PORT and print nothing
+                                   other states, ports and families; MAKER
+                                   is tw-maker (tw-maker.c, compiled)
     drop-test.py hold [NETNS]      open NETNS's file (default: this
                                    namespace's), print "ready", wait for a
                                    line on stdin, then report what reading
@@ -384,33 +383,40 @@ def filter_write(line):
     return r, counters()["last_filter"], time.time() - start
 
 
-def test_filter(n_tw):
+def test_filter(n_tw, maker):
     """Filter lines against ss: exactly the matching sockets go, counted."""
-    A, B = 30001, 30002  # outside the ephemeral range: no client takes them
+    A, B, C = 30001, 30002, 30003  # outside the ephemeral range: no client takes them
     start = time.time()
-    make_time_wait(socket.AF_INET, n_tw, 0, A)
+    # TIME-WAIT lasts 60 s: all of them must be made well within that.
+    subprocess.run([maker, "4", str(n_tw), str(A)], check=True)
     print("# made %d IPv4 TIME-WAIT sockets towards :%d in %.1f s" % (n_tw, A, time.time() - start),
           flush=True)
-    make_time_wait(socket.AF_INET, 100, 0, B)
-    make_time_wait(socket.AF_INET6, 100, 0, A)
+    subprocess.run([maker, "4", "100", str(B)], check=True)
+    subprocess.run([maker, "6", "100", str(A)], check=True)
     # Towards A over IPv4 too: 5 established pairs, 3 closed by the client
-    # (client FIN-WAIT-2, server CLOSE-WAIT), all held open here.
+    # (client FIN-WAIT-2, server CLOSE-WAIT), and 3 more such on C (an
+    # aborted FIN-WAIT-2 client that is still a full socket resets its
+    # server, so the two states are tested on different ports); all held.
     lst = listener(socket.AF_INET, A)
+    lst_c = listener(socket.AF_INET, C)
     est = [pair(lst) for _ in range(5)]
     half = [pair(lst) for _ in range(3)]
-    for c, s in half:
+    half_c = [pair(lst_c) for _ in range(3)]
+    for c, s in half + half_c:
         c.close()
         s.recv(1)
     wait_for(lambda: ss_count(ss_sockets(), "FIN-WAIT-2", peer_port=A) == 3)
+    wait_for(lambda: ss_count(ss_sockets(), "FIN-WAIT-2", peer_port=C) == 3)
     before = ss_sockets()
     tw_a4 = ss_count(before, "TIME-WAIT", peer_port=A, v6=False)
     check("ss shows the %d IPv4 TIME-WAIT sockets towards :%d" % (n_tw, A), tw_a4 == n_tw,
           str(tw_a4))
+    others = (ss_count(before, "TIME-WAIT", peer_port=B), ss_count(before, "TIME-WAIT", v6=True),
+              ss_count(before, "ESTAB", peer_port=A) + ss_count(before, "ESTAB", local_port=A),
+              ss_count(before, "FIN-WAIT-2", peer_port=A),
+              ss_count(before, "CLOSE-WAIT", local_port=C))
     check("and the others: 100 towards :%d, 100 IPv6, 10 ESTAB, 3 FIN-WAIT-2, 3 CLOSE-WAIT" % B,
-          (ss_count(before, "TIME-WAIT", peer_port=B), ss_count(before, "TIME-WAIT", v6=True),
-           ss_count(before, "ESTAB", peer_port=A) + ss_count(before, "ESTAB", local_port=A),
-           ss_count(before, "FIN-WAIT-2", peer_port=A),
-           ss_count(before, "CLOSE-WAIT", local_port=A)) == (100, 100, 10, 3, 3))
+          others == (100, 100, 10, 3, 3), str(others))
 
     total = counters()["filter_dropped"]
     r, n, took = filter_write("filter state time-wait dst 127.0.0.0/8 dport %d" % A)
@@ -429,14 +435,14 @@ def test_filter(n_tw):
 
     r, n, _ = filter_write("filter state fin-wait-2 dport %d" % A)
     check("fin-wait-2: the 3 closed clients", r > 0 and n == 3, "%d %d" % (r, n))
-    check("the servers stay in CLOSE-WAIT",
-          ss_count(ss_sockets(), "CLOSE-WAIT", local_port=A) == 3)
-    r, n, _ = filter_write("filter state close-wait sport %d-%d" % (A, A))
-    check("close-wait: the 3 servers", r > 0 and n == 3, "%d %d" % (r, n))
+    check("the servers on :%d stay in CLOSE-WAIT" % C,
+          ss_count(ss_sockets(), "CLOSE-WAIT", local_port=C) == 3)
+    r, n, _ = filter_write("filter state close-wait sport %d-%d" % (C, C))
+    check("close-wait: the 3 servers of :%d" % C, r > 0 and n == 3, "%d %d" % (r, n))
     # They had read the FIN, so recv() gives b"" first; the error is pending.
     check("their owner sees ECONNABORTED",
           all(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNABORTED
-              for _, s in half))
+              for _, s in half_c))
     r, n, _ = filter_write("filter state time-wait dst ::1 dport %d" % A)
     check("IPv6: the 100 towards [::1]:%d" % A, r > 0 and n == 100, "%d %d" % (r, n))
     r, n, _ = filter_write("filter state established src 127.0.0.1/32 sport %d" % A)
@@ -452,10 +458,11 @@ def test_filter(n_tw):
                            ("ERANGE", "filter dport 1-65536", errno.ERANGE),
                            ("EAFNOSUPPORT", "filter src ::1 dst 127.0.0.1", errno.EAFNOSUPPORT)):
         check("'%s' fails with %s" % (line, msg), write(line + "\n") == -err)
-    for c, s in est + half:
+    for c, s in est + half + half_c:
         c.close()
         s.close()
     lst.close()
+    lst_c.close()
 
 
 def recv_errno(s):
@@ -507,10 +514,8 @@ if __name__ == "__main__":
         for c in make_time_wait(socket.AF_INET, int(sys.argv[2]), lp, pp):
             print(c.text())
     elif cmd == "filter":
-        test_filter(int(sys.argv[2]))
+        test_filter(int(sys.argv[2]), sys.argv[3])
         sys.exit(1 if failures else 0)
-    elif cmd == "filter-tw":
-        make_time_wait(socket.AF_INET, int(sys.argv[2]), 0, int(sys.argv[3]))
     elif cmd == "count-tw":
         conns = []
         with open(sys.argv[2]) as f:
