@@ -66,7 +66,7 @@ void random_rounds(long rounds)
 			filter_cases[rng.below(sizeof(filter_cases) / sizeof(filter_cases[0]))]
 				.line;
 		size_t n = strlen(seed);
-		memcpy(buf, seed, n);
+		memcpy(buf, seed, n + 1); /* with its NUL; only n bytes are used */
 		for (unsigned k = 0, edits = 1 + rng.below(4); k < edits; k++) {
 			unsigned op = rng.below(3), at = n ? rng.below(unsigned(n)) : 0;
 			if (op == 0 && n)
