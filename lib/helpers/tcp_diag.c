@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * C helpers: find a TCP socket by its 4-tuple in a network namespace and
- * destroy it.  Compiled as kstd-tcp_diag.o, linked only
+ * destroy it, or destroy every socket of the namespace's established hash
+ * that a match function picks (kstd_tcp_destroy_matching()).  Compiled as kstd-tcp_diag.o, linked only
  * into modules that call it (kstd.mk); prototypes
  * in <kstd/bindings/tcp_diag.h>.
  *
  * Why C: the established-hash lookups and the TIME-WAIT socket are static
- * inlines over struct net, inet_hashinfo and inet_timewait_sock.
+ * inlines over struct net, inet_hashinfo and inet_timewait_sock, and the
+ * hash walk iterates hlist_nulls chains under inet_ehash_lockp().
  *
  * This is what sock_diag's SOCK_DESTROY (`ss -K`) does for one socket:
  * inet_diag_find_one_icsk() + tcp_abort(), with the kernel drift kept
