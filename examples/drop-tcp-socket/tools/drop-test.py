@@ -385,12 +385,10 @@ def filter_write(line):
 
 def test_filter(n_tw, maker):
     """Filter lines against ss: exactly the matching sockets go, counted."""
-    A, B, C = 30001, 30002, 30003  # outside the ephemeral range: no client takes them
-    start = time.time()
-    # TIME-WAIT lasts 60 s: all of them must be made well within that.
-    subprocess.run([maker, "4", str(n_tw), str(A)], check=True)
-    print("# made %d IPv4 TIME-WAIT sockets towards :%d in %.1f s" % (n_tw, A, time.time() - start),
-          flush=True)
+    # Outside the ephemeral range: no client takes them.  The n_tw are
+    # made towards A and A2 by two makers at once (2 vCPUs), last, since
+    # TIME-WAIT lasts 60 s and making a connection is slow under emulation.
+    A, A2, B, C = 30001, 30002, 30010, 30011
     subprocess.run([maker, "4", "100", str(B)], check=True)
     subprocess.run([maker, "6", "100", str(A)], check=True)
     # Towards A over IPv4 too: 5 established pairs, 3 closed by the client
@@ -407,9 +405,23 @@ def test_filter(n_tw, maker):
         s.recv(1)
     wait_for(lambda: ss_count(ss_sockets(), "FIN-WAIT-2", peer_port=A) == 3)
     wait_for(lambda: ss_count(ss_sockets(), "FIN-WAIT-2", peer_port=C) == 3)
+    start = time.time()
+    makers = [subprocess.Popen([maker, "4", str(k), str(p)])
+              for k, p in ((n_tw // 2, A), (n_tw - n_tw // 2, A2))]
+    check("tw-maker made them", all(m.wait() == 0 for m in makers))
+    print("# made %d IPv4 TIME-WAIT sockets towards :%d and :%d in %.1f s"
+          % (n_tw, A, A2, time.time() - start), flush=True)
     before = ss_sockets()
-    tw_a4 = ss_count(before, "TIME-WAIT", peer_port=A, v6=False)
-    check("ss shows the %d IPv4 TIME-WAIT sockets towards :%d" % (n_tw, A), tw_a4 == n_tw,
+    tw_a4 = (ss_count(before, "TIME-WAIT", peer_port=A, v6=False) +
+             ss_count(before, "TIME-WAIT", peer_port=A2))
+    # Older than 60 s, the first ones expire on their own: exact counts
+    # only hold if all were made (and counted) within that.
+    young = time.time() - start < 55
+    if not young:
+        print("# making them took over 55 s: the first ones expire, exact counts not checked",
+              flush=True)
+    check("ss shows the %d IPv4 TIME-WAIT sockets towards :%d-%d%s"
+          % (n_tw, A, A2, "" if young else " # SKIP too slow"), tw_a4 == n_tw or not young,
           str(tw_a4))
     others = (ss_count(before, "TIME-WAIT", peer_port=B), ss_count(before, "TIME-WAIT", v6=True),
               ss_count(before, "ESTAB", peer_port=A) + ss_count(before, "ESTAB", local_port=A),
@@ -419,19 +431,23 @@ def test_filter(n_tw, maker):
           others == (100, 100, 10, 3, 3), str(others))
 
     total = counters()["filter_dropped"]
-    r, n, took = filter_write("filter state time-wait dst 127.0.0.0/8 dport %d" % A)
+    r, n, took = filter_write("filter state time-wait dst 127.0.0.0/8 dport %d-%d" % (A, A2))
     print("# dropped %d TIME-WAIT sockets in %.3f s" % (n, took), flush=True)
     after = ss_sockets()
+    young = young and time.time() - start < 58
+    skip = "" if young else " # SKIP too slow"
     check("the filter line is accepted", r > 0, str(r))
-    check("it reports %d dropped (last_filter)" % n_tw, n == n_tw, str(n))
-    check("the count equals ss's difference", len(before) - len(after) == n,
+    check("it reports %d dropped (last_filter)%s" % (n_tw, skip), n == n_tw or not young, str(n))
+    check("the count equals ss's difference%s" % skip, len(before) - len(after) == n or not young,
           "%d - %d != %d" % (len(before), len(after), n))
-    check("no IPv4 TIME-WAIT socket towards :%d is left" % A,
-          ss_count(after, "TIME-WAIT", peer_port=A, v6=False) == 0)
-    check("everything else is intact", sorted(set(before) - set(after)) ==
-          sorted(x for x in before if x[0] == "TIME-WAIT" and x[2].endswith(":%d" % A)
-                 and not x[2].startswith("[")))
-    check("filter_dropped counts them", counters()["filter_dropped"] - total == n_tw)
+    check("the count is at most ss's difference", len(before) - len(after) >= n)
+    check("no IPv4 TIME-WAIT socket towards :%d-%d is left" % (A, A2),
+          ss_count(after, "TIME-WAIT", peer_port=A, v6=False) +
+          ss_count(after, "TIME-WAIT", peer_port=A2) == 0)
+    check("everything else is intact" + skip, not young or sorted(set(before) - set(after)) ==
+          sorted(x for x in before if x[0] == "TIME-WAIT" and not x[2].startswith("[")
+                 and (x[2].endswith(":%d" % A) or x[2].endswith(":%d" % A2))))
+    check("filter_dropped counts them", counters()["filter_dropped"] - total == n)
 
     r, n, _ = filter_write("filter state fin-wait-2 dport %d" % A)
     check("fin-wait-2: the 3 closed clients", r > 0 and n == 3, "%d %d" % (r, n))
@@ -444,15 +460,17 @@ def test_filter(n_tw, maker):
           all(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == errno.ECONNABORTED
               for _, s in half_c))
     r, n, _ = filter_write("filter state time-wait dst ::1 dport %d" % A)
-    check("IPv6: the 100 towards [::1]:%d" % A, r > 0 and n == 100, "%d %d" % (r, n))
+    check("IPv6: the 100 towards [::1]:%d%s" % (A, skip), r > 0 and (n == 100 or not young),
+          "%d %d" % (r, n))
     r, n, _ = filter_write("filter state established src 127.0.0.1/32 sport %d" % A)
     check("established: the 5 servers of :%d" % A, r > 0 and n == 5, "%d %d" % (r, n))
     check("their clients see a reset", all(recv_errno(c) == errno.ECONNRESET for c, _ in est))
     left = ss_sockets()
-    check("100 TIME-WAIT towards :%d still there" % B, ss_count(left, "TIME-WAIT", peer_port=B) == 100)
+    check("100 TIME-WAIT towards :%d still there%s" % (B, skip),
+          ss_count(left, "TIME-WAIT", peer_port=B) == 100 or not young)
     r, n, _ = filter_write("filter")
     check("a bare 'filter' drops the rest of the TIME-WAIT sockets",
-          r > 0 and n == ss_count(left, "TIME-WAIT") and n >= 100, "%d %d" % (r, n))
+          r > 0 and (n == ss_count(left, "TIME-WAIT") and n >= 100 or not young), "%d %d" % (r, n))
     check("none left", ss_count(ss_sockets(), "TIME-WAIT") == 0)
     for msg, line, err in (("EINVAL", "filter state listen", errno.EINVAL),
                            ("ERANGE", "filter dport 1-65536", errno.ERANGE),
