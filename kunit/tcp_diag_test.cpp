@@ -3,7 +3,9 @@
  * kstd_tcp_diag: kstd::tcp_sock_ref on real loopback connections (IPv4,
  * IPv6, IPv4 on a dual-stack socket): find a socket by its 4-tuple, abort
  * an established one (its peer sees a reset), drop a TIME-WAIT one (its
- * port is free again).  Every wait is bounded.
+ * port is free again), and kstd::tcp_destroy_matching(): what its
+ * predicate is shown, and that it destroys exactly the sockets picked.
+ * Every wait is bounded.
  */
 #include <kstd/ksocket.hpp>
 #include <kstd/net_address.hpp>
@@ -165,9 +167,124 @@ void time_wait_dropped(kstd::kunit::test &test, bool ipv6)
 	KSTD_EXPECT(!again && again.error() == kstd::error::noent());
 }
 
+/*
+ * tcp_destroy_matching(): 4 TIME-WAIT clients and one established pair
+ * on one listener; the predicate picks TIME-WAIT towards that port.
+ */
+void destroy_matching(kstd::kunit::test &test, bool ipv6)
+{
+	if (!net_ready(test, ipv6))
+		return;
+	auto l = kstd::tcp_listener::bind(loopback(ipv6), 16);
+	KSTD_ASSERT_OK(l);
+	KSTD_ASSERT_OK(l->set_accept_timeout(timeout_ms));
+	auto at = l->local_address();
+	KSTD_ASSERT_OK(at);
+	kstd::u16 port = at->port();
+	constexpr int n_tw = 4;
+	kstd::socket_address tw_local[n_tw];
+	for (auto &local : tw_local) {
+		auto c = kstd::tcp_stream::connect(*at);
+		KSTD_ASSERT_OK(c);
+		auto s = l->accept();
+		KSTD_ASSERT_OK(s);
+		KSTD_ASSERT_OK(s->set_recv_timeout(timeout_ms));
+		auto a = c->local_address();
+		KSTD_ASSERT_OK(a);
+		local = *a;
+		*c = kstd::tcp_stream();
+		char b;
+		auto eof = s->recv(&b, 1);
+		KSTD_EXPECT(eof.has_value() && *eof == 0);
+		*s = kstd::tcp_stream();
+		KSTD_EXPECT(wait_state(local, *at, tcp_state::time_wait));
+	}
+	auto est_c = kstd::tcp_stream::connect(*at);
+	KSTD_ASSERT_OK(est_c);
+	auto est_s = l->accept();
+	KSTD_ASSERT_OK(est_s);
+	auto est_local = est_c->local_address();
+	KSTD_ASSERT_OK(est_local);
+
+	/* What the predicate sees of our port: 4 TIME-WAIT, 1 established. */
+	struct seen {
+		int tw = 0, est = 0, bad = 0;
+	} saw;
+	auto n = kstd::tcp_destroy_matching(init_net(), [&](const kstd::tcp_sock_info &s) {
+		if (s.peer.port() != port)
+			return false;
+		if (s.peer.address() != at->address() || s.local.family() != at->family())
+			saw.bad++;
+		if (s.state == tcp_state::established)
+			saw.est++;
+		if (s.state != tcp_state::time_wait)
+			return false;
+		saw.tw++;
+		return true;
+	});
+	KSTD_EXPECT_EQ(n.destroyed, unsigned(n_tw));
+	KSTD_EXPECT_EQ(n.failed, 0u);
+	KSTD_EXPECT_EQ(saw.tw, n_tw);
+	KSTD_EXPECT_EQ(saw.est, 1);
+	KSTD_EXPECT_EQ(saw.bad, 0);
+	for (auto &local : tw_local) {
+		auto gone = kstd::tcp_sock_ref::lookup(init_net(), local, *at);
+		KSTD_EXPECT(!gone && gone.error() == kstd::error::noent());
+	}
+	auto est = kstd::tcp_sock_ref::lookup(init_net(), *est_local, *at);
+	KSTD_EXPECT(est.has_value() && est->state() == tcp_state::established);
+	/* Again: nothing left to destroy. */
+	auto again = kstd::tcp_destroy_matching(init_net(), [&](const kstd::tcp_sock_info &s) {
+		return s.state == tcp_state::time_wait && s.peer.port() == port;
+	});
+	KSTD_EXPECT_EQ(again.destroyed, 0u);
+	/* The established client, picked by its local end: aborted. */
+	auto ab = kstd::tcp_destroy_matching(
+		init_net(), [&](const kstd::tcp_sock_info &s) { return s.local == *est_local; });
+	KSTD_EXPECT_EQ(ab.destroyed, 1u);
+	KSTD_ASSERT_OK(est_s->set_recv_timeout(timeout_ms));
+	char b;
+	auto r = est_s->recv(&b, 1);
+	KSTD_EXPECT(!r && r.error() == kstd::error::connreset());
+}
+
 } // namespace
 
 KSTD_TEST_SUITE(kstd_tcp_diag);
+
+KSTD_TEST(kstd_tcp_diag, destroy_matching_v4)
+{
+	destroy_matching(test, false);
+}
+
+KSTD_TEST(kstd_tcp_diag, destroy_matching_v6)
+{
+	destroy_matching(test, true);
+}
+
+/* A dual-stack socket's IPv4 connection is shown to the predicate as IPv4. */
+KSTD_TEST(kstd_tcp_diag, destroy_matching_shows_mapped_as_v4)
+{
+	if (!net_ready(test, true))
+		return;
+	auto p =
+		connect_pair(kstd::socket_address::ipv6_any(0), loopback(false), kstd::v6only::off);
+	KSTD_ASSERT_OK(p);
+	kstd::u16 port = p->server_local.port();
+	int v4 = 0, v6 = 0;
+	auto n = kstd::tcp_destroy_matching(init_net(), [&](const kstd::tcp_sock_info &s) {
+		if (s.local.port() != port)
+			return false;
+		(s.local.is_ipv4() && s.peer.is_ipv4() ? v4 : v6)++;
+		return true;
+	});
+	KSTD_EXPECT_EQ(v4, 1);
+	KSTD_EXPECT_EQ(v6, 0);
+	KSTD_EXPECT_EQ(n.destroyed, 1u);
+	char buf[8];
+	auto r = p->client.recv(buf, sizeof(buf));
+	KSTD_EXPECT(!r && r.error() == kstd::error::connreset());
+}
 
 KSTD_TEST(kstd_tcp_diag, lookup_established_v4)
 {

@@ -2,7 +2,8 @@
 /**
  * @file dropper.hpp
  * @brief drop_tcp_sock's module object: what a line written to
- *        /proc/net/drop_tcp_sock does, and the counters reading it shows.
+ *        /proc/net/drop_tcp_sock does (one connection, or every socket a
+ *        filter picks: drop_matching()), and the counters reading it shows.
  *
  * main.cpp makes it the module (KSTD_MODULE(drop_tcp::dropper)) and
  * describes the file's interface; the module's KUnit suite (kunit/) builds
@@ -11,6 +12,7 @@
 #ifndef DROP_TCP_DROPPER_HPP
 #define DROP_TCP_DROPPER_HPP
 
+#include <kstd/atomic.hpp>
 #include <kstd/counter.hpp>
 #include <kstd/log.hpp>
 #include <kstd/memory.hpp>
@@ -21,6 +23,7 @@
 #include <kstd/tcp_lookup.hpp>
 
 #include "conn_line.hpp"
+#include "filter_line.hpp"
 
 namespace drop_tcp {
 
@@ -36,16 +39,31 @@ struct counters {
 	kstd::stat_counter not_found;
 	kstd::stat_counter malformed;
 	kstd::stat_counter failed;
+	/* Sockets dropped by filter lines, all of them and the last line's. */
+	kstd::stat_counter filter_dropped;
+	kstd::atomic<kstd::u64> last_filter;
 };
 
 } // namespace drop_tcp
 
-// SAFETY: counters holds only stat_counters, whose initial state is zero
-// bytes and which have nothing to destroy.
+// SAFETY: counters holds only stat_counters and an atomic<u64>, whose
+// initial state is zero bytes and which have nothing to destroy.
 template <>
 inline constexpr bool kstd::zero_bytes_valid<drop_tcp::counters> = true;
 
 namespace drop_tcp {
+
+/* filter_line.hpp names states by the kernel's numbers, as kstd::tcp_state does. */
+static_assert(tcp_st::established == unsigned(kstd::tcp_state::established) &&
+	      tcp_st::syn_sent == unsigned(kstd::tcp_state::syn_sent) &&
+	      tcp_st::syn_recv == unsigned(kstd::tcp_state::syn_recv) &&
+	      tcp_st::fin_wait1 == unsigned(kstd::tcp_state::fin_wait1) &&
+	      tcp_st::fin_wait2 == unsigned(kstd::tcp_state::fin_wait2) &&
+	      tcp_st::time_wait == unsigned(kstd::tcp_state::time_wait) &&
+	      tcp_st::close_wait == unsigned(kstd::tcp_state::close_wait) &&
+	      tcp_st::last_ack == unsigned(kstd::tcp_state::last_ack) &&
+	      tcp_st::closing == unsigned(kstd::tcp_state::closing) &&
+	      tcp_st::new_syn_recv == unsigned(kstd::tcp_state::new_syn_recv));
 
 /* The log message for a refused line: the line (escaped, cut) and why. */
 inline void complain(kstd::string_view line, const char *why) noexcept
@@ -68,6 +86,19 @@ inline kstd::error line_error(line_errc e) noexcept
 	}
 }
 
+/* The errno a write() fails with for a line parse_filter_line() refused. */
+inline kstd::error filter_error(filter_errc e) noexcept
+{
+	switch (e) {
+	case filter_errc::range:
+		return kstd::error::range();
+	case filter_errc::family_mix:
+		return kstd::error::afnosupport();
+	default:
+		return kstd::error::inval();
+	}
+}
+
 /*
  * The module object: per-namespace counters and the per-namespace file.
  * Built by create(); a dropper with only its counters (no file) handles
@@ -76,6 +107,53 @@ inline kstd::error line_error(line_errc e) noexcept
 struct dropper {
 	kstd::pernet_storage<counters> stats; /* before file: outlives it */
 	kstd::pernet_proc_entry file;
+
+	/**
+	 * Drop every socket of @p net that @p f matches (TIME-WAIT freed,
+	 * others aborted with ECONNABORTED for their owner, as for a
+	 * connection line): the number dropped.  Sockets refused (orphans on
+	 * a kernel before 6.11) stay and are counted as failed.  Counted in
+	 * @p net's filter_dropped and last_filter.  -EINVAL if @p f matches
+	 * no state.  Process context, may sleep (walks the whole
+	 * established hash).
+	 */
+	[[nodiscard]] kstd::result<unsigned> drop_matching(::net *net, const tcp_filter &f) noexcept
+	{
+		if (!(f.states & detail::all_states()))
+			return kstd::error::inval();
+		counters &c = stats.get(net);
+		kstd::tcp_destroy_counts n =
+			kstd::tcp_destroy_matching(net, [&f](const kstd::tcp_sock_info &s) {
+				return f.matches(unsigned(s.state), s.local, s.peer);
+			});
+		c.filter_dropped.add(n.destroyed);
+		c.last_filter.store_relaxed(n.destroyed);
+		c.failed.add(n.failed);
+		if (n.failed)
+			kstd_pr_warn_ratelimited(
+				"filter: %u matching orphaned sockets not aborted on this kernel\n",
+				n.failed);
+		return n.destroyed;
+	}
+
+	/* A filter line written to @net's file; process context. */
+	kstd::result<void> on_filter_line(::net *net, kstd::string_view line) noexcept
+	{
+		counters &c = stats.get(net);
+		parsed_filter p = parse_filter_line(line);
+		if (!p) {
+			c.malformed.add();
+			complain(line, p.what);
+			return filter_error(p.error);
+		}
+		unsigned n = KSTD_TRY(drop_matching(net, p.value));
+		int q = line.size() < kstd::size_t(quote_max) ? int(line.size()) : quote_max;
+		/* The count is also last_filter; the log is rate-limited like refusals. */
+		if (__printk_ratelimit(__func__))
+			kstd_pr_info("\"%*pE%s\" dropped %u sockets\n", q, line.data(),
+				     line.size() > kstd::size_t(q) ? "..." : "", n);
+		return {};
+	}
 
 	/* A line written to @net's file; process context. */
 	kstd::result<void> on_line(::net *net, kstd::string_view line) noexcept
@@ -86,6 +164,8 @@ struct dropper {
 			complain(line, "line longer than 256 bytes");
 			return kstd::error::toobig();
 		}
+		if (is_filter_line(line))
+			return on_filter_line(net, line);
 		parsed_line p = parse_conn_line(line);
 		if (!p) {
 			c.malformed.add();
@@ -138,6 +218,8 @@ struct dropper {
 		m.printf("not_found: %llu\n", c.not_found.get());
 		m.printf("malformed: %llu\n", c.malformed.get());
 		m.printf("failed: %llu\n", c.failed.get());
+		m.printf("filter_dropped: %llu\n", c.filter_dropped.get());
+		m.printf("last_filter: %llu\n", c.last_filter.load_relaxed());
 	}
 
 	static kstd::result<kstd::unique_ptr<dropper>> create() noexcept

@@ -20,11 +20,17 @@
  *
  *     ss -tn state time-wait | awk 'NR>1 {print $3, $4}' > /proc/net/drop_tcp_sock
  *
+ * A line "filter [state STATES] [src PREFIX] [sport PORTS] [dst PREFIX]
+ * [dport PORTS]" (syntax: filter_line.hpp) drops every socket of the
+ * namespace it matches (default: every TIME-WAIT socket); reading the file
+ * afterwards shows how many as last_filter.
+ *
  * write() reports the first failing line of the call (the others are still
  * handled) and each failure is logged, rate-limited:
- *   EINVAL        malformed line (not two ADDR:PORT fields, bad address...)
- *   ERANGE        port 0 or above 65535
- *   EAFNOSUPPORT  one IPv4 and one IPv6 end
+ *   EINVAL        malformed line (not two ADDR:PORT fields, bad address,
+ *                 bad filter keyword or state...)
+ *   ERANGE        port 0 or above 65535, a prefix length too long
+ *   EAFNOSUPPORT  one IPv4 and one IPv6 end (or prefix)
  *   E2BIG         line longer than 256 bytes
  *   ENODEV        unknown interface after '%'
  *   ENOENT        no such connection in this namespace

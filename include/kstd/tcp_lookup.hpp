@@ -32,8 +32,12 @@
  * // sk's reference is released when it goes out of scope
  * @endcode
  *
+ * kstd::tcp_destroy_matching() does the same to every socket of a
+ * namespace a predicate picks (state, addresses, ports), walking the
+ * established hash as `ss -K` with a filter does.
+ *
  * Context: lookup(), state(), the destructor and net_ifindex() are usable
- * in any context; destroy() takes the socket lock and may sleep.
+ * in any context; destroy() and tcp_destroy_matching() may sleep.
  * Version differences (6.1 to 6.12) are handled in lib/helpers/tcp_diag.c;
  * on kernels before 6.11, destroy() refuses orphaned sockets (closed by
  * their owner, still in FIN-WAIT-1, CLOSING or LAST-ACK) with -EBUSY,
@@ -198,6 +202,78 @@ private:
 	KSTD_MIGHT_SLEEP();
 	tcp_sock_ref sk = KSTD_TRY(tcp_sock_ref::lookup(net, local, peer, ifindex));
 	return sk.destroy();
+}
+
+/** A socket of the established hash as tcp_destroy_matching() shows it. */
+struct tcp_sock_info {
+	/**
+	 * The state as `ss` shows it: a TIME-WAIT minisocket's substate
+	 * (fin_wait2 for a socket closed in FIN-WAIT-2 and kept as one),
+	 * new_syn_recv for a request socket.
+	 */
+	tcp_state state;
+	/** The local end; an IPv4 connection of a dual-stack socket as IPv4. */
+	socket_address local;
+	/** The peer, likewise. */
+	socket_address peer;
+};
+
+/** What tcp_destroy_matching() did. */
+struct tcp_destroy_counts {
+	/** Sockets destroyed (TIME-WAIT freed, others aborted). */
+	unsigned int destroyed = 0;
+	/** Matching sockets refused (-EBUSY, see tcp_sock_ref::destroy()): left in place. */
+	unsigned int failed = 0;
+};
+
+/**
+ * Destroy every TCP socket of @p net's established hash (SYN-SENT to
+ * TIME-WAIT and request sockets; never a listener) for which @p match,
+ * called as `bool match(const kstd::tcp_sock_info &)`, returns true: each
+ * as tcp_sock_ref::destroy() does it, with @p reason for an aborted
+ * socket's owner.  Only sockets of @p net are shown to @p match.
+ *
+ * The hash is walked bucket by bucket, as `ss -K` with a filter does it:
+ * under the bucket's lock at most 16 matching sockets are referenced,
+ * then the lock is dropped and they are destroyed, so the work under a
+ * lock is bounded and the destroys may sleep; cond_resched() between
+ * chunks.  A socket created during the walk may or may not be seen; a
+ * loopback peer reset by an abort is not counted (it dies of the reset).
+ *
+ * Context: may sleep; @p match runs under a spinlock with softirqs off
+ * and must not sleep (it should only compare).
+ *
+ * @noop example(::net *net)
+ * @code
+ * // Drop every TIME-WAIT socket towards port 8080.
+ * auto n = kstd::tcp_destroy_matching(net, [](const kstd::tcp_sock_info &s) {
+ *         return s.state == kstd::tcp_state::time_wait && s.peer.port() == 8080;
+ * });
+ * kstd_pr_info("dropped %u, %u refused\n", n.destroyed, n.failed);
+ * @endcode
+ */
+template <class F>
+[[nodiscard]] tcp_destroy_counts tcp_destroy_matching(::net *net, F &&match,
+						      error reason = error::connaborted()) noexcept
+{
+	KSTD_MIGHT_SLEEP();
+	using fn_t = remove_reference_t<F>;
+	// SAFETY: ctx is &match below, an fn_t that outlives the call;
+	// kstd_tcp_destroy_matching() calls thunk only before it returns, with
+	// t pointing to a filled kstd_tcp_tuple.
+	auto thunk = [](void *ctx, const kstd_tcp_tuple *t) -> int {
+		tcp_sock_info info{static_cast<tcp_state>(t->state),
+				   socket_address::from_raw(t->local),
+				   socket_address::from_raw(t->peer)};
+		return (*static_cast<fn_t *>(ctx))(static_cast<const tcp_sock_info &>(info)) ? 1
+											     : 0;
+	};
+	tcp_destroy_counts c;
+	// SAFETY: const_cast only to pass through the C helper's void *;
+	// thunk casts back to fn_t, const-qualified when F is.
+	kstd_tcp_destroy_matching(net, thunk, const_cast<void *>(static_cast<const void *>(&match)),
+				  -reason.to_errno(), &c.destroyed, &c.failed);
+	return c;
 }
 
 /**

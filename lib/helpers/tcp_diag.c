@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * C helpers: find a TCP socket by its 4-tuple in a network namespace and
- * destroy it.  Compiled as kstd-tcp_diag.o, linked only
+ * destroy it, or destroy every socket of the namespace's established hash
+ * that a match function picks (kstd_tcp_destroy_matching()).  Compiled as kstd-tcp_diag.o, linked only
  * into modules that call it (kstd.mk); prototypes
  * in <kstd/bindings/tcp_diag.h>.
  *
  * Why C: the established-hash lookups and the TIME-WAIT socket are static
- * inlines over struct net, inet_hashinfo and inet_timewait_sock.
+ * inlines over struct net, inet_hashinfo and inet_timewait_sock, and the
+ * hash walk iterates hlist_nulls chains under inet_ehash_lockp().
  *
  * This is what sock_diag's SOCK_DESTROY (`ss -K`) does for one socket:
  * inet_diag_find_one_icsk() + tcp_abort(), with the kernel drift kept
@@ -180,6 +182,120 @@ int kstd_tcp_destroy(struct sock *sk, int err)
 	/* Full sockets under lock_sock(); request sockets dropped from their listener. */
 	ret = tcp_abort(sk, err);
 	return ret ? ret : state;
+}
+
+/* A sockaddr for one end: @v4 or @v6 (network order), @port network order. */
+static void kstd_tcp_fill_end(struct kstd_sockaddr *sa, int family, __be32 v4,
+			      const struct in6_addr *v6, __be16 port)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->family = family;
+	memcpy(sa->port, &port, sizeof(sa->port));
+	if (family == AF_INET)
+		memcpy(sa->u.in4.addr, &v4, sizeof(v4));
+	else
+		memcpy(sa->u.in6.addr, v6, sizeof(*v6));
+}
+
+/*
+ * What @sk (full, TIME-WAIT or request socket: the fields read are in
+ * struct sock_common, as inet_diag reads them) shows the match function.
+ * Called under the bucket lock.
+ */
+static void kstd_tcp_tuple_of(struct sock *sk, struct kstd_tcp_tuple *t)
+{
+	int family = sk->sk_family;
+
+	t->state = sk->sk_state == TCP_TIME_WAIT ? READ_ONCE(inet_twsk(sk)->tw_substate)
+						 : sk->sk_state;
+#if IS_ENABLED(CONFIG_IPV6)
+	/* A dual-stack socket's IPv4 connection: its v4 fields are set too. */
+	if (family == AF_INET6 && ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+		family = AF_INET;
+	if (family == AF_INET6) {
+		kstd_tcp_fill_end(&t->local, AF_INET6, 0, &sk->sk_v6_rcv_saddr,
+				  htons(sk->sk_num));
+		kstd_tcp_fill_end(&t->peer, AF_INET6, 0, &sk->sk_v6_daddr, sk->sk_dport);
+		return;
+	}
+#endif
+	kstd_tcp_fill_end(&t->local, AF_INET, sk->sk_rcv_saddr, NULL, htons(sk->sk_num));
+	kstd_tcp_fill_end(&t->peer, AF_INET, sk->sk_daddr, NULL, sk->sk_dport);
+}
+
+/* How many sockets one chunk of a bucket walk holds (inet_diag's SKARR_SZ). */
+#define KSTD_TCP_CHUNK 16
+
+/*
+ * The walk of inet_diag_dump_icsk() (sock_diag's dump, `ss -t`) with the
+ * destroy of sock_diag_destroy() (`ss -K`) applied to each socket found:
+ * references are taken under the bucket lock, the destroys happen after
+ * it is dropped (inet_twsk_deschedule_put() takes that lock itself, and
+ * tcp_abort() sleeps in lock_sock()).
+ */
+void kstd_tcp_destroy_matching(struct net *net, int (*match)(void *ctx,
+							     const struct kstd_tcp_tuple *t),
+			       void *ctx, int err, unsigned int *destroyed,
+			       unsigned int *failed)
+{
+	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	unsigned int i;
+
+	might_sleep();
+	*destroyed = 0;
+	*failed = 0;
+	for (i = 0; i <= h->ehash_mask; i++) {
+		struct inet_ehash_bucket *head = &h->ehash[i];
+		spinlock_t *lock = inet_ehash_lockp(h, i);
+		/* Matching sockets of this bucket that stay (refused). */
+		unsigned int kept = 0;
+		int n;
+
+		if (hlist_nulls_empty(&head->chain))
+			continue;
+		do {
+			struct sock *chunk[KSTD_TCP_CHUNK];
+			struct hlist_nulls_node *node;
+			unsigned int skip = kept;
+			struct sock *sk;
+			int j;
+
+			n = 0;
+			spin_lock_bh(lock);
+			sk_nulls_for_each(sk, node, &head->chain) {
+				struct kstd_tcp_tuple t;
+
+				if (!net_eq(sock_net(sk), net))
+					continue;
+				kstd_tcp_tuple_of(sk, &t);
+				if (!match(ctx, &t))
+					continue;
+				/* Refused ones stay first in the chain's order. */
+				if (skip) {
+					skip--;
+					continue;
+				}
+				if (!refcount_inc_not_zero(&sk->sk_refcnt))
+					continue;
+				chunk[n++] = sk;
+				if (n == KSTD_TCP_CHUNK)
+					break;
+			}
+			spin_unlock_bh(lock);
+			for (j = 0; j < n; j++) {
+				int r = kstd_tcp_destroy(chunk[j], err);
+
+				if (r >= 0) {
+					(*destroyed)++;
+				} else if (r != -ENOENT) {
+					(*failed)++;
+					kept++;
+				}
+				sock_gen_put(chunk[j]);
+			}
+			cond_resched();
+		} while (n == KSTD_TCP_CHUNK);
+	}
 }
 
 int kstd_net_ifindex(struct net *net, const char *name, size_t len)

@@ -10,13 +10,20 @@
  *    dropper that has its per-namespace counters but no /proc file, in
  *    init_net: each refusal's errno (the table in main.cpp's comment) and
  *    counter, and a well-formed line naming no connection: ENOENT,
- *    counted as not_found.  Dropping real sockets is the guest test's
- *    (scripts/guest-tests/drop-tcp-socket.sh).
+ *    counted as not_found.  Dropping real sockets by connection line is
+ *    the guest test's (scripts/guest-tests/drop-tcp-socket.sh).
+ * 3. Filter lines (filter_line.hpp): the tables of filter_cases.hpp
+ *    (shared with tests/host), each refusal's errno and counter, and
+ *    dropper::drop_matching() on real loopback connections in several
+ *    states (TIME-WAIT, FIN-WAIT-2, CLOSE-WAIT, ESTABLISHED, on two
+ *    ports): exactly the matching sockets go, the count says how many.
  */
+#include <kstd/ksocket.hpp>
 #include <kstd/kunit.hpp>
 #include <kstd/module.hpp>
 
 #include "../dropper.hpp"
+#include "filter_cases.hpp"
 #include "test_net.h"
 
 namespace drop_tcp {
@@ -26,6 +33,13 @@ static void kunit_describe(kstd::kunit::text &out, line_errc e) noexcept
 	static constexpr const char *names[] = {"ok", "malformed", "port_range", "family_mix"};
 	auto i = static_cast<kstd::size_t>(e);
 	out.append(i < sizeof(names) / sizeof(names[0]) ? names[i] : "line_errc(?)");
+}
+/* How KUnit prints a filter_errc operand. */
+static void kunit_describe(kstd::kunit::text &out, filter_errc e) noexcept
+{
+	static constexpr const char *names[] = {"ok", "malformed", "range", "family_mix"};
+	auto i = static_cast<kstd::size_t>(e);
+	out.append(i < sizeof(names) / sizeof(names[0]) ? names[i] : "filter_errc(?)");
 }
 } // namespace drop_tcp
 
@@ -130,6 +144,106 @@ kstd::result<kstd::unique_ptr<drop_tcp::dropper>> make_dropper() noexcept
 	auto d = KSTD_TRY(kstd::make_unique<drop_tcp::dropper>(kstd::gfp::kernel));
 	d->stats = KSTD_TRY(kstd::pernet_storage<drop_tcp::counters>::create());
 	return d;
+}
+
+using drop_tcp::filter_errc;
+using drop_tcp_cases::filter_cases;
+using drop_tcp_cases::match_cases;
+
+/* A filter line written to the file and the errno its write() fails with. */
+struct filter_write_case {
+	const char *name;
+	const char *line;
+	kstd::error error;
+};
+
+constexpr filter_write_case filter_writes[] = {
+	{"malformed", "filter dport", kstd::error::inval()},
+	{"unknown_state", "filter state listen", kstd::error::inval()},
+	{"reversed_ports", "filter sport 2-1", kstd::error::inval()},
+	{"port_range", "filter dport 65536", kstd::error::range()},
+	{"prefix_range", "filter dst 10.0.0.0/33", kstd::error::range()},
+	{"family_mix", "filter src ::1 dst 127.0.0.1", kstd::error::afnosupport()},
+};
+
+constexpr unsigned int wait_ms = 5000;
+
+/* Poll until the socket (@local, @peer) of @net is there (@want) or gone (!@want). */
+bool wait_present(::net *net, const kstd::socket_address &local, const kstd::socket_address &peer,
+		  bool want) noexcept
+{
+	for (unsigned int waited = 0; waited < wait_ms; waited += 10) {
+		if (static_cast<bool>(kstd::tcp_sock_ref::lookup(net, local, peer)) == want)
+			return true;
+		msleep(10);
+	}
+	return false;
+}
+
+/* The state of the socket (@local, @peer), or close if there is none. */
+kstd::tcp_state state_of(::net *net, const kstd::socket_address &local,
+			 const kstd::socket_address &peer) noexcept
+{
+	auto sk = kstd::tcp_sock_ref::lookup(net, local, peer);
+	return sk ? sk->state() : kstd::tcp_state::close;
+}
+
+/* Poll until the socket (@local, @peer) of @net is in state @want or @also. */
+bool wait_state(::net *net, const kstd::socket_address &local, const kstd::socket_address &peer,
+		kstd::tcp_state want, kstd::tcp_state also) noexcept
+{
+	for (unsigned int waited = 0; waited < wait_ms; waited += 10) {
+		kstd::tcp_state now = state_of(net, local, peer);
+		if (now == want || now == also)
+			return true;
+		msleep(10);
+	}
+	return false;
+}
+
+/* One loopback connection: both streams and the client's and server's ends. */
+struct conn {
+	kstd::tcp_stream client, server;
+	kstd::socket_address c_local, c_peer, s_local, s_peer;
+};
+
+kstd::result<conn> connect_to(kstd::tcp_listener &l) noexcept
+{
+	conn c;
+	auto at = KSTD_TRY(l.local_address());
+	c.client = KSTD_TRY(kstd::tcp_stream::connect(at));
+	c.server = KSTD_TRY(l.accept());
+	KSTD_TRY(c.client.set_recv_timeout(wait_ms));
+	KSTD_TRY(c.server.set_recv_timeout(wait_ms));
+	c.c_local = KSTD_TRY(c.client.local_address());
+	c.c_peer = KSTD_TRY(c.client.peer_address());
+	c.s_local = KSTD_TRY(c.server.local_address());
+	c.s_peer = KSTD_TRY(c.server.peer_address());
+	return c;
+}
+
+/*
+ * Close @c's client first, then (if @both) its server once it has read
+ * the FIN: the client is left in TIME-WAIT (@both) or FIN-WAIT-2, the
+ * server in CLOSE-WAIT (!@both).
+ */
+kstd::result<void> close_client_first(conn &c, bool both) noexcept
+{
+	c.client = kstd::tcp_stream();
+	char b;
+	kstd::size_t n = KSTD_TRY(c.server.recv(&b, 1));
+	if (n != 0)
+		return kstd::error::proto();
+	if (both)
+		c.server = kstd::tcp_stream();
+	return {};
+}
+
+/* A filter line that must parse (the test's own). */
+drop_tcp::tcp_filter filter(const char *line) noexcept
+{
+	drop_tcp::parsed_filter f = drop_tcp::parse_filter_line(line);
+	return f.value;
 }
 
 } // namespace
@@ -237,6 +351,212 @@ KSTD_TEST(drop_tcp_socket, counters_start_at_zero)
 		KSTD_EXPECT_ERROR((*d)->on_line(net, "x"), kstd::error::inval());
 		KSTD_EXPECT_EQ(c.malformed.get(), 1u);
 	}
+}
+
+KSTD_TEST_P(drop_tcp_socket, parses_filter_lines, filter_cases)
+{
+	drop_tcp::parsed_filter f = drop_tcp::parse_filter_line(param.line);
+	KSTD_EXPECT_EQ(f.error, param.error);
+	if (!f) {
+		KSTD_EXPECT(kstd::string_view(f.what).contains(param.what));
+		return;
+	}
+	KSTD_EXPECT_EQ(f.value.states, param.states);
+	KSTD_EXPECT(drop_tcp_cases::prefix_is(f.value.src, param.src));
+	KSTD_EXPECT(drop_tcp_cases::prefix_is(f.value.dst, param.dst));
+	KSTD_EXPECT_EQ(f.value.sport.lo, param.sport_lo);
+	KSTD_EXPECT_EQ(f.value.sport.hi, param.sport_hi);
+	KSTD_EXPECT_EQ(f.value.dport.lo, param.dport_lo);
+	KSTD_EXPECT_EQ(f.value.dport.hi, param.dport_hi);
+	/* A filter line is told from a connection line by its first word. */
+	KSTD_EXPECT_EQ(drop_tcp::is_filter_line(param.line),
+		       param.error == filter_errc::ok ||
+			       kstd::string_view(param.line).starts_with("filter "));
+}
+
+KSTD_TEST_P(drop_tcp_socket, filter_matches, match_cases)
+{
+	KSTD_EXPECT(drop_tcp_cases::match_case_holds(param));
+}
+
+KSTD_TEST_P(drop_tcp_socket, filter_write_fails_and_counts, filter_writes)
+{
+	auto d = make_dropper();
+	KSTD_ASSERT_OK(d);
+	::net *net = drop_tcp_test_init_net();
+	const drop_tcp::counters &c = (*d)->stats.get(net);
+	KSTD_EXPECT_ERROR((*d)->on_line(net, param.line), param.error);
+	KSTD_EXPECT_EQ(c.malformed.get(), 1u);
+	KSTD_EXPECT_EQ(c.filter_dropped.get() + c.not_found.get() + c.failed.get(), 0u);
+}
+
+/* A filter that names no state is refused, not a walk that drops nothing. */
+KSTD_TEST(drop_tcp_socket, drop_matching_needs_a_state)
+{
+	auto d = make_dropper();
+	KSTD_ASSERT_OK(d);
+	drop_tcp::tcp_filter f;
+	f.states = 0;
+	KSTD_EXPECT_ERROR((*d)->drop_matching(drop_tcp_test_init_net(), f), kstd::error::inval());
+}
+
+/*
+ * Real loopback connections in several states on two listeners; each
+ * filter drops exactly the sockets it names and reports how many.
+ */
+KSTD_TEST(drop_tcp_socket, drop_matching_real_sockets)
+{
+	KSTD_ASSERT(drop_tcp_test_loopback_up() == 0);
+	auto d = make_dropper();
+	KSTD_ASSERT_OK(d);
+	drop_tcp::dropper &drop = **d;
+	::net *net = drop_tcp_test_init_net();
+	const drop_tcp::counters &cnt = drop.stats.get(net);
+	auto l1 = kstd::tcp_listener::bind(kstd::socket_address::ipv4_loopback(0), 16);
+	auto l2 = kstd::tcp_listener::bind(kstd::socket_address::ipv4_loopback(0), 16);
+	KSTD_ASSERT_OK(l1);
+	KSTD_ASSERT_OK(l2);
+	KSTD_ASSERT_OK(l1->set_accept_timeout(wait_ms));
+	KSTD_ASSERT_OK(l2->set_accept_timeout(wait_ms));
+	auto a1 = l1->local_address();
+	auto a2 = l2->local_address();
+	KSTD_ASSERT_OK(a1);
+	KSTD_ASSERT_OK(a2);
+	kstd::u16 p1 = a1->port(), p2 = a2->port();
+
+	/*
+	 * Port 1: 3 TIME-WAIT, 2 FIN-WAIT-2 + CLOSE-WAIT (fw: its client is
+	 * dropped, cw: its server), 2 ESTABLISHED; port 2: 2 TIME-WAIT.
+	 */
+	/* On the heap: eight connections are too big for a kernel stack frame. */
+	struct mix {
+		conn tw[3], fw, cw, est[2], other[2];
+	};
+	auto m = kstd::make_unique<mix>(kstd::gfp::kernel);
+	KSTD_ASSERT_OK(m);
+	auto &tw = (*m)->tw;
+	auto &fw = (*m)->fw;
+	auto &cw = (*m)->cw;
+	auto &est = (*m)->est;
+	auto &other = (*m)->other;
+	for (auto &c : tw) {
+		auto r = connect_to(*l1);
+		KSTD_ASSERT_OK(r);
+		c = kstd::move(*r);
+		KSTD_ASSERT_OK(close_client_first(c, true));
+	}
+	{
+		auto r = connect_to(*l1);
+		KSTD_ASSERT_OK(r);
+		fw = kstd::move(*r);
+		KSTD_ASSERT_OK(close_client_first(fw, false));
+		r = connect_to(*l1);
+		KSTD_ASSERT_OK(r);
+		cw = kstd::move(*r);
+		KSTD_ASSERT_OK(close_client_first(cw, false));
+	}
+	for (auto &c : est) {
+		auto r = connect_to(*l1);
+		KSTD_ASSERT_OK(r);
+		c = kstd::move(*r);
+	}
+	for (auto &c : other) {
+		auto r = connect_to(*l2);
+		KSTD_ASSERT_OK(r);
+		c = kstd::move(*r);
+		KSTD_ASSERT_OK(close_client_first(c, true));
+	}
+	/* The closing sides settle: the servers' ends go, the clients' stay. */
+	for (auto &c : tw)
+		KSTD_ASSERT(wait_present(net, c.s_local, c.s_peer, false));
+	for (auto &c : other)
+		KSTD_ASSERT(wait_present(net, c.s_local, c.s_peer, false));
+	for (auto &c : tw)
+		KSTD_ASSERT_EQ(state_of(net, c.c_local, c.c_peer), kstd::tcp_state::time_wait);
+	KSTD_ASSERT_EQ(state_of(net, fw.s_local, fw.s_peer), kstd::tcp_state::close_wait);
+	KSTD_ASSERT_EQ(state_of(net, cw.s_local, cw.s_peer), kstd::tcp_state::close_wait);
+	/*
+	 * A closed client, once its FIN is acknowledged (the ACK may be
+	 * delayed), is in FIN-WAIT-2: a full socket still, or a TIME-WAIT
+	 * minisocket (sk_state TIME-WAIT, ss shows its substate), depending on
+	 * whether the ACK came while close() owned the socket.
+	 */
+	KSTD_ASSERT(wait_state(net, fw.c_local, fw.c_peer, kstd::tcp_state::fin_wait2,
+			       kstd::tcp_state::time_wait));
+	KSTD_ASSERT(wait_state(net, cw.c_local, cw.c_peer, kstd::tcp_state::fin_wait2,
+			       kstd::tcp_state::time_wait));
+
+	/* 1. The default state (TIME-WAIT) towards port 1, through a /proc line. */
+	kstd::fixed_string<96> line;
+	line.appendf("filter dport %u", p1);
+	KSTD_EXPECT_OK(drop.on_line(net, line.view()));
+	KSTD_EXPECT_EQ(cnt.last_filter.load_relaxed(), 3u);
+	KSTD_EXPECT_EQ(cnt.filter_dropped.get(), 3u);
+	for (auto &c : tw)
+		KSTD_EXPECT_EQ(state_of(net, c.c_local, c.c_peer), kstd::tcp_state::close);
+	for (auto &c : other)
+		KSTD_EXPECT_EQ(state_of(net, c.c_local, c.c_peer), kstd::tcp_state::time_wait);
+	KSTD_EXPECT(wait_present(net, fw.c_local, fw.c_peer, true));
+	for (auto &c : est)
+		KSTD_EXPECT_EQ(state_of(net, c.c_local, c.c_peer), kstd::tcp_state::established);
+	/* Nothing left to match: a count of 0 is no error. */
+	KSTD_EXPECT_OK(drop.on_line(net, line.view()));
+	KSTD_EXPECT_EQ(cnt.last_filter.load_relaxed(), 0u);
+
+	/*
+	 * 2. fw's client in FIN-WAIT-2, picked by its port (a full socket's
+	 * abort resets its server; a minisocket just goes).
+	 */
+	line.clear();
+	line.appendf("filter state fin-wait-2 sport %u dport %u-%u", fw.c_local.port(), p1, p1);
+	auto n = drop.drop_matching(net, filter(line.c_str()));
+	KSTD_EXPECT(n.has_value() && *n == 1u);
+	KSTD_EXPECT_EQ(state_of(net, fw.c_local, fw.c_peer), kstd::tcp_state::close);
+	KSTD_EXPECT(wait_present(net, cw.c_local, cw.c_peer, true));
+	KSTD_EXPECT_EQ(state_of(net, cw.s_local, cw.s_peer), kstd::tcp_state::close_wait);
+
+	/* 3. An IPv6 prefix matches no IPv4 socket; a port range misses. */
+	line.clear();
+	line.appendf("filter state all dst ::/0 dport %u", p2);
+	n = drop.drop_matching(net, filter(line.c_str()));
+	KSTD_EXPECT(n.has_value() && *n == 0u);
+	line.clear();
+	line.appendf("filter state all src 127.0.0.1 sport %u-%u", p1 + 1u, p1 + 1u);
+	n = p1 < 65535 ? drop.drop_matching(net, filter(line.c_str())) : kstd::result<unsigned>(0u);
+	KSTD_EXPECT(n.has_value() && *n == 0u);
+
+	/* 4. cw's server in CLOSE-WAIT on port 1: aborted. */
+	line.clear();
+	line.appendf("filter state close-wait src 127.0.0.0/8 sport %u dport %u", p1,
+		     cw.c_local.port());
+	n = drop.drop_matching(net, filter(line.c_str()));
+	KSTD_EXPECT(n.has_value() && *n == 1u);
+	KSTD_EXPECT_EQ(state_of(net, cw.s_local, cw.s_peer), kstd::tcp_state::close);
+	/* It has read the FIN (recv() gives 0 first): sending fails. */
+	char b = 'x';
+	auto r = cw.server.send(&b, 1);
+	KSTD_EXPECT(!r);
+
+	/* 5. The established servers of port 1: aborted, their clients reset. */
+	line.clear();
+	line.appendf("filter state established,syn-recv sport %u", p1);
+	n = drop.drop_matching(net, filter(line.c_str()));
+	KSTD_EXPECT(n.has_value() && *n == 2u);
+	for (auto &c : est) {
+		auto e = c.client.recv(&b, 1);
+		KSTD_EXPECT(!e && e.error() == kstd::error::connreset());
+		KSTD_EXPECT_EQ(state_of(net, c.s_local, c.s_peer), kstd::tcp_state::close);
+	}
+
+	/* 6. Port 2's TIME-WAIT sockets were untouched until now. */
+	line.clear();
+	line.appendf("filter state time-wait dst 127.0.0.1/32 dport %u", p2);
+	n = drop.drop_matching(net, filter(line.c_str()));
+	KSTD_EXPECT(n.has_value() && *n == 2u);
+	for (auto &c : other)
+		KSTD_EXPECT_EQ(state_of(net, c.c_local, c.c_peer), kstd::tcp_state::close);
+	KSTD_EXPECT_EQ(cnt.filter_dropped.get(), 3u + 1 + 1 + 2 + 2);
+	KSTD_EXPECT_EQ(cnt.failed.get(), 0u);
 }
 
 KSTD_TEST_SUITE_END(drop_tcp_socket);

@@ -12,6 +12,8 @@
 #ifndef KSTD_BINDINGS_TCP_DIAG_H
 #define KSTD_BINDINGS_TCP_DIAG_H
 
+#include <kstd/bindings/socket.h> /* struct kstd_sockaddr, in struct kstd_tcp_tuple */
+
 #ifdef __cplusplus
 extern "C" {
 #define KSTD_NOEXCEPT noexcept
@@ -21,7 +23,6 @@ extern "C" {
 
 struct net;
 struct sock;
-struct kstd_sockaddr;
 
 /*
  * TCP states, numbered as the kernel's enum in <net/tcp_states.h> (and in
@@ -73,6 +74,37 @@ int kstd_tcp_state(const struct sock *sk) KSTD_NOEXCEPT;
  * The caller's reference is not consumed.  Process context, may sleep.
  */
 int kstd_tcp_destroy(struct sock *sk, int err) KSTD_NOEXCEPT;
+
+/*
+ * A socket of the established hash as kstd_tcp_destroy_matching() shows
+ * it to its match function: the state as `ss` shows it (a TIME-WAIT
+ * minisocket's substate, so FIN-WAIT-2 for one that became a minisocket
+ * in FIN-WAIT-2; KSTD_TCP_NEW_SYN_RECV for a request socket), the local
+ * and the peer end (an IPv4 connection of a dual-stack socket as IPv4).
+ */
+struct kstd_tcp_tuple {
+	int state;
+	struct kstd_sockaddr local;
+	struct kstd_sockaddr peer;
+};
+
+/*
+ * Destroy every socket of @net's established hash (SYN-SENT to TIME-WAIT,
+ * request sockets; never a listener) for which @match(@ctx, tuple)
+ * returns non-zero, as kstd_tcp_destroy(sk, @err) does one.  The hash is
+ * walked a bucket at a time: under the bucket's lock (BH off) at most 16
+ * matching sockets are referenced, the lock is dropped, they are destroyed
+ * and released, and the bucket is walked again if there may be more;
+ * cond_resched() between chunks.  @match runs under that spinlock: it must
+ * not sleep.  *@destroyed counts the sockets destroyed, *@failed those
+ * kstd_tcp_destroy() refused (-EBUSY: they stay, and are not retried);
+ * sockets that closed meanwhile count in neither.  Process context, may
+ * sleep.
+ */
+void kstd_tcp_destroy_matching(struct net *net, int (*match)(void *ctx,
+							     const struct kstd_tcp_tuple *t),
+			       void *ctx, int err, unsigned int *destroyed,
+			       unsigned int *failed) KSTD_NOEXCEPT;
 
 /* The reference kstd_tcp_lookup() returned (exported, called directly). */
 void sock_gen_put(struct sock *sk) KSTD_NOEXCEPT;
