@@ -128,6 +128,7 @@ void kstd_list_del_init(struct list_head *entry) KSTD_NOEXCEPT;
 #include <kstd/bindings/kernel_if.h>
 #include <kstd/bindings/kunit.h>
 #include <kstd/bindings/pernet.h>
+#include <kstd/bindings/rcu.h>
 #include <kstd/bindings/socket.h>
 #include <kstd/bindings/sync.h>
 #include <kstd/bindings/tcp_diag.h>
