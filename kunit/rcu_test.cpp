@@ -82,8 +82,9 @@ KSTD_TEST(kstd_rcu, publish_read_replace)
 			KSTD_EXPECT(!p.read(g)); /* empty */
 		}
 		{
+			auto v1 = make_version(1, &gone); /* gfp::kernel: before the spinlock */
 			auto w = writers.lock();
-			kstd::rcu::retired<version> old = p.replace(make_version(1, &gone), w);
+			kstd::rcu::retired<version> old = p.replace(kstd::move(v1), w);
 			KSTD_EXPECT(!old);
 			KSTD_EXPECT_EQ(p.get(w)->gen, 1);
 		}
@@ -95,8 +96,9 @@ KSTD_TEST(kstd_rcu, publish_read_replace)
 			KSTD_EXPECT_EQ(v->magic, live_magic);
 		}
 		{
+			auto v2 = make_version(2, &gone);
 			auto w = writers.lock();
-			kstd::rcu::retired<version> old = p.replace(make_version(2, &gone), w);
+			kstd::rcu::retired<version> old = p.replace(kstd::move(v2), w);
 			KSTD_ASSERT(old);
 			KSTD_EXPECT_EQ(old->gen, 1); /* the previous value comes back */
 		}
@@ -115,13 +117,14 @@ KSTD_TEST(kstd_rcu, old_value_freed_only_after_grace_period)
 	int gone = 0;
 	kstd::spinlock writers{"kstd_rcu.writers"};
 	kstd::rcu_pointer<version> p(make_version(1, &gone));
+	auto v2 = make_version(2, &gone); /* no sleeping inside the guard */
 	{
 		kstd::rcu::read_guard g;
 		auto seen = p.read(g);
 		KSTD_ASSERT(seen);
 		{
 			auto w = writers.lock();
-			(void)p.replace(make_version(2, &gone), w); /* retired, dropped at once */
+			(void)p.replace(kstd::move(v2), w); /* retired, dropped at once */
 		}
 		/* No grace period can end while g holds: still whole. */
 		KSTD_EXPECT_EQ(load(gone), 0);

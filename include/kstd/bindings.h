@@ -125,6 +125,7 @@ void kstd_list_del_init(struct list_head *entry) KSTD_NOEXCEPT;
 
 /* One header per area; each is also usable on its own. */
 #include <kstd/bindings/file.h>
+#include <kstd/bindings/hash_table.h>
 #include <kstd/bindings/kernel_if.h>
 #include <kstd/bindings/kunit.h>
 #include <kstd/bindings/pernet.h>

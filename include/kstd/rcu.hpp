@@ -29,7 +29,6 @@
  *   kstd::rcu::freeable, so a deferred free never allocates and never
  *   fails.
  *
- * @noop example runs as a KUnit case
  * @code
  * struct config : kstd::rcu::freeable {
  *         int port;
@@ -250,12 +249,20 @@ private:
 };
 
 /**
- * An object taken out of readers' sight that readers may still be using:
- * dropping it frees after a grace period, without blocking (any context).
- * Built from a unique_ptr<T> implicitly.
+ * A unique owner whose destruction frees after a grace period, without
+ * blocking (any context): what an owning kstd::hash_table holds.  Built
+ * from a kstd::unique_ptr<T> implicitly.
  */
 template <class T>
-using retired = unique_ptr<T, deleter<T>>;
+using unique_ptr = kstd::unique_ptr<T, deleter<T>>;
+
+/**
+ * An object taken out of readers' sight that readers may still be using
+ * (what rcu_pointer::replace() gives back): an rcu::unique_ptr, so
+ * dropping it frees after a grace period.
+ */
+template <class T>
+using retired = unique_ptr<T>;
 
 /**
  * Wait for a grace period (may sleep), after which no reader sees *@p r:
@@ -269,12 +276,12 @@ using retired = unique_ptr<T, deleter<T>>;
  * @endcode
  */
 template <class T>
-[[nodiscard]] unique_ptr<T> wait_for_readers(retired<T> r) noexcept
+[[nodiscard]] kstd::unique_ptr<T> wait_for_readers(retired<T> r) noexcept
 {
 	synchronize();
 	// SAFETY: after the grace period no reader holds the pointer; it is
 	// the same kmalloc()ed T, owned by r until released here.
-	return unique_ptr<T>(r.release());
+	return kstd::unique_ptr<T>(r.release());
 }
 
 /**
