@@ -121,7 +121,7 @@ struct connection : kstd::tcp_connection {
 	/* ---- responses (request.cpp) ---- */
 
 	void respond(const http::request &r) noexcept;
-	void respond_file(const http::request &r, kstd::ref<cached_file> src,
+	void respond_file(const http::request &r, file_ref src,
 			  const kstd::file_attr &attr, string_view type) noexcept;
 	void respond_directory(const http::request &r, kstd::file dir,
 			       const http::normalized_path &path) noexcept;
@@ -145,7 +145,7 @@ struct connection : kstd::tcp_connection {
 	u32 out_pos = 0, out_len = 0; /* out[out_pos, out_len): still to send */
 	http::request_parser parser{request_limits};
 	u64 discard = 0;		 /* request body bytes still to drop */
-	kstd::ref<cached_file> body_src; /* a file being sent */
+	file_ref body_src; /* a file being sent */
 	kstd::file body_dir;		 /* a directory being listed */
 	u64 body_pos = 0, body_left = 0;
 	body_kind body = body_kind::none;

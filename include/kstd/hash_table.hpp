@@ -95,10 +95,7 @@ struct hash_traits {
 		      "kstd::hash_traits<K>: K has padding or floating point (equal values, "
 		      "different bytes): specialize hash_traits for it");
 	/** jhash of the value's bytes. */
-	static u32 hash(const K &k, u32 seed) noexcept
-	{
-		return kstd_jhash(&k, sizeof(k), seed);
-	}
+	static u32 hash(const K &k, u32 seed) noexcept { return kstd_jhash(&k, sizeof(k), seed); }
 };
 
 /** Strings hash by their bytes. */
@@ -230,8 +227,7 @@ public:
 	 * -EEXIST (an equal key), -ENOMEM, -EBUSY or -E2BIG (the table could
 	 * not grow).  Process or softirq context; never sleeps.
 	 */
-	[[nodiscard]] result<void> insert(Ptr &&p) noexcept
-		requires ownership::owning
+	[[nodiscard]] result<void> insert(Ptr &&p) noexcept requires ownership::owning
 	{
 		T *e = p.get();
 		KSTD_TRY(link(*e));
@@ -240,8 +236,7 @@ public:
 		return {};
 	}
 	/** Link @p e (not owned: the caller keeps it alive while it is in). */
-	[[nodiscard]] result<void> insert(T &e) noexcept
-		requires(!ownership::owning)
+	[[nodiscard]] result<void> insert(T &e) noexcept requires(!ownership::owning)
 	{
 		return link(e);
 	}
@@ -250,7 +245,8 @@ public:
 	 * The element with @p key, or null; valid while @p g holds.  Any
 	 * context.
 	 */
-	[[nodiscard]] rcu::guarded<T> find(const rcu::read_guard &g, const key_type &key) const noexcept
+	[[nodiscard]] rcu::guarded<T> find(const rcu::read_guard &g,
+					   const key_type &key) const noexcept
 	{
 		// SAFETY: the helper returns an element of this table (the start
 		// of a T, head_offset before its node) found under g, which keeps
