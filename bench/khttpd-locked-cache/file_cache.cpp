@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khttpd's open-file cache (see file_cache.hpp).
+ * The locked open-file cache, for `make bench` (see file_cache.hpp).
  */
 #include "file_cache.hpp"
 
@@ -14,9 +14,10 @@ u32 name_hash(string_view s) noexcept
 	return h;
 }
 
-kstd::ref<cached_file> file_cache::find(string_view name, u32 hash) noexcept
+file_ref file_cache::find(string_view name) noexcept
 {
-	kstd::ref<cached_file> hit, stale;
+	u32 hash = name_hash(name);
+	file_ref hit, stale;
 	{
 		auto t = t_.lock();
 		auto &b = t->bucket[hash % buckets];
@@ -24,7 +25,7 @@ kstd::ref<cached_file> file_cache::find(string_view name, u32 hash) noexcept
 			if (e.hash != hash || e.key() != name)
 				continue;
 			if (kstd::jiffies::now().since({e.stamp}) < ttl_) {
-				hit = kstd::ref<cached_file>::acquire(e);
+				hit = file_ref::acquire(e);
 			} else {
 				stale = b.erase(e);
 				t->count[hash % buckets]--;
@@ -35,9 +36,9 @@ kstd::ref<cached_file> file_cache::find(string_view name, u32 hash) noexcept
 	return hit; /* stale, if any, is dropped here, unlocked */
 }
 
-void file_cache::insert(const kstd::ref<cached_file> &e) noexcept
+void file_cache::insert(const file_ref &e) noexcept
 {
-	kstd::ref<cached_file> old, evicted; /* dropped after the lock */
+	file_ref old, evicted; /* dropped after the lock */
 	u32 i = e->hash % buckets;
 	{
 		auto t = t_.lock();
@@ -62,7 +63,7 @@ void file_cache::clear() noexcept
 {
 	for (u32 i = 0; i < buckets; i++) {
 		for (;;) {
-			kstd::ref<cached_file> e;
+			file_ref e;
 			{
 				auto t = t_.lock();
 				e = t->bucket[i].pop_front();

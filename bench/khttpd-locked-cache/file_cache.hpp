@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khttpd's open-file cache: open files kept by name for cache_ms, like
+ * khttpd's open-file cache as it was before the RCU one (examples/khttpd/
+ * file_cache.hpp), kept for `make bench` only: the same interface, on a
+ * hash of small buckets under one spinlock, lookups included.  Built into
+ * khttpd_locked.ko with khttpd's other sources (this directory's Kbuild);
+ * each of those files includes this header first, so khttpd's own
+ * file_cache.hpp (same include guard) is skipped.
+ *
+ * Open files kept by name for cache_ms, like
  * nginx's open_file_cache.  A hit skips the lookup and the open, not the
  * stat (server::lookup() stats again), so the length, time and permissions
  * served are always current; a file renamed, replaced or deleted may still
@@ -15,6 +22,7 @@
 #include <kstd/jiffies.hpp>
 #include <kstd/list.hpp>
 #include <kstd/lock.hpp>
+#include <kstd/rcu.hpp>
 #include <kstd/refcount.hpp>
 #include <kstd/string.hpp>
 
@@ -29,9 +37,12 @@ using kstd::u8;
 constexpr size_t cache_name_max = 128;
 
 /* An open file and the name (relative to the root) it was opened by. */
-struct cached_file : kstd::ref_counted {
-	cached_file(kstd::file f, string_view n, u32 h) noexcept
-		: file(kstd::move(f)), hash(h), stamp(kstd::jiffies::now().count),
+/* FNV-1a of a name, the cache's key. */
+[[nodiscard]] u32 name_hash(string_view s) noexcept;
+
+struct cached_file : kstd::ref_counted, kstd::rcu::freeable {
+	cached_file(kstd::file f, string_view n) noexcept
+		: file(kstd::move(f)), hash(name_hash(n)), stamp(kstd::jiffies::now().count),
 		  len(static_cast<u8>(n.size() < cache_name_max ? n.size() : cache_name_max))
 	{
 		kstd::copy_bytes(name, n.data(), len);
@@ -46,8 +57,8 @@ struct cached_file : kstd::ref_counted {
 	kstd::list_node link; /* in a bucket of file_cache */
 };
 
-/* FNV-1a of a name, the cache's key. */
-[[nodiscard]] u32 name_hash(string_view s) noexcept;
+/* As khttpd's (the same type, so that its sources build unchanged). */
+using file_ref = kstd::rcu::ref<cached_file>;
 
 /*
  * Recently opened regular files by name, each kept for ttl: a hash table of
@@ -60,14 +71,25 @@ public:
 	explicit file_cache(kstd::jiffies ttl) noexcept : ttl_(ttl) {}
 	file_cache(const file_cache &) = delete;
 	file_cache &operator=(const file_cache &) = delete;
-	~file_cache() { clear(); }
+	/* Drops every entry and waits for their deferred frees.  May sleep. */
+	~file_cache()
+	{
+		clear();
+		kstd::rcu::barrier();
+	}
+
+	/* As khttpd's: a cache keeping files for @ttl.  May sleep. */
+	static kstd::result<kstd::unique_ptr<file_cache>> create(kstd::jiffies ttl) noexcept
+	{
+		return kstd::make_unique<file_cache>(kstd::gfp::kernel, ttl);
+	}
 
 	[[nodiscard]] bool enabled() const noexcept { return ttl_.count != 0; }
 
 	/* A fresh entry for @name, or none. */
-	kstd::ref<cached_file> find(string_view name, u32 hash) noexcept;
+	file_ref find(string_view name) noexcept;
 	/* Keep @e (a new reference) in place of any entry of the same name. */
-	void insert(const kstd::ref<cached_file> &e) noexcept;
+	void insert(const file_ref &e) noexcept;
 	/* Drop every entry. */
 	void clear() noexcept;
 
@@ -77,7 +99,7 @@ private:
 
 	struct table {
 		/* One reference per entry, the bucket's. */
-		kstd::intrusive_list<&cached_file::link, kstd::ref<cached_file>> bucket[buckets];
+		kstd::intrusive_list<&cached_file::link, file_ref> bucket[buckets];
 		u32 count[buckets] = {};
 	};
 	kstd::locked<table> t_{"khttpd.cache"};
