@@ -121,8 +121,8 @@ struct connection : kstd::tcp_connection {
 	/* ---- responses (request.cpp) ---- */
 
 	void respond(const http::request &r) noexcept;
-	void respond_file(const http::request &r, kstd::ref<cached_file> src,
-			  const kstd::file_attr &attr, string_view type) noexcept;
+	void respond_file(const http::request &r, file_ref src, const kstd::file_attr &attr,
+			  string_view type) noexcept;
 	void respond_directory(const http::request &r, kstd::file dir,
 			       const http::normalized_path &path) noexcept;
 	void respond_error(unsigned int status, bool head, string_view extra = {}) noexcept;
@@ -144,9 +144,9 @@ struct connection : kstd::tcp_connection {
 	kstd::unique_ptr<char[]> out;
 	u32 out_pos = 0, out_len = 0; /* out[out_pos, out_len): still to send */
 	http::request_parser parser{request_limits};
-	u64 discard = 0;		 /* request body bytes still to drop */
-	kstd::ref<cached_file> body_src; /* a file being sent */
-	kstd::file body_dir;		 /* a directory being listed */
+	u64 discard = 0;     /* request body bytes still to drop */
+	file_ref body_src;   /* a file being sent */
+	kstd::file body_dir; /* a directory being listed */
 	u64 body_pos = 0, body_left = 0;
 	body_kind body = body_kind::none;
 	listing_phase lphase = listing_phase::entries;

@@ -165,8 +165,8 @@ void connection::respond(const http::request &r) noexcept
 	respond_file(r, kstd::move(*f), attr, http::mime_type(path.path));
 }
 
-void connection::respond_file(const http::request &r, kstd::ref<cached_file> src,
-			      const kstd::file_attr &attr, string_view type) noexcept
+void connection::respond_file(const http::request &r, file_ref src, const kstd::file_attr &attr,
+			      string_view type) noexcept
 {
 	bool head = r.method == http::method::head;
 	char modified[http::http_date_size + 1];

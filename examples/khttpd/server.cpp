@@ -53,6 +53,8 @@ kstd::result<kstd::unique_ptr<server>> server::start(const settings &cfg, kstd::
 {
 	auto self = KSTD_TRY(kstd::make_unique<server>(kstd::gfp::kernel, kstd::move(root), cfg));
 	self->creds = kstd::move(creds);
+	if (cfg.cache_ttl.count)
+		self->cache = KSTD_TRY(file_cache::create(cfg.cache_ttl));
 	auto listening = self->tcp.listen("khttpd", cfg.listen);
 	if (!listening) {
 		kstd_pr_err("cannot listen on port %u: %d\n", cfg.listen.port,
@@ -132,14 +134,12 @@ void server::reject(kstd::tcp_stream &s) noexcept
 	counters.count_status(503);
 }
 
-kstd::result<kstd::ref<cached_file>> server::lookup(string_view name,
-						    kstd::file_attr &attr) noexcept
+kstd::result<file_ref> server::lookup(string_view name, kstd::file_attr &attr) noexcept
 {
-	bool cacheable = cache.enabled() && name.size() <= cache_name_max;
-	u32 hash = cacheable ? name_hash(name) : 0;
+	bool cacheable = cache && name.size() <= cache_name_max;
 	kstd::override_credentials as(creds); /* as user/group, not the kworker's root */
 	if (cacheable) {
-		if (auto e = cache.find(name, hash)) {
+		if (auto e = cache->find(name)) {
 			/* The name is known: stat again, so that what is served is current. */
 			auto a = e->file.attr();
 			if (a && a->is_regular()) {
@@ -153,10 +153,10 @@ kstd::result<kstd::ref<cached_file>> server::lookup(string_view name,
 		f = root.open_beneath(name.data(), &attr);
 	if (!f)
 		return f.error();
-	auto e = KSTD_TRY(
-		kstd::make_ref<cached_file>(kstd::gfp::kernel, kstd::move(*f), name, hash));
+	auto e =
+		KSTD_TRY(kstd::rcu::make_ref<cached_file>(kstd::gfp::kernel, kstd::move(*f), name));
 	if (cacheable && attr.is_regular())
-		cache.insert(e);
+		cache->insert(e);
 	return e;
 }
 

@@ -60,19 +60,15 @@ struct server {
 	kstd::credentials creds;
 	settings cfg;
 	stats counters;
-	address_table addresses; /* empty unless max_per_address */
-	file_cache cache;
+	address_table addresses;	    /* empty unless max_per_address */
+	kstd::unique_ptr<file_cache> cache; /* null: no cache (cache_ttl 0) */
 	/* After what connections use (they go first). */
 	kstd::tcp_server<server, connection> tcp{*this};
 
-	server(kstd::directory_root r, const settings &s) noexcept
-		: root(kstd::move(r)), cfg(s), cache(s.cache_ttl)
-	{
-	}
+	server(kstd::directory_root r, const settings &s) noexcept : root(kstd::move(r)), cfg(s) {}
 
 	/* Open @name (NUL-terminated) beneath the root, through the cache. */
-	kstd::result<kstd::ref<cached_file>> lookup(string_view name,
-						    kstd::file_attr &attr) noexcept;
+	kstd::result<file_ref> lookup(string_view name, kstd::file_attr &attr) noexcept;
 
 	/* A stream to serve: its connection, or null (answered 503 or counted). */
 	kstd::unique_ptr<connection> on_accept(kstd::tcp_stream &s) noexcept;

@@ -127,10 +127,12 @@ void kstd_list_del_init(struct list_head *entry) KSTD_NOEXCEPT;
 #include <kstd/bindings/device.h>
 #include <kstd/bindings/file.h>
 #include <kstd/bindings/genetlink.h>
+#include <kstd/bindings/hash_table.h>
 #include <kstd/bindings/kernel_if.h>
 #include <kstd/bindings/kunit.h>
 #include <kstd/bindings/percpu.h>
 #include <kstd/bindings/pernet.h>
+#include <kstd/bindings/rcu.h>
 #include <kstd/bindings/socket.h>
 #include <kstd/bindings/sync.h>
 #include <kstd/bindings/tcp_diag.h>

@@ -2,10 +2,13 @@
 /*
  * khttpd_cache: khttpd's open-file cache (../file_cache.cpp) on files of a
  * private ramfs: hits and misses by name, replacement of a name, expiry
- * after the time to live, eviction of the oldest entry of a full bucket,
- * and the references: the table holds one per entry, and an entry dropped
- * from it (replaced, expired, evicted, cleared) while a request holds it
- * stays valid until that request lets go.
+ * after the time to live, eviction of the oldest entry of a full cache,
+ * lock-free lookups racing with replacements on another CPU, and the
+ * references: the table holds one per entry, and an entry dropped from it
+ * (replaced, expired, evicted, cleared) while a request holds it stays
+ * valid until that request lets go.  Entries are freed after a grace
+ * period, in this module's code: every case waits for those frees before
+ * it returns (rcu_wait), so none runs after the module is gone.
  */
 #include <kstd/refcount.hpp>
 #include <kstd/thread.hpp>
@@ -17,7 +20,7 @@ namespace {
 
 using khttpd::cached_file;
 using khttpd::file_cache;
-using khttpd::name_hash;
+using khttpd::file_ref;
 using khttpd_test::docroot;
 using kstd::size_t;
 using kstd::string_view;
@@ -25,20 +28,28 @@ using kstd::u32;
 using kstd::u64;
 
 /* A new entry for www/@name opened from @root, keyed by @key (default: @name). */
-kstd::result<kstd::ref<cached_file>> open_entry(const kstd::directory_root &root, const char *name,
-						string_view key = {})
+kstd::result<file_ref> open_entry(const kstd::directory_root &root, const char *name,
+				  string_view key = {})
 {
 	auto f = KSTD_TRY(root.open_beneath(name));
 	if (key.empty())
 		key = name;
-	return kstd::make_ref<cached_file>(kstd::gfp::kernel, kstd::move(f), key, name_hash(key));
+	return kstd::rcu::make_ref<cached_file>(kstd::gfp::kernel, kstd::move(f), key);
 }
 
-/* A cache with time to live @ttl, on the heap (its table is 1.5 KiB). */
+/* A cache with time to live @ttl. */
 kstd::result<kstd::unique_ptr<file_cache>> new_cache(kstd::jiffies ttl)
 {
-	return kstd::make_unique<file_cache>(kstd::gfp::kernel, ttl);
+	return file_cache::create(ttl);
 }
+
+/* Declared first in a case: at its end, waits for the entries' deferred frees. */
+struct rcu_wait {
+	rcu_wait() = default;
+	rcu_wait(const rcu_wait &) = delete;
+	rcu_wait &operator=(const rcu_wait &) = delete;
+	~rcu_wait() { kstd::rcu::barrier(); }
+};
 
 /* The first @n bytes of @e's file, as read now. */
 bool reads(cached_file &e, string_view want)
@@ -53,17 +64,10 @@ bool reads(cached_file &e, string_view want)
 
 KSTD_TEST_SUITE(khttpd_cache);
 
-/* The key is 32-bit FNV-1a (published test vectors). */
-KSTD_TEST(khttpd_cache, name_hash_is_fnv1a)
-{
-	KSTD_EXPECT_EQ(name_hash(""), 0x811c9dc5u);
-	KSTD_EXPECT_EQ(name_hash("a"), 0xe40c292cu);
-	KSTD_EXPECT_EQ(name_hash("foobar"), 0xbf9cf968u);
-}
-
 /* A name inserted is found (the same entry, one more reference); others are not. */
 KSTD_TEST(khttpd_cache, hits_and_misses)
 {
+	rcu_wait w;
 	docroot d(test);
 	KSTD_ASSERT(d.ok);
 	auto root = d.root();
@@ -78,27 +82,26 @@ KSTD_TEST(khttpd_cache, hits_and_misses)
 
 	auto a = open_entry(*root, "a.txt");
 	KSTD_ASSERT_OK(a);
-	KSTD_EXPECT(!cache.find("a.txt", name_hash("a.txt"))); /* empty */
+	KSTD_EXPECT(!cache.find("a.txt")); /* empty */
 	cache.insert(*a);
 	KSTD_EXPECT_EQ((*a)->ref_count(), 2u); /* ours and the table's */
 	{
-		auto hit = cache.find("a.txt", name_hash("a.txt"));
+		auto hit = cache.find("a.txt");
 		KSTD_EXPECT_EQ(hit.get(), a->get());
 		KSTD_EXPECT_EQ((*a)->ref_count(), 3u);
 	}
 	KSTD_EXPECT_EQ((*a)->ref_count(), 2u);
-	KSTD_EXPECT(!cache.find("b.txt", name_hash("b.txt")));
-	KSTD_EXPECT(!cache.find("a.tx", name_hash("a.tx")));
-	/* The hash picks the bucket; the name must match too. */
-	KSTD_EXPECT(!cache.find("b.txt", name_hash("a.txt")));
+	KSTD_EXPECT(!cache.find("b.txt"));
+	KSTD_EXPECT(!cache.find("a.tx"));
 	cache.clear();
 	KSTD_EXPECT_EQ((*a)->ref_count(), 1u);
-	KSTD_EXPECT(!cache.find("a.txt", name_hash("a.txt")));
+	KSTD_EXPECT(!cache.find("a.txt"));
 }
 
 /* Inserting a name again replaces its entry; the old one is only ours now. */
 KSTD_TEST(khttpd_cache, insert_replaces_the_same_name)
 {
+	rcu_wait w;
 	docroot d(test);
 	KSTD_ASSERT(d.ok);
 	auto root = d.root();
@@ -113,7 +116,7 @@ KSTD_TEST(khttpd_cache, insert_replaces_the_same_name)
 	cache.insert(*second);
 	KSTD_EXPECT_EQ((*first)->ref_count(), 1u);
 	KSTD_EXPECT_EQ((*second)->ref_count(), 2u);
-	auto hit = cache.find("a.txt", name_hash("a.txt"));
+	auto hit = cache.find("a.txt");
 	KSTD_EXPECT_EQ(hit.get(), second->get());
 	KSTD_EXPECT(hit && reads(*hit, "<p>hi</p>"));
 	KSTD_EXPECT(reads(**first, "hello world")); /* still open for its holder */
@@ -122,6 +125,7 @@ KSTD_TEST(khttpd_cache, insert_replaces_the_same_name)
 /* After its time to live an entry is a miss, and the table lets it go. */
 KSTD_TEST(khttpd_cache, entries_expire)
 {
+	rcu_wait w;
 	docroot d(test);
 	KSTD_ASSERT(d.ok);
 	auto root = d.root();
@@ -132,60 +136,111 @@ KSTD_TEST(khttpd_cache, entries_expire)
 	auto a = open_entry(*root, "a.txt");
 	KSTD_ASSERT_OK(a);
 	cache.insert(*a);
-	KSTD_EXPECT(cache.find("a.txt", name_hash("a.txt")).get() == a->get()); /* fresh */
+	KSTD_EXPECT(cache.find("a.txt").get() == a->get()); /* fresh */
 	kstd::msleep(250);
-	KSTD_EXPECT(!cache.find("a.txt", name_hash("a.txt")));
+	KSTD_EXPECT(!cache.find("a.txt"));
 	KSTD_EXPECT_EQ((*a)->ref_count(), 1u); /* the stale entry left the table */
 	KSTD_EXPECT(reads(**a, "hello world"));
 }
 
 /*
- * A full bucket (8 entries) drops its least recently inserted entry for a
+ * A full cache (max_entries) drops its least recently inserted entry for a
  * new one; the evicted entry, still held by a request, stays readable.
  */
-KSTD_TEST(khttpd_cache, a_full_bucket_evicts_its_oldest)
+KSTD_TEST(khttpd_cache, a_full_cache_evicts_its_oldest)
 {
+	rcu_wait w;
 	docroot d(test);
 	KSTD_ASSERT(d.ok);
 	auto root = d.root();
 	KSTD_ASSERT_OK(root);
 
-	/* Nine names of one bucket (the table has 64). */
-	constexpr int n = 9;
-	kstd::fixed_string<16> names[n];
-	u32 bucket = name_hash("f0") % 64;
-	int found = 0;
-	for (int i = 0; found < n && i < 100000; i++) {
-		kstd::fixed_string<16> name;
-		name.appendf("f%d", i);
-		if (name_hash(name.view()) % 64 == bucket)
-			names[found++] = name;
-	}
-	KSTD_ASSERT_EQ(found, n);
-
+	constexpr u32 n = file_cache::max_entries + 1;
+	auto names = kstd::make_unique<kstd::fixed_string<16>[]>(kstd::gfp::kernel, n);
+	auto e = kstd::make_unique<file_ref[]>(kstd::gfp::kernel, n);
+	KSTD_ASSERT(names && e);
 	auto made = new_cache(kstd::secs(10));
 	KSTD_ASSERT_OK(made);
 	file_cache &cache = **made;
-	kstd::ref<cached_file> e[n];
-	for (int i = 0; i < n; i++) {
-		auto r = open_entry(*root, "a.txt", names[i].view());
+	for (u32 i = 0; i < n; i++) {
+		(*names)[i].appendf("f%u", i);
+		auto r = open_entry(*root, "a.txt", (*names)[i].view());
 		KSTD_ASSERT_OK(r);
-		e[i] = kstd::move(*r);
+		(*e)[i] = kstd::move(*r);
 	}
-	for (int i = 0; i < n - 1; i++)
-		cache.insert(e[i]);
-	for (int i = 0; i < n - 1; i++)
-		KSTD_EXPECT_EQ(e[i]->ref_count(), 2u);
+	for (u32 i = 0; i < n - 1; i++)
+		cache.insert((*e)[i]);
+	KSTD_EXPECT_EQ(cache.size(), file_cache::max_entries);
+	for (u32 i = 0; i < n - 1; i++)
+		KSTD_EXPECT_EQ((*e)[i]->ref_count(), 2u);
 
-	cache.insert(e[n - 1]); /* the ninth: the first goes */
-	KSTD_EXPECT_EQ(e[0]->ref_count(), 1u);
-	KSTD_EXPECT(!cache.find(names[0].view(), name_hash(names[0].view())));
-	for (int i = 1; i < n; i++) {
-		auto hit = cache.find(names[i].view(), name_hash(names[i].view()));
-		KSTD_EXPECT_EQ(hit.get(), e[i].get());
+	cache.insert((*e)[n - 1]); /* one more: the first goes */
+	KSTD_EXPECT_EQ(cache.size(), file_cache::max_entries);
+	KSTD_EXPECT_EQ((*e)[0]->ref_count(), 1u);
+	KSTD_EXPECT(!cache.find((*names)[0].view()));
+	int hits = 0;
+	for (u32 i = 1; i < n; i++) {
+		auto hit = cache.find((*names)[i].view());
+		hits += hit.get() == (*e)[i].get();
 	}
+	KSTD_EXPECT_EQ(hits, static_cast<int>(n - 1));
 	/* Ours alone now, and still a working open file. */
-	KSTD_EXPECT(reads(*e[0], "hello world"));
+	KSTD_EXPECT(reads(*(*e)[0], "hello world"));
+}
+
+namespace {
+
+/* Looks a.txt up without a lock while the test replaces its entry. */
+struct finder {
+	file_cache &cache;
+	int hits = 0, bad = 0;
+
+	int loop()
+	{
+		for (unsigned int i = 0; !kstd::kthread::should_stop(); i++) {
+			if (file_ref e = cache.find("a.txt")) {
+				if (e->key() != "a.txt" || e->ref_count() < 1)
+					bad++;
+				hits++;
+			}
+			if (i % 128 == 127)
+				kstd::msleep(1);
+		}
+		return 0;
+	}
+};
+
+} // namespace
+
+/*
+ * Lock-free lookups on another CPU while the entry for their name is
+ * replaced: each finds a whole entry of that name (or misses), never a
+ * freed one (KASAN; kmemleak in the final run sees any entry never freed).
+ */
+KSTD_TEST(khttpd_cache, lookups_race_replacements)
+{
+	rcu_wait w;
+	docroot d(test);
+	KSTD_ASSERT(d.ok);
+	auto root = d.root();
+	KSTD_ASSERT_OK(root);
+	auto made = new_cache(kstd::secs(10));
+	KSTD_ASSERT_OK(made);
+	finder f{**made};
+	auto t = kstd::kthread::run<&finder::loop>("khttpd_finder", f);
+	KSTD_ASSERT(t.has_value());
+	for (int i = 0; i < 400; i++) {
+		auto e = open_entry(*root, "a.txt");
+		if (!e)
+			break;
+		(*made)->insert(*e);
+		if (i % 32 == 31)
+			kstd::msleep(1);
+	}
+	KSTD_EXPECT_EQ(t->stop(), 0);
+	KSTD_EXPECT_EQ(f.bad, 0);
+	KSTD_EXPECT_GT(f.hits, 0);
+	KSTD_EXPECT_EQ((*made)->size(), 1u);
 }
 
 /*
@@ -195,11 +250,12 @@ KSTD_TEST(khttpd_cache, a_full_bucket_evicts_its_oldest)
  */
 KSTD_TEST(khttpd_cache, an_entry_in_use_outlives_the_table)
 {
+	rcu_wait w;
 	docroot d(test);
 	KSTD_ASSERT(d.ok);
 	auto root = d.root();
 	KSTD_ASSERT_OK(root);
-	kstd::ref<cached_file> held;
+	file_ref held;
 	{
 		auto made = new_cache(kstd::secs(10));
 		KSTD_ASSERT_OK(made);
@@ -207,7 +263,7 @@ KSTD_TEST(khttpd_cache, an_entry_in_use_outlives_the_table)
 		auto a = open_entry(*root, "sub/b.txt");
 		KSTD_ASSERT_OK(a);
 		cache.insert(*a);
-		held = cache.find("sub/b.txt", name_hash("sub/b.txt"));
+		held = cache.find("sub/b.txt");
 		KSTD_ASSERT(held);
 		*a = nullptr;
 		KSTD_EXPECT_EQ(held->ref_count(), 2u);
