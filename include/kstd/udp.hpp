@@ -97,6 +97,32 @@ struct datagram {
  * send-buffer space, each up to its timeout (set_recv_timeout(),
  * set_send_timeout(); none by default), then -EAGAIN.  The try_ forms
  * don't wait.
+ *
+ * Event-driven, as a server does it: the readable hook queues work, the
+ * work drains the socket.  Members in teardown order (destroyed last to
+ * first): the notifier goes before the work, the work before the socket.
+ *
+ * @code
+ * #include <kstd/udp.hpp>
+ * #include <kstd/workqueue.hpp>
+ *
+ * struct responder {
+ *         void run();                              // try_recv_from() until -EAGAIN
+ *         void on_socket(kstd::socket_events)      // softirq: only queue the work
+ *         {
+ *                 kstd::workqueue_ref<responder>::system().queue(work);
+ *         }
+ *         kstd::udp_socket sock;
+ *         kstd::work<responder, &responder::run> work{this};
+ *         kstd::socket_notifier notifier;
+ * };
+ *
+ * kstd::result<void> serve(responder &r, kstd::u16 port)
+ * {
+ *         r.sock = KSTD_TRY(kstd::udp_socket::bind(kstd::inaddr_any(port)));
+ *         return r.notifier.install<&responder::on_socket>(r.sock, r); // readable
+ * }
+ * @endcode
  */
 class udp_socket {
 public:
