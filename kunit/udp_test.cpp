@@ -397,13 +397,19 @@ struct udp_echo {
 	void run()
 	{
 		u8 buf[256];
-		for (;;) {
+		/*
+		 * A budget, then requeue: under a flood the socket never
+		 * drains, and a run that loops until -EAGAIN would never end
+		 * (the destructor's cancel would wait for it forever).
+		 */
+		for (int n = 0; n < 64; n++) {
 			auto d = sock.try_recv_from(buf);
 			if (!d)
 				return; /* -EAGAIN: the next datagram requeues us */
 			if (sock.try_send_to({buf, d->size}, d->from))
 				bump(echoed);
 		}
+		queue.queue(work);
 	}
 
 	int echoed = 0;
