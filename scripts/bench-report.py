@@ -187,21 +187,18 @@ def table(header, rows):
 # ---- sections -------------------------------------------------------------
 
 
-def echo_section(d, threads_list):
-    lines = ["## kecho vs user-echo-server (bench)", ""]
-    meta = read_kv(os.path.join(d, "meta.txt"))
-    if not meta:
-        missing.append(f"echo: the boot wrote nothing ({d})")
-        return lines + ["Not measured: the boot failed.", ""], {}
-    results = {}
-    rows = []
+def echo_rows(d, threads_list, results, udp):
+    """The table rows of bench's results, TCP (t<N>.txt) or UDP (udp-t<N>.txt)."""
+    rows, size = [], None
     for t in threads_list:
-        parsed = load_result(os.path.join(d, f"t{t}.txt"), parse_bench, f"bench {t} threads")
-        res, _, rounds, size = parsed if parsed else ({}, None, None, None)
+        what = f"bench -u {t} threads" if udp else f"bench {t} threads"
+        path = os.path.join(d, f"udp-t{t}.txt" if udp else f"t{t}.txt")
+        parsed = load_result(path, parse_bench, what)
+        res, _, rounds, size = parsed if parsed else ({}, None, None, size)
         k, u = res.get("kecho"), res.get("user-echo-server")
         if parsed and (k is None or u is None):
-            missing.append(f"bench {t} threads: a server's line is missing")
-        results[t] = (k, u)
+            missing.append(f"{what}: a server's line is missing")
+        results[("udp", t) if udp else t] = (k, u)
 
         def fail(s):
             return "missing" if s is None else f"{s['failures']:.0f}/{s['total']:.0f}"
@@ -216,6 +213,27 @@ def echo_section(d, threads_list):
                 f"{fail(k)} / {fail(u)}",
             ]
         )
+    return rows, size
+
+
+ECHO_HEADER = [
+    "threads x rounds",
+    "median µs kecho / user",
+    "ratio",
+    "p99 µs kecho / user",
+    "ratio",
+    "failures kecho / user",
+]
+
+
+def echo_section(d, threads_list, udp_threads_list):
+    lines = ["## kecho vs user-echo-server (bench)", ""]
+    meta = read_kv(os.path.join(d, "meta.txt"))
+    if not meta:
+        missing.append(f"echo: the boot wrote nothing ({d})")
+        return lines + ["Not measured: the boot failed.", ""], {}
+    results = {}
+    rows, size = echo_rows(d, threads_list, results, False)
     lines += [
         f"`bench`: N threads connect at once, each sends a {size or 32}-byte message, "
         "reads the whole echo back, compares it and closes, for R rounds (a barrier "
@@ -226,17 +244,22 @@ def echo_section(d, threads_list):
         "microseconds; ratio = kecho / user-echo-server, below 1 means kecho is faster.",
         "",
     ]
-    lines += table(
-        [
-            "threads x rounds",
-            "median µs kecho / user",
-            "ratio",
-            "p99 µs kecho / user",
-            "ratio",
-            "failures kecho / user",
-        ],
-        rows,
-    )
+    lines += table(ECHO_HEADER, rows)
+    if udp_threads_list:
+        rows, size = echo_rows(d, udp_threads_list, results, True)
+        lines += [
+            "",
+            "### The same over UDP (bench -u)",
+            "",
+            f"`bench -u`: each thread sends one {size or 32}-byte datagram on a connected UDP "
+            "socket and reads the one echoed back (it must be the same bytes; a datagram lost "
+            "counts as a failure after 2 s), kecho loaded with `udp=1` (its UDP socket's "
+            "readable hook queues one work item that echoes everything queued) against "
+            "user-echo-server `-u` (the same epoll loop), 4 MiB socket buffers on both, "
+            "same boot as above.",
+            "",
+        ]
+        lines += table(ECHO_HEADER, rows)
     return lines + [""], results
 
 
@@ -449,8 +472,9 @@ def summary_section(echo, res2, res1, overhead_ops, conns_list):
     """One table of the headline ratios, each a row of a table below."""
     rows = []
     for t, (k, u) in echo.items():
+        what = f"bench -u {t[1]} threads (UDP)" if isinstance(t, tuple) else f"bench {t} threads"
         rows.append(
-            [f"kecho / user-echo-server, bench {t} threads", "median round trip (lower is better)",
+            [f"kecho / user-echo-server, {what}", "median round trip (lower is better)",
              ratio(get(k, "median"), get(u, "median"))]
         )
     mid = conns_list[len(conns_list) // 2]
@@ -626,6 +650,7 @@ def main():
         sys.exit(f"bench-report: no {out}/host.txt (run scripts/bench.sh)")
     conns_list = [int(c) for c in host.get("http_conns", "10 100 1000").split()]
     threads_list = [int(t) for t in host.get("echo_threads", "1000 100 10").split()]
+    udp_threads_list = [int(t) for t in host.get("echo_udp_threads", "").split()]
     boots = [b for b in ("echo", "http", "overhead", "http-1cpu") if os.path.isdir(os.path.join(out, b))]
     metas = {b: read_kv(os.path.join(out, b, "meta.txt")) for b in boots}
     loads = {b: read_kv(os.path.join(out, b + ".host")) for b in boots}
@@ -665,7 +690,7 @@ def main():
     res1 = http_results(os.path.join(out, "http-1cpu"), conns_list) if "http-1cpu" in boots else None
     body, echo, ops = [], {}, None
     if "echo" in boots:
-        sec, echo = echo_section(os.path.join(out, "echo"), threads_list)
+        sec, echo = echo_section(os.path.join(out, "echo"), threads_list, udp_threads_list)
         body += sec
     if "http" in boots:
         body += http_section(os.path.join(out, "http"), res2, conns_list, host.get("http_duration", "?"))

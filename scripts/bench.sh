@@ -8,7 +8,8 @@
 # comparison, so both sides of a comparison share one boot and one state of
 # the (emulated, possibly shared) machine:
 #
-#   echo       kecho vs user-echo-server, bench at 1000, 100, 10 threads
+#   echo       kecho vs user-echo-server, bench at 1000, 100, 10 threads,
+#              and over UDP (bench -u) at 1000, 100
 #   http       khttpd vs nginx, htstress HTTP/1.0, htstress -k and wrk at
 #              10, 100, 1000 connections, 12-byte and 1 MiB files
 #   overhead   kstd wrappers vs the plain C calls (kstd_overhead.ko)
@@ -25,6 +26,7 @@
 #   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu)
 #   HTTP_DURATION (10, quick 2) seconds per HTTP load and server
 #   HTTP_CONNS ("10 100 1000"), ECHO_THREADS ("1000 100 10"),
+#   ECHO_UDP_THREADS ("1000 100"),
 #   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
 #   OVERHEAD_ITERATIONS (200000, quick 20000)
 # The full run took 18 minutes on a 2-core host shared with other guests;
@@ -40,6 +42,7 @@ fi
 HTTP_DURATION=${HTTP_DURATION:-10}
 HTTP_CONNS=${HTTP_CONNS:-10 100 1000}
 ECHO_THREADS=${ECHO_THREADS:-1000 100 10}
+ECHO_UDP_THREADS=${ECHO_UDP_THREADS-1000 100}
 ECHO_SAMPLES=${ECHO_SAMPLES:-10000}
 OVERHEAD_ITERATIONS=${OVERHEAD_ITERATIONS:-200000}
 only=${BENCH_ONLY:-echo http overhead http-1cpu}
@@ -62,6 +65,7 @@ rm -rf "$out" && mkdir -p "$out"
 	echo "http_duration=$HTTP_DURATION"
 	echo "http_conns=$HTTP_CONNS"
 	echo "echo_threads=$ECHO_THREADS"
+	echo "echo_udp_threads=$ECHO_UDP_THREADS"
 	echo "echo_samples=$ECHO_SAMPLES"
 	echo "overhead_iterations=$OVERHEAD_ITERATIONS"
 } >"$out/host.txt"
@@ -69,7 +73,7 @@ rm -rf "$out" && mkdir -p "$out"
 # A generous bound per boot, from the work it has to do.
 http_loads=$((2 * 3 * $(wc -w <<<"$HTTP_CONNS") * 2))
 declare -A timeout=(
-	[echo]=$((300 + ECHO_SAMPLES * $(wc -w <<<"$ECHO_THREADS") / 20))
+	[echo]=$((300 + ECHO_SAMPLES * $(wc -w <<<"$ECHO_THREADS $ECHO_UDP_THREADS") / 20))
 	[http]=$((300 + http_loads * (HTTP_DURATION + 30)))
 	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
 )
@@ -83,7 +87,8 @@ boot() { # name smp guest-benchmark
 	if "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 		--smp "$smp" --timeout "${timeout[$name]}" --out "$out/$name" -- \
 		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$HTTP_CONNS" \
-		ECHO_THREADS="$ECHO_THREADS" ECHO_SAMPLES="$ECHO_SAMPLES" \
+		ECHO_THREADS="$ECHO_THREADS" ECHO_UDP_THREADS="$ECHO_UDP_THREADS" \
+		ECHO_SAMPLES="$ECHO_SAMPLES" \
 		OVERHEAD_ITERATIONS="$OVERHEAD_ITERATIONS" \
 		"$KSTD_ROOT/scripts/guest-tests/bench-guest.sh" "$what" "$mods" "$tools" \
 		>"$out/$name.log" 2>&1; then

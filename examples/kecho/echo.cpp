@@ -100,4 +100,64 @@ server::~server()
 	tcp.stop();
 }
 
+void udp_echo::on_socket(kstd::socket_events) noexcept
+{
+	queue.queue(work);
+}
+
+void udp_echo::run() noexcept
+{
+	for (int n = 0; n < udp_run_budget; n++) {
+		auto d = sock.try_recv_from({buf.get(), udp_buffer_size});
+		if (!d) {
+			if (d.error() != kstd::error::again())
+				errors.add();
+			return; /* drained: the readable hook requeues us */
+		}
+		datagrams.add();
+		if (d->truncated()) {
+			truncated.add(); /* never echo half a datagram */
+			continue;
+		}
+		bytes.add(d->size);
+		/* Blocking, bounded by the send timeout: waits for send space. */
+		if (!sock.send_to({buf.get(), d->size}, d->from))
+			errors.add();
+	}
+	queue.queue(work); /* more may be queued: after the others' work */
+}
+
+void udp_echo::show(kstd::seq_file &m)
+{
+	m.printf("udp_datagrams: %llu\n", datagrams.get());
+	m.printf("udp_bytes: %llu\n", bytes.get());
+	m.printf("udp_truncated: %llu\n", truncated.get());
+	m.printf("udp_errors: %llu\n", errors.get());
+}
+
+kstd::result<kstd::unique_ptr<udp_echo>> udp_echo::start(kstd::u16 port,
+							 kstd::wq_flags queue_flags) noexcept
+{
+	auto self = KSTD_TRY(kstd::make_unique<udp_echo>(kstd::gfp::kernel));
+	self->queue = KSTD_TRY(kstd::workqueue<udp_echo>::create("kecho_udp", queue_flags));
+	self->buf = KSTD_TRY(kstd::make_unique<kstd::u8[]>(kstd::gfp::kernel, udp_buffer_size));
+	auto s = kstd::udp_socket::bind(kstd::in6addr_any(port), {.v6only = kstd::v6only::off});
+	if (!s && s.error() == kstd::error::afnosupport())
+		s = kstd::udp_socket::bind(kstd::inaddr_any(port)); /* a kernel without IPv6 */
+	self->sock = KSTD_TRY(kstd::move(s));
+	/* Room for a burst of datagrams (1000 clients at once) both ways. */
+	KSTD_TRY(self->sock.set_rcvbuf(4 << 20));
+	KSTD_TRY(self->sock.set_sndbuf(4 << 20));
+	KSTD_TRY(self->sock.set_send_timeout(1000));
+	KSTD_TRY(self->notifier.install<&udp_echo::on_socket>(self->sock, *self));
+	self->queue.queue(self->work); /* datagrams that came before the hook */
+	return self;
+}
+
+udp_echo::~udp_echo()
+{
+	notifier.remove();
+	work.cancel_sync();
+}
+
 } // namespace kecho

@@ -19,7 +19,14 @@
  * kecho stops reading that peer until it reads (back-pressure, no loss).
  *
  * A connection frees itself (socket, buffer, object) the moment its peer
- * closes or fails; destroying the server closes whatever is still open.
+ * closes or fails; destroying the server closes whatever is still open. *
+ * UDP (udp_echo, when kecho is loaded with udp=1): one kstd::udp_socket on
+ * the same port, IPv6 with IPv4-mapped addresses (IPv4 alone without
+ * IPv6).  Its readable hook queues one work item, which sends every queued
+ * datagram back to its sender, whole, then returns; no thread waits on the
+ * socket.  A datagram never needs more than one recv: the buffer holds the
+ * largest UDP payload, and a cut one (which cannot happen) would be
+ * counted, not echoed.
  */
 #ifndef KECHO_ECHO_HPP
 #define KECHO_ECHO_HPP
@@ -31,6 +38,8 @@
 #include <kstd/result.hpp>
 #include <kstd/stream_buffer.hpp>
 #include <kstd/tcp_server.hpp>
+#include <kstd/udp.hpp>
+#include <kstd/workqueue.hpp>
 
 namespace kecho {
 
@@ -90,6 +99,44 @@ struct server {
 	start(const kstd::tcp_server_options &opts) noexcept;
 	/* Closes every open connection.  May sleep. */
 	~server();
+};
+
+/* The largest UDP payload (IPv6, no jumbograms): no datagram is ever cut. */
+constexpr kstd::size_t udp_buffer_size = 65535;
+/* Datagrams one work run may echo before it requeues itself (fairness). */
+constexpr int udp_run_budget = 64;
+
+/* The UDP echo: every datagram back to its sender, from one work item. */
+struct udp_echo {
+	kstd::stat_counter datagrams, bytes, truncated, errors;
+
+	/*
+	 * Echo on @p port (IPv6 and IPv4; IPv4 only without IPv6), its work
+	 * on a queue of its own with @p queue_flags.  May sleep.
+	 */
+	static kstd::result<kstd::unique_ptr<udp_echo>> start(kstd::u16 port,
+							      kstd::wq_flags queue_flags) noexcept;
+	/* Where it listens (after port 0: the chosen port).  May sleep. */
+	[[nodiscard]] kstd::result<kstd::socket_address> local_address() const noexcept
+	{
+		return sock.local_address();
+	}
+	/* Its lines of /proc/kecho; process context. */
+	void show(kstd::seq_file &m);
+
+	/* Socket hook: softirq context, must not sleep.  Just schedule run(). */
+	void on_socket(kstd::socket_events) noexcept;
+	/* The work: process context.  Echo until nothing is queued. */
+	void run() noexcept;
+	/* The hook out, the work cancelled and waited for, then the socket.  May sleep. */
+	~udp_echo();
+
+	/* Teardown order (reverse): the notifier, the work, the buffer, the socket, the queue. */
+	kstd::workqueue<udp_echo> queue;
+	kstd::udp_socket sock;
+	kstd::unique_ptr<kstd::u8[]> buf;
+	kstd::work<udp_echo, &udp_echo::run> work{this};
+	kstd::socket_notifier notifier;
 };
 
 } // namespace kecho

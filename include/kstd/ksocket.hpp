@@ -728,6 +728,15 @@ concept free_socket_callback = requires(T &t, socket_events ev)
 {
 	Fn(t, ev);
 };
+/*
+ * A socket type, other than the TCP ones here, that a socket_notifier may
+ * hook: it says so (kstd_notifiable_socket) and hands out its struct socket.
+ */
+template <class S>
+concept notifiable_socket = S::kstd_notifiable_socket && requires(S &s)
+{
+	static_cast<::socket *>(s.raw());
+};
 } // namespace detail
 
 /**
@@ -829,6 +838,22 @@ public:
 			      "the callback must be void (T::*)(kstd::socket_events) or "
 			      "void (*)(T &, kstd::socket_events)");
 		return install_raw(listener.raw(), &dispatch<Fn, T>, &target, hooks);
+	}
+
+	/**
+	 * The same on another kstd socket type that opts in (kstd::udp_socket,
+	 * <kstd/udp.hpp>): readable by default.  See that type for what each
+	 * event means on it.
+	 */
+	template <auto Fn, class T, detail::notifiable_socket S>
+	[[nodiscard]] result<void> install(S &sock, T &target,
+					   socket_events hooks = socket_event::readable) noexcept
+	{
+		static_assert(detail::member_socket_callback<Fn, T> ||
+				      detail::free_socket_callback<Fn, T>,
+			      "the callback must be void (T::*)(kstd::socket_events) or "
+			      "void (*)(T &, kstd::socket_events)");
+		return install_raw(sock.raw(), &dispatch<Fn, T>, &target, hooks);
 	}
 
 	/**

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * C helpers: kernel TCP sockets and their readiness callbacks.
+ * C helpers: kernel TCP and UDP sockets and their readiness callbacks.
  * Compiled as kstd-socket.o, linked only
  * into modules that call it (kstd.mk); prototypes in
  * <kstd/bindings/socket.h>.
@@ -140,6 +140,23 @@ int kstd_sock_create(struct net *net, int family, struct socket **res)
 }
 
 /*
+ * A UDP socket, holding its namespace as the TCP ones do (so that every kstd
+ * socket keeps its namespace the way a process's socket does, and the
+ * netns rules of <kstd/ksocket.hpp> are the same for both).
+ */
+int kstd_udp_create(struct net *net, int family, struct socket **res)
+{
+	int err;
+
+	if (family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	err = sock_create_kern(net ? net : &init_net, family, SOCK_DGRAM, IPPROTO_UDP, res);
+	if (!err)
+		kstd_sock_hold_net((*res)->sk);
+	return err;
+}
+
+/*
  * kernel_bind() and kernel_connect() take a non-const struct sockaddr *
  * (a different type again in later kernels): hand them a private copy.
  */
@@ -242,6 +259,51 @@ int kstd_sock_recv(struct socket *sock, void *buf, size_t len, unsigned int flag
  * af_alg, but its TCP ignores it and copies the data.  Slab pages can't be
  * referenced that way (6.12 WARNs): refused.
  */
+/* One datagram to @to; MSG_NOSIGNAL as for kstd_sock_send(). */
+int kstd_sock_sendto(struct socket *sock, const void *buf, size_t len,
+		     const struct kstd_sockaddr *to, unsigned int flags)
+{
+	struct kvec vec = { .iov_base = (void *)buf, .iov_len = min_t(size_t, len, MAX_RW_COUNT) };
+	struct sockaddr_storage ss;
+	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
+	int alen = kstd_sockaddr_len(to);
+
+	if (alen < 0)
+		return alen;
+	memcpy(&ss, to, alen);
+	msg.msg_name = &ss;
+	msg.msg_namelen = alen;
+	return kstd_sock_errno(kernel_sendmsg(sock, &msg, &vec, 1, vec.iov_len));
+}
+
+/*
+ * One datagram into @buf, its sender into @from.  Called with MSG_TRUNC,
+ * UDP returns the datagram's full length even when @len cut it, which is
+ * how the caller learns of the cut: the return value is that full length
+ * (the bytes copied are the smaller of it and @len).  A recvmsg() that
+ * returns 0 without a sender had no datagram: the socket was shut down for
+ * reading (a zero-length datagram comes with its sender): -ESHUTDOWN.
+ */
+int kstd_sock_recvfrom(struct socket *sock, void *buf, size_t len, struct kstd_sockaddr *from,
+		       unsigned int flags)
+{
+	struct kvec vec = { .iov_base = buf, .iov_len = min_t(size_t, len, MAX_RW_COUNT) };
+	struct sockaddr_storage ss = {};
+	struct msghdr msg = { .msg_name = &ss, .msg_namelen = sizeof(ss) };
+	int ret;
+
+	ret = kernel_recvmsg(sock, &msg, &vec, 1, vec.iov_len, flags | MSG_TRUNC);
+	if (ret < 0)
+		return kstd_sock_errno(ret);
+	if (!msg.msg_namelen)
+		return ret ? -EAFNOSUPPORT : -ESHUTDOWN;
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	memset(from, 0, sizeof(*from));
+	memcpy(from, &ss, min_t(size_t, msg.msg_namelen, sizeof(*from)));
+	return ret;
+}
+
 int kstd_sock_send_page(struct socket *sock, struct page *page, size_t offset, size_t len,
 			unsigned int flags)
 {
@@ -483,9 +545,13 @@ static void kstd_sk_write_space(struct sock *sk)
 	 * TCP calls this whenever acked data frees memory after a send ran
 	 * out of it; report it, like sk_stream_write_space() wakes writers,
 	 * only once a send can make progress.  (SOCK_NOSPACE stays set until
-	 * then, so the call that gets there is not missed.)
+	 * then, so the call that gets there is not missed.)  A datagram
+	 * socket calls it each time a sent skb is freed; report it, as
+	 * sock_def_write_space() wakes writers, while half the send buffer is
+	 * free.
 	 */
-	if (n && __sk_stream_is_writeable(sk, 1))
+	if (n && (sk->sk_type == SOCK_STREAM ? __sk_stream_is_writeable(sk, 1)
+					      : sock_writeable(sk)))
 		n->fn(n->ctx, kstd_sk_events(sk, KSTD_SOCK_EV_WRITABLE));
 	chain = n ? n->saved_write_space : READ_ONCE(sk->sk_write_space);
 	if (chain != kstd_sk_write_space)

@@ -12,7 +12,11 @@
 #            in ECHO_THREADS ("1000 100 10"), ECHO_SAMPLES (10000) round
 #            trips per server and count (rounds = samples / threads).
 #            Output: t<threads>.txt (bench's table), t<threads>-
-#            <server>.dat (every round trip).
+#            <server>.dat (every round trip).  Then the same over UDP
+#            (kecho udp=1, user-echo-server -u, bench -u) for each count
+#            in ECHO_UDP_THREADS ("1000 100"): udp-t<threads>.txt and
+#            .dat files.  An empty ECHO_THREADS or ECHO_UDP_THREADS skips
+#            that protocol (and the warm-up goes with TCP).
 # http:      khttpd and nginx (http-servers.sh) serving a 12-byte and a
 #            1 MiB file, at each connection count in HTTP_CONNS ("10 100
 #            1000"), for HTTP_DURATION (10) seconds per run, with htstress
@@ -42,17 +46,18 @@ mkdir -p "$out"
 
 bench_echo() {
 	local t rounds user_pid
-	insmod "$mods/examples/kecho/kecho.ko" port=12345 backlog=4096 bench=1 ||
+	insmod "$mods/examples/kecho/kecho.ko" port=12345 backlog=4096 bench=1 udp=1 ||
 		die "cannot load kecho"
-	"$tools/user-echo-server" -p 12346 -b 4096 &
+	"$tools/user-echo-server" -p 12346 -b 4096 -u &
 	user_pid=$!
 	sleep 1
 	kill -0 $user_pid 2>/dev/null || die "user-echo-server did not start"
 	# Warm-up, not measured: the first 1000-thread run of a boot is often
 	# the slowest for whichever server takes it (bench/echo/variants-
 	# guest.sh runs showed it), and bench -c runs kecho first.
-	"$tools/bench" -p 12345 -c 12346 -t 1000 -r 2 -o /tmp/warmup >/dev/null 2>&1
-	for t in ${ECHO_THREADS:-1000 100 10}; do
+	[ -z "${ECHO_THREADS-x}" ] ||
+		"$tools/bench" -p 12345 -c 12346 -t 1000 -r 2 -o /tmp/warmup >/dev/null 2>&1
+	for t in ${ECHO_THREADS-1000 100 10}; do
 		rounds=$((${ECHO_SAMPLES:-10000} / t))
 		[ $rounds -ge 1 ] || rounds=1
 		echo "== bench: $t threads x $rounds rounds, kecho then user-echo-server =="
@@ -62,6 +67,15 @@ bench_echo() {
 			-o "$out/t$t" >"$out/t$t.txt" 2>"$out/t$t.err"
 		cat "$out/t$t.txt"
 		grep -q '^kecho ' "$out/t$t.txt" || die "bench printed no result"
+	done
+	for t in ${ECHO_UDP_THREADS-1000 100}; do
+		rounds=$((${ECHO_SAMPLES:-10000} / t))
+		[ $rounds -ge 1 ] || rounds=1
+		echo "== bench -u: $t threads x $rounds rounds, UDP, kecho then user-echo-server =="
+		"$tools/bench" -u -p 12345 -c 12346 -l kecho,user-echo-server -t "$t" -r "$rounds" \
+			-o "$out/udp-t$t" >"$out/udp-t$t.txt" 2>"$out/udp-t$t.err"
+		cat "$out/udp-t$t.txt"
+		grep -q '^kecho ' "$out/udp-t$t.txt" || die "bench -u printed no result"
 	done
 	kill $user_pid
 	wait $user_pid 2>/dev/null

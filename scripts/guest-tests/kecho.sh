@@ -4,6 +4,9 @@
 # sends without reading (back-pressure: all echoed in order), peer resets,
 # 1000 concurrent bench clients with zero failures, /proc counters, unload
 # with 1000 connections open, and an immediate reload on the same port.
+# Then UDP (udp=1): datagrams of 0 to 65507 bytes echoed exactly over IPv4
+# and IPv6 to a user-space client, 100 concurrent bench -u clients with zero
+# failures, the counters, TCP still served, and the port closed on unload.
 #   kecho.sh MODULE_DIR TOOLS_DIR
 set -u
 mod=$1/examples/kecho/kecho.ko
@@ -47,5 +50,44 @@ s.sendall(b'again')
 assert s.recv(5) == b'again'
 PY"
 check "unloads again" rmmod kecho
+
+check "loads with udp=1" insmod "$mod" port=$port udp=1
+check "UDP: exact echo, IPv4 and IPv6, 0 to 65507 bytes" python3 - $port <<'PY'
+import os, socket, sys
+port = int(sys.argv[1])
+for fam, host, top in ((socket.AF_INET, "127.0.0.1", 65507), (socket.AF_INET6, "::1", 65527)):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    for n in (0, 1, 32, 1400, 9000, top):
+        data = os.urandom(n)
+        s.sendto(data, (host, port))
+        got, peer = s.recvfrom(70000)
+        assert got == data, (host, n, len(got))
+        assert peer[1] == port, peer
+    # Several in flight at once: each comes back once.
+    for i in range(50):
+        s.sendto(b"burst %d" % i, (host, port))
+    got = sorted(s.recvfrom(100)[0] for _ in range(50))
+    assert got == sorted(b"burst %d" % i for i in range(50)), got
+PY
+check "UDP: 100 concurrent bench -u clients, no failure" \
+	"$tools/bench" -u -p $port -t 100 -r 5 -o /tmp/kecho-udp-bench
+check "UDP: datagrams counted, no error" \
+	awk '/^udp_datagrams:/ { n = $2 } /^udp_errors:/ { e = $2 } /^udp_truncated:/ { t = $2 }
+	     END { exit !(n >= 612 && e == 0 && t == 0) }' /proc/kecho
+check "TCP still served with udp=1" python3 "$tools/echo-test.py" $port
+check "unloads with udp=1" rmmod kecho
+check "UDP port closed after unload" python3 - $port <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.send(b"anyone?")
+try:
+    s.recv(100)
+    sys.exit(1)
+except ConnectionRefusedError:
+    pass
+PY
 echo "kecho: $fails failed"
 exit $((fails > 0))

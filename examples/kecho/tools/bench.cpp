@@ -10,7 +10,13 @@
  * as a failure.
  *
  *   bench [-H HOST] [-p PORT] [-t THREADS] [-r ROUNDS] [-s BYTES] [-o PREFIX]
- *         [-c PORT2 [-l LABEL1,LABEL2]]
+ *         [-c PORT2 [-l LABEL1,LABEL2]] [-u]
+ *
+ * -u: UDP instead of TCP.  Each round trip is then one datagram: a UDP
+ * socket connected to the server (connect_us is that setup), the message
+ * sent as one datagram and the echo read as one, which must be exactly the
+ * message (a longer, shorter or different datagram is a failure).  A lost
+ * datagram is a failure after 2 s (UDP does not retransmit).
  *
  * Writes PREFIX.dat ("round thread connect_us rtt_us ok start_us" per line,
  * start_us: when the thread began its round trip, from the round's release,
@@ -50,6 +56,7 @@ struct options {
 	size_t size = 32;
 	std::string prefix = "bench";
 	std::string label1 = "server1", label2 = "server2";
+	bool udp = false;
 };
 
 struct sample {
@@ -120,17 +127,32 @@ sample one_trip(run_state &st, int thread, std::vector<unsigned char> &msg,
 	fill_message(msg, thread, st.round);
 	double t0 = now_us();
 	s.start_us = t0 - st.round_start;
-	int fd = socket(st.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	const bool udp = st.opt->udp;
+	int fd = socket(st.addr.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return s;
-	timeval tv{10, 0};
+	timeval tv{udp ? 2 : 10, 0};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, reinterpret_cast<sockaddr *>(&st.addr), st.addr_len) == 0) {
 		double t1 = now_us();
 		s.connect_us = t1 - t0;
-		if (send_all(fd, msg.data(), msg.size()) &&
-		    recv_all(fd, echo.data(), echo.size())) {
+		if (udp) {
+			// One datagram each way; echo has room for one byte more,
+			// so a longer answer shows.
+			if (send(fd, msg.data(), msg.size(), 0) == (ssize_t)msg.size()) {
+				ssize_t n;
+				do
+					n = recv(fd, echo.data(), echo.size(), MSG_TRUNC);
+				while (n < 0 && errno == EINTR);
+				s.rtt_us = now_us() - t1;
+				s.ok = n == (ssize_t)msg.size() &&
+				       memcmp(msg.data(), echo.data(), msg.size()) == 0;
+				if (!s.ok)
+					s.rtt_us = 0;
+			}
+		} else if (send_all(fd, msg.data(), msg.size()) &&
+			   recv_all(fd, echo.data(), echo.size())) {
 			s.rtt_us = now_us() - t1;
 			s.ok = memcmp(msg.data(), echo.data(), msg.size()) == 0;
 		}
@@ -144,7 +166,7 @@ void *client(void *arg)
 	auto *args = static_cast<std::pair<run_state *, int> *>(arg);
 	run_state &st = *args->first;
 	int thread = args->second;
-	std::vector<unsigned char> msg(st.opt->size), echo(st.opt->size);
+	std::vector<unsigned char> msg(st.opt->size), echo(st.opt->size + (st.opt->udp ? 1 : 0));
 	for (int r = 0; r < st.opt->rounds; r++) {
 		st.start->arrive_and_wait(); // all threads start the round together
 		st.samples[r * st.opt->threads + thread] = one_trip(st, thread, msg, echo);
@@ -156,7 +178,7 @@ void *client(void *arg)
 bool resolve(const options &o, int port, sockaddr_storage &addr, socklen_t &len)
 {
 	addrinfo hints{}, *res;
-	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_socktype = o.udp ? SOCK_DGRAM : SOCK_STREAM;
 	std::string p = std::to_string(port);
 	if (getaddrinfo(o.host.c_str(), p.c_str(), &hints, &res) != 0)
 		return false;
@@ -262,8 +284,8 @@ void plot(const options &o, const std::vector<std::pair<std::string, std::string
 		return;
 	fprintf(f, "set terminal pngcairo size 1000,600 noenhanced\nset output '%s.png'\n",
 		o.prefix.c_str());
-	fprintf(f, "set title 'echo round trip, %d threads x %d rounds, %zu-byte messages'\n",
-		o.threads, o.rounds, o.size);
+	fprintf(f, "set title '%s echo round trip, %d threads x %d rounds, %zu-byte messages'\n",
+		o.udp ? "UDP" : "TCP", o.threads, o.rounds, o.size);
 	fprintf(f, "set xlabel 'thread id'\nset ylabel 'round trip (us)'\nset logscale y\n"
 		   "set key top left\nplot ");
 	for (size_t i = 0; i < files.size(); i++)
@@ -280,7 +302,7 @@ void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [-H HOST] [-p PORT] [-t THREADS] [-r ROUNDS] [-s BYTES] [-o PREFIX]\n"
-		"          [-c PORT2 [-l LABEL1,LABEL2]]\n",
+		"          [-c PORT2 [-l LABEL1,LABEL2]] [-u]\n",
 		argv0);
 }
 
@@ -290,8 +312,11 @@ int main(int argc, char **argv)
 {
 	options o;
 	int opt;
-	while ((opt = getopt(argc, argv, "H:p:t:r:s:o:c:l:h")) != -1) {
+	while ((opt = getopt(argc, argv, "H:p:t:r:s:o:c:l:uh")) != -1) {
 		switch (opt) {
+		case 'u':
+			o.udp = true;
+			break;
 		case 'H':
 			o.host = optarg;
 			break;
@@ -355,8 +380,8 @@ int main(int argc, char **argv)
 		sums.push_back(summarize(s));
 	}
 
-	printf("bench: %d threads x %d rounds, %zu-byte messages, %s\n", o.threads, o.rounds,
-	       o.size, o.host.c_str());
+	printf("bench: %d threads x %d rounds, %zu-byte messages, %s%s\n", o.threads, o.rounds,
+	       o.size, o.host.c_str(), o.udp ? ", UDP" : "");
 	printf("%-20s %10s %10s %10s %10s %10s %9s\n", "server (port)", "mean_us", "median_us",
 	       "p90_us", "p99_us", "max_us", "failures");
 	for (size_t i = 0; i < sums.size(); i++) {

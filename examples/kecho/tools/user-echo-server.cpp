@@ -8,7 +8,12 @@
  * per-connection buffer and are flushed on EPOLLOUT, so a slow reader never
  * loses data and never blocks the loop.  Quiet unless -v.
  *
- *   user-echo-server [-p PORT] [-b BACKLOG] [-v]
+ * With -u it also echoes UDP on the same port, as kecho does with udp=1:
+ * one socket in the same epoll set, drained until EAGAIN on each event,
+ * each datagram sent back whole to its sender (a blocking send, as kecho's
+ * work does), with the same 4 MiB buffers each way.
+ *
+ *   user-echo-server [-p PORT] [-b BACKLOG] [-u] [-v]
  */
 #include <arpa/inet.h>
 #include <cerrno>
@@ -61,6 +66,48 @@ int listen_on(int port, int backlog)
 	return fd;
 }
 
+// A dual-stack UDP socket on @port with kecho's buffer sizes (forced: root).
+int udp_on(int port)
+{
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("udp socket");
+	int zero = 0, size = 4 << 20;
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	sockaddr_in6 addr{};
+	addr.sin6_family = AF_INET6;
+	addr.sin6_addr = in6addr_any;
+	addr.sin6_port = htons(port);
+	if (bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) < 0)
+		die("udp bind");
+	return fd;
+}
+
+// Echoes every queued datagram to its sender, until EAGAIN.
+void udp_drain(int fd)
+{
+	static char buf[65536];
+	for (;;) {
+		sockaddr_storage from;
+		socklen_t len = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+				     reinterpret_cast<sockaddr *>(&from), &len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK && verbose)
+				perror("recvfrom");
+			return;
+		}
+		if (sendto(fd, buf, n, 0, reinterpret_cast<sockaddr *>(&from), len) < 0 && verbose)
+			perror("sendto");
+	}
+}
+
 // Writes as much of c.pending as the socket takes. False: connection is dead.
 bool flush(connection &c)
 {
@@ -109,7 +156,8 @@ bool drain(connection &c)
 int main(int argc, char **argv)
 {
 	int port = 12345, backlog = 128, opt;
-	while ((opt = getopt(argc, argv, "p:b:vh")) != -1) {
+	bool udp = false;
+	while ((opt = getopt(argc, argv, "p:b:uvh")) != -1) {
 		switch (opt) {
 		case 'p':
 			port = atoi(optarg);
@@ -117,11 +165,14 @@ int main(int argc, char **argv)
 		case 'b':
 			backlog = atoi(optarg);
 			break;
+		case 'u':
+			udp = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-p PORT] [-b BACKLOG] [-v]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-p PORT] [-b BACKLOG] [-u] [-v]\n", argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
@@ -144,8 +195,16 @@ int main(int argc, char **argv)
 	ev.data.fd = lfd;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) < 0)
 		die("epoll_ctl");
+	int ufd = udp ? udp_on(port) : -1;
+	if (udp) {
+		epoll_event uev{};
+		uev.events = EPOLLIN | EPOLLET;
+		uev.data.fd = ufd;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, ufd, &uev) < 0)
+			die("epoll_ctl udp");
+	}
 	if (verbose)
-		fprintf(stderr, "listening on port %d\n", port);
+		fprintf(stderr, "listening on port %d%s\n", port, udp ? " (TCP and UDP)" : "");
 
 	std::unordered_map<int, connection> conns;
 	epoll_event events[256];
@@ -158,6 +217,10 @@ int main(int argc, char **argv)
 		}
 		for (int i = 0; i < n; i++) {
 			int fd = events[i].data.fd;
+			if (fd == ufd) {
+				udp_drain(ufd);
+				continue;
+			}
 			if (fd == lfd) {
 				for (;;) { // edge-triggered: accept until EAGAIN
 					int c = accept4(lfd, nullptr, nullptr,
@@ -200,6 +263,8 @@ int main(int argc, char **argv)
 	for (auto &[fd, c] : conns)
 		close(fd);
 	close(lfd);
+	if (udp)
+		close(ufd);
 	close(ep);
 	return 0;
 }

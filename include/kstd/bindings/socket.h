@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * kstd/bindings/socket.h - C helpers for kernel TCP sockets and their readiness callbacks.
+ * kstd/bindings/socket.h - C helpers for kernel TCP and UDP sockets and their readiness
+ * callbacks.
  * Part of the C/C++ boundary, see <kstd/bindings.h>; valid C and C++.
  *
  * The helpers live in lib/helpers/socket.c.  Errors are negative errnos;
@@ -115,6 +116,14 @@ int kstd_sock_recv(struct socket *sock, void *buf, __SIZE_TYPE__ len,
 int kstd_sock_send_page(struct socket *sock, struct page *page, __SIZE_TYPE__ offset,
 			__SIZE_TYPE__ len, unsigned int msg_flags) KSTD_NOEXCEPT;
 int kstd_sock_shutdown(struct socket *sock, int how) KSTD_NOEXCEPT;
+
+/* --- UDP: a datagram socket; sendto/recvfrom with an address --- */
+int kstd_udp_create(struct net *net, int family, struct socket **res) KSTD_NOEXCEPT;
+int kstd_sock_sendto(struct socket *sock, const void *buf, __SIZE_TYPE__ len,
+		     const struct kstd_sockaddr *to, unsigned int msg_flags) KSTD_NOEXCEPT;
+/* Returns the datagram's full length (> len: it was cut), -ESHUTDOWN after shutdown. */
+int kstd_sock_recvfrom(struct socket *sock, void *buf, __SIZE_TYPE__ len,
+		       struct kstd_sockaddr *from, unsigned int msg_flags) KSTD_NOEXCEPT;
 
 /* --- options: enum kstd_sockopt; getopt returns the value or -errno --- */
 int kstd_sock_setopt(struct socket *sock, int opt, int val) KSTD_NOEXCEPT;
