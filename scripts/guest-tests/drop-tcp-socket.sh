@@ -9,7 +9,7 @@
 # the namespace (root without it, root of a user namespace over the host's
 # network namespace: EPERM; root of its own user and network namespace: ok;
 # the user-namespace checks need CONFIG_USER_NS and are skipped without it);
-# filter lines (`filter state ... dport ...`): 3000 TIME-WAIT sockets among
+# filter lines (`filter state ... dport ...`): 2000 TIME-WAIT sockets among
 # other states, ports and families dropped in one write, checked against
 # `ss -tan` (exactly those gone, the count reported equal to ss's
 # difference), another namespace's untouched, a writer without
@@ -171,12 +171,12 @@ echo "# namespace deletion checked at ${SECONDS} s"
 
 # Filter lines.  Each TIME-WAIT socket takes a slot of
 # net.ipv4.tcp_max_tw_buckets (half the ehash size by default, small in a
-# small guest): raise it so the 3000 really stay in TIME-WAIT.
+# small guest): raise it so the 2000 really stay in TIME-WAIT.
 tw_max=$(sysctl -n net.ipv4.tcp_max_tw_buckets)
 sysctl -qw net.ipv4.tcp_max_tw_buckets=65536
 maker=$tmp/tw-maker
 check "tw-maker compiles" cc -O2 -o "$maker" "$(dirname "$tool")/tw-maker.c"
-python3 "$tool" filter 3000 "$maker" | prefix
+python3 "$tool" filter 2000 "$maker" | prefix
 [ "${PIPESTATUS[0]}" -eq 0 ] || fails=$((fails + 1))
 ip netns add filterns
 in_ns filterns ip link set lo up
