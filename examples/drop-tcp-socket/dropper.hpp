@@ -8,12 +8,19 @@
  * main.cpp makes it the module (KSTD_MODULE(drop_tcp::dropper)) and
  * describes the file's interface; the module's KUnit suite (kunit/) builds
  * a dropper without the proc file and writes lines to it directly.
+ *
+ * The dropper also owns the generic netlink family "drop_tcp_sock"
+ * (netnsok, version 1): its command DT_CMD_DROP_MATCHING takes a
+ * tcp_filter as typed attributes (genl_attrs below) and replies with the
+ * number dropped, in the sender's namespace, for a sender with
+ * CAP_NET_ADMIN over it (perm::netns_admin, as the file's writers).
  */
 #ifndef DROP_TCP_DROPPER_HPP
 #define DROP_TCP_DROPPER_HPP
 
 #include <kstd/atomic.hpp>
 #include <kstd/counter.hpp>
+#include <kstd/genetlink.hpp>
 #include <kstd/log.hpp>
 #include <kstd/memory.hpp>
 #include <kstd/net_address.hpp>
@@ -99,14 +106,97 @@ inline kstd::error filter_error(filter_errc e) noexcept
 	}
 }
 
+/**
+ * @name Generic netlink interface (family "drop_tcp_sock", version 1)
+ * DT_CMD_DROP_MATCHING's attributes, each optional; absent ones keep
+ * tcp_filter's defaults (every TIME-WAIT socket):
+ *   DT_A_STATES     u32, state_bit() of each state to match (bit 1
+ *                   ESTABLISHED ... bit 11 CLOSING, the kernel's numbers)
+ *   DT_A_SRC/DST    binary, an address: 4 bytes IPv4, 16 bytes IPv6
+ *                   (::ffff:a.b.c.d: the IPv4 prefix), network order
+ *   DT_A_SRC/DST_LEN u8, the prefix length (default: the whole address;
+ *                   without the address: -EINVAL)
+ *   DT_A_SPORT/DPORT_LO/HI u16, host order, an inclusive port range
+ *                   (default 0 ... 65535)
+ * The reply carries DT_A_DROPPED (u32).  Errors as for a filter line:
+ * EINVAL (no state, a bad address or a bit after its prefix length),
+ * ERANGE (prefix too long, LO above HI), EAFNOSUPPORT (IPv4 src, IPv6
+ * dst), EPERM (no CAP_NET_ADMIN over the sender's namespace).
+ * @{
+ */
+enum : kstd::u16 {
+	DT_A_UNSPEC,
+	DT_A_STATES,
+	DT_A_SRC,
+	DT_A_SRC_LEN,
+	DT_A_SPORT_LO,
+	DT_A_SPORT_HI,
+	DT_A_DST,
+	DT_A_DST_LEN,
+	DT_A_DPORT_LO,
+	DT_A_DPORT_HI,
+	DT_A_DROPPED,
+};
+enum : kstd::u8 { DT_CMD_UNSPEC, DT_CMD_DROP_MATCHING };
+
+using genl_attrs = kstd::genl::attributes<kstd::genl::attr<DT_A_STATES, kstd::genl::nla_u32>,
+					  kstd::genl::attr<DT_A_SRC, kstd::genl::nla_binary<16>>,
+					  kstd::genl::attr<DT_A_SRC_LEN, kstd::genl::nla_u8>,
+					  kstd::genl::attr<DT_A_SPORT_LO, kstd::genl::nla_u16>,
+					  kstd::genl::attr<DT_A_SPORT_HI, kstd::genl::nla_u16>,
+					  kstd::genl::attr<DT_A_DST, kstd::genl::nla_binary<16>>,
+					  kstd::genl::attr<DT_A_DST_LEN, kstd::genl::nla_u8>,
+					  kstd::genl::attr<DT_A_DPORT_LO, kstd::genl::nla_u16>,
+					  kstd::genl::attr<DT_A_DPORT_HI, kstd::genl::nla_u16>,
+					  kstd::genl::attr<DT_A_DROPPED, kstd::genl::nla_u32>>;
+using genl_request = kstd::genl::request<genl_attrs>;
+using genl_message = kstd::genl::message<genl_attrs>;
+/** @} */
+
+/* One end's prefix from @Addr/@Len of @req into @out (left unset if absent). */
+template <kstd::u16 Addr, kstd::u16 Len>
+kstd::result<void> genl_prefix(const genl_request &req, addr_prefix &out) noexcept
+{
+	if (!req.has<Addr>()) {
+		if (!req.has<Len>())
+			return {};
+		req.set_error_message("a prefix length without its address");
+		return kstd::error::inval();
+	}
+	kstd::span<const kstd::u8> a = KSTD_TRY(req.get<Addr>());
+	parsed_filter p = make_prefix(a, req.get_or<Len>(kstd::u8(a.size() * 8)), out);
+	if (!p) {
+		req.set_error_message("bad address or prefix length");
+		return filter_error(p.error);
+	}
+	return {};
+}
+
+/* One end's port range from @Lo/@Hi of @req into @out. */
+template <kstd::u16 Lo, kstd::u16 Hi>
+kstd::result<void> genl_ports(const genl_request &req, port_range &out) noexcept
+{
+	out.lo = req.get_or<Lo>(0);
+	out.hi = req.get_or<Hi>(65535);
+	if (out.lo > out.hi) {
+		req.set_error_message("port range with LO above HI");
+		return kstd::error::range();
+	}
+	return {};
+}
+
 /*
  * The module object: per-namespace counters and the per-namespace file.
  * Built by create(); a dropper with only its counters (no file) handles
  * lines the same, which is how the KUnit suite uses it.
  */
 struct dropper {
+	using genl_family = kstd::genl::family<dropper, genl_attrs>;
+
 	kstd::pernet_storage<counters> stats; /* before file: outlives it */
 	kstd::pernet_proc_entry file;
+	/* Last: unregistered first, before the counters its handler uses. */
+	genl_family genl;
 
 	/**
 	 * Drop every socket of @p net that @p f matches (TIME-WAIT freed,
@@ -135,6 +225,36 @@ struct dropper {
 				n.failed);
 		return n.destroyed;
 	}
+
+	/*
+	 * DT_CMD_DROP_MATCHING: the filter of @req's attributes dropped in the
+	 * sender's namespace; the count in @reply.  Process context (genl_lock
+	 * held), may sleep.
+	 */
+	kstd::result<void> genl_drop_matching(const genl_request &req, genl_message &reply) noexcept
+	{
+		tcp_filter f;
+		f.states = req.get_or<DT_A_STATES>(f.states);
+		KSTD_TRY((genl_prefix<DT_A_SRC, DT_A_SRC_LEN>(req, f.src)));
+		KSTD_TRY((genl_prefix<DT_A_DST, DT_A_DST_LEN>(req, f.dst)));
+		if (f.src.set && f.dst.set && f.src.addr.family() != f.dst.addr.family()) {
+			req.set_error_message("an IPv4 and an IPv6 prefix");
+			return kstd::error::afnosupport();
+		}
+		KSTD_TRY((genl_ports<DT_A_SPORT_LO, DT_A_SPORT_HI>(req, f.sport)));
+		KSTD_TRY((genl_ports<DT_A_DPORT_LO, DT_A_DPORT_HI>(req, f.dport)));
+		auto n = drop_matching(req.net(), f);
+		if (!n) {
+			req.set_error_message("no TCP state in DT_A_STATES");
+			return n.error();
+		}
+		return reply.put<DT_A_DROPPED>(kstd::u32(*n));
+	}
+
+	static constexpr kstd::genl::command<dropper, genl_attrs> genl_commands[] = {
+		kstd::genl::doit<&dropper::genl_drop_matching>(DT_CMD_DROP_MATCHING,
+							       kstd::genl::perm::netns_admin),
+	};
 
 	/* A filter line written to @net's file; process context. */
 	kstd::result<void> on_filter_line(::net *net, kstd::string_view line) noexcept
@@ -235,6 +355,8 @@ struct dropper {
 			kstd::pernet_proc_entry::create("drop_tcp_sock", 0600, *self,
 							{.max_line = KSTD_PROC_MAX_LINE_LIMIT,
 							 .write_capability = KSTD_CAP_NET_ADMIN}));
+		self->genl =
+			KSTD_TRY(genl_family::create(*self, "drop_tcp_sock", 1, genl_commands));
 		return self;
 	}
 };

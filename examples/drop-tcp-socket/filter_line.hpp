@@ -208,6 +208,32 @@ constexpr parsed_filter parse_states(kstd::string_view v, kstd::u32 &bits) noexc
 	}
 }
 
+/*
+ * @a with its first @len bits (at most its width) into @out: an
+ * IPv4-mapped @a (len >= 96) as the IPv4 prefix; no bit set after @len.
+ */
+constexpr parsed_filter prefix_of(const kstd::ip_address &a, kstd::u32 len,
+				  addr_prefix &out) noexcept
+{
+	out.addr = a;
+	out.len = kstd::u8(len);
+	out.set = true;
+	if (a.is_ipv4_mapped()) {
+		if (len < 96)
+			return filter_fail(filter_errc::malformed,
+					   "IPv4-mapped prefix shorter than 96 bits");
+		out.addr = a.unmapped();
+		out.len = kstd::u8(len - 96);
+	}
+	/* Strict: no bits after the length (10.0.0.1/8 is a typo or a host). */
+	kstd::span<const kstd::u8> b = out.addr.bytes();
+	for (unsigned bit = out.len; bit < b.size() * 8; bit++)
+		if (b[bit / 8] & (0x80u >> (bit % 8)))
+			return filter_fail(filter_errc::malformed,
+					   "address bits set after the prefix length");
+	return {};
+}
+
 /* "10.0.0.0/8", "::1", "2001:db8::/32" into @out. */
 constexpr parsed_filter parse_prefix(kstd::string_view v, addr_prefix &out) noexcept
 {
@@ -226,23 +252,7 @@ constexpr parsed_filter parse_prefix(kstd::string_view v, addr_prefix &out) noex
 		if (e != kstd::parse_errc{} || len > max)
 			return filter_fail(filter_errc::range, "prefix length too long");
 	}
-	out.addr = *a;
-	out.len = kstd::u8(len);
-	out.set = true;
-	if (a->is_ipv4_mapped()) {
-		if (len < 96)
-			return filter_fail(filter_errc::malformed,
-					   "IPv4-mapped prefix shorter than 96 bits");
-		out.addr = a->unmapped();
-		out.len = kstd::u8(len - 96);
-	}
-	/* Strict: no bits after the length (10.0.0.1/8 is a typo or a host). */
-	kstd::span<const kstd::u8> b = out.addr.bytes();
-	for (unsigned bit = out.len; bit < b.size() * 8; bit++)
-		if (b[bit / 8] & (0x80u >> (bit % 8)))
-			return filter_fail(filter_errc::malformed,
-					   "address bits set after the prefix length");
-	return {};
+	return prefix_of(*a, len, out);
 }
 
 constexpr parsed_filter parse_one_port(kstd::string_view v, kstd::u16 &out) noexcept
@@ -343,6 +353,32 @@ constexpr parsed_filter parse_ports(kstd::string_view v, port_range &out) noexce
 	    r.value.src.addr.family() != r.value.dst.addr.family())
 		return filter_fail(filter_errc::family_mix, "an IPv4 and an IPv6 prefix");
 	return r;
+}
+
+/**
+ * The prefix of the first @p len bits of the address @p bytes (4 bytes:
+ * IPv4, 16: IPv6), checked as a filter line's PREFIX is (the generic
+ * netlink command's SRC/DST attributes): -EINVAL (malformed) for another
+ * size or a bit set after @p len, ERANGE for @p len above the width.
+ */
+[[nodiscard]] constexpr parsed_filter make_prefix(kstd::span<const kstd::u8> bytes, kstd::u32 len,
+						  addr_prefix &out) noexcept
+{
+	kstd::ip_address a;
+	if (bytes.size() == 4) {
+		kstd::u8 b[4] = {bytes[0], bytes[1], bytes[2], bytes[3]};
+		a = kstd::ip_address::ipv4(b);
+	} else if (bytes.size() == 16) {
+		kstd::u8 b[16] = {};
+		for (kstd::size_t i = 0; i < 16; i++)
+			b[i] = bytes[i];
+		a = kstd::ip_address::ipv6(b);
+	} else {
+		return detail::filter_fail(filter_errc::malformed, "an address is 4 or 16 bytes");
+	}
+	if (len > bytes.size() * 8)
+		return detail::filter_fail(filter_errc::range, "prefix length too long");
+	return detail::prefix_of(a, len, out);
 }
 
 } // namespace drop_tcp

@@ -23,7 +23,10 @@
  * A line "filter [state STATES] [src PREFIX] [sport PORTS] [dst PREFIX]
  * [dport PORTS]" (syntax: filter_line.hpp) drops every socket of the
  * namespace it matches (default: every TIME-WAIT socket); reading the file
- * afterwards shows how many as last_filter.
+ * afterwards shows how many as last_filter.  The same request exists as
+ * the generic netlink command DT_CMD_DROP_MATCHING of the family
+ * "drop_tcp_sock" (typed attributes, the count in the reply, same
+ * CAP_NET_ADMIN rule; see dropper.hpp and README.md).
  *
  * write() reports the first failing line of the call (the others are still
  * handled) and each failure is logged, rate-limited:
@@ -43,4 +46,5 @@
 
 KSTD_MODULE(drop_tcp::dropper);
 KSTD_MODULE_LICENSE("GPL");
-KSTD_MODULE_DESCRIPTION("Drop TIME-WAIT and other TCP sockets through /proc/net/drop_tcp_sock");
+KSTD_MODULE_DESCRIPTION(
+	"Drop TIME-WAIT and other TCP sockets through /proc/net/drop_tcp_sock or generic netlink");

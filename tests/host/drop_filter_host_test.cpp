@@ -35,6 +35,7 @@ constexpr bool all_hold(const T (&cases)[N], bool (*holds)(const T &)) noexcept
 
 static_assert(all_hold(filter_cases, filter_case_holds));
 static_assert(all_hold(match_cases, match_case_holds));
+static_assert(all_hold(prefix_cases, prefix_case_holds));
 
 host_test::xorshift rng{0x9e3779b97f4a7c15ull};
 
@@ -110,6 +111,8 @@ int main(int argc, char **argv)
 	}
 	for (const match_case &c : match_cases)
 		host_test::check(match_case_holds(c), __FILE__, __LINE__, c.name);
+	for (const prefix_case &c : prefix_cases)
+		host_test::check(prefix_case_holds(c), __FILE__, __LINE__, c.name);
 	random_rounds(argc > 1 ? atol(argv[1]) : 100000);
 	printf("drop_filter_host_test: %d checks, %d failures\n", host_test::checks,
 	       host_test::failures);

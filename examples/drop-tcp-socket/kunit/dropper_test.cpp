@@ -379,6 +379,12 @@ KSTD_TEST_P(drop_tcp_socket, filter_matches, match_cases)
 	KSTD_EXPECT(drop_tcp_cases::match_case_holds(param));
 }
 
+/* The netlink command's SRC/DST attributes: binary address + length. */
+KSTD_TEST_P(drop_tcp_socket, makes_prefixes, drop_tcp_cases::prefix_cases)
+{
+	KSTD_EXPECT(drop_tcp_cases::prefix_case_holds(param));
+}
+
 KSTD_TEST_P(drop_tcp_socket, filter_write_fails_and_counts, filter_writes)
 {
 	auto d = make_dropper();

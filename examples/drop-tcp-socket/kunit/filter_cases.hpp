@@ -191,6 +191,60 @@ constexpr bool filter_case_holds(const filter_case &c) noexcept
 	       v.sport.hi == c.sport_hi && v.dport.lo == c.dport_lo && v.dport.hi == c.dport_hi;
 }
 
+/* Binary address + length (the netlink command's form) and make_prefix()'s verdict. */
+struct prefix_case {
+	const char *name;
+	kstd::u8 bytes[16];
+	kstd::u8 size;
+	kstd::u32 len;
+	filter_errc error;
+	/* Accepted: "ADDR/LEN" as prefix_is() takes it. */
+	const char *want;
+};
+
+inline constexpr prefix_case prefix_cases[] = {
+	{"IPv4 /8", {127}, 4, 8, filter_errc::ok, "127.0.0.0/8"},
+	{"IPv4 host /32", {10, 1, 2, 3}, 4, 32, filter_errc::ok, "10.1.2.3/32"},
+	{"IPv4 /0", {}, 4, 0, filter_errc::ok, "0.0.0.0/0"},
+	{"IPv6 /128",
+	 {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+	 16,
+	 128,
+	 filter_errc::ok,
+	 "::1/128"},
+	{"IPv4-mapped /104 is IPv4 /8",
+	 {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127},
+	 16,
+	 104,
+	 filter_errc::ok,
+	 "127.0.0.0/8"},
+	{"IPv4-mapped /64",
+	 {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127},
+	 16,
+	 64,
+	 filter_errc::malformed,
+	 ""},
+	{"a bit after the length", {127, 0, 0, 1}, 4, 8, filter_errc::malformed, ""},
+	{"IPv4 /33", {127}, 4, 33, filter_errc::range, ""},
+	{"IPv6 /129", {}, 16, 129, filter_errc::range, ""},
+	{"5 bytes", {127}, 5, 8, filter_errc::malformed, ""},
+	{"0 bytes", {}, 0, 0, filter_errc::malformed, ""},
+};
+
+/* make_prefix() of @p c gives what it says. */
+constexpr bool prefix_case_holds(const prefix_case &c) noexcept
+{
+	drop_tcp::addr_prefix p;
+	kstd::u8 b[16] = {};
+	for (kstd::size_t i = 0; i < 16; i++)
+		b[i] = c.bytes[i];
+	drop_tcp::parsed_filter f =
+		drop_tcp::make_prefix(kstd::span<const kstd::u8>(b, c.size), c.len, p);
+	if (f.error != c.error)
+		return false;
+	return !f || prefix_is(p, c.want);
+}
+
 } // namespace drop_tcp_cases
 
 #endif // DROP_TCP_FILTER_CASES_HPP
