@@ -199,6 +199,25 @@ void destroy_matching(kstd::kunit::test &test, bool ipv6)
 		*s = kstd::tcp_stream();
 		KSTD_EXPECT(wait_state(local, *at, tcp_state::time_wait));
 	}
+	/*
+	 * wait_state() reads sk_state, which is TIME-WAIT for a minisocket
+	 * still in FIN-WAIT-2; the walk shows the substate, as ss does.  Wait
+	 * until the walk sees all of them in TIME-WAIT: the server's FIN may
+	 * still be on its way (PREEMPT_RT runs softirqs in a thread).
+	 */
+	int tw_seen = 0;
+	for (unsigned int waited = 0; waited < timeout_ms; waited += 10) {
+		tw_seen = 0;
+		(void)kstd::tcp_destroy_matching(init_net(), [&](const kstd::tcp_sock_info &s) {
+			if (s.peer.port() == port && s.state == tcp_state::time_wait)
+				tw_seen++;
+			return false;
+		});
+		if (tw_seen == n_tw)
+			break;
+		kstd_kunit_msleep(10);
+	}
+	KSTD_EXPECT_EQ(tw_seen, n_tw);
 	auto est_c = kstd::tcp_stream::connect(*at);
 	KSTD_ASSERT_OK(est_c);
 	auto est_s = l->accept();
