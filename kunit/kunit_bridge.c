@@ -766,6 +766,8 @@ int kstd_kunit_run_pinned(int nr, void (*fn)(void *arg, int index), void *arg)
 		wait_for_completion(&threads[i].done);
 	kfree(threads);
 	return err;
+}
+
 /*
  * A NETLINK_GENERIC socket of init_net, for the kstd_genetlink suite: the
  * kernel's own netlink code on both ends.  Extended ACKs on, ACKs capped
