@@ -437,8 +437,11 @@ def cache_results(d, conns):
                 res[(v, load)] = None
                 continue
             res[(v, load)] = load_result(path, parse_wrk if load == "wrk" else parse_htstress, what)
-        proc = read_kv(os.path.join(d, f"cache-{v}-proc.txt"))
-        res[(v, "hits")] = float(proc["cache_hits"]) if "cache_hits" in proc else None
+        proc = os.path.join(d, f"cache-{v}-proc.txt")
+        m = re.search(r"^cache_hits:\s+(\d+)", read(proc), re.M) if os.path.exists(proc) else None
+        if not m:
+            missing.append(f"{os.path.basename(d)}: no cache_hits in {proc}")
+        res[(v, "hits")] = float(m.group(1)) if m else None
     return res, meta
 
 
