@@ -15,6 +15,12 @@
 #   overhead   kstd wrappers vs the plain C calls (kstd_overhead.ko)
 #   http-1cpu  the http run again with one vCPU (scaling)
 #
+# The http boots end with khttpd's open-file cache, RCU vs locked
+# (khttpd.ko vs bench/khttpd-locked-cache's khttpd_locked.ko), 12-byte file,
+# CACHE_CONNS connections, htstress HTTP/1.0, htstress -k and wrk.  The
+# boots cache (2 vCPUs) and cache-1cpu (1 vCPU) run only that comparison;
+# they are not in the default list (BENCH_ONLY="cache cache-1cpu").
+#
 # The others use 2 vCPUs.  scripts/guest-tests/bench-guest.sh runs in the
 # guest and keeps the tools' own output; scripts/bench-report.py parses it
 # into build/bench/report.md and PNG plots, and this prints the report.
@@ -23,9 +29,10 @@
 #   BENCH_QUICK=1         short runs (2 s per HTTP load, fewer round trips):
 #                         checks the whole pipeline in a few minutes; its
 #                         numbers are noisy
-#   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu)
+#   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu,
+#                         or cache cache-1cpu)
 #   HTTP_DURATION (10, quick 2) seconds per HTTP load and server
-#   HTTP_CONNS ("10 100 1000"), ECHO_THREADS ("1000 100 10"),
+#   HTTP_CONNS ("10 100 1000"), CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
 #   ECHO_UDP_THREADS ("1000 100"),
 #   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
 #   OVERHEAD_ITERATIONS (200000, quick 20000)
@@ -41,13 +48,14 @@ fi
 # The guest does not inherit this environment: boot() passes these on.
 HTTP_DURATION=${HTTP_DURATION:-10}
 HTTP_CONNS=${HTTP_CONNS:-10 100 1000}
+CACHE_CONNS=${CACHE_CONNS:-100}
 ECHO_THREADS=${ECHO_THREADS:-1000 100 10}
 ECHO_UDP_THREADS=${ECHO_UDP_THREADS-1000 100}
 ECHO_SAMPLES=${ECHO_SAMPLES:-10000}
 OVERHEAD_ITERATIONS=${OVERHEAD_ITERATIONS:-200000}
 only=${BENCH_ONLY:-echo http overhead http-1cpu}
 for b in $only; do
-	case $b in echo | http | overhead | http-1cpu) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
+	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
 done
 
 need_pkgs qemu-system-x86 qemu-system-data busybox-static gnuplot-nox python3 iproute2 kmod \
@@ -64,6 +72,7 @@ rm -rf "$out" && mkdir -p "$out"
 	echo "quick=$quick"
 	echo "http_duration=$HTTP_DURATION"
 	echo "http_conns=$HTTP_CONNS"
+	echo "cache_conns=$CACHE_CONNS"
 	echo "echo_threads=$ECHO_THREADS"
 	echo "echo_udp_threads=$ECHO_UDP_THREADS"
 	echo "echo_samples=$ECHO_SAMPLES"
@@ -72,12 +81,15 @@ rm -rf "$out" && mkdir -p "$out"
 
 # A generous bound per boot, from the work it has to do.
 http_loads=$((2 * 3 * $(wc -w <<<"$HTTP_CONNS") * 2))
+cache_loads=$((2 * 3))
 declare -A timeout=(
 	[echo]=$((300 + ECHO_SAMPLES * $(wc -w <<<"$ECHO_THREADS $ECHO_UDP_THREADS") / 20))
-	[http]=$((300 + http_loads * (HTTP_DURATION + 30)))
+	[http]=$((300 + (http_loads + cache_loads) * (HTTP_DURATION + 30)))
+	[cache]=$((300 + cache_loads * (HTTP_DURATION + 30)))
 	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
 )
 timeout[http-1cpu]=${timeout[http]}
+timeout[cache-1cpu]=${timeout[cache]}
 
 failed=()
 boot() { # name smp guest-benchmark
@@ -86,7 +98,7 @@ boot() { # name smp guest-benchmark
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/$name.host"
 	if "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 		--smp "$smp" --timeout "${timeout[$name]}" --out "$out/$name" -- \
-		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$HTTP_CONNS" \
+		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$HTTP_CONNS" CACHE_CONNS="$CACHE_CONNS" \
 		ECHO_THREADS="$ECHO_THREADS" ECHO_UDP_THREADS="$ECHO_UDP_THREADS" \
 		ECHO_SAMPLES="$ECHO_SAMPLES" \
 		OVERHEAD_ITERATIONS="$OVERHEAD_ITERATIONS" \
@@ -108,6 +120,8 @@ for b in $only; do
 	http) boot http 2 http ;;
 	overhead) boot overhead 2 overhead ;;
 	http-1cpu) boot http-1cpu 1 http ;;
+	cache) boot cache 2 cache ;;
+	cache-1cpu) boot cache-1cpu 1 cache ;;
 	esac
 done
 

@@ -63,7 +63,8 @@
  * bound what a slow client can hold (connection.cpp tells how).  Unloading
  * closes every connection.
  *
- * Counters: /proc/khttpd (files_busy: the 503s for leased files).
+ * Counters: /proc/khttpd (files_busy: the 503s for leased files;
+ * cache_hits: lookups the open-file cache answered).
  *
  * The listener defers accepting (TCP_DEFER_ACCEPT, defer_accept seconds)
  * until a connection's request has arrived, so a connection is served in

@@ -24,6 +24,7 @@ void stats::show(kstd::seq_file &m, const kstd::tcp_server_stats &t)
 	m.printf("peer_resets: %llu\n", resets.get());
 	m.printf("errors: %llu\n", errors.get() + t.errors.get());
 	m.printf("files_busy: %llu\n", busy.get());
+	m.printf("cache_hits: %llu\n", cache_hits.get());
 }
 
 kstd::result<kstd::unique_ptr<server>> server::start(const settings &cfg) noexcept
@@ -144,6 +145,7 @@ kstd::result<file_ref> server::lookup(string_view name, kstd::file_attr &attr) n
 			auto a = e->file.attr();
 			if (a && a->is_regular()) {
 				attr = *a;
+				counters.cache_hits.add();
 				return e;
 			}
 		}

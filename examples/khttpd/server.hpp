@@ -40,7 +40,8 @@ struct settings {
 struct stats {
 	kstd::stat_counter responses[6]; /* by status class: [1] 1xx ... [5] 5xx */
 	kstd::stat_counter rejected, rejected_per_address, timeouts, resets, errors, bytes_sent;
-	kstd::stat_counter busy; /* 503: a file's open would have waited (a lease) */
+	kstd::stat_counter busy;       /* 503: a file's open would have waited (a lease) */
+	kstd::stat_counter cache_hits; /* lookups answered by the open-file cache */
 
 	void count_status(unsigned int status) noexcept
 	{

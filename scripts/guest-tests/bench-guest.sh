@@ -6,7 +6,7 @@
 # parses it into the report (scripts/bench-report.py).  A benchmark, not a
 # test: it fails only when a server cannot be started or a tool cannot run.
 #
-#   bench-guest.sh echo|http|overhead MODULE_DIR TOOLS_DIR
+#   bench-guest.sh echo|http|cache|overhead MODULE_DIR TOOLS_DIR
 #
 # echo:      kecho and user-echo-server under bench, for each thread count
 #            in ECHO_THREADS ("1000 100 10"), ECHO_SAMPLES (10000) round
@@ -24,6 +24,16 @@
 #            Output: <server>-<load>-<file>-c<conns>.txt (the tool's
 #            stdout), .lat (htstress: each request's latency in us), .err,
 #            .nstat (the kernel's network counters that moved meanwhile).
+#            Then the cache comparison below, in the same boot.
+# cache:     khttpd's open-file cache, RCU (khttpd.ko) vs locked (the
+#            spinlocked cache it replaced, khttpd_locked.ko), one module
+#            after the other on the same port, both with their (equal)
+#            default parameters, cache_ms=1000 included, serving a 12-byte
+#            file at CACHE_CONNS (100) connections for HTTP_DURATION s per
+#            run with h10, hka and wrk.  Output: cache-<rcu|locked>-<load>-
+#            small-c<conns>.txt (.lat, .err, .nstat as for http) and
+#            cache-<rcu|locked>-proc.txt (/proc/khttpd; fails unless
+#            cache_hits moved, i.e. the cache was exercised).
 # overhead:  kstd_overhead.ko with OVERHEAD_ITERATIONS (200000); its
 #            result lines from the kernel log go to overhead.txt.
 # Each boot also writes meta.txt (kernel, vCPUs, date).
@@ -181,6 +191,31 @@ bench_http() {
 	rm -rf $www
 }
 
+bench_cache() {
+	local www=/tmp/cache-www port=8081 v ko load hits c=${CACHE_CONNS:-100}
+	local url=http://127.0.0.1:$port/index.html
+	rm -rf $www && mkdir -p $www
+	printf 'Hello World\n' >$www/index.html # 12 bytes
+	chmod -R a+rX $www
+	for v in rcu locked; do
+		ko=$mods/examples/khttpd/khttpd.ko
+		[ $v = locked ] && ko=$mods/bench/khttpd-locked-cache/khttpd_locked.ko
+		insmod "$ko" port=$port docroot=$www || die "cannot load $ko"
+		for _ in $(seq 50); do curl -sf -o /dev/null "$url" && break; sleep 0.1; done
+		[ "$(curl -sf "$url")" = "Hello World" ] || die "$v: no answer on port $port"
+		"$tools/htstress" -n 2000 -c 10 -t 2 "$url" >/dev/null 2>&1 # warm-up
+		for load in h10 hka wrk; do
+			http_run "cache-$v" $port $load small "$c"
+		done
+		cp /proc/khttpd "$out/cache-$v-proc.txt"
+		sed "s/^/khttpd ($v cache): /" /proc/khttpd
+		rmmod "$(basename "$ko" .ko)" || die "cannot unload $ko"
+		hits=$(awk '/^cache_hits:/ { print $2 }' "$out/cache-$v-proc.txt")
+		[ "${hits:-0}" -gt 0 ] || die "$v: the open-file cache answered no lookup"
+	done
+	rm -rf $www
+}
+
 bench_overhead() {
 	local n=${OVERHEAD_ITERATIONS:-200000}
 	insmod "$mods/bench/overhead/kstd_overhead.ko" iterations="$n" ||
@@ -193,7 +228,8 @@ bench_overhead() {
 
 case $what in
 echo) bench_echo ;;
-http) bench_http ;;
+http) bench_http && bench_cache ;;
+cache) bench_cache ;;
 overhead) bench_overhead ;;
 *) die "unknown benchmark $what" ;;
 esac
