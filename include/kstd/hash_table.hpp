@@ -80,8 +80,8 @@ public:
 	hash_node &operator=(const hash_node &) = delete;
 
 private:
-	void *next_ = nullptr;
-	const void *ops_ = nullptr;
+	[[maybe_unused]] void *next_ = nullptr;	     /* the kernel's rhash_head::next */
+	[[maybe_unused]] const void *ops_ = nullptr; /* the element's key callbacks */
 };
 
 /**
