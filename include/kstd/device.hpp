@@ -6,7 +6,7 @@
  *        per-open-file class; typed ioctl numbers.
  *
  * A device is registered for a context object (the module's state, any
- * type Ctx) and a per-open type F; each open() of /dev/<name> makes one F,
+ * type Ctx) and a per-open type F; each open() of /dev/NAME makes one F,
  * each last close() destroys it.  F has
  *
  *     static kstd::result<kstd::unique_ptr<F>> open(Ctx &ctx, const kstd::open_info &info);
@@ -345,7 +345,7 @@ struct misc_dispatch {
 } // namespace detail
 
 /**
- * A registered misc device /dev/<name> whose open files are @p F objects
+ * A registered misc device /dev/NAME whose open files are @p F objects
  * (see the file comment).  Deregistered when destroyed.  Move-only.
  */
 template <class F>

@@ -136,42 +136,44 @@ enum class perm : u8 {
  */
 /** NLA_U8, as u8. */
 struct nla_u8 {
-	using type = u8;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U8, 0};
+	using type = u8; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U8, 0}; /**< its policy entry */
 };
 /** NLA_U16, as u16 (host order). */
 struct nla_u16 {
-	using type = u16;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U16, 0};
+	using type = u16; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U16, 0}; /**< its policy entry */
 };
 /** NLA_U32, as u32 (host order). */
 struct nla_u32 {
-	using type = u32;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U32, 0};
+	using type = u32; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U32, 0}; /**< its policy entry */
 };
 /** NLA_U64, as u64 (host order; put() pads it to 8 bytes with attribute 0). */
 struct nla_u64 {
-	using type = u64;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U64, 0};
+	using type = u64; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_U64, 0}; /**< its policy entry */
 };
 /** NLA_FLAG: present or not (request::has(), message::put_flag()). */
 struct nla_flag {
-	using type = bool;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_FLAG, 0};
+	using type = bool; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_FLAG, 0}; /**< its policy entry */
 };
 /** NLA_NUL_STRING of at most @p Max characters before its NUL, as string_view. */
 template <u16 Max>
 struct nla_string {
 	static_assert(Max > 0, "nla_string<0>");
-	using type = string_view;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_STRING, Max};
+	using type = string_view; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_STRING,
+						      Max}; /**< its policy entry */
 };
 /** NLA_BINARY of at most @p Max bytes, as span<const u8>. */
 template <u16 Max>
 struct nla_binary {
 	static_assert(Max > 0, "nla_binary<0>");
-	using type = span<const u8>;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_BINARY, Max};
+	using type = span<const u8>; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_BINARY,
+						      Max}; /**< its policy entry */
 };
 /**
  * Exactly @p N bytes (NLA_POLICY_EXACT_LEN), as span<const u8>.  Another
@@ -180,8 +182,8 @@ struct nla_binary {
 template <u16 N>
 struct nla_exact {
 	static_assert(N > 0, "nla_exact<0>");
-	using type = span<const u8>;
-	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_EXACT, N};
+	using type = span<const u8>; /**< what request::get() returns */
+	static constexpr kstd_genl_attr_policy policy{KSTD_GENL_EXACT, N}; /**< its policy entry */
 };
 /** @} */
 
@@ -189,8 +191,8 @@ struct nla_exact {
 template <u16 Id, class Kind>
 struct attr {
 	static_assert(Id > 0 && Id <= 255, "attribute ids are 1 ... 255 (0 is NLA_UNSPEC)");
-	static constexpr u16 id = Id;
-	using kind = Kind;
+	static constexpr u16 id = Id; /**< the attribute id */
+	using kind = Kind;	      /**< its kind (nla_u32 ...) */
 };
 
 namespace detail {
@@ -251,7 +253,7 @@ struct attributes {
 
 	/** The policy, one entry per id 0 ... max_id. */
 	struct policy_table {
-		kstd_genl_attr_policy entries[max_id + 1];
+		kstd_genl_attr_policy entries[max_id + 1]; /**< indexed by attribute id */
 	};
 	/** Built at compile time: what kstd_genl_family_alloc() translates. */
 	static constexpr policy_table table = [] {
@@ -450,8 +452,8 @@ public:
 	}
 
 protected:
-	::sk_buff *skb_;
-	void *hdr_;
+	::sk_buff *skb_; /**< the skb the message is built in (not owned) */
+	void *hdr_;	 /**< its genetlink header; null once cancelled */
 };
 
 /**
@@ -464,6 +466,7 @@ public:
 	/// @cond internal
 	dump_entry(::sk_buff *skb, void *hdr) noexcept : message<Attrs>(skb, hdr) {}
 	/// @endcond
+	/** Takes over @p o's message; @p o no longer cancels it. */
 	dump_entry(dump_entry &&o) noexcept : message<Attrs>(o.skb_, exchange(o.hdr_, nullptr)) {}
 	dump_entry &operator=(dump_entry &&) = delete;
 	~dump_entry()

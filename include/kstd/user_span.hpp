@@ -147,8 +147,10 @@ public:
 	{
 		return user_reader(detail::user_cursor(iter));
 	}
-	user_reader(user_reader &&) noexcept = default;
-	user_reader &operator=(user_reader &&) noexcept = default;
+	/** Moves the cursor; @p o is left empty. */
+	user_reader(user_reader &&o) noexcept = default;
+	/** Moves the cursor; @p o is left empty. */
+	user_reader &operator=(user_reader &&o) noexcept = default;
 
 	/** Bytes not yet read. */
 	[[nodiscard]] size_t remaining() const noexcept { return c_.left(); }
@@ -249,8 +251,10 @@ public:
 	{
 		return user_writer(detail::user_cursor(iter));
 	}
-	user_writer(user_writer &&) noexcept = default;
-	user_writer &operator=(user_writer &&) noexcept = default;
+	/** Moves the cursor; @p o is left empty. */
+	user_writer(user_writer &&o) noexcept = default;
+	/** Moves the cursor; @p o is left empty. */
+	user_writer &operator=(user_writer &&o) noexcept = default;
 
 	/** Room left. */
 	[[nodiscard]] size_t remaining() const noexcept { return c_.left(); }
@@ -317,9 +321,11 @@ class user_span {
 public:
 	/** @p len bytes at user address @p addr. */
 	user_span(unsigned long addr, size_t len) noexcept : addr_(addr), len_(len) {}
+	/** Takes @p o's range; @p o is left empty. */
 	user_span(user_span &&o) noexcept : addr_(exchange(o.addr_, 0)), len_(exchange(o.len_, 0))
 	{
 	}
+	/** Takes @p o's range; @p o is left empty. */
 	user_span &operator=(user_span &&o) noexcept
 	{
 		addr_ = exchange(o.addr_, 0);
