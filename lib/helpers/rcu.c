@@ -9,6 +9,7 @@
  * struct rcu_head, itself a macro.  Going through these functions keeps
  * CONFIG_PROVE_RCU's checks on the C++ side's reads.
  */
+#include <linux/rculist.h>
 #include <linux/rcupdate.h>
 
 /* kstd::rcu::freeable mirrors struct rcu_head as two pointers. */
@@ -58,4 +59,15 @@ void kstd_rcu_barrier(void)
 void kstd_call_rcu(struct callback_head *head, void (*fn)(struct callback_head *))
 {
 	call_rcu(head, fn);
+}
+
+void kstd_list_add_tail_rcu(struct list_head *entry, struct list_head *head)
+{
+	list_add_tail_rcu(entry, head);
+}
+
+void kstd_list_del_rcu(struct list_head *entry)
+{
+	list_del_rcu(entry);
+	entry->prev = NULL;
 }

@@ -19,6 +19,7 @@ extern "C" {
 
 /* struct rcu_head is a macro for struct callback_head (linux/types.h). */
 struct callback_head;
+struct list_head;
 
 /* rcu_read_lock() / rcu_read_unlock().  Any context; nest. */
 void kstd_rcu_read_lock(void) KSTD_NOEXCEPT;
@@ -47,6 +48,17 @@ void kstd_synchronize_rcu(void) KSTD_NOEXCEPT;
 void kstd_rcu_barrier(void) KSTD_NOEXCEPT;
 /* call_rcu(@head, @fn): run @fn(@head) after a grace period.  Any context. */
 void kstd_call_rcu(struct callback_head *head, void (*fn)(struct callback_head *)) KSTD_NOEXCEPT;
+/*
+ * list_add_tail_rcu(@entry, @head): publish @entry before @head (a release
+ * store, as rcu_assign_pointer()).  The caller serializes writers.
+ */
+void kstd_list_add_tail_rcu(struct list_head *entry, struct list_head *head) KSTD_NOEXCEPT;
+/*
+ * list_del_rcu(@entry), then @entry->prev = NULL: the forward link stays
+ * for readers still on @entry; a null back link says "on no list" (the
+ * kernel leaves LIST_POISON2 there).  The caller serializes writers.
+ */
+void kstd_list_del_rcu(struct list_head *entry) KSTD_NOEXCEPT;
 
 #ifdef __cplusplus
 }
