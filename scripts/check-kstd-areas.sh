@@ -6,13 +6,14 @@
 #
 # Builds a small module, tiny.cpp, against KDIR, kstd used the way DKMS or a
 # module outside the tree uses it (a copy of kstd.mk, include/ and lib/, from
-# $KSTD_SOURCE, default this checkout).  tiny.cpp includes the socket, file,
-# TCP lookup, workqueue, pernet, /proc and thread headers but uses only
+# $KSTD_SOURCE, default this checkout).  tiny.cpp includes the socket, UDP,
+# file, TCP lookup, workqueue, pernet, /proc, thread, RCU, RCU list, hash
+# table, per-CPU, misc device and generic netlink headers but uses only
 # memory, a lock and the log.  Checks:
 #   - tiny.ko defines no helper of another area: none of the kstd_* functions
-#     that include/kstd/bindings/<area>.h declares (file, kernel_if, pernet,
-#     socket, sync, tcp_diag, workqueue), and imports none of the kernel's
-#     socket, file or TCP functions behind them;
+#     that include/kstd/bindings/<area>.h declares (every area but kunit),
+#     and imports none of the kernel's socket, file, TCP, RCU, rhashtable,
+#     per-CPU, misc device or genetlink functions behind them;
 #   - rebuilt without a clean with -DTINY_SOCKET (it then binds a TCP
 #     listener), tiny.ko holds the socket area and still links (modpost);
 #   - rebuilt again without it, the socket area is gone again.
@@ -40,14 +41,21 @@ check() { # name, then a command that must succeed
 
 cat >"$base/tiny/tiny.cpp" <<'CPP'
 // SPDX-License-Identifier: GPL-2.0-only
+#include <kstd/device.hpp>
 #include <kstd/file.hpp>
+#include <kstd/genetlink.hpp>
+#include <kstd/hash_table.hpp>
 #include <kstd/ksocket.hpp>
 #include <kstd/lock.hpp>
 #include <kstd/module.hpp>
+#include <kstd/percpu.hpp>
 #include <kstd/pernet.hpp>
 #include <kstd/proc.hpp>
+#include <kstd/rcu.hpp>
+#include <kstd/rcu_list.hpp>
 #include <kstd/tcp_lookup.hpp>
 #include <kstd/thread.hpp>
+#include <kstd/udp.hpp>
 #include <kstd/workqueue.hpp>
 
 struct tinymod {
@@ -86,7 +94,7 @@ area_helpers() { # area
 defined() { nm --defined-only "$ko" | awk '{ print $NF }' | sort -u; }
 built() { [ -f "$ko" ] || { echo "no tinymod.ko" >&2; return 1; }; }
 # The kernel functions that only the socket, file and TCP lookup areas call.
-foreign_imports='^(sock_create_kern|kernel_sendmsg|kernel_recvmsg|kernel_bind|kernel_listen|kernel_accept|tcp_abort|__inet_lookup_established|vfs_path_lookup|dentry_open|splice_direct_to_actor|iterate_dir|register_pernet_subsys|proc_create_data|alloc_workqueue|kthread_create_on_node)$'
+foreign_imports='^(sock_create_kern|kernel_sendmsg|kernel_recvmsg|kernel_bind|kernel_listen|kernel_accept|tcp_abort|__inet_lookup_established|vfs_path_lookup|dentry_open|splice_direct_to_actor|iterate_dir|register_pernet_subsys|proc_create_data|alloc_workqueue|kthread_create_on_node|call_rcu|synchronize_rcu|rcu_barrier|rhashtable_init|rhashtable_free_and_destroy|__alloc_percpu|misc_register|genl_register_family|genlmsg_put)$'
 no_area() { # area...
 	local a bad
 	built || return 1
@@ -106,10 +114,11 @@ no_foreign_imports() {
 	[ -z "$bad" ] || { echo "tinymod.ko imports: $bad" >&2; return 1; }
 }
 
-all_areas=(file kernel_if pernet socket sync tcp_diag workqueue)
+# Every area but kunit (the test modules' own).
+mapfile -t all_areas < <(cd "$base/kstd/include/kstd/bindings" && ls ./*.h | sed 's|^\./||; s|\.h$||' | grep -vx kunit)
 check "a module using memory, a lock and the log builds" build "$@"
 check "it links none of the areas ${all_areas[*]}" no_area "${all_areas[@]}"
-check "it imports no socket, file, TCP, netns, /proc, workqueue or kthread function" no_foreign_imports
+check "it imports no socket, file, TCP, netns, /proc, workqueue, kthread, RCU, rhashtable, per-CPU, misc device or genetlink function" no_foreign_imports
 check "it still has the core (kstd_kmalloc)" bash -c "nm --defined-only '$ko' | grep -qw kstd_kmalloc"
 check "rebuilt (no clean) with a TCP listener: builds, modpost resolves it" build CXXFLAGS_tiny.o=-DTINY_SOCKET "$@"
 check "it now links the socket area" has_area socket
