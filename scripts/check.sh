@@ -85,6 +85,12 @@ record_guest_run() { # name status log
 		record PASS "$1"
 	else
 		record FAIL "$1" "$(grep -a "\[kstd\] error" "$3" | tail -3 | tr '\n' ' ')"
+		# The kernel's first reports and the last commands that failed,
+		# for the end-of-run recap (CI shows only the tail of the output).
+		grep -aE '^\[ *[0-9]+\.[0-9]+\] .*(BUG:|WARNING:|Oops|KASAN:|UBSAN:|unreferenced object|lockdep|suspicious RCU|Call Trace:|hung_task|blocked for more than|stall)' "$3" |
+			head -5 | sed "s|^|    $1: |" >>"$results/failure-details.txt"
+		grep -aE '^(not ok|.*: (cannot|no |failed))|kmemleak found|timed out|without an exit status' "$3" |
+			tail -5 | sed "s|^|    $1: |" >>"$results/failure-details.txt"
 	fi
 }
 
@@ -492,6 +498,14 @@ for meta in linux-headers-amd64 linux-headers-6.12-amd64 linux-headers-6.12-rt-a
 done
 
 echo
+if [ "$failed" -ne 0 ]; then
+	# The failures again at the end, with what the guests said: a CI log
+	# may keep only its tail.
+	echo "failed:"
+	grep -a '^FAIL' "$results/summary.txt" | sed 's/^/  /'
+	[ -s "$results/failure-details.txt" ] && cat "$results/failure-details.txt"
+	echo
+fi
 echo "check took $(($(date +%s) - start)) s; $skipped skipped; logs in $results"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
