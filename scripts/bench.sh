@@ -18,7 +18,8 @@
 #              vs nginx and kecho vs user-echo-server with the load tools
 #              running natively on the host, over tap + virtio-net inside a
 #              network namespace the run creates; not in the default list
-#              (BENCH_ONLY=host; about 4 min, quick 2)
+#              (BENCH_ONLY=host; the quick run took 42 s, a full one should
+#              take about 3 min: 12 loads of HTTP_DURATION and the echo runs)
 #
 # The http boots end with khttpd's open-file cache, RCU vs locked
 # (khttpd.ko vs bench/khttpd-locked-cache's khttpd_locked.ko), 12-byte file,
