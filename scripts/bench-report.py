@@ -22,6 +22,8 @@ import re
 import subprocess
 import sys
 
+import bench_host_report  # the host boot's section (scripts/bench_host_report.py)
+
 FILES = {"small": "12-byte file", "large": "1 MiB file"}
 LOADS = {
     "h10": "htstress, HTTP/1.0 (a connection per request)",
@@ -731,7 +733,7 @@ def main():
     udp_threads_list = [int(t) for t in host.get("echo_udp_threads", "").split()]
     boots = [
         b
-        for b in ("echo", "http", "overhead", "http-1cpu", "cache", "cache-1cpu")
+        for b in ("echo", "http", "overhead", "http-1cpu", "cache", "cache-1cpu", "host")
         if os.path.isdir(os.path.join(out, b))
     ]
     metas = {b: read_kv(os.path.join(out, b, "meta.txt")) for b in boots}
@@ -779,6 +781,7 @@ def main():
     if "http" in boots and "http-1cpu" in boots:
         body += scaling_section(res1, res2, conns_list)
     body += cache_section(out, boots, int(host.get("cache_conns", "100")), host.get("http_duration", "?"))
+    body += bench_host_report.section(out, host, sys.modules[__name__])
     if "overhead" in boots:
         sec, ops = overhead_section(os.path.join(out, "overhead"))
         body += sec

@@ -14,6 +14,12 @@
 #              10, 100, 1000 connections, 12-byte and 1 MiB files
 #   overhead   kstd wrappers vs the plain C calls (kstd_overhead.ko)
 #   http-1cpu  the http run again with one vCPU (scaling)
+#   host       the client outside the guest (scripts/bench-host.sh): khttpd
+#              vs nginx and kecho vs user-echo-server with the load tools
+#              running natively on the host, over tap + virtio-net inside a
+#              network namespace the run creates; not in the default list
+#              (BENCH_ONLY=host; the quick run took 42 s, a full one should
+#              take about 3 min: 12 loads of HTTP_DURATION and the echo runs)
 #
 # The http boots end with khttpd's open-file cache, RCU vs locked
 # (khttpd.ko vs bench/khttpd-locked-cache's khttpd_locked.ko), 12-byte file,
@@ -30,12 +36,13 @@
 #                         checks the whole pipeline in a few minutes; its
 #                         numbers are noisy
 #   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu,
-#                         or cache cache-1cpu)
+#                         or cache cache-1cpu host)
 #   HTTP_DURATION (10, quick 2) seconds per HTTP load and server
 #   HTTP_CONNS ("10 100 1000"), CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
 #   ECHO_UDP_THREADS ("1000 100"),
 #   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
 #   OVERHEAD_ITERATIONS (200000, quick 20000)
+#   HOST_HTTP_CONNS (100), HOST_ECHO_THREADS (1000): the host boot's loads
 # The full run took 18 minutes on a 2-core host shared with other guests;
 # the quick one 6.
 set -euo pipefail
@@ -53,9 +60,11 @@ ECHO_THREADS=${ECHO_THREADS:-1000 100 10}
 ECHO_UDP_THREADS=${ECHO_UDP_THREADS-1000 100}
 ECHO_SAMPLES=${ECHO_SAMPLES:-10000}
 OVERHEAD_ITERATIONS=${OVERHEAD_ITERATIONS:-200000}
+HOST_HTTP_CONNS=${HOST_HTTP_CONNS:-100}
+HOST_ECHO_THREADS=${HOST_ECHO_THREADS:-1000}
 only=${BENCH_ONLY:-echo http overhead http-1cpu}
 for b in $only; do
-	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
+	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu | host) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
 done
 
 need_pkgs qemu-system-x86 qemu-system-data busybox-static gnuplot-nox python3 iproute2 kmod \
@@ -77,6 +86,8 @@ rm -rf "$out" && mkdir -p "$out"
 	echo "echo_udp_threads=$ECHO_UDP_THREADS"
 	echo "echo_samples=$ECHO_SAMPLES"
 	echo "overhead_iterations=$OVERHEAD_ITERATIONS"
+	echo "host_http_conns=$HOST_HTTP_CONNS"
+	echo "host_echo_threads=$HOST_ECHO_THREADS"
 } >"$out/host.txt"
 
 # A generous bound per boot, from the work it has to do.
@@ -87,6 +98,8 @@ declare -A timeout=(
 	[http]=$((300 + (http_loads + cache_loads) * (HTTP_DURATION + 30)))
 	[cache]=$((300 + cache_loads * (HTTP_DURATION + 30)))
 	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
+	[host]=$((300 + 2 * 3 * $(wc -w <<<"$HOST_HTTP_CONNS") * 2 * (HTTP_DURATION + 30) +
+		ECHO_SAMPLES * $(wc -w <<<"$HOST_ECHO_THREADS") / 20))
 )
 timeout[http-1cpu]=${timeout[http]}
 timeout[cache-1cpu]=${timeout[cache]}
@@ -96,14 +109,20 @@ boot() { # name smp guest-benchmark
 	local name=$1 smp=$2 what=$3 start=$SECONDS
 	log "boot '$name': $what on $smp vCPU(s), at most ${timeout[$name]} s; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/$name.host"
-	if "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
+	# The host boot runs its guest itself, in the namespace it creates.
+	if if [ "$name" = host ]; then
+		HTTP_DURATION="$HTTP_DURATION" HOST_HTTP_CONNS="$HOST_HTTP_CONNS" \
+			HOST_ECHO_THREADS="$HOST_ECHO_THREADS" ECHO_SAMPLES="$ECHO_SAMPLES" \
+			"$KSTD_ROOT/scripts/bench-host.sh" "$kdir/arch/x86/boot/bzImage" "$mods" "$tools" \
+			"$out/$name" "${timeout[$name]}" >"$out/$name.log" 2>&1
+	else "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 		--smp "$smp" --timeout "${timeout[$name]}" --out "$out/$name" -- \
 		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$HTTP_CONNS" CACHE_CONNS="$CACHE_CONNS" \
 		ECHO_THREADS="$ECHO_THREADS" ECHO_UDP_THREADS="$ECHO_UDP_THREADS" \
 		ECHO_SAMPLES="$ECHO_SAMPLES" \
 		OVERHEAD_ITERATIONS="$OVERHEAD_ITERATIONS" \
 		"$KSTD_ROOT/scripts/guest-tests/bench-guest.sh" "$what" "$mods" "$tools" \
-		>"$out/$name.log" 2>&1; then
+		>"$out/$name.log" 2>&1; fi; then
 		log "boot '$name' done in $((SECONDS - start)) s"
 	else
 		failed+=("$name")
@@ -122,6 +141,7 @@ for b in $only; do
 	http-1cpu) boot http-1cpu 1 http ;;
 	cache) boot cache 2 cache ;;
 	cache-1cpu) boot cache-1cpu 1 cache ;;
+	host) boot host 2 'loads from the host' ;;
 	esac
 done
 

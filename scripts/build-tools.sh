@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Builds the user-space tools (bench, user-echo-server, ...) into
+# Builds the user-space tools (bench, user-echo-server, echo-epoll, ...) into
 # build/tools/ and prints that directory.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -22,6 +22,9 @@ build stress "$KSTD_ROOT/tools/stress.cpp"
 o=$out/kboard-tool c=$KSTD_ROOT/examples/kboard/tools/kboard-tool.c
 [ -x "$o" ] && [ -z "$(find "$c" "$KSTD_ROOT/examples/kboard/kboard_uapi.h" -newer "$o")" ] ||
 	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -o "$o" "$c"
+o=$out/echo-epoll c=$KSTD_ROOT/tools/echo-epoll.c
+[ -x "$o" ] && [ -z "$(find "$c" -newer "$o")" ] ||
+	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -o "$o" "$c" -pthread
 for t in "$KSTD_ROOT"/examples/*/tools/*.py; do
 	[ -e "$t" ] && ln -sfn "$t" "$out/$(basename "$t")"
 done

@@ -24,6 +24,10 @@
 #                     and 9p as modules, such as Debian's: boots through an
 #                     initramfs that loads them (scripts/initrd-init.sh),
 #                     and DIR is the guest's /lib/modules/<release>
+#   --netns NS --tap TAP  give the guest a virtio-net NIC (its eth0, left
+#                     down) on the tap device TAP, which must exist in the
+#                     network namespace NS; QEMU runs in NS (ip netns exec),
+#                     so the guest's traffic stays inside it
 #   --ktap            also check the KUnit results (scripts/ktap-parse.sh)
 #   --verbose         stream the whole console, boot messages included
 #   --check-log FILE  only scan an existing console log for kernel reports
@@ -78,7 +82,7 @@ show_console() {
 	done
 }
 
-usage() { sed -n '3,29s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '3,33s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 # Writes an initramfs (uncompressed newc cpio) for --modules: static
 # busybox, scripts/initrd-init.sh as /init, and the modules that mounting
@@ -119,7 +123,7 @@ make_initrd() { # module-tree cpio-file
 	rm -rf "$stage"
 }
 
-kernel='' flavor=x86-debug smp=2 tcg_threads=multi mem=2048 timeout=600 out='' extra='' ktap=0 verbose=0 modules=
+kernel='' flavor=x86-debug smp=2 tcg_threads=multi mem=2048 timeout=600 out='' extra='' ktap=0 verbose=0 modules='' netns='' tap=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -131,6 +135,8 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--append) extra=$2; shift ;;
 	--modules) modules=$2; shift ;;
+	--netns) netns=$2; shift ;;
+	--tap) tap=$2; shift ;;
 	--ktap) ktap=1 ;;
 	--verbose) verbose=1 ;;
 	--check-log)
@@ -143,6 +149,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ $# -gt 0 ] || usage
+[ -n "$netns" ] || [ -z "$tap" ] || die "--tap needs --netns"
+[ -z "$netns" ] || [ -n "$tap" ] || die "--netns needs --tap"
 
 # The guest mounts its own /tmp and /run; host directories under them that
 # the command needs (the current one, this checkout) are bind-mounted back.
@@ -195,6 +203,13 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
       -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
       -virtfs "local,path=${out//,/,,},mount_tag=kstdout,security_model=none"
       -kernel "$kernel" "${initrd[@]}" -append "$append")
+if [ -n "$netns" ]; then
+	ip netns exec "$netns" ip link show "$tap" >/dev/null 2>&1 ||
+		die "--tap $tap: no such device in network namespace $netns"
+	qemu=(ip netns exec "$netns" "${qemu[@]}"
+	      -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no"
+	      -device "virtio-net-pci,netdev=n0")
+fi
 
 log "booting $kernel; console log in $out/console.log"
 start=$(date +%s%N)
