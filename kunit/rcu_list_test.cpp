@@ -73,7 +73,8 @@ KSTD_TEST(kstd_rcu_list, push_order_and_find)
 			KSTD_EXPECT(l.read(g).empty());
 			KSTD_EXPECT(!l.find_if(g, [](const entry &) { return true; }));
 		}
-		auto e1 = make_entry(1, &gone), e2 = make_entry(2, &gone), e3 = make_entry(3, &gone);
+		auto e1 = make_entry(1, &gone), e2 = make_entry(2, &gone),
+		     e3 = make_entry(3, &gone);
 		auto e0 = make_entry(4, &gone);
 		KSTD_ASSERT(e1 && e2 && e3 && e0);
 		{

@@ -197,7 +197,8 @@ public:
 	 * as a reader sees it: valid while @p g holds.  Any context.
 	 */
 	template <class Pred>
-	[[nodiscard]] rcu::guarded<const T> find_if(const rcu::read_guard &g, Pred &&pred) const noexcept
+	[[nodiscard]] rcu::guarded<const T> find_if(const rcu::read_guard &g,
+						    Pred &&pred) const noexcept
 	{
 		for (const T &e : read(g))
 			if (pred(e))
@@ -241,7 +242,8 @@ public:
 			return nullptr;
 		if constexpr (KSTD_CONFIG_DEBUG_LIST) {
 			if (!holds(n)) [[unlikely]] {
-				kstd_warn(__FILE__, __LINE__, "rcu_list::erase() of a node on another list");
+				kstd_warn(__FILE__, __LINE__,
+					  "rcu_list::erase() of a node on another list");
 				return nullptr;
 			}
 		}
@@ -330,7 +332,8 @@ private:
 
 	/* Publish @p p after @p prev. */
 	template <class Lock, class Policy>
-	void insert(rcu_list_node *prev, unique_ptr<T> p, const lock_guard<Lock, Policy> &writer) noexcept
+	void insert(rcu_list_node *prev, unique_ptr<T> p,
+		    const lock_guard<Lock, Policy> &writer) noexcept
 	{
 		check_writer(writer);
 		if (!p) [[unlikely]] {
@@ -339,7 +342,8 @@ private:
 		}
 		rcu_list_node &n = (*p).*Node;
 		if (n.is_linked()) [[unlikely]] {
-			kstd_warn(__FILE__, __LINE__, "rcu_list_node inserted while already linked");
+			kstd_warn(__FILE__, __LINE__,
+				  "rcu_list_node inserted while already linked");
 			(void)p.release(); /* leaked on purpose: another list points to it */
 			return;
 		}
