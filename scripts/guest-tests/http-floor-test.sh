@@ -181,16 +181,19 @@ PY
 [ "${PIPESTATUS[0]}" -eq 0 ] || fails=$((fails + 1))
 check "the oversized head counted" bash -c "[ $(counter heads_too_large) -eq 1 ]"
 
+# 500 HTTP/1.0 requests, not 2000: the debug guest under TCG opens about 70
+# connections a second (2000 took 29 s, measured), keep-alive does 300
+# requests a second.
 before=$(counter requests)
-out=$("$tools/htstress" -n 2000 -c 50 -t 2 "$url" 2>&1)
+out=$("$tools/htstress" -n 500 -c 50 -t 2 "$url" 2>&1)
 sed 's/^/# /' <<<"$out"
-check "htstress HTTP/1.0: 2000 requests, all good" has 'good requests: 2000 ' "$out"
+check "htstress HTTP/1.0: 500 requests, all good" has 'good requests: 500 ' "$out"
 check "htstress HTTP/1.0: 0 socket errors" has '^socket errors: 0 ' "$out"
 out=$("$tools/htstress" -k -n 2000 -c 50 -t 2 "$url" 2>&1)
 sed 's/^/# /' <<<"$out"
 check "htstress -k: 2000 keep-alive requests, all good" has 'good requests: 2000 ' "$out"
 check "htstress -k: 0 socket errors" has '^socket errors: 0 ' "$out"
-check "requests counted" bash -c "[ $(($(counter requests) - before)) -ge 4000 ]"
+check "requests counted" bash -c "[ $(($(counter requests) - before)) -ge 2500 ]"
 check "every connection closed and freed" \
 	bash -c 'for i in $(seq 100); do grep -q "^connections_open: 0$" /proc/kstd_http_floor && exit 0; sleep 0.2; done; exit 1'
 sed 's/^/# /' /proc/kstd_http_floor
