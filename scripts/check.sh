@@ -443,6 +443,7 @@ if [ -n "$kdebug" ]; then
 			 \$t/khttpd-slow.sh $moddir $tools || r=1
 			 \$t/drop-tcp-socket.sh $moddir || r=1
 			 \$t/kboard.sh $moddir $tools || r=1
+			 \$t/http-floor-test.sh $moddir $tools || r=1
 			 \$t/genetlink.sh $moddir || r=1
 			 FUZZ_SECONDS=60 \$t/fuzz.sh $moddir || r=1
 			 DURATION=25 \$t/stress.sh $moddir $tools || r=1
