@@ -53,6 +53,12 @@
 # 30.  Before the peers it was 2 servers at 10 s and 3 connection counts in
 # both boots (72 loads); at 10 s everywhere the 180 loads of 5 servers
 # would take 36 minutes alone.
+#
+# The peers come from Debian (nginx-core, h2o, lighttpd).  Installing h2o
+# and lighttpd enables their services on the host: without systemd and with
+# apt's policy-rc.d forbidding it (containers) nothing starts; on a host with
+# systemd they listen on port 80 until stopped (systemctl disable --now h2o
+# lighttpd).  The guest runs its own copies, configured under /tmp.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 

@@ -179,7 +179,7 @@ http_h2o_start() { # docroot
 	"$H2O" -t -c $http_h2o/h2o.conf >$http_h2o/check.log 2>&1 ||
 		{ cat $http_h2o/check.log >&2; http_die "h2o rejects its configuration"; }
 	somaxconn=$(cat /proc/sys/net/core/somaxconn)
-	echo 1024 >/proc/sys/net/core/somaxconn
+	echo 1024 >/proc/sys/net/core/somaxconn || http_die "cannot set net.core.somaxconn for h2o"
 	# In the foreground (h2o's master mode), in the background of this
 	# shell; -m daemon would put a Perl supervisor (start_server) in
 	# between, which opens the listening sockets itself.
