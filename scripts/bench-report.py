@@ -724,7 +724,9 @@ def plot_http_rps(outdir, H2, H1):
                     style, title = "lw 2 pt 7", s
                 else:
                     style, title = "dt 2 pt 6", f"{s}, 1 vCPU"
-                curves.append(f"'{dat}' using 1:{i + 2} with linespoints {style} lc rgb '{color}' title '{title}'")
+                curves.append(
+                    f"'{dat}' using 1:{i + 2} with linespoints {style} lc rgb '{color}' title '{title}'"
+                )
             panels.append(f"set title '{fname}, {LOAD_SHORT[load]}'\nplot " + ", ".join(curves) + "\n")
     gnuplot(
         outdir,
@@ -754,13 +756,11 @@ def plot_http_latency(outdir, d, H):
                     vals = [float(x) for x in read(path).split()]
                     dat = f"lat-cdf-{s}-{load}-{f}-c{c}.dat"
                     if cdf_file(os.path.join(outdir, dat), vals, 1e-3):
-                        curves.append(
-                            f"'{dat}' using 1:2 with lines lw 2 lc rgb '{COLORS.get(s, '#000000')}' title '{s}'"
-                        )
+                        color = COLORS.get(s, "#000000")
+                        curves.append(f"'{dat}' using 1:2 with lines lw 2 lc rgb '{color}' title '{s}'")
                 if curves:
-                    panels.append(
-                        f"set title '{fname}, {LOAD_SHORT[load]}, {c} conns'\nplot " + ", ".join(curves) + "\n"
-                    )
+                    title = f"{fname}, {LOAD_SHORT[load]}, {c} conns"
+                    panels.append(f"set title '{title}'\nplot " + ", ".join(curves) + "\n")
     if not panels:
         return None
     cols = len(H.conns)
