@@ -44,8 +44,10 @@
 # with khttpd and nginx alone; the quick one 6.
 #
 # Time budget, with 5 HTTP servers (khttpd, nginx, h2o, lighttpd, floor):
-# a load runs HTTP_DURATION s plus about 2 s around it (tool start, nstat,
-# TIME-WAIT; measured in a BENCH_QUICK run).  The http boot runs 5 servers
+# a load runs HTTP_DURATION s plus at most 2 s around it (tool start,
+# nstat, TIME-WAIT: a BENCH_QUICK run with 4 servers at 100 connections, 30
+# loads of 2 s with the cache comparison, took 89 s with the boot and the
+# warm-ups, under 1 s around each load).  The http boot runs 5 servers
 # x 2 files x 3 loads x 3 connection counts = 90 loads x 10 s = 900 s, the
 # http-1cpu boot 5 x 2 x 3 x 1 = 30 loads x 10 s = 300 s, the two cache
 # comparisons 2 x 6 x 10 s = 120 s; with the echo and overhead boots (about

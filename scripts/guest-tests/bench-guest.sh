@@ -148,7 +148,7 @@ http_run() { # server port load file conns
 		rc=$? ;;
 	esac
 	nstat >"$name.nstat"
-	printf '%-7s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
+	printf '%-8s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
 		"$(grep -aiE '^requests/sec' "$name.txt" | tr -s ' ')"
 }
 
