@@ -31,7 +31,15 @@ LOADS = {
     "wrk": "wrk, HTTP/1.1 keep-alive",
 }
 LOAD_SHORT = {"h10": "htstress HTTP/1.0", "hka": "htstress keep-alive", "wrk": "wrk keep-alive"}
-SERVERS = ("khttpd", "nginx")
+# The HTTP servers an http boot may have run (servers.txt says which), in
+# the order of the tables: khttpd, its user-space peers, the floor (the
+# bench-only in-kernel responder: accept, read the head, send a canned
+# response).
+SERVERS = ("khttpd", "nginx", "h2o", "lighttpd", "floor")
+PEERS = ("nginx", "h2o", "lighttpd")
+FLOOR = "floor"
+COLORS = {"khttpd": "#d62728", "nginx": "#1f77b4", "h2o": "#2ca02c", "lighttpd": "#ff7f0e",
+          "floor": "#555555"}
 
 missing = []
 
@@ -267,91 +275,146 @@ def echo_section(d, threads_list, udp_threads_list):
     return lines + [""], results
 
 
+class Http:
+    """One http boot's results: servers (in order), the connection counts,
+    and res: {(server, load, file, conns): parsed result, or None when the
+    run failed}; a run that was not planned has no key."""
+
+    def __init__(self, servers, conns, res):
+        self.servers, self.conns, self.res = servers, conns, res
+
+    def peers(self):
+        return [s for s in self.servers if s in PEERS]
+
+    def has_floor(self):
+        return FLOOR in self.servers
+
+    def rps(self, s, load, f, c):
+        return get(self.res.get((s, load, f, c)), "rps")
+
+    def cell(self, s, load, f, c, key, digits=None):
+        """A value for a table: "-" for a run not planned, "missing" for one that failed."""
+        if (s, load, f, c) not in self.res:
+            return "-"
+        return fmt(get(self.res[(s, load, f, c)], key), digits)
+
+    def best_peer(self, load, f, c):
+        """(name, requests/s) of the peer with the most requests/s, or (None, None)."""
+        got = [(self.rps(p, load, f, c), p) for p in self.peers()]
+        got = [(v, p) for v, p in got if v is not None]
+        if not got:
+            return None, None
+        v, p = max(got)
+        return p, v
+
+
 def http_results(d, conns_list):
-    """{(server, load, file, conns): parsed} for one http boot, or None."""
+    """The Http results of one http boot, or None if the boot wrote nothing."""
     if not read_kv(os.path.join(d, "meta.txt")):
         missing.append(f"{os.path.basename(d)}: the boot wrote nothing ({d})")
         return None
+    path = os.path.join(d, "servers.txt")
+    # Reports of boots from before servers.txt: khttpd and nginx.
+    servers = read(path).split() if os.path.exists(path) else ["khttpd", "nginx"]
+    servers = [s for s in SERVERS if s in servers] + [s for s in servers if s not in SERVERS]
+    path = os.path.join(d, "runs.txt")
+    if os.path.exists(path):
+        runs = []
+        for line in read(path).splitlines():
+            f = line.split()
+            if len(f) == 4 and f[3].isdigit():
+                runs.append((f[0], f[1], f[2], int(f[3])))
+    else:
+        runs = [(s, load, f, c) for f in FILES for load in LOADS for c in conns_list for s in servers]
+    conns = sorted({r[3] for r in runs})
     res = {}
-    for f in FILES:
-        for load in LOADS:
-            for c in conns_list:
-                for s in SERVERS:
-                    path = os.path.join(d, f"{s}-{load}-{f}-c{c}.txt")
-                    parser = parse_wrk if load == "wrk" else parse_htstress
-                    what = f"{os.path.basename(d)}: {s} {LOAD_SHORT[load]} {FILES[f]} c={c}"
-                    err = path[:-4] + ".err"
-                    m = re.search(r"still running after (\d+) s", read(err)) if os.path.exists(err) else None
-                    if m:
-                        missing.append(f"{what}: hung, stopped after {m.group(1)} s (sockets in {err})")
-                        res[(s, load, f, c)] = None
-                        continue
-                    res[(s, load, f, c)] = load_result(path, parser, what)
-    return res
+    for s, load, f, c in runs:
+        path = os.path.join(d, f"{s}-{load}-{f}-c{c}.txt")
+        parser = parse_wrk if load == "wrk" else parse_htstress
+        what = f"{os.path.basename(d)}: {s} {LOAD_SHORT.get(load, load)} {FILES.get(f, f)} c={c}"
+        err = path[:-4] + ".err"
+        m = re.search(r"still running after (\d+) s", read(err)) if os.path.exists(err) else None
+        if m:
+            missing.append(f"{what}: hung, stopped after {m.group(1)} s (sockets in {err})")
+            res[(s, load, f, c)] = None
+            continue
+        res[(s, load, f, c)] = load_result(path, parser, what)
+    return Http(servers, conns, res)
 
 
-def http_section(d, res, conns_list, duration):
+def errs(r):
+    if r is None:
+        return "missing"
+    e = f"{r['errors']:.0f}"
+    if r["timeouts"]:
+        e += f" ({r['timeouts']} timeouts)"
+    return e + (f" (+{r['bad']:.0f} bad)" if r["bad"] else "")
+
+
+def http_section(d, H, duration):
     meta = read_kv(os.path.join(d, "meta.txt"))
-    lines = ["## khttpd vs nginx", ""]
-    if res is None:
+    lines = ["## khttpd and its peers: nginx, h2o, lighttpd", ""]
+    if H is None:
         return lines + ["Not measured: the boot failed.", ""]
+    floor = H.has_floor()
     lines += [
-        f"Both servers in the same boot ({meta.get('vcpus', '?')} vCPUs) serve the same "
-        "document root: khttpd (module defaults) and Debian's nginx with 2 workers, "
-        "`access_log off`, `sendfile on`. Each load runs for "
-        f"{duration} s per server, the two servers one right after the other (which "
-        "goes first alternates). Loads: "
+        f"All servers in the same boot ({meta.get('vcpus', '?')} vCPUs) serve the same "
+        "document root: khttpd (module defaults) and its user-space peers from Debian, "
+        "configured alike: nginx 1.22, h2o 2.2.5 and lighttpd 1.4.69, each with as many "
+        "workers (processes or threads) as vCPUs, no access log, sendfile where the server "
+        "has it (nginx, lighttpd; h2o 2.2.5 reads files into its buffers), keep-alive as "
+        "long as the server allows, listen backlog 1024"
+        + (
+            "; and the **floor**, a bench-only kernel module that accepts, reads up to the "
+            "end of the request head and sends one canned response, no parsing and no files: "
+            "what an in-kernel server cannot beat on this guest"
+            if floor
+            else ""
+        )
+        + f". Each load runs for {duration} s per server, the servers one right after the "
+        "other, which goes first rotating from one load to the next. Loads: "
         + "; ".join(f"**{LOAD_SHORT[k]}**: {v}" for k, v in LOADS.items())
         + ". htstress and wrk use 2 threads; wrk's timeout is 10 s. "
-        "Ratio = khttpd / nginx: for requests/s above 1 means khttpd is faster, "
-        "for latency below 1 means khttpd is faster. Socket errors: failed "
-        "connects, resets, timeouts; 4xx/5xx answers would be added as \"bad\".",
+        "**Best peer**: the peer (nginx, h2o or lighttpd) with the most requests/s in that "
+        "row; khttpd / best peer above 1 means khttpd is faster than every peer there."
+        + (
+            " khttpd / floor and best peer / floor: the share of the floor's requests/s each "
+            "reaches (1.00 would be as fast as the canned responder)."
+            if floor
+            else ""
+        )
+        + " Socket errors: failed connects, resets, timeouts; 4xx/5xx answers would be "
+        "added as \"bad\". \"-\": not run.",
         "",
     ]
     for f, fname in FILES.items():
-        rows = []
+        rows, lat = [], []
         for load in LOADS:
-            for c in conns_list:
-                k, n = res[("khttpd", load, f, c)], res[("nginx", load, f, c)]
-
-                def errs(r):
-                    if r is None:
-                        return "missing"
-                    e = f"{r['errors']:.0f}"
-                    if r["timeouts"]:
-                        e += f" ({r['timeouts']} timeouts)"
-                    return e + (f" (+{r['bad']:.0f} bad)" if r["bad"] else "")
-
-                rows.append(
-                    [
-                        LOAD_SHORT[load],
-                        c,
-                        pair(get(k, "rps"), get(n, "rps")),
-                        ratio(get(k, "rps"), get(n, "rps")),
-                        pair(get(k, "mibs"), get(n, "mibs")),
-                        f"{errs(k)} / {errs(n)}",
-                        pair(get(k, "p50"), get(n, "p50")),
-                        pair(get(k, "p99"), get(n, "p99")),
-                        ratio(get(k, "p99"), get(n, "p99")),
-                    ]
+            for c in H.conns:
+                best, bv = H.best_peer(load, f, c)
+                k = H.rps("khttpd", load, f, c)
+                row = [LOAD_SHORT[load], c] + [H.cell(s, load, f, c, "rps") for s in H.servers]
+                row += [best or "missing", ratio(k, bv)]
+                if floor:
+                    fl = H.rps(FLOOR, load, f, c)
+                    row += [ratio(k, fl), ratio(bv, fl)]
+                rows.append(row)
+                lat.append(
+                    [LOAD_SHORT[load], c]
+                    + [f"{H.cell(s, load, f, c, 'p50')} / {H.cell(s, load, f, c, 'p99')}" for s in H.servers]
+                    + [" / ".join("-" if (s, load, f, c) not in H.res else errs(H.res[(s, load, f, c)])
+                                  for s in H.servers)]
                 )
-        lines += [f"### {fname}", ""]
+        header = ["load", "conns"] + [f"{s} req/s" for s in H.servers] + ["best peer", "khttpd / best peer"]
+        if floor:
+            header += ["khttpd / floor", "best peer / floor"]
+        lines += [f"### {fname}: requests/s", ""] + table(header, rows) + [""]
+        lines += [f"### {fname}: latency (p50 / p99 ms) and socket errors", ""]
         lines += table(
-            [
-                "load",
-                "conns",
-                "requests/s khttpd / nginx",
-                "ratio",
-                "MiB/s khttpd / nginx",
-                "socket errors khttpd / nginx",
-                "p50 ms khttpd / nginx",
-                "p99 ms khttpd / nginx",
-                "p99 ratio",
-            ],
-            rows,
+            ["load", "conns"] + H.servers + ["socket errors " + " / ".join(H.servers)], lat
         )
         lines.append("")
-    lines += tcp_pressure(d, conns_list)
+    lines += tcp_pressure(d, H)
     return lines
 
 
@@ -362,13 +425,13 @@ NSTAT = {
 }
 
 
-def tcp_pressure(d, conns_list):
+def tcp_pressure(d, H):
     """The runs in which the guest kernel's TCP ran short of memory."""
     rows = []
     for f in FILES:
         for load in LOADS:
-            for c in conns_list:
-                for s in SERVERS:
+            for c in H.conns:
+                for s in H.servers:
                     path = os.path.join(d, f"{s}-{load}-{f}-c{c}.nstat")
                     if not os.path.exists(path):
                         continue
@@ -386,7 +449,7 @@ def tcp_pressure(d, conns_list):
             "Runs in which the guest's TCP stack ran short of memory (the kernel's "
             "counters, `nstat`, over the run; the default `tcp_mem` of a guest this size "
             "is small for a thousand 1 MiB responses in flight): drops and aborts there "
-            "come from the kernel, under either server.",
+            "come from the kernel, under any server.",
             "",
         ]
         + table(["server", "load", "file", "conns"] + list(NSTAT.values()), rows)
@@ -394,48 +457,38 @@ def tcp_pressure(d, conns_list):
     )
 
 
-def scaling_section(res1, res2, conns_list):
+def scaling_section(H1, H2):
     lines = ["## Scaling: 1 and 2 vCPUs", ""]
-    if res1 is None or res2 is None:
+    if H1 is None or H2 is None:
         return lines + ["Not measured: a boot failed or was not run.", ""]
+    servers = [s for s in H2.servers if s in H1.servers]
     lines += [
-        "The khttpd vs nginx run above, repeated in a second boot with one vCPU "
-        "(`--smp 1`); requests/s. 2/1 is the speed-up from the second vCPU (the load "
-        "generators run in the guest too, so they share the CPUs with the server). The "
-        "two boots ran minutes apart on a possibly shared host: compare the ratios.",
+        "The run above, repeated in a second boot with one vCPU (`--smp 1`, the servers' "
+        "workers = 1), at "
+        + ", ".join(str(c) for c in H1.conns)
+        + " connections; requests/s at 1 / 2 vCPUs, and in parentheses 2/1, the speed-up "
+        "from the second vCPU (the load generators run in the guest too, so they share the "
+        "CPUs with the server). The two boots ran minutes apart on a possibly shared host: "
+        "compare the ratios.",
         "",
     ]
     rows = []
     for f in FILES:
         for load in LOADS:
-            for c in conns_list:
-                k1, k2 = get(res1[("khttpd", load, f, c)], "rps"), get(res2[("khttpd", load, f, c)], "rps")
-                n1, n2 = get(res1[("nginx", load, f, c)], "rps"), get(res2[("nginx", load, f, c)], "rps")
-                rows.append(
-                    [
-                        LOAD_SHORT[load],
-                        "12 B" if f == "small" else "1 MiB",
-                        c,
-                        pair(k1, k2),
-                        ratio(k2, k1),
-                        pair(n1, n2),
-                        ratio(n2, n1),
-                        ratio(k1, n1),
-                        ratio(k2, n2),
-                    ]
-                )
+            for c in H1.conns:
+                if c not in H2.conns:
+                    continue
+                row = [LOAD_SHORT[load], "12 B" if f == "small" else "1 MiB", c]
+                for s in servers:
+                    a, b = H1.rps(s, load, f, c), H2.rps(s, load, f, c)
+                    row.append(f"{pair(a, b)} ({ratio(b, a)})")
+                for H in (H1, H2):
+                    best, bv = H.best_peer(load, f, c)
+                    row.append(f"{ratio(H.rps('khttpd', load, f, c), bv)} ({best or '?'})")
+                rows.append(row)
     lines += table(
-        [
-            "load",
-            "file",
-            "conns",
-            "khttpd 1 / 2 vCPUs",
-            "khttpd 2/1",
-            "nginx 1 / 2 vCPUs",
-            "nginx 2/1",
-            "khttpd/nginx 1 vCPU",
-            "khttpd/nginx 2 vCPUs",
-        ],
+        ["load", "file", "conns"] + [f"{s} 1 / 2 vCPUs (2/1)" for s in servers]
+        + ["khttpd / best peer, 1 vCPU", "khttpd / best peer, 2 vCPUs"],
         rows,
     )
     return lines + [""]
@@ -548,7 +601,7 @@ def geomean(values):
     return product ** (1 / len(values))
 
 
-def summary_section(echo, res2, res1, overhead_ops, conns_list):
+def summary_section(echo, H2, H1, overhead_ops):
     """One table of the headline ratios, each a row of a table below."""
     rows = []
     for t, (k, u) in echo.items():
@@ -557,26 +610,33 @@ def summary_section(echo, res2, res1, overhead_ops, conns_list):
             [f"kecho / user-echo-server, {what}", "median round trip (lower is better)",
              ratio(get(k, "median"), get(u, "median"))]
         )
-    mid = conns_list[len(conns_list) // 2]
-    if res2:
+    if H2:
+        mid = H2.conns[len(H2.conns) // 2]
         for f, fname in FILES.items():
             for load in LOADS:
-                k, n = res2[("khttpd", load, f, mid)], res2[("nginx", load, f, mid)]
+                best, bv = H2.best_peer(load, f, mid)
+                k = H2.rps("khttpd", load, f, mid)
                 rows.append(
-                    [f"khttpd / nginx, {fname}, {LOAD_SHORT[load]}, {mid} conns",
-                     "requests/s (higher is better)", ratio(get(k, "rps"), get(n, "rps"))]
+                    [f"khttpd / best peer ({best or 'missing'}), {fname}, {LOAD_SHORT[load]}, {mid} conns",
+                     "requests/s (higher is better)", ratio(k, bv)]
                 )
-    if res1 and res2:
-        for s in SERVERS:
+                if H2.has_floor():
+                    rows.append(
+                        [f"khttpd / floor, {fname}, {LOAD_SHORT[load]}, {mid} conns",
+                         "requests/s (1.00: as fast as the floor)", ratio(k, H2.rps(FLOOR, load, f, mid))]
+                    )
+    if H1 and H2:
+        for s in H2.servers:
             g = geomean(
                 [
-                    get(res2[key], "rps") / get(res1[key], "rps")
-                    for key in res2
-                    if key[0] == s and get(res1[key], "rps") and get(res2[key], "rps") is not None
+                    get(H2.res[key], "rps") / get(H1.res[key], "rps")
+                    for key in H2.res
+                    if key[0] == s and key in H1.res and get(H1.res[key], "rps")
+                    and get(H2.res[key], "rps") is not None
                 ]
             )
             rows.append(
-                [f"{s}, 2 vCPUs / 1 vCPU", "requests/s, geometric mean over the loads",
+                [f"{s}, 2 vCPUs / 1 vCPU", "requests/s, geometric mean over the loads of both boots",
                  "missing" if g is None else f"{g:.2f}"]
             )
     if overhead_ops:
@@ -646,71 +706,72 @@ def plot_echo(outdir, d, threads_list):
     return "echo-latency.png"
 
 
-def plot_http_rps(outdir, res2, res1, conns_list):
+def plot_http_rps(outdir, H2, H1):
     panels = []
+    conns = sorted(set(H2.conns) | set(H1.conns if H1 else []))
     for f, fname in FILES.items():
         for load in LOADS:
             dat = f"rps-{f}-{load}.dat"
+            cols = [(H2, s) for s in H2.servers] + ([(H1, s) for s in H1.servers] if H1 else [])
             with open(os.path.join(outdir, dat), "w") as out:
-                out.write("# conns khttpd nginx khttpd_1cpu nginx_1cpu (requests/s)\n")
-                for c in conns_list:
-                    vals = [
-                        get(res[(s, load, f, c)], "rps") if res else None
-                        for res in (res2, res1)
-                        for s in SERVERS
-                    ]
+                out.write("# conns " + " ".join(s if H is H2 else s + "_1cpu" for H, s in cols)
+                          + " (requests/s)\n")
+                for c in conns:
+                    vals = [H.rps(s, load, f, c) for H, s in cols]
                     out.write(f"{c} " + " ".join("NaN" if v is None else str(v) for v in vals) + "\n")
-            curves = [
-                f"'{dat}' using 1:2 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'khttpd'",
-                f"'{dat}' using 1:3 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'nginx'",
-            ]
-            if res1:
-                curves += [
-                    f"'{dat}' using 1:4 with linespoints dt 2 pt 6 lc rgb '#d62728' title 'khttpd, 1 vCPU'",
-                    f"'{dat}' using 1:5 with linespoints dt 2 pt 6 lc rgb '#1f77b4' title 'nginx, 1 vCPU'",
-                ]
+            curves = []
+            for i, (H, s) in enumerate(cols):
+                color = COLORS.get(s, "#000000")
+                if H is H2:
+                    style, title = "lw 2 pt 7", s
+                else:
+                    style, title = "dt 2 pt 6", f"{s}, 1 vCPU"
+                curves.append(
+                    f"'{dat}' using 1:{i + 2} with linespoints {style} lc rgb '{color}' title '{title}'"
+                )
             panels.append(f"set title '{fname}, {LOAD_SHORT[load]}'\nplot " + ", ".join(curves) + "\n")
     gnuplot(
         outdir,
         "http-rps",
         "set terminal pngcairo size 1500,1000 noenhanced\nset output 'http-rps.png'\n"
-        "set multiplot layout 2,3 title 'khttpd vs nginx: requests/s by concurrent connections "
+        "set multiplot layout 2,3 title 'khttpd and its peers: requests/s by concurrent connections "
         "(2 vCPUs; dashed: 1 vCPU)'\n"
         "set logscale x\nset xlabel 'connections'\nset ylabel 'requests/s'\n"
-        f"set xtics ({', '.join(str(c) for c in conns_list)})\n"
-        f"set xrange [{min(conns_list) * 0.7}:{max(conns_list) * 1.4}]\n"
+        f"set xtics ({', '.join(str(c) for c in conns)})\n"
+        f"set xrange [{min(conns) * 0.7}:{max(conns) * 1.4}]\n"
         "set yrange [0:*]\nset key below font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
     )
     return "http-rps.png"
 
 
-def plot_http_latency(outdir, d, conns_list):
+def plot_http_latency(outdir, d, H):
+    """One panel per file, htstress load and connection count; a line per server."""
     panels = []
-    dashes = {c: i + 1 for i, c in enumerate(conns_list)}
     for f, fname in FILES.items():
         for load in ("h10", "hka"):
-            curves = []
-            for s, color in (("khttpd", "#d62728"), ("nginx", "#1f77b4")):
-                for c in conns_list:
+            for c in H.conns:
+                curves = []
+                for s in H.servers:
                     path = os.path.join(d, f"{s}-{load}-{f}-c{c}.lat")
                     if not os.path.exists(path):
                         continue
                     vals = [float(x) for x in read(path).split()]
                     dat = f"lat-cdf-{s}-{load}-{f}-c{c}.dat"
                     if cdf_file(os.path.join(outdir, dat), vals, 1e-3):
-                        curves.append(
-                            f"'{dat}' using 1:2 with lines lw 2 dt {dashes[c]} lc rgb '{color}' "
-                            f"title '{s}, {c} conns'"
-                        )
-            if curves:
-                panels.append(f"set title '{fname}, {LOAD_SHORT[load]}'\nplot " + ", ".join(curves) + "\n")
+                        color = COLORS.get(s, "#000000")
+                        curves.append(f"'{dat}' using 1:2 with lines lw 2 lc rgb '{color}' title '{s}'")
+                if curves:
+                    title = f"{fname}, {LOAD_SHORT[load]}, {c} conns"
+                    panels.append(f"set title '{title}'\nplot " + ", ".join(curves) + "\n")
     if not panels:
         return None
+    cols = len(H.conns)
+    rows = (len(panels) + cols - 1) // cols
     gnuplot(
         outdir,
         "http-latency",
-        "set terminal pngcairo size 1200,1000 noenhanced\nset output 'http-latency.png'\n"
-        "set multiplot layout 2,2 title 'khttpd vs nginx: request latency distribution "
+        f"set terminal pngcairo size {450 * cols},{400 * rows} noenhanced\nset output 'http-latency.png'\n"
+        f"set multiplot layout {rows},{cols} title 'khttpd and its peers: request latency distribution "
         "(htstress, 2 vCPUs)'\n"
         "set logscale x\nset xlabel 'latency (ms)'\nset ylabel 'fraction of requests'\n"
         "set yrange [0:1]\nset key below font ',9'\nset grid\n" + "".join(panels) + "unset multiplot\n",
@@ -770,29 +831,30 @@ def main():
     )
     boots_table.append("")
 
+    conns1 = [int(c) for c in host.get("http_1cpu_conns", host.get("http_conns", "10 100 1000")).split()]
     res2 = http_results(os.path.join(out, "http"), conns_list) if "http" in boots else None
-    res1 = http_results(os.path.join(out, "http-1cpu"), conns_list) if "http-1cpu" in boots else None
+    res1 = http_results(os.path.join(out, "http-1cpu"), conns1) if "http-1cpu" in boots else None
     body, echo, ops = [], {}, None
     if "echo" in boots:
         sec, echo = echo_section(os.path.join(out, "echo"), threads_list, udp_threads_list)
         body += sec
     if "http" in boots:
-        body += http_section(os.path.join(out, "http"), res2, conns_list, host.get("http_duration", "?"))
+        body += http_section(os.path.join(out, "http"), res2, host.get("http_duration", "?"))
     if "http" in boots and "http-1cpu" in boots:
-        body += scaling_section(res1, res2, conns_list)
+        body += scaling_section(res1, res2)
     body += cache_section(out, boots, int(host.get("cache_conns", "100")), host.get("http_duration", "?"))
     body += bench_host_report.section(out, host, sys.modules[__name__])
     if "overhead" in boots:
         sec, ops = overhead_section(os.path.join(out, "overhead"))
         body += sec
-    lines += summary_section(echo, res2, res1, ops, conns_list) + body + boots_table
+    lines += summary_section(echo, res2, res1, ops) + body + boots_table
 
     plots = []
     if "echo" in boots:
         plots.append(plot_echo(out, os.path.join(out, "echo"), threads_list))
     if res2:
-        plots.append(plot_http_rps(out, res2, res1, conns_list))
-        plots.append(plot_http_latency(out, os.path.join(out, "http"), conns_list))
+        plots.append(plot_http_rps(out, res2, res1))
+        plots.append(plot_http_latency(out, os.path.join(out, "http"), res2))
     plots = [p for p in plots if p and os.path.exists(os.path.join(out, p))]
     if plots:
         lines += ["## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]

@@ -10,10 +10,13 @@
 #
 #   echo       kecho vs user-echo-server, bench at 1000, 100, 10 threads,
 #              and over UDP (bench -u) at 1000, 100
-#   http       khttpd vs nginx, htstress HTTP/1.0, htstress -k and wrk at
-#              10, 100, 1000 connections, 12-byte and 1 MiB files
+#   http       khttpd vs its peers nginx, h2o and lighttpd (and the floor,
+#              the bench-only in-kernel responder, when it is built),
+#              htstress HTTP/1.0, htstress -k and wrk at 10, 100, 1000
+#              connections, 12-byte and 1 MiB files
 #   overhead   kstd wrappers vs the plain C calls (kstd_overhead.ko)
-#   http-1cpu  the http run again with one vCPU (scaling)
+#   http-1cpu  the http run again with one vCPU (scaling), at 100
+#              connections only (HTTP_1CPU_CONNS)
 #   host       the client outside the guest (scripts/bench-host.sh): khttpd
 #              vs nginx and kecho vs user-echo-server with the load tools
 #              running natively on the host, over tap + virtio-net inside a
@@ -37,14 +40,34 @@
 #                         numbers are noisy
 #   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu,
 #                         or cache cache-1cpu host)
-#   HTTP_DURATION (10, quick 2) seconds per HTTP load and server
-#   HTTP_CONNS ("10 100 1000"), CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
+#   HTTP_DURATION (8, quick 2) seconds per HTTP load and server
+#   HTTP_CONNS ("10 100 1000"), HTTP_1CPU_CONNS ("100"; the http-1cpu boot),
+#   CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
 #   ECHO_UDP_THREADS ("1000 100"),
 #   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
 #   OVERHEAD_ITERATIONS (200000, quick 20000)
 #   HOST_HTTP_CONNS (100), HOST_ECHO_THREADS (1000): the host boot's loads
-# The full run took 18 minutes on a 2-core host shared with other guests;
-# the quick one 6.
+# The full run took 18 minutes on a 2-core host shared with other guests
+# with khttpd and nginx alone; the quick one 6.
+#
+# Time budget, with 5 HTTP servers (khttpd, nginx, h2o, lighttpd, floor):
+# a load runs HTTP_DURATION s plus at most 2 s around it (tool start,
+# nstat, TIME-WAIT: a BENCH_QUICK run with 4 servers at 100 connections, 30
+# loads of 2 s with the cache comparison, took 89 s with the boot and the
+# warm-ups, under 1 s around each load).  The http boot runs 5 servers
+# x 2 files x 3 loads x 3 connection counts = 90 loads x 10 s = 900 s, the
+# http-1cpu boot 5 x 2 x 3 x 1 = 30 loads x 10 s = 300 s, the two cache
+# comparisons 2 x 6 x 10 s = 120 s; with the echo and overhead boots (about
+# 4 min) and five guest boots the whole run stays near 26 minutes, under
+# 30.  Before the peers it was 2 servers at 10 s and 3 connection counts in
+# both boots (72 loads); at 10 s everywhere the 180 loads of 5 servers
+# would take 36 minutes alone.
+#
+# The peers come from Debian (nginx-core, h2o, lighttpd).  Installing h2o
+# and lighttpd enables their services on the host: without systemd and with
+# apt's policy-rc.d forbidding it (containers) nothing starts; on a host with
+# systemd they listen on port 80 until stopped (systemctl disable --now h2o
+# lighttpd).  The guest runs its own copies, configured under /tmp.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -53,8 +76,9 @@ if [ "$quick" = 1 ]; then
 	: "${HTTP_DURATION:=2}" "${ECHO_SAMPLES:=2000}" "${OVERHEAD_ITERATIONS:=20000}"
 fi
 # The guest does not inherit this environment: boot() passes these on.
-HTTP_DURATION=${HTTP_DURATION:-10}
+HTTP_DURATION=${HTTP_DURATION:-8}
 HTTP_CONNS=${HTTP_CONNS:-10 100 1000}
+HTTP_1CPU_CONNS=${HTTP_1CPU_CONNS:-100}
 CACHE_CONNS=${CACHE_CONNS:-100}
 ECHO_THREADS=${ECHO_THREADS:-1000 100 10}
 ECHO_UDP_THREADS=${ECHO_UDP_THREADS-1000 100}
@@ -68,7 +92,7 @@ for b in $only; do
 done
 
 need_pkgs qemu-system-x86 qemu-system-data busybox-static gnuplot-nox python3 iproute2 kmod \
-	nginx-core wrk curl
+	nginx-core h2o lighttpd wrk curl
 kdir=$("$KSTD_ROOT/scripts/build-kernel.sh" x86)
 mods=$("$KSTD_ROOT/scripts/build-modules.sh" "$kdir")
 tools=$("$KSTD_ROOT/scripts/build-tools.sh")
@@ -81,6 +105,7 @@ rm -rf "$out" && mkdir -p "$out"
 	echo "quick=$quick"
 	echo "http_duration=$HTTP_DURATION"
 	echo "http_conns=$HTTP_CONNS"
+	echo "http_1cpu_conns=$HTTP_1CPU_CONNS"
 	echo "cache_conns=$CACHE_CONNS"
 	echo "echo_threads=$ECHO_THREADS"
 	echo "echo_udp_threads=$ECHO_UDP_THREADS"
@@ -90,23 +115,26 @@ rm -rf "$out" && mkdir -p "$out"
 	echo "host_echo_threads=$HOST_ECHO_THREADS"
 } >"$out/host.txt"
 
-# A generous bound per boot, from the work it has to do.
-http_loads=$((2 * 3 * $(wc -w <<<"$HTTP_CONNS") * 2))
+# A generous bound per boot, from the work it has to do (5 HTTP servers
+# counted: the floor may be there).
+http_loads=$((2 * 3 * $(wc -w <<<"$HTTP_CONNS") * 5))
+http1_loads=$((2 * 3 * $(wc -w <<<"$HTTP_1CPU_CONNS") * 5))
 cache_loads=$((2 * 3))
 declare -A timeout=(
 	[echo]=$((300 + ECHO_SAMPLES * $(wc -w <<<"$ECHO_THREADS $ECHO_UDP_THREADS") / 20))
 	[http]=$((300 + (http_loads + cache_loads) * (HTTP_DURATION + 30)))
+	[http-1cpu]=$((300 + (http1_loads + cache_loads) * (HTTP_DURATION + 30)))
 	[cache]=$((300 + cache_loads * (HTTP_DURATION + 30)))
 	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
 	[host]=$((300 + 2 * 3 * $(wc -w <<<"$HOST_HTTP_CONNS") * 2 * (HTTP_DURATION + 30) +
 		ECHO_SAMPLES * $(wc -w <<<"$HOST_ECHO_THREADS") / 20))
 )
-timeout[http-1cpu]=${timeout[http]}
 timeout[cache-1cpu]=${timeout[cache]}
 
 failed=()
 boot() { # name smp guest-benchmark
-	local name=$1 smp=$2 what=$3 start=$SECONDS
+	local name=$1 smp=$2 what=$3 start=$SECONDS conns=$HTTP_CONNS
+	[ "$name" = http-1cpu ] && conns=$HTTP_1CPU_CONNS
 	log "boot '$name': $what on $smp vCPU(s), at most ${timeout[$name]} s; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)" >"$out/$name.host"
 	# The host boot runs its guest itself, in the namespace it creates.
@@ -117,7 +145,7 @@ boot() { # name smp guest-benchmark
 			"$out/$name" "${timeout[$name]}" >"$out/$name.log" 2>&1
 	else "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 		--smp "$smp" --timeout "${timeout[$name]}" --out "$out/$name" -- \
-		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$HTTP_CONNS" CACHE_CONNS="$CACHE_CONNS" \
+		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$conns" CACHE_CONNS="$CACHE_CONNS" \
 		ECHO_THREADS="$ECHO_THREADS" ECHO_UDP_THREADS="$ECHO_UDP_THREADS" \
 		ECHO_SAMPLES="$ECHO_SAMPLES" \
 		OVERHEAD_ITERATIONS="$OVERHEAD_ITERATIONS" \

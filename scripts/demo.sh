@@ -5,15 +5,23 @@
 #
 # Builds (or reuses) the guest kernel, the modules and the tools, boots the
 # guest once, and runs scripts/guest-tests/demo-guest.sh there: kecho and
-# user-echo-server under the same bench load, then khttpd and nginx under
-# htstress and wrk (scripts/guest-tests/khttpd-bench.sh).  Prints the summaries and
-# writes data files and PNG plots to build/demo/.
+# user-echo-server under the same bench load, then khttpd and its peers
+# nginx, h2o and lighttpd under htstress and wrk
+# (scripts/guest-tests/khttpd-bench.sh).  Prints the summaries and writes
+# data files and PNG plots to build/demo/.
+#
+# The peers come from Debian (nginx-core, h2o, lighttpd).  Installing h2o
+# and lighttpd would enable their services on the host; where the host has
+# no systemd and apt's policy-rc.d forbids starting services (containers),
+# nothing starts; on a host with systemd they would listen on port 80 until
+# stopped (systemctl disable --now h2o lighttpd).  The guest runs its own
+# copies with their own configurations under /tmp.
 #
 #   THREADS=1000 ROUNDS=10 make demo
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-need_pkgs qemu-system-x86 busybox-static gnuplot-nox python3 iproute2 kmod nginx-core wrk
+need_pkgs qemu-system-x86 busybox-static gnuplot-nox python3 iproute2 kmod nginx-core h2o lighttpd wrk curl
 kdir=$("$KSTD_ROOT/scripts/build-kernel.sh" x86)
 mods=$("$KSTD_ROOT/scripts/build-modules.sh" "$kdir")
 tools=$("$KSTD_ROOT/scripts/build-tools.sh")

@@ -17,11 +17,14 @@
 #            in ECHO_UDP_THREADS ("1000 100"): udp-t<threads>.txt and
 #            .dat files.  An empty ECHO_THREADS or ECHO_UDP_THREADS skips
 #            that protocol (and the warm-up goes with TCP).
-# http:      khttpd and nginx (http-servers.sh) serving a 12-byte and a
-#            1 MiB file, at each connection count in HTTP_CONNS ("10 100
-#            1000"), for HTTP_DURATION (10) seconds per run, with htstress
-#            HTTP/1.0 (h10), htstress -k (hka) and wrk (wrk, keep-alive).
-#            Output: <server>-<load>-<file>-c<conns>.txt (the tool's
+# http:      khttpd, nginx, h2o, lighttpd and, if built, the floor
+#            (http-servers.sh) serving a 12-byte and a 1 MiB file, at each
+#            connection count in HTTP_CONNS ("10 100 1000"), for
+#            HTTP_DURATION (8) seconds per run, with htstress HTTP/1.0
+#            (h10), htstress -k (hka) and wrk (wrk, keep-alive); the
+#            servers take turns going first.  Output: servers.txt (the
+#            servers, in order), runs.txt (each run planned: server load
+#            file conns), <server>-<load>-<file>-c<conns>.txt (the tool's
 #            stdout), .lat (htstress: each request's latency in us), .err,
 #            .nstat (the kernel's network counters that moved meanwhile).
 #            Then the cache comparison below, in the same boot.
@@ -123,7 +126,7 @@ bounded() { # limit name command...
 # One load against one server: the tool's stdout in $name.txt.
 http_run() { # server port load file conns
 	local server=$1 port=$2 load=$3 file=$4 c=$5 path name rc ka=()
-	local d=${HTTP_DURATION:-10}
+	local d=${HTTP_DURATION:-8}
 	local limit=$((3 * d + 120))
 	[ "$load" = hka ] && ka=(-k)
 	path=index.html
@@ -145,42 +148,45 @@ http_run() { # server port load file conns
 		rc=$? ;;
 	esac
 	nstat >"$name.nstat"
-	printf '%-7s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
+	printf '%-8s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
 		"$(grep -aiE '^requests/sec' "$name.txt" | tr -s ' ')"
 }
 
 bench_http() {
-	local www=/tmp/bench-www load file c i=0 first second
+	local www=/tmp/bench-www load file c i=0 n s servers conns rot
 	# shellcheck source=scripts/guest-tests/http-servers.sh
 	source "$(dirname "$0")/http-servers.sh"
 	http_die() { die "$*"; }
 	rm -rf $www && mkdir -p $www
 	printf 'Hello World\n' >$www/index.html # 12 bytes
 	head -c 1048576 /dev/urandom >$www/large.bin
-	http_servers_start "$mods" $www
-	# Both servers must serve the same bytes.
-	for p in "$KHTTPD_PORT" "$NGINX_PORT"; do
-		curl -sf "http://127.0.0.1:$p/large.bin" | cmp -s - $www/large.bin ||
-			die "port $p does not serve large.bin intact"
+	read -ra servers <<<"$(http_servers_list "$mods")"
+	n=${#servers[@]}
+	echo "${servers[*]}" >"$out/servers.txt"
+	# Each server must serve index.html and large.bin byte for byte
+	# (http_servers_start checks, the floor excepted).
+	http_servers_start "$mods" $www "${servers[@]}"
+	# Warm up every server (page cache, worker pools, the open-file cache).
+	for s in "${servers[@]}"; do
+		"$tools/htstress" -n 2000 -c 10 -t 2 "http://127.0.0.1:$(http_server_port "$s")/index.html" \
+			>/dev/null 2>&1
+		"$tools/htstress" -n 200 -c 10 -t 2 "http://127.0.0.1:$(http_server_port "$s")/large.bin" \
+			>/dev/null 2>&1
 	done
-	# Warm up both (page cache, worker pools, the open-file cache).
-	for p in "$KHTTPD_PORT" "$NGINX_PORT"; do
-		"$tools/htstress" -n 2000 -c 10 -t 2 "http://127.0.0.1:$p/index.html" >/dev/null 2>&1
-		"$tools/htstress" -n 200 -c 10 -t 2 "http://127.0.0.1:$p/large.bin" >/dev/null 2>&1
-	done
+	# runs.txt: every run planned, so the report tells a run that failed
+	# from one that was not asked for.
+	: >"$out/runs.txt"
+	conns=${HTTP_CONNS:-10 100 1000}
 	for file in small large; do
 		for load in h10 hka wrk; do
-			for c in ${HTTP_CONNS:-10 100 1000}; do
-				# Alternate which server goes first, so a drift of
-				# the (shared, emulated) machine favours neither.
-				first=khttpd second=nginx
-				[ $((i++ % 2)) -eq 1 ] && first=nginx second=khttpd
-				for s in $first $second; do
-					if [ "$s" = khttpd ]; then
-						http_run khttpd "$KHTTPD_PORT" $load $file "$c"
-					else
-						http_run nginx "$NGINX_PORT" $load $file "$c"
-					fi
+			for c in $conns; do
+				# Rotate which server goes first (khttpd nginx h2o
+				# lighttpd, then nginx h2o lighttpd khttpd, ...), so a
+				# drift of the (shared, emulated) machine favours none.
+				rot=$((i++ % n))
+				for s in "${servers[@]:rot}" "${servers[@]:0:rot}"; do
+					echo "$s $load $file $c" >>"$out/runs.txt"
+					http_run "$s" "$(http_server_port "$s")" $load $file "$c"
 				done
 			done
 		done

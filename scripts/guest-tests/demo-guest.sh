@@ -22,6 +22,6 @@ rmmod kecho
 echo "kecho: $(nproc) vCPUs, $(uname -r), one boot" >>"$summary"
 
 if [ -e "$mods/examples/khttpd/khttpd.ko" ] && [ -x /usr/sbin/nginx ]; then
-	echo "== khttpd vs nginx =="
+	echo "== khttpd vs nginx, h2o, lighttpd =="
 	"$(dirname "$0")/khttpd-bench.sh" "$mods" "$tools" | tee -a "$summary"
 fi
