@@ -170,8 +170,9 @@ bench_http() {
 	for s in "${servers[@]}"; do
 		"$tools/htstress" -n 2000 -c 10 -t 2 "http://127.0.0.1:$(http_server_port "$s")/index.html" \
 			>/dev/null 2>&1
-		"$tools/htstress" -n 200 -c 10 -t 2 "http://127.0.0.1:$(http_server_port "$s")/large.bin" \
-			>/dev/null 2>&1
+		[ "$s" = floor ] ||
+			"$tools/htstress" -n 200 -c 10 -t 2 "http://127.0.0.1:$(http_server_port "$s")/large.bin" \
+				>/dev/null 2>&1
 	done
 	# runs.txt: every run planned, so the report tells a run that failed
 	# from one that was not asked for.
@@ -185,6 +186,9 @@ bench_http() {
 				# drift of the (shared, emulated) machine favours none.
 				rot=$((i++ % n))
 				for s in "${servers[@]:rot}" "${servers[@]:0:rot}"; do
+					# The floor has no files: its canned 12 bytes
+					# are no answer to large.bin.
+					[ "$s" = floor ] && [ $file = large ] && continue
 					echo "$s $load $file $c" >>"$out/runs.txt"
 					http_run "$s" "$(http_server_port "$s")" $load $file "$c"
 				done
