@@ -22,6 +22,8 @@ import re
 import subprocess
 import sys
 
+import bench_profile_report  # "Where the CPU goes", the profile boot
+
 FILES = {"small": "12-byte file", "large": "1 MiB file"}
 LOADS = {
     "h10": "htstress, HTTP/1.0 (a connection per request)",
@@ -731,7 +733,7 @@ def main():
     udp_threads_list = [int(t) for t in host.get("echo_udp_threads", "").split()]
     boots = [
         b
-        for b in ("echo", "http", "overhead", "http-1cpu", "cache", "cache-1cpu")
+        for b in ("echo", "http", "overhead", "http-1cpu", "cache", "cache-1cpu", "profile")
         if os.path.isdir(os.path.join(out, b))
     ]
     metas = {b: read_kv(os.path.join(out, b, "meta.txt")) for b in boots}
@@ -782,6 +784,7 @@ def main():
     if "overhead" in boots:
         sec, ops = overhead_section(os.path.join(out, "overhead"))
         body += sec
+    body += bench_profile_report.section(os.path.join(out, "profile"), missing)
     lines += summary_section(echo, res2, res1, ops, conns_list) + body + boots_table
 
     plots = []

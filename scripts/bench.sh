@@ -14,6 +14,10 @@
 #              10, 100, 1000 connections, 12-byte and 1 MiB files
 #   overhead   kstd wrappers vs the plain C calls (kstd_overhead.ko)
 #   http-1cpu  the http run again with one vCPU (scaling)
+#   profile    where the guest's CPU goes: perf record -a while htstress
+#              (HTTP/1.0, then -k) loads khttpd, then nginx
+#              (guest-tests/bench-profile.sh, bench_profile_report.py);
+#              about 2 minutes
 #
 # The http boots end with khttpd's open-file cache, RCU vs locked
 # (khttpd.ko vs bench/khttpd-locked-cache's khttpd_locked.ko), 12-byte file,
@@ -29,8 +33,8 @@
 #   BENCH_QUICK=1         short runs (2 s per HTTP load, fewer round trips):
 #                         checks the whole pipeline in a few minutes; its
 #                         numbers are noisy
-#   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu,
-#                         or cache cache-1cpu)
+#   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu
+#                         profile, or cache cache-1cpu)
 #   HTTP_DURATION (10, quick 2) seconds per HTTP load and server
 #   HTTP_CONNS ("10 100 1000"), CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
 #   ECHO_UDP_THREADS ("1000 100"),
@@ -53,13 +57,13 @@ ECHO_THREADS=${ECHO_THREADS:-1000 100 10}
 ECHO_UDP_THREADS=${ECHO_UDP_THREADS-1000 100}
 ECHO_SAMPLES=${ECHO_SAMPLES:-10000}
 OVERHEAD_ITERATIONS=${OVERHEAD_ITERATIONS:-200000}
-only=${BENCH_ONLY:-echo http overhead http-1cpu}
+only=${BENCH_ONLY:-echo http overhead http-1cpu profile}
 for b in $only; do
-	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
+	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu | profile) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
 done
 
 need_pkgs qemu-system-x86 qemu-system-data busybox-static gnuplot-nox python3 iproute2 kmod \
-	nginx-core wrk curl
+	nginx-core wrk curl linux-perf binutils
 kdir=$("$KSTD_ROOT/scripts/build-kernel.sh" x86)
 mods=$("$KSTD_ROOT/scripts/build-modules.sh" "$kdir")
 tools=$("$KSTD_ROOT/scripts/build-tools.sh")
@@ -87,6 +91,7 @@ declare -A timeout=(
 	[http]=$((300 + (http_loads + cache_loads) * (HTTP_DURATION + 30)))
 	[cache]=$((300 + cache_loads * (HTTP_DURATION + 30)))
 	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
+	[profile]=$((300 + 4 * (3 * HTTP_DURATION + 90)))
 )
 timeout[http-1cpu]=${timeout[http]}
 timeout[cache-1cpu]=${timeout[cache]}
@@ -122,6 +127,7 @@ for b in $only; do
 	http-1cpu) boot http-1cpu 1 http ;;
 	cache) boot cache 2 cache ;;
 	cache-1cpu) boot cache-1cpu 1 cache ;;
+	profile) boot profile 2 profile ;;
 	esac
 done
 
