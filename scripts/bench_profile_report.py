@@ -172,6 +172,18 @@ def classify(comm, frames, pretty):
     return "other kernel", name
 
 
+def via(frames, pretty):
+    """The nearest caller that says what a generic kernel helper worked for:
+    a TCP/IP function, a module function or a system call."""
+    for sym, dso, kernel in frames[1:]:
+        if not kernel:
+            break
+        base = re.sub(r"\.(isra|constprop|part|cold)\.\d+.*$", "", sym)
+        if is_module(dso) or TCP.match(base) or base.startswith(("__x64_sys_", "__do_sys_")):
+            return pretty(sym)
+    return None
+
+
 def profile(path):
     samples = parse(path)
     pretty = demangler({sym for _, fr in samples for sym, dso, _ in fr if is_module(dso)})
@@ -179,11 +191,14 @@ def profile(path):
     client = collections.Counter()
     syms = collections.defaultdict(collections.Counter)
     inclusive = collections.Counter()
+    callers = collections.defaultdict(collections.Counter)
     client_total = 0
     for comm, frames in samples:
         bucket, sym = classify(comm, frames, pretty)
         count[bucket] += 1
         syms[bucket][sym] += 1
+        if bucket in ("other kernel", "scheduler"):
+            callers[sym][via(frames, pretty)] += 1
         if comm.startswith(CLIENTS):
             client[bucket] += 1
             client_total += 1
@@ -192,7 +207,7 @@ def profile(path):
             inclusive[s] += 1
     return {
         "total": len(samples), "count": count, "client": client, "syms": syms,
-        "inclusive": inclusive, "client_total": client_total,
+        "inclusive": inclusive, "client_total": client_total, "callers": callers,
         "module": sum(1 for _, fr in samples if any(is_module(d) for _, d, _ in fr)),
     }
 
@@ -223,6 +238,14 @@ def rps(path):
         return None
 
 
+def called(p, sym, n):
+    """ " (via F n%)" when F is above at least 30 % of a helper's samples."""
+    if sym not in p["callers"]:
+        return ""
+    caller, c = p["callers"][sym].most_common(1)[0]
+    return f" (via {short(caller, 40)} {100 * c // n}%)" if caller and 10 * c >= 3 * n else ""
+
+
 def section(d, missing):
     """The markdown lines; problems go to missing (the report then fails)."""
     if not os.path.isdir(d):
@@ -239,7 +262,9 @@ def section(d, missing):
         "ran, whatever the task (on loopback the client's send runs the server's TCP input). "
         "\"in client\" is the part of a bucket that ran in htstress's own tasks. Without a "
         "PMU a sample lands only where interrupts are on, so time with interrupts off is "
-        "charged to the caller of the point that re-enables them. The share of the client "
+        "charged to the caller of the point that re-enables them. \"via F n%\" after a "
+        "helper (scheduler, other kernel) names the nearest TCP/IP, module or system-call "
+        "frame above n % (at least 30) of its samples. The share of the client "
         "and of idle matter: the server can only use what the client leaves.",
         "",
     ]
@@ -273,7 +298,7 @@ def section(d, missing):
                 n = p["count"][b]
                 if n == 0 and b in ("nginx (user)",) and server != "nginx":
                     continue
-                top = ", ".join(f"{short(s)} {pct(c, total)}"
+                top = ", ".join(f"{short(s)} {pct(c, total)}{called(p, s, c)}"
                                 for s, c in p["syms"][b].most_common(5))
                 lines.append(f"| {b} | {pct(n, total)} | {pct(p['client'][b], total)} | {top} |")
             lines += [
