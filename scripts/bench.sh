@@ -17,7 +17,7 @@
 #   profile    where the guest's CPU goes: perf record -a while htstress
 #              (HTTP/1.0, then -k) loads khttpd, then nginx
 #              (guest-tests/bench-profile.sh, bench_profile_report.py);
-#              about 2 minutes
+#              about 70 s (HTTP_DURATION=10), 30 s quick
 #
 # The http boots end with khttpd's open-file cache, RCU vs locked
 # (khttpd.ko vs bench/khttpd-locked-cache's khttpd_locked.ko), 12-byte file,

@@ -289,7 +289,7 @@ def section(d, missing):
                 f"### {server}, {label}",
                 "",
                 f"{total} samples; {server} answered {rps(os.path.join(d, name + '.txt')) or '?'} "
-                "requests/s meanwhile (sampling slows the guest).",
+                "requests/s while sampled.",
                 "",
                 "| bucket | % of samples | in client | top symbols (% of samples) |",
                 "|---|---:|---:|---|",
