@@ -23,6 +23,7 @@ import subprocess
 import sys
 
 import bench_host_report  # the host boot's section (scripts/bench_host_report.py)
+import bench_profile_report  # "Where the CPU goes", the profile boot
 
 FILES = {"small": "12-byte file", "large": "1 MiB file"}
 LOADS = {
@@ -796,7 +797,7 @@ def main():
     udp_threads_list = [int(t) for t in host.get("echo_udp_threads", "").split()]
     boots = [
         b
-        for b in ("echo", "http", "overhead", "http-1cpu", "cache", "cache-1cpu", "host")
+        for b in ("echo", "http", "overhead", "http-1cpu", "cache", "cache-1cpu", "host", "profile")
         if os.path.isdir(os.path.join(out, b))
     ]
     metas = {b: read_kv(os.path.join(out, b, "meta.txt")) for b in boots}
@@ -849,6 +850,7 @@ def main():
     if "overhead" in boots:
         sec, ops = overhead_section(os.path.join(out, "overhead"))
         body += sec
+    body += bench_profile_report.section(os.path.join(out, "profile"), missing)
     lines += summary_section(echo, res2, res1, ops) + body + boots_table
 
     plots = []

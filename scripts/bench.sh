@@ -23,6 +23,10 @@
 #              network namespace the run creates; not in the default list
 #              (BENCH_ONLY=host; the quick run took 42 s, a full one should
 #              take about 3 min: 12 loads of HTTP_DURATION and the echo runs)
+#   profile    where the guest's CPU goes: perf record -a while htstress
+#              (HTTP/1.0, then -k) loads khttpd, then nginx
+#              (guest-tests/bench-profile.sh, bench_profile_report.py);
+#              about 70 s (HTTP_DURATION=10), 30 s quick
 #
 # The http boots end with khttpd's open-file cache, RCU vs locked
 # (khttpd.ko vs bench/khttpd-locked-cache's khttpd_locked.ko), 12-byte file,
@@ -39,7 +43,7 @@
 #                         checks the whole pipeline in a few minutes; its
 #                         numbers are noisy
 #   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu,
-#                         or cache cache-1cpu host)
+#                         profile, or cache cache-1cpu host)
 #   HTTP_DURATION (8, quick 2) seconds per HTTP load and server
 #   HTTP_CONNS ("10 100 1000"), HTTP_1CPU_CONNS ("100"; the http-1cpu boot),
 #   CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
@@ -86,13 +90,13 @@ ECHO_SAMPLES=${ECHO_SAMPLES:-10000}
 OVERHEAD_ITERATIONS=${OVERHEAD_ITERATIONS:-200000}
 HOST_HTTP_CONNS=${HOST_HTTP_CONNS:-100}
 HOST_ECHO_THREADS=${HOST_ECHO_THREADS:-1000}
-only=${BENCH_ONLY:-echo http overhead http-1cpu}
+only=${BENCH_ONLY:-echo http overhead http-1cpu profile}
 for b in $only; do
-	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu | host) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
+	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu | host | profile) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
 done
 
 need_pkgs qemu-system-x86 qemu-system-data busybox-static gnuplot-nox python3 iproute2 kmod \
-	nginx-core h2o lighttpd wrk curl
+	nginx-core h2o lighttpd wrk curl linux-perf binutils
 kdir=$("$KSTD_ROOT/scripts/build-kernel.sh" x86)
 mods=$("$KSTD_ROOT/scripts/build-modules.sh" "$kdir")
 tools=$("$KSTD_ROOT/scripts/build-tools.sh")
@@ -128,6 +132,7 @@ declare -A timeout=(
 	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
 	[host]=$((300 + 2 * 3 * $(wc -w <<<"$HOST_HTTP_CONNS") * 2 * (HTTP_DURATION + 30) +
 		ECHO_SAMPLES * $(wc -w <<<"$HOST_ECHO_THREADS") / 20))
+	[profile]=$((300 + 4 * (3 * HTTP_DURATION + 90)))
 )
 timeout[cache-1cpu]=${timeout[cache]}
 
@@ -170,6 +175,7 @@ for b in $only; do
 	cache) boot cache 2 cache ;;
 	cache-1cpu) boot cache-1cpu 1 cache ;;
 	host) boot host 2 'loads from the host' ;;
+	profile) boot profile 2 profile ;;
 	esac
 done
 

@@ -241,5 +241,6 @@ echo) bench_echo ;;
 http) bench_http && bench_cache ;;
 cache) bench_cache ;;
 overhead) bench_overhead ;;
+profile) exec "$(dirname "$0")/bench-profile.sh" "$mods" "$tools" ;; # its own script
 *) die "unknown benchmark $what" ;;
 esac

@@ -45,7 +45,7 @@ http_die() { die "$*"; }
 rm -rf $www && mkdir -p $www
 printf 'Hello World\n' >$www/index.html # 12 bytes
 head -c 1048576 /dev/urandom >$www/large.bin
-http_servers_start "$mods" $www
+http_servers_start "$mods" $www khttpd nginx
 insmod "$mods/examples/kecho/kecho.ko" port=12345 backlog=4096 bench=1 ||
 	die "cannot load kecho"
 "$tools/user-echo-server" -p 12346 -b 4096 &
