@@ -125,8 +125,9 @@ def parse_wrk(text):
     return r
 
 
-def parse_bench(text):
-    """bench's table: per server mean, median, p90, p99, max (us), failures."""
+def parse_bench(text, tool="bench"):
+    """bench's table (or echo-epoll's, the same format with @tool as the
+    header's name): per server mean, median, p90, p99, max (us), failures."""
     res = {}
     for m in re.finditer(
         r"^(\S+) \(\d+\)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)/(\d+)\s*$",
@@ -135,9 +136,15 @@ def parse_bench(text):
     ):
         keys = ("mean", "median", "p90", "p99", "max", "failures", "total")
         res[m.group(1)] = dict(zip(keys, (float(g) for g in m.groups()[1:])))
-    m = re.search(r"^bench: (\d+) threads x (\d+) rounds, (\d+)-byte", text, re.M)
+    # bench: "N threads x R rounds, S-byte"; echo-epoll: "N connections x
+    # R rounds, T threads, S-byte".
+    m = re.search(
+        rf"^{re.escape(tool)}: (\d+) (?:threads|connections) x (\d+) rounds, (?:\d+ threads, )?(\d+)-byte",
+        text,
+        re.M,
+    )
     if not m:
-        raise ValueError("no bench header")
+        raise ValueError(f"no {tool} header")
     return res, int(m.group(1)), int(m.group(2)), int(m.group(3))
 
 

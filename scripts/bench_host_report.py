@@ -9,7 +9,6 @@ boots' files: <server>-<load>-<small|large>-c<conns>.txt and t<threads>.txt,
 plus the guest's meta.txt.
 """
 import os
-import re
 
 SERVERS = ("khttpd", "nginx")
 
@@ -87,26 +86,10 @@ def _http(br, d, meta, conns_list, out):
     return lines
 
 
-def parse_echo_epoll(text):
-    """echo-epoll's table, in bench's format: (per server, conns, rounds, size)."""
-    res = {}
-    for m in re.finditer(
-        r"^(\S+) \(\d+\)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)/(\d+)\s*$",
-        text,
-        re.M,
-    ):
-        keys = ("mean", "median", "p90", "p99", "max", "failures", "total")
-        res[m.group(1)] = dict(zip(keys, (float(g) for g in m.groups()[1:])))
-    m = re.search(r"^echo-epoll: (\d+) connections x (\d+) rounds, \d+ threads, (\d+)-byte", text, re.M)
-    if not m:
-        raise ValueError("no echo-epoll header")
-    return res, int(m.group(1)), int(m.group(2)), int(m.group(3))
-
-
 def _echo(br, d, threads_list):
     rows, size = [], None
     runs = [(t, "bench", "t", br.parse_bench) for t in threads_list]
-    runs += [(t, "echo-epoll", "e", parse_echo_epoll) for t in threads_list]
+    runs += [(t, "echo-epoll", "e", lambda text: br.parse_bench(text, "echo-epoll")) for t in threads_list]
     for t, tool, prefix, parser in runs:
         what = f"host: {tool} {t} connections"
         parsed = br.load_result(os.path.join(d, f"{prefix}{t}.txt"), parser, what)
