@@ -31,13 +31,8 @@ ulimit -n 65536
 
 die() { echo "bench-profile: $*" >&2; exit 1; }
 
+# bench-guest.sh, which execs this, has written $out/meta.txt already.
 mkdir -p "$out"
-{
-	echo "kernel=$(uname -r)"
-	echo "vcpus=$(nproc)"
-	echo "mem_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)"
-	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-} >"$out/meta.txt"
 
 [ -x "$perf" ] || die "no $perf (Debian's linux-perf)"
 # Kernel and module addresses for perf, sampling for root without limits.
