@@ -91,7 +91,7 @@ log "host: namespace $ns, $tap $host_addr, guest $guest"
 
 "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kernel" --smp 2 --timeout "$limit" --out "$out" \
 	--netns "$ns" --tap "$tap" -- \
-	env GUEST_ADDR="$guest/24" HOST_WAIT="$guest_wait" \
+	env GUEST_ADDR="$guest/24" HOST_WAIT="$guest_wait" KHTTPD_ARGS="${KHTTPD_ARGS:-}" \
 	"$KSTD_ROOT/scripts/guest-tests/bench-host-guest.sh" "$mods" "$tools" &
 guest_pid=$!
 

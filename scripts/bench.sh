@@ -51,6 +51,8 @@
 #   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
 #   OVERHEAD_ITERATIONS (200000, quick 20000)
 #   HOST_HTTP_CONNS (100), HOST_ECHO_THREADS (1000): the host boot's loads
+#   KHTTPD_ARGS           extra khttpd parameters for every boot (unbound=0,
+#                         cache_ms=0, ...): to compare settings
 # The full run took 18 minutes on a 2-core host shared with other guests
 # with khttpd and nginx alone; the quick one 6.
 #
@@ -151,6 +153,7 @@ boot() { # name smp guest-benchmark
 	else "$KSTD_ROOT/scripts/run-guest.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 		--smp "$smp" --timeout "${timeout[$name]}" --out "$out/$name" -- \
 		env HTTP_DURATION="$HTTP_DURATION" HTTP_CONNS="$conns" CACHE_CONNS="$CACHE_CONNS" \
+		KHTTPD_ARGS="${KHTTPD_ARGS:-}" \
 		ECHO_THREADS="$ECHO_THREADS" ECHO_UDP_THREADS="$ECHO_UDP_THREADS" \
 		ECHO_SAMPLES="$ECHO_SAMPLES" \
 		OVERHEAD_ITERATIONS="$OVERHEAD_ITERATIONS" \

@@ -10,8 +10,8 @@ server and load: every clock sample of every vCPU (perf record -a -g -e
 cpu-clock) with its task and call chain.  Each sample goes to exactly one
 bucket, by the code it was in (its leaf frame), first match wins:
 
-  khttpd         khttpd's own code: a frame in the [khttpd] module that is
-                 not kstd
+  module         the server module's own code (khttpd's, or the floor's):
+                 a frame in a kernel module that is not kstd
   kstd           kstd inside the module: the C helpers (kstd_*) and C++
                  functions in namespace kstd (demangled with c++filt -p,
                  templates such as kstd::tcp_server<khttpd::...> included)
@@ -38,7 +38,7 @@ the point that turns them back on (_raw_spin_unlock_irqrestore and the
 like).  Such samples are charged to the first caller that is not an
 interrupt-enable point, so they land in the code that disabled them.
 
-A second table counts, for khttpd, the samples with a module frame anywhere
+A second table counts, for khttpd and the floor, the samples with a module frame anywhere
 on the kernel stack (inclusive: the function and all it calls, TCP
 included), per module function: the paths worth optimising.
 """
@@ -48,14 +48,14 @@ import re
 import subprocess
 import sys
 
-SERVERS = ("khttpd", "nginx")
+SERVERS = ("khttpd", "floor", "nginx")
 LOADS = {
     "h10": "htstress HTTP/1.0 (a connection per request)",
     "hka": "htstress -k (keep-alive)",
 }
 CLIENTS = ("htstress", "wrk")
 BUCKETS = (
-    "khttpd", "kstd", "TCP/IP", "scheduler", "idle", "other kernel",
+    "module", "kstd", "TCP/IP", "scheduler", "idle", "other kernel",
     "nginx (user)", "client (user)", "other (user)",
 )
 
@@ -162,7 +162,7 @@ def classify(comm, frames, pretty):
             return "nginx (user)", f"{name} ({os.path.basename(dso)})"
         return "other (user)", f"{comm}: {name}"
     if is_module(dso):
-        return ("kstd" if is_kstd(sym, name) else "khttpd"), name
+        return ("kstd" if is_kstd(sym, name) else "module"), name
     if IDLE.match(base) or (comm == "swapper" and base.startswith("[unknown]")):
         return "idle", name
     if SCHED.match(base):
@@ -283,8 +283,8 @@ def section(d, missing):
             if sum(p["count"].values()) != total:
                 missing.append(f"profile {server} {load}: buckets do not add up to the samples")
                 continue
-            if server == "khttpd" and p["count"]["khttpd"] == 0:
-                missing.append(f"profile khttpd {load}: no sample in khttpd's code ({path})")
+            if server != "nginx" and p["count"]["module"] == 0:
+                missing.append(f"profile {server} {load}: no sample in its module ({path})")
             lines += [
                 f"### {server}, {label}",
                 "",
@@ -309,13 +309,13 @@ def section(d, missing):
                 f"{pct(p['client_total'], total)} % of the samples.",
                 "",
             ]
-            if server == "khttpd":
+            if server != "nginx":
                 lines += [
-                    f"khttpd inclusive: {pct(p['module'], total)} % of the samples have a "
-                    "khttpd frame on their kernel stack (khttpd's work and everything it "
+                    f"{server} inclusive: {pct(p['module'], total)} % of the samples have a "
+                    f"{server} frame on their kernel stack ({server}'s work and everything it "
                     "calls); by function:",
                     "",
-                    "| function (khttpd or kstd) | % of samples on its stack |",
+                    f"| function ({server} or kstd) | % of samples on its stack |",
                     "|---|---:|",
                 ] + [f"| {short(s, 90)} | {pct(c, total)} |"
                      for s, c in p["inclusive"].most_common(10)] + [""]

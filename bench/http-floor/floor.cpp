@@ -9,7 +9,7 @@
  * It is built exactly like khttpd where khttpd spends nothing on HTTP: one
  * kstd::tcp_server (a dual-stack listener on [::], IPv4 alone without
  * IPv6; backlog 1024; TCP_DEFER_ACCEPT 1 s; one accept run takes the whole
- * backlog), a per-CPU normal-priority workqueue, and per connection the
+ * backlog), an unbound normal-priority workqueue, and per connection the
  * same 8 KiB kstd::recv_buffer and socket hooks that only queue the
  * connection's work, which runs until the socket would block.  What is
  * left is the least an HTTP server can do:
@@ -344,7 +344,7 @@ kstd::result<kstd::unique_ptr<floor_module>> floor_module::create() noexcept
 	/* khttpd's listener settings (its module.cpp), so only the work differs. */
 	auto listening = self->srv->tcp.listen("kstd_http_floor", {.port = port.get(),
 								   .backlog = 1024,
-								   .queue_flags = kstd::wq::none,
+								   .queue_flags = kstd::wq::unbound,
 								   .accept_batch = 1024,
 								   .defer_accept_s = 1});
 	if (!listening) {

@@ -474,6 +474,30 @@ constexpr void format_http_date(s64 t, char (&out)[http_date_size + 1]) noexcept
 	out[29] = '\0';
 }
 
+/**
+ * An IMF-fixdate formatted once per second it is asked for: a response's
+ * Date, or a file's Last-Modified, repeats from one keep-alive request to
+ * the next and then costs a comparison.  One per connection (no locking).
+ */
+class date_text {
+public:
+	/** @p t (seconds since the epoch, UTC) as an IMF-fixdate. */
+	constexpr string_view of(s64 t) noexcept
+	{
+		if (!valid_ || t != secs_) {
+			format_http_date(t, text_);
+			secs_ = t;
+			valid_ = true;
+		}
+		return string_view(text_, http_date_size);
+	}
+
+private:
+	s64 secs_ = 0;
+	bool valid_ = false;
+	char text_[http_date_size + 1] = {};
+};
+
 /* ---- byte ranges ---------------------------------------------------------- */
 
 /** One byte range from a Range field (RFC 9110 14.1.2). */
@@ -1205,8 +1229,12 @@ public:
 	constexpr writer &put(string_view s) noexcept
 	{
 		size_t n = s.size() <= available() ? s.size() : available();
-		for (size_t i = 0; i < n; i++)
-			buf_[len_ + i] = s[i];
+		if (__builtin_is_constant_evaluated()) {
+			for (size_t i = 0; i < n; i++)
+				buf_[len_ + i] = s[i];
+		} else if (n) {
+			__builtin_memcpy(buf_ + len_, s.data(), n);
+		}
 		len_ += n;
 		if (n < s.size())
 			overflow_ = true;

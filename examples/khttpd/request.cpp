@@ -44,14 +44,12 @@ bool has_dot_segment(string_view path) noexcept
 
 void connection::begin_head(http::writer &w, unsigned int status) noexcept
 {
-	char date[http::http_date_size + 1];
-	http::format_http_date(kstd::real_seconds(), date);
 	w.put("HTTP/1.1 ")
 		.put_dec(status)
 		.put(' ')
 		.put(http::reason_phrase(status))
 		.put("\r\nServer: khttpd\r\nDate: ")
-		.put(string_view(date, http::http_date_size))
+		.put(date.of(kstd::real_seconds()))
 		.put("\r\n");
 }
 
@@ -169,9 +167,7 @@ void connection::respond_file(const http::request &r, file_ref src, const kstd::
 			      string_view type) noexcept
 {
 	bool head = r.method == http::method::head;
-	char modified[http::http_date_size + 1];
-	http::format_http_date(attr.mtime, modified);
-	string_view last_modified(modified, http::http_date_size);
+	string_view last_modified = modified.of(attr.mtime);
 
 	http::writer w = head_writer();
 	if (r.has_if_modified_since && attr.mtime <= r.if_modified_since) {

@@ -113,8 +113,11 @@ public:
 		: data_(data), size_(data ? size : 0)
 	{
 	}
-	/** A NUL-terminated C string (null is the empty view). */
-	constexpr string_view(const char *cstr) noexcept
+	/**
+	 * A NUL-terminated C string (null is the empty view).  Always inlined,
+	 * so that a literal's length is a constant, not a strlen() call.
+	 */
+	[[gnu::always_inline]] constexpr string_view(const char *cstr) noexcept
 		: data_(cstr), size_(cstr ? __builtin_strlen(cstr) : 0)
 	{
 	}

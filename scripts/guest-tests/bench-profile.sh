@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Runs inside the guest for `make bench` (scripts/bench.sh, boot "profile"):
-# where the guest's CPU goes while khttpd, then nginx as the reference,
-# serve a 12-byte file.  For each server and load, `perf record -a` samples
+# where the guest's CPU goes while khttpd, the floor (bench/http-floor: the
+# same skeleton without HTTP) and nginx as the reference serve a 12-byte
+# file.  For each server and load, `perf record -a` samples
 # every vCPU with the software clock (cpu-clock: TCG has no PMU) while the
 # load runs, and `perf script` writes one line per sample (the task, its
 # CPU, user or kernel mode, the sampled symbol and object) plus its kernel
@@ -51,8 +52,8 @@ source "$(dirname "$0")/http-servers.sh"
 http_die() { die "$*"; }
 rm -rf $www && mkdir -p $www
 printf 'Hello World\n' >$www/index.html # 12 bytes
-http_servers_start "$mods" $www khttpd nginx
-for p in "$KHTTPD_PORT" "$NGINX_PORT"; do # warm-up, not sampled
+http_servers_start "$mods" $www khttpd floor nginx
+for p in "$KHTTPD_PORT" "$FLOOR_PORT" "$NGINX_PORT"; do # warm-up, not sampled
 	"$tools/htstress" -n 2000 -c 10 -t 2 "http://127.0.0.1:$p/index.html" >/dev/null 2>&1
 done
 
@@ -82,6 +83,7 @@ profile_run() { # server port load
 
 for load in h10 hka; do
 	profile_run khttpd "$KHTTPD_PORT" $load
+	profile_run floor "$FLOOR_PORT" $load
 	profile_run nginx "$NGINX_PORT" $load
 done
 sed 's/^/khttpd: /' /proc/khttpd

@@ -463,6 +463,13 @@ KSTD_TEST(khttpd_http, dates)
 		round_trip &= parse_http_date(out).value_or(t + 1) == t;
 	}
 	KSTD_EXPECT(round_trip);
+	/* The once-a-second cache gives what formatting gives, for each new second. */
+	khttpd::http::date_text cached;
+	KSTD_EXPECT(cached.of(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
+	KSTD_EXPECT(cached.of(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
+	KSTD_EXPECT(cached.of(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT");
+	KSTD_EXPECT(cached.of(784111778) == "Sun, 06 Nov 1994 08:49:38 GMT");
+	KSTD_EXPECT(cached.of(-1) == "Wed, 31 Dec 1969 23:59:59 GMT");
 }
 
 KSTD_TEST(khttpd_http, ranges)
