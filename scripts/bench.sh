@@ -20,13 +20,13 @@
 #   host       the client outside the guest (scripts/bench-host.sh): khttpd
 #              vs nginx and kecho vs user-echo-server with the load tools
 #              running natively on the host, over tap + virtio-net inside a
-#              network namespace the run creates; not in the default list
-#              (BENCH_ONLY=host; the quick run took 42 s, a full one should
-#              take about 3 min: 12 loads of HTTP_DURATION and the echo runs)
+#              network namespace the run creates (the quick run took 45 s,
+#              a full one about 3 min: 12 loads of HTTP_DURATION and the
+#              echo runs)
 #   profile    where the guest's CPU goes: perf record -a while htstress
-#              (HTTP/1.0, then -k) loads khttpd, then nginx
+#              (HTTP/1.0, then -k) loads khttpd, the floor, then nginx
 #              (guest-tests/bench-profile.sh, bench_profile_report.py);
-#              about 70 s (HTTP_DURATION=10), 30 s quick
+#              about 80 s (8 s loads)
 #
 # The http boots end with khttpd's open-file cache, RCU vs locked
 # (khttpd.ko vs bench/khttpd-locked-cache's khttpd_locked.ko), 12-byte file,
@@ -42,8 +42,8 @@
 #   BENCH_QUICK=1         short runs (2 s per HTTP load, fewer round trips):
 #                         checks the whole pipeline in a few minutes; its
 #                         numbers are noisy
-#   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu,
-#                         profile, or cache cache-1cpu host)
+#   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu
+#                         profile host, or cache cache-1cpu)
 #   HTTP_DURATION (8, quick 2) seconds per HTTP load and server
 #   HTTP_CONNS ("10 100 1000"), HTTP_1CPU_CONNS ("100"; the http-1cpu boot),
 #   CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
@@ -92,7 +92,7 @@ ECHO_SAMPLES=${ECHO_SAMPLES:-10000}
 OVERHEAD_ITERATIONS=${OVERHEAD_ITERATIONS:-200000}
 HOST_HTTP_CONNS=${HOST_HTTP_CONNS:-100}
 HOST_ECHO_THREADS=${HOST_ECHO_THREADS:-1000}
-only=${BENCH_ONLY:-echo http overhead http-1cpu profile}
+only=${BENCH_ONLY:-echo http overhead http-1cpu profile host}
 for b in $only; do
 	case $b in echo | http | overhead | http-1cpu | cache | cache-1cpu | host | profile) ;; *) die "BENCH_ONLY: unknown boot $b" ;; esac
 done

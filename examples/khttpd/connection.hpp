@@ -162,7 +162,7 @@ struct connection : kstd::tcp_connection {
 	unsigned long armed_for = 0; /* the deadline the idle timer was last armed for */
 	u32 served = 0;
 	http::date_text date, modified; /* the last Date and Last-Modified, formatted */
-	address_slot per_address; /* counted for the client's address, if limited */
+	address_slot per_address;	/* counted for the client's address, if limited */
 	kstd::work<connection, &connection::run> work{this};
 	kstd::delayed_work<connection, &connection::on_idle> idle{this};
 };
