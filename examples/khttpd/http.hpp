@@ -1417,7 +1417,7 @@ private:
 		return "application/octet-stream";
 	string_view ext = name.substr(dot + 1);
 	struct entry {
-		const char *ext, *type;
+		string_view ext, type; /* lengths counted at compile time */
 	};
 	constexpr entry table[] = {
 		{"html", "text/html; charset=utf-8"},
