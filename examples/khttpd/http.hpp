@@ -1401,6 +1401,33 @@ private:
 
 /* ---- content types -------------------------------------------------------- */
 
+namespace detail {
+/* Extension -> Content-Type; a namespace-scope table, built at compile time. */
+struct mime_entry {
+	string_view ext, type;
+};
+inline constexpr mime_entry mime_table[] = {
+	{"html", "text/html; charset=utf-8"},
+	{"htm", "text/html; charset=utf-8"},
+	{"css", "text/css; charset=utf-8"},
+	{"js", "text/javascript; charset=utf-8"},
+	{"mjs", "text/javascript; charset=utf-8"},
+	{"json", "application/json"},
+	{"txt", "text/plain; charset=utf-8"},
+	{"xml", "application/xml"},
+	{"png", "image/png"},
+	{"jpg", "image/jpeg"},
+	{"jpeg", "image/jpeg"},
+	{"gif", "image/gif"},
+	{"svg", "image/svg+xml"},
+	{"ico", "image/x-icon"},
+	{"webp", "image/webp"},
+	{"wasm", "application/wasm"},
+	{"pdf", "application/pdf"},
+	{"woff2", "font/woff2"},
+};
+} // namespace detail
+
 /**
  * The Content-Type for a file name, from its last extension
  * (case-insensitive): html/htm, css, js/mjs, json, txt, xml, png, jpg/jpeg,
@@ -1416,30 +1443,7 @@ private:
 	if (dot == string_view::npos || dot == 0)
 		return "application/octet-stream";
 	string_view ext = name.substr(dot + 1);
-	struct entry {
-		string_view ext, type; /* lengths counted at compile time */
-	};
-	constexpr entry table[] = {
-		{"html", "text/html; charset=utf-8"},
-		{"htm", "text/html; charset=utf-8"},
-		{"css", "text/css; charset=utf-8"},
-		{"js", "text/javascript; charset=utf-8"},
-		{"mjs", "text/javascript; charset=utf-8"},
-		{"json", "application/json"},
-		{"txt", "text/plain; charset=utf-8"},
-		{"xml", "application/xml"},
-		{"png", "image/png"},
-		{"jpg", "image/jpeg"},
-		{"jpeg", "image/jpeg"},
-		{"gif", "image/gif"},
-		{"svg", "image/svg+xml"},
-		{"ico", "image/x-icon"},
-		{"webp", "image/webp"},
-		{"wasm", "application/wasm"},
-		{"pdf", "application/pdf"},
-		{"woff2", "font/woff2"},
-	};
-	for (const entry &e : table)
+	for (const detail::mime_entry &e : detail::mime_table)
 		if (ext.iequals(e.ext))
 			return e.type;
 	return "application/octet-stream";
