@@ -10,15 +10,22 @@
 # Creates the network namespace kstd-bench-<pid> with the tap device
 # kstdtap0 (10.77.0.1/24) in it and boots the guest (2 vCPUs) inside it
 # (run-guest.sh --netns/--tap); the guest (guest-tests/bench-host-guest.sh)
-# takes 10.77.0.2/24 on eth0, starts khttpd, nginx, kecho and
-# user-echo-server and writes OUT_DIR/ready.  Then, inside the namespace,
-# each load bounded by `timeout`:
+# takes 10.77.0.2/24 on eth0, starts the http boot's HTTP servers (khttpd,
+# nginx, h2o, lighttpd and, when built, the floor), kecho and
+# user-echo-server and writes OUT_DIR/ready (the servers and their ports).
+# Every server must answer index.html, and large.bin intact (the floor
+# excepted: it has one canned response), and is warmed up.  Then, inside
+# the namespace, each load bounded by `timeout`:
 #
 #   HTTP  htstress HTTP/1.0 (h10), htstress -k (hka) and wrk (keep-alive)
 #         at each count in HOST_HTTP_CONNS (100) connections, 12-byte and
-#         1 MiB files, HTTP_DURATION (10) s per run, khttpd and nginx one
-#         after the other (alternating which goes first): OUT_DIR/<server>-
-#         <load>-<small|large>-c<conns>.txt (.err; .lat for htstress)
+#         1 MiB files (the floor: the 12-byte file only), HTTP_DURATION
+#         (10) s per run, every server one after the other, which goes
+#         first rotating from one load to the next (as in the http boot):
+#         OUT_DIR/<server>-<load>-<small|large>-c<conns>.txt (.err; .lat
+#         for htstress), servers.txt (the servers, in order) and runs.txt
+#         (every run planned: server load file conns), as the http boot
+#         writes them, for bench-report.py
 #   echo  bench at each count in HOST_ECHO_THREADS (1000) threads,
 #         ECHO_SAMPLES (10000) round trips per server, kecho then
 #         user-echo-server: OUT_DIR/t<threads>.txt and .dat files; then
@@ -108,24 +115,35 @@ until [ -e "$out/ready" ]; do
 	sleep 1
 done
 kv() { sed -n "s/^$1=//p" "$out/ready"; }
-khttpd_port=$(kv khttpd_port) nginx_port=$(kv nginx_port)
+read -ra servers <<<"$(kv servers)"
+[ ${#servers[@]} -gt 0 ] || die "the guest's ready file names no HTTP server"
+declare -A port
+for s in "${servers[@]}"; do
+	port[$s]=$(kv "${s}_port")
+	[ -n "${port[$s]}" ] || die "the guest's ready file has no port for $s"
+done
 kecho_port=$(kv kecho_port) user_echo_port=$(kv user_echo_port)
-log "host: guest ready after $((SECONDS - start)) s"
+log "host: guest ready after $((SECONDS - start)) s: ${servers[*]}"
 
-# Both web servers answer over the tap, with the right bytes.
-for p in "$khttpd_port" "$nginx_port"; do
+# Every web server answers over the tap, with the right bytes (the floor
+# answers every request with index.html's bytes: it has no large.bin).
+for s in "${servers[@]}"; do
+	p=${port[$s]}
 	[ "$(nsx timeout 30 curl -sf "http://$guest:$p/index.html")" = "Hello World" ] ||
-		die "port $p: no answer from $guest"
+		die "$s (port $p): no answer from $guest"
+	[ "$s" = floor ] && continue
 	[ "$(nsx timeout 60 curl -sf "http://$guest:$p/large.bin" | sha256sum | cut -d' ' -f1)" = \
-		"$(kv large_sha256)" ] || die "port $p: large.bin arrives damaged"
+		"$(kv large_sha256)" ] || die "$s (port $p): large.bin arrives damaged"
 done
 # Warm-up, not measured (the guest's page cache, worker pools, khttpd's
 # open-file cache, the host's and the guest's TCP state).
-for p in "$khttpd_port" "$nginx_port"; do
+for s in "${servers[@]}"; do
+	p=${port[$s]}
 	nsx timeout 120 "$tools/htstress" -n 2000 -c 10 -t 2 "http://$guest:$p/index.html" >/dev/null 2>&1 ||
-		die "warm-up against port $p failed"
-	nsx timeout 120 "$tools/htstress" -n 200 -c 10 -t 2 "http://$guest:$p/large.bin" >/dev/null 2>&1 ||
-		die "warm-up against port $p failed"
+		die "warm-up against $s (port $p) failed"
+	[ "$s" = floor ] ||
+		nsx timeout 120 "$tools/htstress" -n 200 -c 10 -t 2 "http://$guest:$p/large.bin" >/dev/null 2>&1 ||
+		die "warm-up against $s (port $p) failed"
 done
 
 no_result=()
@@ -146,25 +164,32 @@ http_run() { # server port load file conns
 			"http://$guest:$port/$path" >"$name.txt" 2>"$name.err" || rc=$? ;;
 	esac
 	grep -aqiE '^requests/sec' "$name.txt" || no_result+=("$server $load $file c=$c (exit $rc)")
-	printf '%-7s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
+	printf '%-8s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
 		"$(grep -aiE '^requests/sec' "$name.txt" | tr -s ' ')"
 }
 
-i=0
+# Every run, planned first (runs.txt: the report tells a run that failed
+# from one that was not asked for).  The servers take turns going first
+# (khttpd nginx h2o lighttpd floor, then nginx h2o lighttpd floor khttpd,
+# ...), as in the http boot, so a drift of the (shared, emulated) machine
+# favours none; the floor's canned 12 bytes are no answer to large.bin.
+echo "${servers[*]}" >"$out/servers.txt"
+runs=() i=0
 for file in small large; do
 	for load in h10 hka wrk; do
 		for c in $conns_list; do
-			first=khttpd second=nginx
-			[ $((i++ % 2)) -eq 1 ] && first=nginx second=khttpd
-			for s in $first $second; do
-				if [ "$s" = khttpd ]; then
-					http_run khttpd "$khttpd_port" $load $file "$c"
-				else
-					http_run nginx "$nginx_port" $load $file "$c"
-				fi
+			rot=$((i++ % ${#servers[@]}))
+			for s in "${servers[@]:rot}" "${servers[@]:0:rot}"; do
+				[ "$s" = floor ] && [ $file = large ] && continue
+				runs+=("$s $load $file $c")
 			done
 		done
 	done
+done
+printf '%s\n' "${runs[@]}" >"$out/runs.txt"
+for r in "${runs[@]}"; do
+	read -r s load file c <<<"$r"
+	http_run "$s" "${port[$s]}" "$load" "$file" "$c"
 done
 
 for t in $threads_list; do

@@ -853,7 +853,7 @@ def main():
     if "http" in boots and "http-1cpu" in boots:
         body += scaling_section(res1, res2)
     body += cache_section(out, boots, int(host.get("cache_conns", "100")), host.get("http_duration", "?"))
-    body += bench_host_report.section(out, host, sys.modules[__name__])
+    body += bench_host_report.section(out, host, sys.modules[__name__], res2)
     if "overhead" in boots:
         sec, ops = overhead_section(os.path.join(out, "overhead"))
         body += sec

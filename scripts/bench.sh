@@ -18,11 +18,13 @@
 #   http-1cpu  the http run again with one vCPU (scaling), at 100
 #              connections only (HTTP_1CPU_CONNS)
 #   host       the client outside the guest (scripts/bench-host.sh): khttpd
-#              vs nginx and kecho vs user-echo-server with the load tools
+#              vs the http boot's other servers (nginx, h2o, lighttpd, the
+#              floor) and kecho vs user-echo-server with the load tools
 #              running natively on the host, over tap + virtio-net inside a
-#              network namespace the run creates (the quick run took 45 s,
-#              a full one about 3 min: 12 loads of HTTP_DURATION and the
-#              echo runs)
+#              network namespace the run creates (27 loads of HTTP_DURATION
+#              at 100 connections, the floor's 3 for the small file only,
+#              and the echo runs: the quick run took 82 s, a full one
+#              about 6 min, estimated from the 3 min of 12 loads)
 #   profile    where the guest's CPU goes: perf record -a while htstress
 #              (HTTP/1.0, then -k) loads khttpd, the floor, then nginx
 #              (guest-tests/bench-profile.sh, bench_profile_report.py);
@@ -132,7 +134,7 @@ declare -A timeout=(
 	[http-1cpu]=$((300 + (http1_loads + cache_loads) * (HTTP_DURATION + 30)))
 	[cache]=$((300 + cache_loads * (HTTP_DURATION + 30)))
 	[overhead]=$((300 + OVERHEAD_ITERATIONS / 200))
-	[host]=$((300 + 2 * 3 * $(wc -w <<<"$HOST_HTTP_CONNS") * 2 * (HTTP_DURATION + 30) +
+	[host]=$((300 + 2 * 3 * $(wc -w <<<"$HOST_HTTP_CONNS") * 5 * (HTTP_DURATION + 30) +
 		ECHO_SAMPLES * $(wc -w <<<"$HOST_ECHO_THREADS") / 20))
 	[profile]=$((300 + 4 * (3 * HTTP_DURATION + 90)))
 )

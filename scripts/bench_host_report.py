@@ -5,83 +5,80 @@ Imported by scripts/bench-report.py, which passes itself (its parsers, table
 helpers and its list of missing results) to section().  The host boot's
 directory (BENCH_DIR/host, written by scripts/bench-host.sh) holds what
 htstress, wrk and bench printed on the host, named like the http and echo
-boots' files: <server>-<load>-<small|large>-c<conns>.txt and t<threads>.txt,
-plus the guest's meta.txt.
+boots' files: <server>-<load>-<small|large>-c<conns>.txt (with servers.txt
+and runs.txt, as an http boot writes them: the HTTP tables reuse
+bench-report.py's http_results and best peer), t<threads>.txt and
+e<conns>.txt, plus the guest's meta.txt.
 """
 import os
 
-SERVERS = ("khttpd", "nginx")
 
-
-def _quiet(br, path, parser):
-    """A parsed result or None, without recording it as missing."""
-    try:
-        return parser(br.read(path))
-    except (OSError, ValueError):
-        return None
-
-
-def _parser(br, load):
-    return br.parse_wrk if load == "wrk" else br.parse_htstress
-
-
-def _http(br, d, meta, conns_list, out):
-    guest_dir = os.path.join(out, "http")
-    have_guest = os.path.isdir(guest_dir)
+def _http(br, d, meta, conns_list, guest):
+    """The HTTP tables: the host boot's runs read as bench-report.py reads an
+    http boot's (servers.txt, runs.txt), its best peer and ratios; guest is
+    the http boot's Http (client in the guest), or None."""
+    H = br.http_results(d, conns_list)
+    floor = H.has_floor()
     lines = [
-        "### khttpd vs nginx",
+        "### khttpd and its peers: " + ", ".join(H.peers()) + (", and the floor" if floor else ""),
         "",
         "The same loads as in the http boot, but htstress and wrk (2 threads each) run on "
         "the host and reach the guest's servers over the tap device and the guest's "
-        f"virtio-net NIC ({meta.get('driver', '?')}); khttpd and nginx serve the same two "
-        "files, one after the other (which goes first alternates). Ratio = khttpd / nginx: "
-        "above 1 for requests/s, below 1 for latency means khttpd is faster."
+        f"virtio-net NIC ({meta.get('driver', '?')}); the servers, configured as in the "
+        "http boot, serve the same two files, one after the other (which goes first rotates "
+        "from one load to the next)"
+        + ("; the floor answers the 12-byte file only" if floor else "")
+        + ". **Best peer**: the peer (nginx, h2o or lighttpd) with the most requests/s in "
+        "that row; khttpd / best peer above 1 means khttpd is faster than every peer there"
+        + (", khttpd / floor is the share of the floor's requests/s it reaches" if floor else "")
+        + ". p99 ratio = khttpd / best peer, below 1 means khttpd's slowest requests are faster."
         + (
-            " The last column is the same ratio with the client inside the guest "
-            "(the http boot of this run, its own boot)."
-            if have_guest
+            " The last column is khttpd / best peer with the client inside the guest "
+            "(the http boot of this run, its own boot; \"not run\": no such row there)."
+            if guest
             else ""
-        ),
+        )
+        + " Socket errors: failed connects, resets, timeouts. \"-\": not run.",
         "",
     ]
     for f, fname in br.FILES.items():
         rows = []
+        floor_f = floor and any((br.FLOOR, load, f, c) in H.res for load in br.LOADS for c in H.conns)
         for load in br.LOADS:
-            for c in conns_list:
-                r = {}
-                for s in SERVERS:
-                    what = f"host: {s} {br.LOAD_SHORT[load]} {fname} c={c}"
-                    r[s] = br.load_result(os.path.join(d, f"{s}-{load}-{f}-c{c}.txt"), _parser(br, load), what)
-                k, n = r["khttpd"], r["nginx"]
-                row = [
-                    br.LOAD_SHORT[load],
-                    c,
-                    br.pair(br.get(k, "rps"), br.get(n, "rps")),
-                    br.ratio(br.get(k, "rps"), br.get(n, "rps")),
-                    br.pair(br.get(k, "mibs"), br.get(n, "mibs")),
-                    "missing" if k is None or n is None else f"{k['errors']:.0f} / {n['errors']:.0f}",
-                    br.pair(br.get(k, "p99"), br.get(n, "p99")),
-                    br.ratio(br.get(k, "p99"), br.get(n, "p99")),
+            for c in H.conns:
+                best, bv = H.best_peer(load, f, c)
+                k = H.rps("khttpd", load, f, c)
+                kr, pr = H.res.get(("khttpd", load, f, c)), H.res.get((best, load, f, c))
+                row = [br.LOAD_SHORT[load], c] + [H.cell(s, load, f, c, "rps") for s in H.servers]
+                row += [best or "missing", br.ratio(k, bv)]
+                if floor_f:
+                    row.append(br.ratio(k, H.rps(br.FLOOR, load, f, c)))
+                row += [
+                    br.pair(br.get(kr, "p99"), br.get(pr, "p99")),
+                    br.ratio(br.get(kr, "p99"), br.get(pr, "p99")),
+                    " / ".join(
+                        "-" if (s, load, f, c) not in H.res else br.errs(H.res[(s, load, f, c)])
+                        for s in H.servers
+                    ),
                 ]
-                if have_guest:
-                    g = [
-                        _quiet(br, os.path.join(guest_dir, f"{s}-{load}-{f}-c{c}.txt"), _parser(br, load))
-                        for s in SERVERS
-                    ]
-                    row.append(br.ratio(br.get(g[0], "rps"), br.get(g[1], "rps")) if all(g) else "not run")
+                if guest:
+                    gbest, gbv = guest.best_peer(load, f, c)
+                    gk = guest.rps("khttpd", load, f, c)
+                    row.append(
+                        "not run" if ("khttpd", load, f, c) not in guest.res
+                        else f"{br.ratio(gk, gbv)} ({gbest or '?'})"
+                    )
                 rows.append(row)
-        header = [
-            "load",
-            "conns",
-            "requests/s khttpd / nginx",
-            "ratio",
-            "MiB/s khttpd / nginx",
-            "socket errors khttpd / nginx",
-            "p99 ms khttpd / nginx",
+        header = ["load", "conns"] + [f"{s} req/s" for s in H.servers] + ["best peer", "khttpd / best peer"]
+        if floor_f:
+            header.append("khttpd / floor")
+        header += [
+            "p99 ms khttpd / best peer",
             "p99 ratio",
+            "socket errors " + " / ".join(H.servers),
         ]
-        if have_guest:
-            header.append("ratio, client in the guest")
+        if guest:
+            header.append("khttpd / best peer, client in the guest")
         lines += [f"#### {fname}", ""] + br.table(header, rows) + [""]
     return lines
 
@@ -117,7 +114,8 @@ def _echo(br, d, threads_list):
         "### kecho vs user-echo-server",
         "",
         f"`bench` on the host: N threads connect to the guest at once, each sends a {size or 32}-byte "
-        "message, reads the whole echo back and closes, for R rounds; kecho (`bench=1`) "
+        "message, reads the whole echo back and closes, for R rounds; kecho (`bench=0`, "
+        "its default unbound workqueue: the NIC's packets all arrive on one vCPU) "
         "first, then user-echo-server, same boot. Round trip in microseconds; ratio = "
         "kecho / user-echo-server, below 1 means kecho is faster. `echo-epoll` "
         "(tools/echo-epoll.c) is the event-driven client: 2 threads hold N connections, "
@@ -141,8 +139,10 @@ def _echo(br, d, threads_list):
     return lines + [""]
 
 
-def section(out, host, br):
-    """The report's lines for BENCH_DIR/host; [] when that boot did not run."""
+def section(out, host, br, guest=None):
+    """The report's lines for BENCH_DIR/host; [] when that boot did not run.
+    guest: the http boot's Http results (bench-report.py's http_results), for
+    the same ratio with the client in the guest; None when it did not run."""
     d = os.path.join(out, "host")
     if not os.path.isdir(d):
         return []
@@ -161,6 +161,6 @@ def section(out, host, br):
     ]
     conns_list = [int(c) for c in host.get("host_http_conns", "100").split()]
     threads_list = [int(t) for t in host.get("host_echo_threads", "1000").split()]
-    lines += _http(br, d, meta, conns_list, out)
+    lines += _http(br, d, meta, conns_list, guest)
     lines += _echo(br, d, threads_list)
     return lines

@@ -7,10 +7,12 @@
 #
 #   bench-host-guest.sh MODULE_DIR TOOLS_DIR
 #
-# Brings up eth0 with GUEST_ADDR (10.77.0.2/24), starts khttpd and nginx
-# (http-servers.sh) on a 12-byte index.html and a 1 MiB large.bin, kecho
+# Brings up eth0 with GUEST_ADDR (10.77.0.2/24), starts the http boot's
+# HTTP servers (http-servers.sh: khttpd, nginx, h2o, lighttpd and, when it is
+# built, the floor) on a 12-byte index.html and a 1 MiB large.bin, kecho
 # (port 12345) and user-echo-server (port 12346), all listening on every
-# address, then writes /out/ready (key=value: the ports and large.bin's
+# address, then writes /out/ready (key=value: servers, the HTTP servers in
+# order; <server>_port for each; kecho_port, user_echo_port; large.bin's
 # SHA-256, for the host to check what it fetches) and waits for /out/done,
 # which the host writes when its loads are over, at most HOST_WAIT (600)
 # seconds.  Then it saves /proc/khttpd and /proc/kecho to /out and stops
@@ -45,7 +47,8 @@ http_die() { die "$*"; }
 rm -rf $www && mkdir -p $www
 printf 'Hello World\n' >$www/index.html # 12 bytes
 head -c 1048576 /dev/urandom >$www/large.bin
-http_servers_start "$mods" $www khttpd nginx
+read -ra servers <<<"$(http_servers_list "$mods")"
+http_servers_start "$mods" $www "${servers[@]}"
 # kecho's default unbound queue (bench=0): the NIC's packets all arrive on
 # one vCPU, and the per-CPU queue of the loopback boots (bench=1) would keep
 # every connection's work there.
@@ -57,8 +60,10 @@ sleep 1
 kill -0 $user_pid 2>/dev/null || die "user-echo-server did not start"
 
 {
-	echo "khttpd_port=$KHTTPD_PORT"
-	echo "nginx_port=$NGINX_PORT"
+	echo "servers=${servers[*]}"
+	for s in "${servers[@]}"; do
+		echo "${s}_port=$(http_server_port "$s")"
+	done
 	echo "kecho_port=12345"
 	echo "user_echo_port=12346"
 	echo "large_sha256=$(sha256sum <$www/large.bin | cut -d' ' -f1)"
