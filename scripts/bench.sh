@@ -12,7 +12,7 @@
 #              and over UDP (bench -u) at 1000, 100
 #   http       khttpd vs its peers nginx, h2o and lighttpd (and the floor,
 #              the bench-only in-kernel responder, when it is built),
-#              htstress HTTP/1.0, htstress -k and wrk at 10, 100, 1000
+#              htstress HTTP/1.0, htstress -k and wrk at 100 and 1000
 #              connections, 12-byte and 1 MiB files
 #   overhead   kstd wrappers vs the plain C calls (kstd_overhead.ko)
 #   http-1cpu  the http run again with one vCPU (scaling), at 100
@@ -47,7 +47,7 @@
 #   BENCH_ONLY="echo ..." run only these boots (echo http overhead http-1cpu
 #                         profile host, or cache cache-1cpu)
 #   HTTP_DURATION (8, quick 2) seconds per HTTP load and server
-#   HTTP_CONNS ("10 100 1000"), HTTP_1CPU_CONNS ("100"; the http-1cpu boot),
+#   HTTP_CONNS ("100 1000"), HTTP_1CPU_CONNS ("100"; the http-1cpu boot),
 #   CACHE_CONNS (100), ECHO_THREADS ("1000 100 10"),
 #   ECHO_UDP_THREADS ("1000 100"),
 #   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
@@ -85,7 +85,7 @@ if [ "$quick" = 1 ]; then
 fi
 # The guest does not inherit this environment: boot() passes these on.
 HTTP_DURATION=${HTTP_DURATION:-8}
-HTTP_CONNS=${HTTP_CONNS:-10 100 1000}
+HTTP_CONNS=${HTTP_CONNS:-100 1000}
 HTTP_1CPU_CONNS=${HTTP_1CPU_CONNS:-100}
 CACHE_CONNS=${CACHE_CONNS:-100}
 ECHO_THREADS=${ECHO_THREADS:-1000 100 10}

@@ -52,6 +52,7 @@ SERVERS = ("khttpd", "floor", "nginx")
 LOADS = {
     "h10": "htstress HTTP/1.0 (a connection per request)",
     "hka": "htstress -k (keep-alive)",
+    "lka": "htstress -k (keep-alive), 1 MiB file",
 }
 CLIENTS = ("htstress", "wrk")
 BUCKETS = (
@@ -256,7 +257,8 @@ def section(d, missing):
         "",
         f"The profile boot (2 vCPUs): `perf record -a -g -e cpu-clock -F {meta.get('freq', '?')}` "
         f"samples the whole guest while htstress loads one server with "
-        f"{meta.get('conns', '?')} connections for {meta.get('duration', '?')} s, 12-byte file; "
+        f"{meta.get('conns', '?')} connections for {meta.get('duration', '?')} s, "
+        "12-byte file (1 MiB where said); "
         f"{meta.get('perf', 'perf')}. Each sample is charged to the code it was in "
         "(see scripts/bench_profile_report.py for the buckets); kernel code counts where it "
         "ran, whatever the task (on loopback the client's send runs the server's TCP input). "
@@ -270,6 +272,8 @@ def section(d, missing):
     ]
     for load, label in LOADS.items():
         for server in SERVERS:
+            if server == "floor" and load == "lka":
+                continue  # the floor serves no files
             name = f"profile-{server}-{load}"
             path = os.path.join(d, name + ".script")
             if not os.path.exists(path):
@@ -283,8 +287,9 @@ def section(d, missing):
             if sum(p["count"].values()) != total:
                 missing.append(f"profile {server} {load}: buckets do not add up to the samples")
                 continue
-            if server != "nginx" and p["count"]["module"] == 0:
-                missing.append(f"profile {server} {load}: no sample in its module ({path})")
+            if server != "nginx" and p["module"] == 0:
+                # Inclusive: the floor's own code is a few instructions.
+                missing.append(f"profile {server} {load}: no sample with its module on the stack ({path})")
             lines += [
                 f"### {server}, {label}",
                 "",
