@@ -230,6 +230,32 @@ KSTD_TEST(kstd_tcp_server, accepts_in_batches)
 		KSTD_EXPECT(sees_end(x));
 }
 
+KSTD_TEST(kstd_tcp_server, unbound_queue_one_worker)
+{
+	/* One unbound worker at a time serves every connection, in turns. */
+	KSTD_EXPECT_GE(kstd::online_cpus(), 1u);
+	auto srv = start(test, {.port = 0,
+				.backlog = 64,
+				.queue_flags = kstd::wq::unbound,
+				.queue_max_active = 1});
+	if (!srv)
+		return;
+	echo_server &s = *srv;
+	constexpr int n = 8;
+	kstd::tcp_stream c[n];
+	if (!connect_all(test, s, c))
+		return;
+	int ok = 0;
+	for (int round = 0; round < 3; round++)
+		for (auto &x : c)
+			ok += echoes(x, "one worker", 10);
+	KSTD_EXPECT_EQ(ok, 3 * n);
+	KSTD_EXPECT(eventually([&] { return s.tcp.stats().accepted.get() == n; }));
+	srv.reset();
+	for (auto &x : c)
+		KSTD_EXPECT(sees_end(x));
+}
+
 KSTD_TEST(kstd_tcp_server, refused_connection_is_closed)
 {
 	auto srv = start(test, {.port = 0});
@@ -320,6 +346,12 @@ KSTD_TEST(kstd_tcp_server, listen_errors)
 		       -KSTD_EADDRINUSE);
 	KSTD_EXPECT_EQ((*b)->tcp.listen("kstd_test_srv", {.port = 0, .accept_batch = 0}).to_errno(),
 		       -KSTD_EINVAL);
+	KSTD_EXPECT_EQ(
+		(*b)->tcp.listen("kstd_test_srv", {.port = 0, .queue_max_active = -1}).to_errno(),
+		-KSTD_EINVAL);
+	KSTD_EXPECT_EQ(
+		(*b)->tcp.listen("kstd_test_srv", {.port = 0, .queue_max_active = 513}).to_errno(),
+		-KSTD_EINVAL);
 	KSTD_EXPECT((*b)->tcp.listen("kstd_test_srv", {.port = 0}).has_value());
 }
 

@@ -115,7 +115,7 @@ until [ -e "$out/ready" ]; do
 	sleep 1
 done
 kv() { sed -n "s/^$1=//p" "$out/ready"; }
-read -ra servers <<<"$(kv servers)"
+read -ra servers <<<"${HOST_SERVERS:-$(kv servers)}"
 [ ${#servers[@]} -gt 0 ] || die "the guest's ready file names no HTTP server"
 declare -A port
 for s in "${servers[@]}"; do
@@ -155,6 +155,7 @@ http_run() { # server port load file conns
 	[ "$load" = hka ] && ka=(-k)
 	[ "$file" = large ] && path=large.bin
 	name=$out/$server-$load-$file-c$c
+	nsx nstat -n # the client side's TCP counters (this namespace's), from here on
 	case $load in
 	h10 | hka)
 		nsx timeout -k 5 "$bound" "$tools/htstress" -D "$duration" -T 10 -c "$c" -t 2 "${ka[@]}" \
@@ -163,6 +164,7 @@ http_run() { # server port load file conns
 		nsx timeout -k 5 "$bound" wrk -t2 -c"$c" -d"${duration}s" --timeout 10s --latency \
 			"http://$guest:$port/$path" >"$name.txt" 2>"$name.err" || rc=$? ;;
 	esac
+	nsx nstat >"$name.nstat"
 	grep -aqiE '^requests/sec' "$name.txt" || no_result+=("$server $load $file c=$c (exit $rc)")
 	printf '%-8s %-4s %-6s c=%-5s exit %s: %s\n' "$server" "$load" "$file" "$c" "$rc" \
 		"$(grep -aiE '^requests/sec' "$name.txt" | tr -s ' ')"
@@ -175,12 +177,12 @@ http_run() { # server port load file conns
 # favours none; the floor's canned 12 bytes are no answer to large.bin.
 echo "${servers[*]}" >"$out/servers.txt"
 runs=() i=0
-for file in small large; do
-	for load in h10 hka wrk; do
+for file in ${HOST_FILES:-small large}; do
+	for load in ${HOST_LOADS:-h10 hka wrk}; do
 		for c in $conns_list; do
 			rot=$((i++ % ${#servers[@]}))
 			for s in "${servers[@]:rot}" "${servers[@]:0:rot}"; do
-				[ "$s" = floor ] && [ $file = large ] && continue
+				[ "$s" = floor ] && [ "$file" = large ] && continue
 				runs+=("$s $load $file $c")
 			done
 		done

@@ -611,8 +611,31 @@ def geomean(values):
     return product ** (1 / len(values))
 
 
-def summary_section(echo, H2, H1, overhead_ops):
-    """One table of the headline ratios, each a row of a table below."""
+def http_summary_rows(H, where):
+    """khttpd / best peer and khttpd / floor per file and load, at 100
+    connections (else the middle count), from the Http results H."""
+    rows = []
+    mid = 100 if 100 in H.conns else H.conns[len(H.conns) // 2]
+    for f, fname in FILES.items():
+        for load in LOADS:
+            best, bv = H.best_peer(load, f, mid)
+            k = H.rps("khttpd", load, f, mid)
+            rows.append(
+                [f"khttpd / best peer ({best or 'missing'}), {fname}, {LOAD_SHORT[load]}, {mid} conns{where}",
+                 "requests/s (higher is better)", ratio(k, bv)]
+            )
+            if (FLOOR, load, f, mid) in H.res:
+                rows.append(
+                    [f"khttpd / floor, {fname}, {LOAD_SHORT[load]}, {mid} conns{where}",
+                     "requests/s (1.00: as fast as the floor)", ratio(k, H.rps(FLOOR, load, f, mid))]
+                )
+    return rows
+
+
+def summary_section(echo, H2, H1, overhead_ops, HH=None, host_echo=None):
+    """One table of the headline ratios, each a row of a table below.  HH:
+    the host boot's Http results; host_echo: {client: (kecho, user)} of
+    its echo runs."""
     rows = []
     for t, (k, u) in echo.items():
         what = f"bench -u {t[1]} threads (UDP)" if isinstance(t, tuple) else f"bench {t} threads"
@@ -621,20 +644,14 @@ def summary_section(echo, H2, H1, overhead_ops):
              ratio(get(k, "median"), get(u, "median"))]
         )
     if H2:
-        mid = H2.conns[len(H2.conns) // 2]
-        for f, fname in FILES.items():
-            for load in LOADS:
-                best, bv = H2.best_peer(load, f, mid)
-                k = H2.rps("khttpd", load, f, mid)
-                rows.append(
-                    [f"khttpd / best peer ({best or 'missing'}), {fname}, {LOAD_SHORT[load]}, {mid} conns",
-                     "requests/s (higher is better)", ratio(k, bv)]
-                )
-                if (FLOOR, load, f, mid) in H2.res:
-                    rows.append(
-                        [f"khttpd / floor, {fname}, {LOAD_SHORT[load]}, {mid} conns",
-                         "requests/s (1.00: as fast as the floor)", ratio(k, H2.rps(FLOOR, load, f, mid))]
-                    )
+        rows += http_summary_rows(H2, "")
+    if HH:
+        rows += http_summary_rows(HH, ", client on the host")
+    for client, (k, u) in (host_echo or {}).items():
+        rows.append(
+            [f"kecho / user-echo-server, {client}, client on the host", "p99 round trip (lower is better)",
+             ratio(get(k, "p99"), get(u, "p99"))]
+        )
     if H1 and H2:
         for s in H2.servers:
             g = geomean(
@@ -858,7 +875,18 @@ def main():
         sec, ops = overhead_section(os.path.join(out, "overhead"))
         body += sec
     body += bench_profile_report.section(os.path.join(out, "profile"), missing)
-    lines += summary_section(echo, res2, res1, ops) + body + boots_table
+    resh, host_echo = None, {}
+    hd = os.path.join(out, "host")
+    if "host" in boots and os.path.exists(os.path.join(hd, "servers.txt")):
+        resh = http_results(hd, [int(c) for c in host.get("host_http_conns", "100").split()])
+        for t in host.get("host_echo_threads", "1000").split():
+            for client, prefix, what in (("bench", "t", "threads"), ("echo-epoll", "e", "connections")):
+                try:
+                    r = parse_bench(read(os.path.join(hd, f"{prefix}{t}.txt")), client)[0]
+                except (OSError, ValueError):
+                    continue  # the host section lists it as missing
+                host_echo[f"{client} {t} {what}"] = (r.get("kecho"), r.get("user-echo-server"))
+    lines += summary_section(echo, res2, res1, ops, resh, host_echo) + body + boots_table
 
     plots = []
     if "echo" in boots:

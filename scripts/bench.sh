@@ -52,7 +52,9 @@
 #   ECHO_UDP_THREADS ("1000 100"),
 #   ECHO_SAMPLES (10000, quick 2000) round trips per server and thread count,
 #   OVERHEAD_ITERATIONS (200000, quick 20000)
-#   HOST_HTTP_CONNS (100), HOST_ECHO_THREADS (1000): the host boot's loads
+#   HOST_HTTP_CONNS (100), HOST_ECHO_THREADS (1000): the host boot's loads;
+#   HOST_SERVERS, HOST_FILES (small large), HOST_LOADS (h10 hka wrk): only
+#                         these of its HTTP runs, to look at one closely
 #   KHTTPD_ARGS           extra khttpd parameters for every boot (unbound=0,
 #                         cache_ms=0, ...): to compare settings
 # The full run took 18 minutes on a 2-core host shared with other guests

@@ -77,8 +77,9 @@
  * lingering_time (30 s), max_per_address (0: off), max_connections
  * (10000), listing (true), cache_ms (1000), user (65534) and group
  * (65534): numeric ids in the initial user namespace, an invalid one fails
- * the load; dotfiles (false), defer_accept (1 s), highpri (false) and
- * unbound (true): the workqueue's kind.  All read-only once loaded.
+ * the load; dotfiles (false), defer_accept (1 s), highpri (false),
+ * unbound (true): the workqueue's kind, and workers (0: one per online
+ * CPU): how many unbound workers serve at once.  All read-only once loaded.
  *
  * Unbound by default: a NIC with one queue (or an IRQ pinned to one CPU)
  * takes every packet on one CPU, and a per-CPU queue would run every
@@ -86,6 +87,12 @@
  * (make bench's host boot, 2 vCPUs): 12-byte file, HTTP/1.0 0.68x nginx
  * bound, 1.65-1.78x unbound; keep-alive 0.91-1.07x bound, 2.5-2.8x
  * unbound.  Over loopback the two are the same within the noise.
+ * At most one unbound worker per CPU by default: an unbound queue would
+ * otherwise run up to 256 connections' work in kworkers of their own, all
+ * runnable, and ksoftirqd, which takes the NIC's packets off its ring when
+ * softirqs run long, would get a 1/100th share of its CPU: the ring
+ * overflowed, clients retransmitted, and 1 MiB keep-alive loads fell to a
+ * tenth of nginx's rate with 10 s stalls (make bench's host boot).
  */
 #include <kstd/log.hpp>
 #include <kstd/memory.hpp>
@@ -127,6 +134,8 @@ KSTD_MODULE_PARAM(dotfiles, bool, false, 0444,
 KSTD_MODULE_PARAM(highpri, bool, false, 0444, "serve from high-priority workers");
 KSTD_MODULE_PARAM(unbound, bool, true, 0444,
 		  "serve from unbound workers (0: on the CPU that took the packets)");
+KSTD_MODULE_PARAM(workers, u32, 0, 0444,
+		  "unbound workers serving at once, at most 512 (0: one per online CPU)");
 
 namespace {
 
@@ -147,9 +156,14 @@ kstd::result<kstd::unique_ptr<khttpd_module>> khttpd_module::create() noexcept
 {
 	using khttpd::u32;
 	auto secs = [](int s) { return kstd::secs(static_cast<unsigned int>(s)); };
+	if (workers.get() > 512) {
+		kstd_pr_err("workers=%u: at most 512\n", workers.get());
+		return kstd::error::inval();
+	}
 	/*
-	 * Per-CPU, normal-priority workers by default: a request's work runs
-	 * on the CPU that took its packets.  One accept run takes all the
+	 * Unbound, normal-priority workers by default: connections spread
+	 * over the CPUs even when one CPU takes all the packets (see the top
+	 * of this file).  One accept run takes all the
 	 * backlog can hold (kstd's default is 16): the accept work waits
 	 * behind every connection's queued work each time it requeues itself.
 	 * docs/khttpd.md ("Measured") has the measurements behind both.
@@ -159,6 +173,10 @@ kstd::result<kstd::unique_ptr<khttpd_module>> khttpd_module::create() noexcept
 			   .backlog = backlog.get(),
 			   .queue_flags = (highpri.get() ? kstd::wq::highpri : kstd::wq::none) |
 					  (unbound.get() ? kstd::wq::unbound : kstd::wq::none),
+			   .queue_max_active = !unbound.get() ? 0
+					       : workers.get()
+						       ? static_cast<int>(workers.get())
+						       : static_cast<int>(kstd::online_cpus()),
 			   .accept_batch = backlog.get(),
 			   .defer_accept_s = static_cast<unsigned int>(defer_accept.get())},
 		.docroot = docroot.view().data(),

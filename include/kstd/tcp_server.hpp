@@ -116,6 +116,15 @@ struct tcp_server_options {
 	/** Flags of the server's workqueue (wq::unbound, wq::highpri, ...). */
 	wq_flags queue_flags = wq::none;
 	/**
+	 * The workqueue's max_active (see workqueue::create()): work items run
+	 * at once, per CPU, or in all if wq::unbound; 0: the kernel's default
+	 * (256).  An unbound queue runs every pending item in a kworker of its
+	 * own up to that, all runnable against everything else on the CPUs
+	 * (ksoftirqd's packet processing included): kstd::online_cpus() keeps
+	 * it to one per CPU, as a user-space server's workers.
+	 */
+	int queue_max_active = 0;
+	/**
 	 * Connections one accept run takes before it requeues itself (>= 1).
 	 * The requeued run waits behind all the connection work queued
 	 * meanwhile, so under load a burst of N connections takes N /
@@ -231,7 +240,8 @@ public:
 		if (opts.accept_batch < 1)
 			return error::inval();
 		batch_ = opts.accept_batch;
-		auto q = KSTD_TRY(workqueue<Conn>::create(name, opts.queue_flags));
+		auto q = KSTD_TRY(
+			workqueue<Conn>::create(name, opts.queue_flags, opts.queue_max_active));
 		listen_options lo{.reuse_addr = true,
 				  .v6only = v6only::off,
 				  .defer_accept_s = opts.defer_accept_s};

@@ -478,6 +478,16 @@ template <class T, auto Fn = nullptr>
 using delayed_work = detail::basic_work<T, Fn, true>;
 
 /**
+ * The number of CPUs online now (num_online_cpus()): a size for an unbound
+ * queue's max_active, the way a user-space server runs one worker per CPU.
+ * Any context; CPUs may come and go after.
+ */
+[[nodiscard]] inline unsigned int online_cpus() noexcept
+{
+	return kstd_online_cpus();
+}
+
+/**
  * A workqueue that T's work items are queued on, not owning it: the system
  * queues, or a kstd::workqueue<T> seen through a reference.  Copyable; must
  * not outlive the queue.

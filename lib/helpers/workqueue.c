@@ -14,6 +14,7 @@
  * changed between versions) and teardown live here.
  */
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/lockdep.h>
 #include <linux/preempt.h>
 #include <linux/sched/task_stack.h>
@@ -36,6 +37,11 @@ struct workqueue_struct *kstd_alloc_workqueue(const char *name, unsigned int fla
 	if (ordered)
 		return alloc_ordered_workqueue("%s", flags, name);
 	return alloc_workqueue("%s", flags, max_active, name);
+}
+
+unsigned int kstd_online_cpus(void)
+{
+	return num_online_cpus();
 }
 
 struct workqueue_struct *kstd_system_wq(int which)

@@ -68,6 +68,7 @@ kill -0 $user_pid 2>/dev/null || die "user-echo-server did not start"
 	echo "user_echo_port=12346"
 	echo "large_sha256=$(sha256sum <$www/large.bin | cut -d' ' -f1)"
 } >"$out/ready.tmp" || die "cannot write $out/ready.tmp"
+nstat -n # the guest's TCP counters, from here on
 mv "$out/ready.tmp" "$out/ready" || die "cannot write $out/ready"
 echo "bench-host-guest: servers up on $addr; waiting up to $wait_limit s for the host"
 
@@ -78,6 +79,10 @@ while [ ! -e "$out/done" ]; do
 done
 echo "bench-host-guest: the host is done ($(cat "$out/done")) after $SECONDS s"
 
+# What the whole run did to the guest's TCP and to its NIC's queue
+# (retransmissions, drops): the loads of all servers together.
+nstat >"$out/guest.nstat"
+tc -s qdisc show dev eth0 >"$out/guest-qdisc.txt" 2>&1
 cp /proc/khttpd "$out/khttpd-proc.txt"
 cp /proc/kecho "$out/kecho-proc.txt"
 sed 's/^/khttpd: /' /proc/khttpd

@@ -45,6 +45,7 @@ enum {
 struct workqueue_struct *kstd_alloc_workqueue(const char *name, unsigned int flags,
 					      int max_active, bool ordered) KSTD_NOEXCEPT;
 struct workqueue_struct *kstd_system_wq(int which) KSTD_NOEXCEPT;
+unsigned int kstd_online_cpus(void) KSTD_NOEXCEPT;
 void kstd_init_work(struct work_struct *work, void (*func)(struct work_struct *),
 		    const char *name, struct lock_class_key *key) KSTD_NOEXCEPT;
 void kstd_init_delayed_work(struct delayed_work *dwork, void (*func)(struct work_struct *),
