@@ -57,21 +57,15 @@
 #                         these of its HTTP runs, to look at one closely
 #   KHTTPD_ARGS           extra khttpd parameters for every boot (unbound=0,
 #                         cache_ms=0, ...): to compare settings
-# The full run took 18 minutes on a 2-core host shared with other guests
-# with khttpd and nginx alone; the quick one 6.
-#
-# Time budget, with 5 HTTP servers (khttpd, nginx, h2o, lighttpd, floor):
-# a load runs HTTP_DURATION s plus at most 2 s around it (tool start,
-# nstat, TIME-WAIT: a BENCH_QUICK run with 4 servers at 100 connections, 30
-# loads of 2 s with the cache comparison, took 89 s with the boot and the
-# warm-ups, under 1 s around each load).  The http boot runs 5 servers
-# x 2 files x 3 loads x 3 connection counts = 90 loads x 10 s = 900 s, the
-# http-1cpu boot 5 x 2 x 3 x 1 = 30 loads x 10 s = 300 s, the two cache
-# comparisons 2 x 6 x 10 s = 120 s; with the echo and overhead boots (about
-# 4 min) and five guest boots the whole run stays near 26 minutes, under
-# 30.  Before the peers it was 2 servers at 10 s and 3 connection counts in
-# both boots (72 loads); at 10 s everywhere the 180 loads of 5 servers
-# would take 36 minutes alone.
+# Time budget, under 30 minutes: a full run of the default boots
+# (2026-12-05, 2-core host) took 21 minutes of guest time: echo 52 s, http
+# 533 s, overhead 13 s, http-1cpu 301 s, profile 105 s, host 256 s; plus
+# the builds when nothing is cached.  A load runs HTTP_DURATION s plus
+# about 1 s around it.  The http boot runs 4 servers x 2 files + the floor
+# x 1 file, x 3 loads x 2 connection counts = 54 loads, and the cache
+# comparison 6; http-1cpu 27 loads and 6; the host boot 27 loads.  With 10
+# connections as well (HTTP_CONNS="10 100 1000") the http boot takes about
+# 4 minutes more.
 #
 # The peers come from Debian (nginx-core, h2o, lighttpd).  Installing h2o
 # and lighttpd enables their services on the host: without systemd and with

@@ -89,10 +89,12 @@
  * unbound.  Over loopback the two are the same within the noise.
  * At most one unbound worker per CPU by default: an unbound queue would
  * otherwise run up to 256 connections' work in kworkers of their own, all
- * runnable, and ksoftirqd, which takes the NIC's packets off its ring when
- * softirqs run long, would get a 1/100th share of its CPU: the ring
- * overflowed, clients retransmitted, and 1 MiB keep-alive loads fell to a
- * tenth of nginx's rate with 10 s stalls (make bench's host boot).
+ * runnable against ksoftirqd, which takes the NIC's packets off its ring
+ * when softirqs run long.  With that, make bench's host boot saw 1 MiB
+ * keep-alive loads at a tenth of nginx's rate in some runs, with stalls of
+ * up to 10 s and clients retransmitting requests (278-416 per 8 s load,
+ * none against nginx); one worker per CPU took those to 0-103 and the
+ * rate to 1.16-1.31x the best peer.
  */
 #include <kstd/log.hpp>
 #include <kstd/memory.hpp>
